@@ -1,0 +1,261 @@
+"""`rehearse`: the desktop app by default, and headless commands for packs, scoring and history.
+
+Exit status: 0 success, 1 a check found problems, 2 bad input (one line on stderr, no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from app import __version__
+
+
+class UsageError(Exception):
+    """Bad input from the person at the terminal: printed as one line, exit status 2."""
+
+
+def _workspace(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from app.core.workspace import Workspace
+
+    return Workspace(args.data_dir, model_setting=getattr(args, "model", None))
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write("\n")
+
+
+# -- commands -----------------------------------------------------------------------------------
+
+
+def cmd_packs(args: argparse.Namespace) -> int:
+    workspace = _workspace(args)
+    sources = workspace.library.scan()
+    if args.json:
+        _print_json(
+            [
+                {
+                    "id": s.pack.id if s.pack else None,
+                    "title": s.pack.title if s.pack else None,
+                    "questions": len(s.pack.questions) if s.pack else 0,
+                    "categories": s.pack.categories if s.pack else [],
+                    "path": str(s.path),
+                    "builtin": s.builtin,
+                    "error": str(s.error) if s.error else None,
+                }
+                for s in sources
+            ]
+        )
+        return 0
+    if not sources:
+        print("No question packs found.")
+    for s in sources:
+        if s.pack:
+            print(f"{s.pack.id:28} {len(s.pack.questions):3} questions  {s.pack.title}  ({s.path})")
+        else:
+            print(f"{'(broken)':28}   - questions  {s.error}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from app.core.packs import PackError, load_pack
+
+    failed = 0
+    for ref in args.packs:
+        try:
+            pack = load_pack(ref)
+        except PackError as exc:
+            failed += 1
+            for issue in exc.issues + exc.warnings:
+                print(issue, file=sys.stderr)
+            continue
+        for warning in pack.warnings:
+            print(warning, file=sys.stderr)
+        print(f"{ref}: ok, {len(pack.questions)} questions")
+    return 1 if failed else 0
+
+
+def _resolve_question(workspace, pack_ref: str, question_id: str):  # type: ignore[no-untyped-def]
+    from app.core.packs import PackError
+
+    try:
+        pack = workspace.library.resolve(pack_ref)
+    except PackError as exc:
+        raise UsageError(str(exc).splitlines()[0]) from None
+    except LookupError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        return pack, pack.question(question_id)
+    except KeyError as exc:
+        raise UsageError(exc.args[0]) from None
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from app.core.analysis import analyse_answer
+    from app.core.audio import AudioFileError
+    from app.core.audio.files import write_recording
+    from app.core.audio.recovery import recording_destination
+    from app.core.transcribe import ModelLoadError
+
+    workspace = _workspace(args)
+    pack, question = _resolve_question(workspace, args.pack, args.question)
+    from app.core.audio.files import load_audio
+
+    try:
+        audio = load_audio(args.audio)
+    except AudioFileError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        transcriber = workspace.transcriber()
+    except ModelLoadError as exc:
+        raise UsageError(str(exc)) from None
+    if transcriber.info.fallback_reason:
+        print(f"warning: {transcriber.info.fallback_reason}", file=sys.stderr)
+    analysis = analyse_answer(audio, pack, question, transcriber, workspace.scorer())
+    if not analysis.transcript.has_speech:
+        raise UsageError(f"{args.audio}: no speech was heard in this recording")
+    result = analysis.to_dict()
+    if args.save:
+        import uuid
+
+        dest = recording_destination(workspace.data_dir.recordings, uuid.uuid4().hex)
+        write_recording(audio, dest)
+        result["attempt_id"] = workspace.history.save_attempt(
+            pack, question, analysis, dest, settings={"model": transcriber.info.name, "source": str(args.audio)}
+        )
+    if args.json:
+        _print_json(result)
+    else:
+        _print_analysis(result)
+    return 0
+
+
+def _print_analysis(result: dict[str, Any]) -> None:
+    print(f"Transcript: {result['transcript']}")
+    covered = sum(kp["covered"] for kp in result["key_points"])
+    print(f"\nKey points covered: {covered}/{len(result['key_points'])} ({result['coverage']:.0%})")
+    for kp in result["key_points"]:
+        mark = "x" if kp["covered"] else " "
+        print(f"  [{mark}] {kp['point']}  (score {kp['score']:.2f})")
+    wpm = result["words_per_minute"]
+    target = f" / target {result['target_s']} s ({result['length_verdict']})" if result["target_s"] else ""
+    print(f"\nLength: {result['duration_s']:.1f} s{target}")
+    print(f"Pace: {wpm:.0f} words per minute" if wpm else "Pace: -")
+    print(f"First word after: {result['speech_start_s']} s")
+    fillers = ", ".join(f"{f['word']} @{f['start_s']:.1f}s" for f in result["fillers"]) or "none"
+    print(f"Fillers: {fillers}")
+    pauses = ", ".join(f"{p['start_s']:.1f}-{p['end_s']:.1f}s" for p in result["long_pauses"]) or "none"
+    print(f"Long pauses: {pauses}")
+    if "attempt_id" in result:
+        print(f"\nSaved as attempt {result['attempt_id']}.")
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    workspace = _workspace(args)
+    attempts = workspace.history.list_attempts(pack_id=args.pack, question_id=args.question, limit=args.limit)
+    if args.json:
+        _print_json(
+            [
+                {
+                    "id": a.id,
+                    "created_at": a.created_at.isoformat(),
+                    "pack_id": a.pack_id,
+                    "question_id": a.question_id,
+                    "duration_s": round(a.duration_s, 2),
+                    "target_s": a.target_s,
+                    "words_per_minute": None if a.words_per_minute is None else round(a.words_per_minute, 1),
+                    "filler_count": a.filler_count,
+                    "long_pause_count": a.long_pause_count,
+                    "coverage": round(a.coverage, 4),
+                    "covered": a.covered_count,
+                    "points": a.point_count,
+                    "audio_path": str(a.audio_path) if a.audio_path else None,
+                    "status": a.status,
+                    "note": a.note,
+                }
+                for a in attempts
+            ]
+        )
+        return 0
+    if not attempts:
+        print("No attempts yet.")
+    for a in attempts:
+        wpm = f"{a.words_per_minute:5.0f}" if a.words_per_minute else "    -"
+        print(
+            f"{a.id:5}  {a.created_at.astimezone():%Y-%m-%d %H:%M}  {a.pack_id}/{a.question_id:30}  "
+            f"{a.duration_s:6.1f}s  {wpm} wpm  {a.covered_count}/{a.point_count} points  {a.filler_count} fillers"
+        )
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from app.gui.application import run
+
+    return run(data_dir=args.data_dir)
+
+
+# -- parser -------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rehearse", description="Practise interview answers out loud, offline.")
+    parser.add_argument("--version", action="version", version=f"rehearse {__version__}")
+    parser.add_argument("--data-dir", type=Path, default=None, help="data folder (default: REHEARSE_DATA_DIR or the platform's user data folder)")
+    sub = parser.add_subparsers(dest="command")
+
+    p = sub.add_parser("packs", help="list the question packs found")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_packs)
+
+    p = sub.add_parser("check", help="validate pack files")
+    p.add_argument("packs", nargs="+", metavar="PACK")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("score", help="transcribe and score one recorded answer")
+    p.add_argument("--pack", required=True, help="pack id or file")
+    p.add_argument("--question", required=True, help="question id")
+    p.add_argument("--model", default=None, help="Whisper model: tiny.en (built in), base, or a CTranslate2 folder")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--save", action="store_true", help="store the result as an attempt")
+    p.add_argument("audio", type=Path)
+    p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("history", help="list attempts")
+    p.add_argument("--pack", default=None)
+    p.add_argument("--question", default=None)
+    p.add_argument("--limit", type=int, default=None)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("gui", help="open the desktop app (the default)")
+    p.set_defaults(func=cmd_gui)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", cmd_gui)
+    try:
+        return func(args)
+    except UsageError as exc:
+        print(f"rehearse: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last line of defence: a message, not a traceback
+        from app.db.engine import DatabaseError
+
+        if isinstance(exc, DatabaseError | OSError):
+            print(f"rehearse: error: {exc}", file=sys.stderr)
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

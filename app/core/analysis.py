@@ -1,0 +1,103 @@
+"""One answer, start to finish: transcribe it, judge the key points, measure the delivery."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from app.core.packs.model import Pack, Question
+from app.core.scoring.delivery import Delivery, analyse_delivery
+from app.core.scoring.keypoints import KeyPointScorer, PointResult
+from app.core.transcribe.transcriber import Transcriber
+from app.core.transcribe.transcript import Transcript
+
+Progress = Callable[[str, float], None]
+
+
+@dataclass
+class AnswerAnalysis:
+    pack_id: str
+    question_id: str
+    transcript: Transcript
+    delivery: Delivery
+    key_points: list[PointResult]
+    scorer: str
+
+    @property
+    def covered_count(self) -> int:
+        return sum(r.judged_covered for r in self.key_points)
+
+    @property
+    def coverage(self) -> float:
+        return self.covered_count / len(self.key_points) if self.key_points else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of `rehearse score --json`."""
+        delivery = self.delivery.to_dict()
+        return {
+            "pack_id": self.pack_id,
+            "question_id": self.question_id,
+            "transcript": self.transcript.text,
+            "raw_transcript": self.transcript.raw_text,
+            "corrections": [{"from": c.original, "to": c.corrected} for c in self.transcript.corrections],
+            "duration_s": delivery["duration_s"],
+            "target_s": delivery["target_s"],
+            "length_verdict": delivery["length_verdict"],
+            "speech_start_s": delivery["speech_start_s"],
+            "words_per_minute": delivery["words_per_minute"],
+            "word_count": delivery["word_count"],
+            "fillers": [{"word": f["word"], "start_s": f["start_s"]} for f in delivery["fillers"]],
+            "long_pauses": [{"start_s": p["start_s"], "end_s": p["end_s"]} for p in delivery["long_pauses"]],
+            "key_points": [r.to_dict() for r in self.key_points],
+            "coverage": round(self.coverage, 4),
+            "model": self.transcript.model,
+            "scorer": self.scorer,
+            "words": [w.to_dict() for w in self.transcript.words],
+        }
+
+
+def judge_transcript(pack: Pack, question: Question, transcript: Transcript, scorer: KeyPointScorer) -> AnswerAnalysis:
+    """Scoring alone, for a transcript already made (streaming, re-scoring, tests on text)."""
+    return AnswerAnalysis(
+        pack_id=pack.id,
+        question_id=question.id,
+        transcript=transcript,
+        delivery=analyse_delivery(transcript.words, transcript.duration_s, question.answer_seconds),
+        key_points=scorer.score(question.key_points, transcript.words),
+        scorer=scorer.name,
+    )
+
+
+def analyse_answer(
+    audio: np.ndarray,
+    pack: Pack,
+    question: Question,
+    transcriber: Transcriber,
+    scorer: KeyPointScorer,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> AnswerAnalysis:
+    """Transcribe with the question-aware prompt, then judge. `progress(stage, fraction)` is optional."""
+
+    def transcribing(fraction: float) -> None:
+        if progress:
+            progress("transcribing", fraction)
+
+    transcript = transcriber.transcribe(
+        audio,
+        question_text=question.text,
+        glossary=pack.glossary_for(question),
+        reference_answer=question.reference_answer,
+        progress=transcribing,
+        cancel=cancel,
+    )
+    if progress:
+        progress("scoring", 0.0)
+    analysis = judge_transcript(pack, question, transcript, scorer)
+    if progress:
+        progress("done", 1.0)
+    return analysis

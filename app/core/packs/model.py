@@ -1,0 +1,104 @@
+"""The in-memory shape of a question pack, independent of the YAML it came from."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+DEFAULT_PREP_SECONDS = 20
+DEFAULT_ANSWER_SECONDS = 90
+
+
+@dataclass(frozen=True)
+class KeyPoint:
+    """One checkable claim a good answer makes; cues are words a speaker covering it would likely say."""
+
+    text: str
+    cues: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    key_points: tuple[KeyPoint, ...]
+    category: str | None = None
+    prep_seconds: int = DEFAULT_PREP_SECONDS
+    answer_seconds: int = DEFAULT_ANSWER_SECONDS
+    reference_answer: str | None = None
+    glossary: tuple[str, ...] = ()
+
+    @property
+    def content_hash(self) -> str:
+        """Changes when what is asked or graded changes, so history can tell edited questions apart."""
+        payload = json.dumps(
+            {
+                "text": self.text,
+                "reference_answer": self.reference_answer or "",
+                "key_points": [[kp.text, list(kp.cues)] for kp in self.key_points],
+            },
+            sort_keys=True,
+        )
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Pack:
+    id: str
+    title: str
+    questions: tuple[Question, ...]
+    language: str = "en"
+    description: str | None = None
+    glossary: tuple[str, ...] = ()
+    source: Path | None = None
+    warnings: tuple["PackIssue", ...] = ()
+
+    def question(self, question_id: str) -> Question:
+        for question in self.questions:
+            if question.id == question_id:
+                return question
+        known = ", ".join(q.id for q in self.questions[:8])
+        more = ", ..." if len(self.questions) > 8 else ""
+        raise KeyError(f"pack '{self.id}' has no question '{question_id}' (it has: {known}{more})")
+
+    def glossary_for(self, question: Question) -> tuple[str, ...]:
+        """Pack glossary plus the question's own terms, without repeats."""
+        return tuple(dict.fromkeys((*question.glossary, *self.glossary)))
+
+    @property
+    def categories(self) -> list[str]:
+        return sorted({q.category for q in self.questions if q.category})
+
+
+@dataclass(frozen=True)
+class PackIssue:
+    """A problem found in a pack file, located to the line and the field."""
+
+    path: str
+    line: int | None
+    field: str
+    message: str
+    severity: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        what = f"{self.field}: " if self.field else ""
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{where}: {prefix}{what}{self.message}"
+
+
+class PackError(ValueError):
+    """A pack that cannot be used; carries every error found, not just the first."""
+
+    def __init__(self, issues: list[PackIssue]) -> None:
+        self.issues = [i for i in issues if i.severity == "error"]
+        self.warnings = [i for i in issues if i.severity == "warning"]
+        super().__init__("\n".join(str(i) for i in self.issues))
+
+    @property
+    def path(self) -> str:
+        return self.issues[0].path if self.issues else ""
+

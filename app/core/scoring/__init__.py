@@ -1,0 +1,6 @@
+"""Judging an answer: which key points it covered (semantic), and how it was delivered (timing)."""
+
+from app.core.scoring.delivery import Delivery, analyse_delivery
+from app.core.scoring.keypoints import EmbeddingScorer, KeyPointScorer, LexicalScorer, PointResult
+
+__all__ = ["Delivery", "EmbeddingScorer", "KeyPointScorer", "LexicalScorer", "PointResult", "analyse_delivery"]

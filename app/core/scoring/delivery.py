@@ -1,0 +1,165 @@
+"""How the answer was delivered: length against target, pace, fillers, long pauses, time to first word."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.core.scoring.text import FILLER_PHRASES, FILLER_TOKENS, bare
+from app.core.transcribe.transcript import Word
+
+LONG_PAUSE_S = 2.0
+FILLER_PAUSE_S = 0.3
+# An answer between 60 % and 110 % of its target time counts as on target.
+TARGET_LOW = 0.6
+TARGET_HIGH = 1.1
+_LIKE_KEEPERS = frozenset({"would", "i'd", "looks", "look", "looked", "seems", "feel", "felt", "something", "just", "more", "much", "things"})
+
+
+@dataclass(frozen=True)
+class Filler:
+    word: str
+    start_s: float
+    end_s: float
+    index: int  # first word index in the transcript
+    length: int = 1  # how many words the filler spans ("you know" is 2)
+
+
+@dataclass(frozen=True)
+class Pause:
+    start_s: float
+    end_s: float
+    after_word: int  # index of the word before the pause
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_s - self.start_s
+
+
+@dataclass
+class Delivery:
+    duration_s: float
+    target_s: float | None
+    speech_start_s: float | None
+    speech_end_s: float | None
+    word_count: int
+    words_per_minute: float | None
+    fillers: list[Filler] = field(default_factory=list)
+    long_pauses: list[Pause] = field(default_factory=list)
+
+    @property
+    def length_ratio(self) -> float | None:
+        return self.duration_s / self.target_s if self.target_s else None
+
+    @property
+    def length_verdict(self) -> str:
+        ratio = self.length_ratio
+        if ratio is None:
+            return "no target"
+        if ratio < TARGET_LOW:
+            return "short"
+        if ratio > TARGET_HIGH:
+            return "long"
+        return "on target"
+
+    @property
+    def fillers_per_minute(self) -> float:
+        return len(self.fillers) / (self.duration_s / 60) if self.duration_s > 0 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "duration_s": round(self.duration_s, 2),
+            "target_s": self.target_s,
+            "length_ratio": None if self.length_ratio is None else round(self.length_ratio, 3),
+            "length_verdict": self.length_verdict,
+            "speech_start_s": None if self.speech_start_s is None else round(self.speech_start_s, 2),
+            "speech_end_s": None if self.speech_end_s is None else round(self.speech_end_s, 2),
+            "word_count": self.word_count,
+            "words_per_minute": None if self.words_per_minute is None else round(self.words_per_minute, 1),
+            "fillers": [{"word": f.word, "start_s": round(f.start_s, 2), "end_s": round(f.end_s, 2), "index": f.index, "length": f.length} for f in self.fillers],
+            "fillers_per_minute": round(self.fillers_per_minute, 2),
+            "long_pauses": [{"start_s": round(p.start_s, 2), "end_s": round(p.end_s, 2), "duration_s": round(p.duration_s, 2), "after_word": p.after_word} for p in self.long_pauses],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Delivery":
+        return cls(
+            duration_s=data["duration_s"],
+            target_s=data.get("target_s"),
+            speech_start_s=data.get("speech_start_s"),
+            speech_end_s=data.get("speech_end_s"),
+            word_count=data.get("word_count", 0),
+            words_per_minute=data.get("words_per_minute"),
+            fillers=[Filler(f["word"], f["start_s"], f.get("end_s", f["start_s"]), f.get("index", 0), f.get("length", 1)) for f in data.get("fillers", [])],
+            long_pauses=[Pause(p["start_s"], p["end_s"], p.get("after_word", 0)) for p in data.get("long_pauses", [])],
+        )
+
+
+def _is_filler_like(words: Sequence[Word], i: int) -> bool:
+    """'like' as a filler: set off by commas or a pause, and not 'would like' / 'looks like'."""
+    word = words[i]
+    prev = words[i - 1] if i > 0 else None
+    nxt = words[i + 1] if i + 1 < len(words) else None
+    if prev is not None and bare(prev.text) in _LIKE_KEEPERS:
+        return False
+    comma_after = word.text.endswith(",")
+    pause_after = nxt is not None and nxt.start - word.end >= FILLER_PAUSE_S
+    opens_clause = prev is None or prev.text.endswith((",", ".", "?", "!"))
+    return comma_after or (opens_clause and pause_after)
+
+
+def find_fillers(words: Sequence[Word]) -> list[Filler]:
+    fillers: list[Filler] = []
+    i = 0
+    while i < len(words):
+        token = bare(words[i].text)
+        if token in FILLER_TOKENS or (token == "like" and _is_filler_like(words, i)):
+            fillers.append(Filler(token, words[i].start, words[i].end, i))
+            i += 1
+            continue
+        matched = False
+        for phrase in FILLER_PHRASES:
+            n = len(phrase)
+            if tuple(bare(w.text) for w in words[i : i + n]) == phrase and (
+                words[i + n - 1].text.endswith(",") or i == 0 or words[i - 1].text.endswith(",")
+            ):
+                fillers.append(Filler(" ".join(phrase), words[i].start, words[i + n - 1].end, i, n))
+                i += n
+                matched = True
+                break
+        if not matched:
+            i += 1
+    return fillers
+
+
+def find_long_pauses(words: Sequence[Word], min_pause_s: float = LONG_PAUSE_S) -> list[Pause]:
+    return [
+        Pause(words[i].end, words[i + 1].start, i)
+        for i in range(len(words) - 1)
+        if words[i + 1].start - words[i].end > min_pause_s
+    ]
+
+
+def analyse_delivery(words: Sequence[Word], duration_s: float, target_s: float | None = None) -> Delivery:
+    fillers = find_fillers(words)
+    filler_words = sum(f.length for f in fillers)
+    spoken = len(words) - filler_words
+    speech_start = words[0].start if words else None
+    speech_end = words[-1].end if words else None
+    wpm = None
+    if words and speech_end is not None and speech_start is not None and speech_end - speech_start >= 1.0:
+        wpm = spoken / ((speech_end - speech_start) / 60.0)
+    return Delivery(
+        duration_s=duration_s,
+        target_s=target_s,
+        speech_start_s=speech_start,
+        speech_end_s=speech_end,
+        word_count=spoken,
+        words_per_minute=wpm,
+        fillers=fillers,
+        long_pauses=find_long_pauses(words),
+    )
+
+
+__all__ = ["Delivery", "Filler", "Pause", "analyse_delivery", "find_fillers", "find_long_pauses"]

@@ -1,0 +1,99 @@
+"""Run faster-whisper on an answer: word timestamps, question-aware prompt, glossary fixes."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from app.core.audio.files import SAMPLE_RATE
+from app.core.transcribe.glossary import GlossaryCorrector
+from app.core.transcribe.models import ModelInfo
+from app.core.transcribe.prompt import build_initial_prompt
+from app.core.transcribe.transcript import Transcript, Word
+
+ProgressCallback = Callable[[float], None]
+
+
+class TranscriptionCancelled(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class DecodeOptions:
+    beam_size: int = 5
+    vad_filter: bool = True
+
+
+def merge_word_pieces(words: Iterable[Any]) -> list[Word]:
+    """faster-whisper splits "t-SNE" into " t" + "-SNE"; a piece without a leading space joins the word before."""
+    merged: list[Word] = []
+    for w in words:
+        text = w.word
+        if merged and text and not text[0].isspace():
+            last = merged[-1]
+            merged[-1] = Word(last.text + text.strip(), last.start, float(w.end), min(last.probability, float(w.probability)))
+        elif text.strip():
+            merged.append(Word(text.strip(), float(w.start), float(w.end), float(w.probability)))
+    return merged
+
+
+class Transcriber:
+    """Wraps a loaded WhisperModel. One call at a time: CTranslate2 already uses every core given."""
+
+    def __init__(self, model: Any, info: ModelInfo, options: DecodeOptions | None = None) -> None:
+        self.model = model
+        self.info = info
+        self.options = options or DecodeOptions()
+        self._lock = threading.Lock()
+
+    def transcribe(
+        self,
+        audio: np.ndarray,
+        *,
+        question_text: str | None = None,
+        glossary: Sequence[str] = (),
+        reference_answer: str | None = None,
+        prompt: str | None = None,
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+        offset_s: float = 0.0,
+    ) -> Transcript:
+        """Transcribe 16 kHz mono float32 audio. Times are shifted by `offset_s` (for chunks)."""
+        duration = audio.shape[0] / SAMPLE_RATE
+        if prompt is None:
+            prompt = build_initial_prompt(question_text, glossary, reference_answer)
+        raw: list[Word] = []
+        with self._lock:
+            segments, _info = self.model.transcribe(
+                audio,
+                language="en" if self.info.name.endswith(".en") else None,
+                beam_size=self.options.beam_size,
+                word_timestamps=True,
+                initial_prompt=prompt or None,
+                vad_filter=self.options.vad_filter,
+                condition_on_previous_text=True,
+            )
+            for segment in segments:
+                if cancel is not None and cancel.is_set():
+                    raise TranscriptionCancelled()
+                raw += merge_word_pieces(segment.words or [])
+                if progress is not None and duration > 0:
+                    progress(min(1.0, segment.end / duration))
+        if offset_s:
+            raw = [Word(w.text, w.start + offset_s, w.end + offset_s, w.probability) for w in raw]
+        words, corrections = GlossaryCorrector(glossary).correct(raw)
+        if progress is not None:
+            progress(1.0)
+        return Transcript(
+            words=words,
+            raw_words=raw,
+            duration_s=duration,
+            corrections=corrections,
+            language=_info.language or "en",
+            model=self.info.name,
+            prompt=prompt,
+        )

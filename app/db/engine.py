@@ -1,0 +1,137 @@
+"""Opening the history database: WAL, foreign keys, integrity check, migrations with a backup first."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class DatabaseError(Exception):
+    """A history database that cannot be opened; the file is left as it was."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        self.path = path
+        super().__init__(message)
+
+
+class DatabaseCorruptError(DatabaseError):
+    pass
+
+
+class DatabaseTooNewError(DatabaseError):
+    pass
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if engine is not None:
+        config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 15, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return engine
+
+
+def _check_file(path: Path) -> None:
+    """Refuse files that are not SQLite or fail SQLite's quick check, before anything writes to them."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with open(path, "rb") as fh:
+        header = fh.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER:
+        raise DatabaseCorruptError(path, f"{path} is not a Rehearse database (not an SQLite file). It was left untouched.")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            result = conn.execute("PRAGMA quick_check").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseCorruptError(path, f"{path} is damaged ({exc}). It was left untouched.") from None
+    if not result or result[0] != "ok":
+        raise DatabaseCorruptError(path, f"{path} is damaged ({result[0] if result else 'no answer'}). It was left untouched.")
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def migrate(engine: Engine, path: Path) -> None:
+    """Bring the schema to head. An existing database is copied aside first; a newer one is refused."""
+    script = ScriptDirectory.from_config(alembic_config())
+    current = current_revision(engine)
+    head = script.get_current_head()
+    if current == head:
+        return
+    if current is not None:
+        try:
+            script.get_revision(current)
+        except Exception:
+            raise DatabaseTooNewError(
+                path,
+                f"{path} was written by a newer version of Rehearse (schema {current}). Update Rehearse, or start a new database.",
+            ) from None
+        backup = path.with_name(f"{path.name}.before-{head}.bak")
+        if not backup.exists():
+            engine.dispose()
+            shutil.copy2(path, backup)
+            if os.name == "posix":
+                os.chmod(backup, 0o600)
+    config = alembic_config(engine)
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+
+
+def open_database(path: Path) -> Engine:
+    """An engine on an up-to-date database at `path`; raises DatabaseError with a message to show."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _check_file(path)
+    engine = make_engine(path)
+    try:
+        migrate(engine, path)
+    except DatabaseError:
+        engine.dispose()
+        raise
+    except Exception as exc:  # sqlite3 errors surface wrapped by SQLAlchemy
+        engine.dispose()
+        raise DatabaseCorruptError(path, f"{path} could not be opened: {exc}") from None
+    if os.name == "posix":
+        os.chmod(path, 0o600)
+    return engine
+
+
+def beside(path: Path) -> Path:
+    """Where to start a fresh database next to one that cannot be used."""
+    return path.with_name(f"{path.stem}-{datetime.now():%Y%m%d-%H%M%S}{path.suffix}")

@@ -1,0 +1,407 @@
+"""Reading and writing practice history. Every write is one transaction; results are plain objects.
+
+Rows never leave this module: callers get frozen dataclasses, so a GUI thread can hold them
+while a worker thread opens its own short session.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
+
+from app.core.analysis import AnswerAnalysis
+from app.core.packs.model import KeyPoint, Pack, Question
+from app.core.paths import DataDir
+from app.core.scoring.delivery import Delivery
+from app.core.scoring.keypoints import PointResult
+from app.core.transcribe.transcript import Transcript
+from app.db.engine import open_database
+from app.db.models import AttemptRow, KeyPointResultRow, PackRow, PracticeSessionRow, QuestionRow, utcnow
+
+SORTABLE = {
+    "created_at": AttemptRow.created_at,
+    "duration_s": AttemptRow.duration_s,
+    "coverage": AttemptRow.coverage,
+    "words_per_minute": AttemptRow.words_per_minute,
+    "filler_count": AttemptRow.filler_count,
+    "long_pause_count": AttemptRow.long_pause_count,
+}
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite drops the zone; everything is stored in UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value
+
+
+@dataclass(frozen=True)
+class AttemptSummary:
+    id: int
+    created_at: datetime
+    pack_id: str
+    pack_title: str
+    question_id: str
+    question_text: str
+    category: str | None
+    status: str
+    duration_s: float
+    target_s: float | None
+    speech_start_s: float | None
+    words_per_minute: float | None
+    filler_count: int
+    long_pause_count: int
+    coverage: float
+    covered_count: int
+    point_count: int
+    audio_path: Path | None
+    note: str | None
+    session_id: int | None
+
+    @property
+    def has_audio(self) -> bool:
+        return self.audio_path is not None and self.audio_path.exists()
+
+
+@dataclass(frozen=True)
+class AttemptDetail:
+    summary: AttemptSummary
+    question: Question
+    transcript: Transcript
+    delivery: Delivery
+    key_points: list[PointResult]
+    settings: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class QuestionStats:
+    question_id: str
+    attempts: int
+    last_coverage: float | None
+    last_duration_s: float | None
+    last_practised: datetime | None
+    best_coverage: float | None
+
+
+class History:
+    """The practice history of one data folder."""
+
+    def __init__(self, data_dir: DataDir, engine: Engine | None = None) -> None:
+        self.data_dir = data_dir
+        self.engine = engine or open_database(data_dir.database)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, data_dir: DataDir) -> "History":
+        data_dir.create()
+        return cls(data_dir)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- packs and questions -------------------------------------------------------------------
+    def _pack_row(self, session: Session, pack: Pack) -> PackRow:
+        row = session.scalar(select(PackRow).where(PackRow.pack_id == pack.id))
+        if row is None:
+            row = PackRow(pack_id=pack.id, title=pack.title, source_path=str(pack.source) if pack.source else None)
+            session.add(row)
+            session.flush()
+        elif row.title != pack.title:
+            row.title = pack.title
+        return row
+
+    def _question_row(self, session: Session, pack: Pack, question: Question) -> QuestionRow:
+        pack_row = self._pack_row(session, pack)
+        row = session.scalar(
+            select(QuestionRow).where(
+                QuestionRow.pack_row_id == pack_row.id,
+                QuestionRow.question_id == question.id,
+                QuestionRow.content_hash == question.content_hash,
+            )
+        )
+        if row is None:
+            row = QuestionRow(
+                pack_row_id=pack_row.id,
+                question_id=question.id,
+                content_hash=question.content_hash,
+                text=question.text,
+                category=question.category,
+                prep_seconds=question.prep_seconds,
+                answer_seconds=question.answer_seconds,
+                reference_answer=question.reference_answer,
+                key_points=[{"point": kp.text, "cues": list(kp.cues)} for kp in question.key_points],
+            )
+            session.add(row)
+            session.flush()
+        return row
+
+    # -- sessions --------------------------------------------------------------------------------
+    def start_session(self, pack: Pack, mode: str) -> int:
+        with self._sessions.begin() as session:
+            row = PracticeSessionRow(pack_row_id=self._pack_row(session, pack).id, mode=mode)
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def end_session(self, session_id: int) -> None:
+        with self._sessions.begin() as session:
+            row = session.get(PracticeSessionRow, session_id)
+            if row is not None:
+                row.ended_at = utcnow()
+
+    # -- attempts ----------------------------------------------------------------------------------
+    def save_attempt(
+        self,
+        pack: Pack,
+        question: Question,
+        analysis: AnswerAnalysis,
+        audio_path: Path | None,
+        *,
+        session_id: int | None = None,
+        settings: dict[str, Any] | None = None,
+        status: str = "complete",
+        created_at: datetime | None = None,
+    ) -> int:
+        """Store one scored answer and its key-point results in a single transaction."""
+        delivery = analysis.delivery
+        with self._sessions.begin() as session:
+            question_row = self._question_row(session, pack, question)
+            attempt = AttemptRow(
+                question_row_id=question_row.id,
+                session_id=session_id,
+                created_at=created_at or utcnow(),
+                status=status,
+                audio_path=self.data_dir.relative(audio_path) if audio_path else None,
+                duration_s=delivery.duration_s,
+                target_s=delivery.target_s,
+                speech_start_s=delivery.speech_start_s,
+                words_per_minute=delivery.words_per_minute,
+                word_count=delivery.word_count,
+                filler_count=len(delivery.fillers),
+                long_pause_count=len(delivery.long_pauses),
+                coverage=analysis.coverage,
+                covered_count=analysis.covered_count,
+                point_count=len(analysis.key_points),
+                transcript=analysis.transcript.text,
+                raw_transcript=analysis.transcript.raw_text,
+                transcript_data=analysis.transcript.to_dict(),
+                delivery=delivery.to_dict(),
+                settings={"scorer": analysis.scorer, **(settings or {})},
+            )
+            for position, result in enumerate(analysis.key_points):
+                data = result.to_dict()
+                attempt.point_results.append(
+                    KeyPointResultRow(
+                        position=position,
+                        point=result.point,
+                        auto_covered=result.covered,
+                        override=result.override,
+                        score=result.score,
+                        threshold=result.threshold,
+                        evidence=result.evidence.text if result.evidence else None,
+                        detail={k: data[k] for k in ("evidence_words", "evidence_start_s", "evidence_end_s", "matched_cues", "missing_words")},
+                    )
+                )
+            session.add(attempt)
+            session.flush()
+            return attempt.id
+
+    def _summary(self, row: AttemptRow) -> AttemptSummary:
+        question = row.question
+        return AttemptSummary(
+            id=row.id,
+            created_at=_aware(row.created_at),  # type: ignore[arg-type]
+            pack_id=question.pack.pack_id,
+            pack_title=question.pack.title,
+            question_id=question.question_id,
+            question_text=question.text,
+            category=question.category,
+            status=row.status,
+            duration_s=row.duration_s,
+            target_s=row.target_s,
+            speech_start_s=row.speech_start_s,
+            words_per_minute=row.words_per_minute,
+            filler_count=row.filler_count,
+            long_pause_count=row.long_pause_count,
+            coverage=row.coverage,
+            covered_count=row.covered_count,
+            point_count=row.point_count,
+            audio_path=self.data_dir.absolute(row.audio_path) if row.audio_path else None,
+            note=row.note,
+            session_id=row.session_id,
+        )
+
+    def list_attempts(
+        self,
+        *,
+        pack_id: str | None = None,
+        question_id: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        order_by: str = "created_at",
+        descending: bool = True,
+        limit: int | None = None,
+    ) -> list[AttemptSummary]:
+        column = SORTABLE.get(order_by)
+        if column is None:
+            raise ValueError(f"cannot sort by '{order_by}' (choose from {', '.join(SORTABLE)})")
+        query = (
+            select(AttemptRow)
+            .join(AttemptRow.question)
+            .join(QuestionRow.pack)
+            .options(joinedload(AttemptRow.question).joinedload(QuestionRow.pack))
+        )
+        if pack_id:
+            query = query.where(PackRow.pack_id == pack_id)
+        if question_id:
+            query = query.where(QuestionRow.question_id == question_id)
+        if since:
+            query = query.where(AttemptRow.created_at >= since)
+        if until:
+            query = query.where(AttemptRow.created_at < until)
+        query = query.order_by(column.desc() if descending else column.asc(), AttemptRow.id.desc() if descending else AttemptRow.id)
+        if limit:
+            query = query.limit(limit)
+        with self._sessions() as session:
+            return [self._summary(row) for row in session.scalars(query).unique()]
+
+    def get_attempt(self, attempt_id: int) -> AttemptDetail:
+        with self._sessions() as session:
+            row = session.scalar(
+                select(AttemptRow)
+                .where(AttemptRow.id == attempt_id)
+                .options(joinedload(AttemptRow.question).joinedload(QuestionRow.pack), selectinload(AttemptRow.point_results))
+            )
+            if row is None:
+                raise KeyError(f"no attempt {attempt_id}")
+            question = row.question
+            return AttemptDetail(
+                summary=self._summary(row),
+                question=Question(
+                    id=question.question_id,
+                    text=question.text,
+                    key_points=tuple(KeyPoint(kp["point"], tuple(kp.get("cues", []))) for kp in question.key_points),
+                    category=question.category,
+                    prep_seconds=question.prep_seconds,
+                    answer_seconds=question.answer_seconds,
+                    reference_answer=question.reference_answer,
+                ),
+                transcript=Transcript.from_dict(row.transcript_data or {}),
+                delivery=Delivery.from_dict(row.delivery),
+                key_points=[_point_result(r) for r in row.point_results],
+                settings=dict(row.settings or {}),
+            )
+
+    def set_note(self, attempt_id: int, note: str | None) -> None:
+        with self._sessions.begin() as session:
+            row = session.get(AttemptRow, attempt_id)
+            if row is None:
+                raise KeyError(f"no attempt {attempt_id}")
+            row.note = note or None
+
+    def set_override(self, attempt_id: int, position: int, covered: bool | None) -> float:
+        """Record the person's correction of one key point; returns the attempt's new coverage."""
+        with self._sessions.begin() as session:
+            row = session.scalar(
+                select(AttemptRow).where(AttemptRow.id == attempt_id).options(selectinload(AttemptRow.point_results))
+            )
+            if row is None:
+                raise KeyError(f"no attempt {attempt_id}")
+            point = next((p for p in row.point_results if p.position == position), None)
+            if point is None:
+                raise KeyError(f"attempt {attempt_id} has no key point {position}")
+            point.override = covered
+            point.overridden_at = utcnow() if covered is not None else None
+            row.covered_count = sum(p.auto_covered if p.override is None else p.override for p in row.point_results)
+            row.coverage = row.covered_count / row.point_count if row.point_count else 0.0
+            return row.coverage
+
+    def overrides(self) -> list[tuple[float, float, bool]]:
+        """(score, threshold, covered-per-person) for every corrected judgement: labelled data."""
+        with self._sessions() as session:
+            rows = session.execute(
+                select(KeyPointResultRow.score, KeyPointResultRow.threshold, KeyPointResultRow.override).where(
+                    KeyPointResultRow.override.is_not(None)
+                )
+            )
+            return [(score, threshold, bool(override)) for score, threshold, override in rows]
+
+    def delete_attempt(self, attempt_id: int) -> None:
+        """Delete the row, then its recording (a failed delete of the file leaves no dangling row)."""
+        with self._sessions.begin() as session:
+            row = session.get(AttemptRow, attempt_id)
+            if row is None:
+                raise KeyError(f"no attempt {attempt_id}")
+            audio = self.data_dir.absolute(row.audio_path) if row.audio_path else None
+            session.delete(row)
+        if audio is not None:
+            audio.unlink(missing_ok=True)
+
+    def question_stats(self, pack_id: str) -> dict[str, QuestionStats]:
+        """Per question id of a pack: attempts, last and best coverage, last duration."""
+        with self._sessions() as session:
+            rows = session.execute(
+                select(QuestionRow.question_id, AttemptRow.coverage, AttemptRow.duration_s, AttemptRow.created_at)
+                .join(AttemptRow.question)
+                .join(QuestionRow.pack)
+                .where(PackRow.pack_id == pack_id)
+                .order_by(AttemptRow.created_at)
+            ).all()
+        stats: dict[str, QuestionStats] = {}
+        for question_id, coverage, duration, created in rows:
+            old = stats.get(question_id)
+            stats[question_id] = QuestionStats(
+                question_id=question_id,
+                attempts=(old.attempts if old else 0) + 1,
+                last_coverage=coverage,
+                last_duration_s=duration,
+                last_practised=_aware(created),
+                best_coverage=max(coverage, old.best_coverage or 0.0) if old else coverage,
+            )
+        return stats
+
+    def count_attempts(self) -> int:
+        with self._sessions() as session:
+            return session.scalar(select(func.count(AttemptRow.id))) or 0
+
+    def delete_all(self) -> None:
+        """'Delete all my data': every row and every recording."""
+        with self._sessions.begin() as session:
+            for model in (KeyPointResultRow, AttemptRow, PracticeSessionRow, QuestionRow, PackRow):
+                session.execute(delete(model))
+        recordings = self.data_dir.recordings
+        if recordings.exists():
+            for path in sorted(recordings.rglob("*"), reverse=True):
+                if path.is_file():
+                    path.unlink(missing_ok=True)
+                elif path.is_dir() and path != self.data_dir.incoming:
+                    try:
+                        os.rmdir(path)
+                    except OSError:
+                        pass
+
+
+def _point_result(row: KeyPointResultRow) -> PointResult:
+    detail = row.detail or {}
+    words = detail.get("evidence_words")
+    return PointResult.from_dict(
+        {
+            "point": row.point,
+            "auto_covered": row.auto_covered,
+            "override": row.override,
+            "score": row.score,
+            "threshold": row.threshold,
+            "evidence": row.evidence,
+            "evidence_words": words,
+            "evidence_start_s": detail.get("evidence_start_s"),
+            "evidence_end_s": detail.get("evidence_end_s"),
+            "matched_cues": detail.get("matched_cues", []),
+            "missing_words": detail.get("missing_words", []),
+        }
+    )
