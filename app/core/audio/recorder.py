@@ -19,7 +19,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, BinaryIO, Callable
 
 import numpy as np
 
@@ -151,9 +151,7 @@ class Recorder:
                 "context": self.context,
             },
         )
-        self._part = open(self.part_path, "ab", buffering=0)
-        if os.name == "posix":
-            os.chmod(self.part_path, 0o600)
+        self._part = self._open_part()
         self._resampler = None
         if samplerate != SAMPLE_RATE:
             import soxr
@@ -177,6 +175,12 @@ class Recorder:
         self._finished.wait(timeout=10)
         assert self._result is not None, "recording writer did not finish"
         return self._result
+
+    def _open_part(self) -> BinaryIO:
+        part = open(self.part_path, "ab", buffering=0)
+        if os.name == "posix":
+            os.chmod(self.part_path, 0o600)
+        return part
 
     def cancel(self) -> None:
         """Stop and delete what was recorded (the person pressed Esc)."""
@@ -309,8 +313,10 @@ class Recorder:
         return last_sync
 
     def _request_stop(self, reason: StopReason, error: str | None = None) -> None:
+        """Record why the recording ends; a write failure outranks a stop already asked for."""
         with self._lock:
-            if self._stop_reason is None:
+            failure = reason in (StopReason.DISK_FULL, StopReason.WRITE_FAILED)
+            if self._stop_reason is None or (failure and self._stop_reason is not StopReason.CANCELLED):
                 self._stop_reason = reason
                 self._error = error
 
@@ -331,7 +337,7 @@ class Recorder:
             started_at=self.started_at,
         )
         self._finished.set()
-        if self._stop_reason not in (StopReason.USER, StopReason.CANCELLED) and self.on_finished:
+        if self.on_finished and (self._stop_reason not in (StopReason.USER, StopReason.CANCELLED) or self._error):
             self.on_finished(self._result)
 
     def _close_stream_from_writer(self) -> None:

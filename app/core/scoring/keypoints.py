@@ -24,7 +24,7 @@ from app.core.transcribe.transcript import Word
 DEFAULT_THRESHOLD = 0.55
 CUE_BONUS = 0.04
 MAX_CUE_BONUS = 0.08
-NEGATION_PENALTY = 0.25
+NEGATION_PENALTY = 0.3
 
 
 @dataclass

@@ -1,0 +1,129 @@
+"""Test set-up shared by every test.
+
+Before anything imports sounddevice, HOME points at a private folder whose `.asoundrc` defines
+an ALSA capture device `fakemic` that plays `fakemic.raw` from that folder (see
+shared/notes/audio-testing.md): the real PortAudio stack, no sound card. Tests put the answer
+they want "spoken" into that file with `fake_mic.load(...)`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_HOME = Path(tempfile.mkdtemp(prefix="rehearse-test-home-"))
+FAKEMIC_RAW = _HOME / "fakemic.raw"
+FAKEMIC_RAW.write_bytes(b"")
+(_HOME / ".asoundrc").write_text(
+    f'pcm.fakemic {{ type file; slave.pcm "null"; file "/dev/null"; infile "{FAKEMIC_RAW}"; format "raw" }}\n'
+    'pcm.!default { type asym; playback.pcm "null"; capture.pcm "fakemic" }\n'
+)
+os.environ["HOME"] = str(_HOME)
+for var, sub in (("XDG_CONFIG_HOME", ".config"), ("XDG_DATA_HOME", ".local/share"), ("XDG_CACHE_HOME", ".cache")):
+    os.environ[var] = str(_HOME / sub)
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+SPEECH_CACHE = Path(tempfile.gettempdir()) / "rehearse-test-speech"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: uses the real Whisper model or real audio devices")
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets an empty data folder of its own."""
+    data = tmp_path / "data"
+    monkeypatch.setenv("REHEARSE_DATA_DIR", str(data))
+    return data
+
+
+@pytest.fixture
+def data_dir(_private_data_dir: Path):  # type: ignore[no-untyped-def]
+    from app.core.paths import DataDir
+
+    return DataDir(_private_data_dir).create()
+
+
+def speak(text: str, speed: int = 165, voice: str = "en-us") -> Path:
+    """A 16 kHz mono WAV of espeak-ng saying `text` (cached across tests and runs)."""
+    key = hashlib.sha256(f"{voice}|{speed}|{text}".encode()).hexdigest()[:16]
+    SPEECH_CACHE.mkdir(parents=True, exist_ok=True)
+    out = SPEECH_CACHE / f"{key}.wav"
+    if not out.exists():
+        raw = SPEECH_CACHE / f"{key}.raw.wav"
+        subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(raw), text], check=True)
+        subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out)], check=True)
+        raw.unlink()
+    return out
+
+
+@pytest.fixture(scope="session")
+def spoken():
+    if not shutil.which("espeak-ng") or not shutil.which("sox"):
+        pytest.fail("espeak-ng and sox are needed (bash .ci/run installs them)")
+    return speak
+
+
+class FakeMic:
+    """The ALSA `fakemic` capture device: delivers a file's samples, then silence, unpaced."""
+
+    device = "fakemic"
+
+    def load(self, wav: Path | None, leading_silence_s: float = 0.0) -> Path:
+        import numpy as np
+        import soundfile
+
+        if wav is None:
+            FAKEMIC_RAW.write_bytes(b"")
+            return FAKEMIC_RAW
+        samples, rate = soundfile.read(str(wav), dtype="int16")
+        assert rate == 16000, rate
+        silence = np.zeros(int(leading_silence_s * 16000), dtype=np.int16)
+        FAKEMIC_RAW.write_bytes(np.concatenate([silence, samples]).astype("<i2").tobytes())
+        return FAKEMIC_RAW
+
+
+@pytest.fixture
+def fake_mic() -> FakeMic:
+    mic = FakeMic()
+    yield mic
+    mic.load(None)
+
+
+@pytest.fixture(scope="session")
+def transcriber():
+    """The real embedded tiny.en model, loaded once for the session."""
+    from app.core.transcribe import Transcriber, load_whisper
+
+    model, info = load_whisper()
+    return Transcriber(model, info)
+
+
+@pytest.fixture(scope="session")
+def scorer():
+    from app.core.scoring import EmbeddingScorer
+
+    return EmbeddingScorer()
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """`python -m app ...` in a child process, as a person at a terminal would run it."""
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=REPO,
+        env={**os.environ, **(env or {})},
+    )

@@ -1,0 +1,79 @@
+"""Key-point judgement with the real MiniLM model: paraphrase passes, repetition with a twist does not."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.core.packs import KeyPoint
+from app.core.scoring import EmbeddingScorer, LexicalScorer
+from app.core.scoring.spans import candidate_spans
+from app.core.transcribe.transcript import Word
+
+POINTS = [
+    KeyPoint("SHAP attributes a prediction to features with Shapley values from cooperative game theory", ("Shapley", "game theory")),
+    KeyPoint("LIME fits a simple, interpretable surrogate model around one prediction", ("surrogate", "perturb")),
+    KeyPoint("Permutation importance must be measured on held-out data", ("held-out",)),
+]
+
+
+def timed(text: str) -> list[Word]:
+    return [Word(w, i * 0.4, i * 0.4 + 0.3) for i, w in enumerate(text.split())]
+
+
+def covered(scorer: EmbeddingScorer, text: str) -> list[bool]:
+    return [r.covered for r in scorer.score(POINTS, timed(text))]
+
+
+def test_paraphrases_are_covered_with_the_right_evidence(scorer: EmbeddingScorer) -> None:
+    text = (
+        "Um, so SHAP takes the Shapley value idea from game theory and splits one prediction among the features. "
+        "For permutation importance I always shuffle a column on a validation set the model never trained on. "
+        "And LIME perturbs the example and trains a small linear surrogate locally."
+    )
+    results = scorer.score(POINTS, timed(text))
+    assert [r.covered for r in results] == [True, True, True]
+    assert "Shapley" in results[0].evidence.text and "surrogate" in results[1].evidence.text
+    assert "permutation" in results[2].evidence.text.lower()
+    for r in results:
+        assert r.threshold == scorer.threshold and r.score >= r.threshold
+        assert r.start_s is not None and r.end_s > r.start_s
+
+
+def test_an_unrelated_answer_covers_nothing(scorer: EmbeddingScorer) -> None:
+    text = "Last weekend I cooked a big pot of tomato soup with basil and garlic, and my family loved it."
+    results = scorer.score(POINTS, timed(text))
+    assert not any(r.covered for r in results)
+    assert "shapley" in results[0].missing_words and "surrogate" in results[1].missing_words
+
+
+def test_repeating_the_words_while_denying_the_claim_is_not_coverage(scorer: EmbeddingScorer) -> None:
+    text = "SHAP does not use Shapley values or game theory at all. LIME never fits a surrogate model."
+    assert covered(scorer, text)[:2] == [False, False]
+
+
+def test_lexical_baseline_is_fooled_where_the_semantic_scorer_is_not(scorer: EmbeddingScorer) -> None:
+    text = "Shapley values and game theory do not attribute a prediction to features in SHAP."
+    assert LexicalScorer().score(POINTS[:1], timed(text))[0].covered
+    assert not scorer.score(POINTS[:1], timed(text))[0].covered
+
+
+def test_no_words_means_nothing_covered(scorer: EmbeddingScorer) -> None:
+    results = scorer.score(POINTS, [])
+    assert [r.covered for r in results] == [False] * 3 and all(r.evidence is None for r in results)
+
+
+def test_spans_cover_sentences_clauses_and_windows() -> None:
+    words = timed("First idea here. Second idea, and a third one follows " + " ".join(f"w{i}" for i in range(30)))
+    spans = candidate_spans(words)
+    texts = {s.text for s in spans}
+    assert "First idea here." in texts
+    assert any(s.start == 3 for s in spans)  # the second sentence
+    assert max(s.end for s in spans) == len(words)
+    assert all(0 <= s.start < s.end <= len(words) for s in spans)
+
+
+def test_fillers_are_dropped_from_span_text_but_not_from_indices() -> None:
+    spans = candidate_spans(timed("Um, SHAP uses, uh, Shapley values."))
+    whole = next(s for s in spans if s.start == 0 and s.end == 6)
+    assert whole.text == "SHAP uses, Shapley values."
+

@@ -1,0 +1,80 @@
+"""The real tiny.en model: question-aware prompt, glossary terms, word timestamps, model errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.core.audio.files import load_audio
+from app.core.transcribe import ModelLoadError, Transcriber, load_whisper, resolve_model
+from app.core.transcribe.models import embedded_model_path
+
+GLOSSARY = ["SHAP", "LIME", "Shapley values", "t-SNE", "UMAP"]
+ANSWER = "SHAP explains a prediction with Shapley values. LIME fits a local surrogate model. Um, I used t-SNE and UMAP too."
+
+
+@pytest.fixture(scope="module")
+def answer_audio(spoken):  # type: ignore[no-untyped-def]
+    return load_audio(spoken(ANSWER))
+
+
+def test_question_and_glossary_get_the_jargon_right(transcriber: Transcriber, answer_audio) -> None:  # type: ignore[no-untyped-def]
+    transcript = transcriber.transcribe(answer_audio, question_text="Describe your experience with SHAP and LIME.", glossary=GLOSSARY)
+    for term in ("SHAP", "LIME", "Shapley values", "t-SNE", "UMAP"):
+        assert term in transcript.text, transcript.text
+    assert transcript.model == "tiny.en"
+    assert "Question: Describe your experience with SHAP and LIME." in transcript.prompt
+    assert transcript.raw_words, "the words as heard are kept beside the corrected ones"
+
+
+def test_word_timestamps_are_ordered_and_inside_the_audio(transcriber: Transcriber, answer_audio) -> None:  # type: ignore[no-untyped-def]
+    transcript = transcriber.transcribe(answer_audio, glossary=GLOSSARY)
+    starts = [w.start for w in transcript.words]
+    assert starts == sorted(starts)
+    assert all(0 <= w.start <= w.end <= transcript.duration_s + 0.5 for w in transcript.words)
+    assert transcript.duration_s == pytest.approx(answer_audio.size / 16000)
+
+
+def test_fillers_survive_transcription(transcriber: Transcriber, answer_audio) -> None:  # type: ignore[no-untyped-def]
+    transcript = transcriber.transcribe(answer_audio, glossary=GLOSSARY)
+    assert any(w.text.lower().strip(",.") in {"um", "umm", "uhm"} for w in transcript.words), transcript.text
+
+
+def test_progress_is_reported_up_to_done(transcriber: Transcriber, answer_audio) -> None:  # type: ignore[no-untyped-def]
+    seen: list[float] = []
+    transcriber.transcribe(answer_audio, progress=seen.append)
+    assert seen and seen[-1] == 1.0 and seen == sorted(seen)
+
+
+def test_silence_gives_no_words(transcriber: Transcriber) -> None:
+    import numpy as np
+
+    assert not transcriber.transcribe(np.zeros(16000 * 3, dtype=np.float32)).has_speech
+
+
+def test_missing_model_folder_names_the_path_and_falls_back(tmp_path: Path) -> None:
+    missing = tmp_path / "no-model"
+    with pytest.raises(ModelLoadError, match=f"Model folder {missing} does not exist"):
+        resolve_model(str(missing))
+    model, info = load_whisper(str(missing))
+    assert info.name == "tiny.en" and info.path == embedded_model_path()
+    assert str(missing) in info.fallback_reason and "built-in tiny.en" in info.fallback_reason
+    with pytest.raises(ModelLoadError):
+        load_whisper(str(missing), fallback=False)
+
+
+def test_corrupt_model_folder_is_refused_with_its_path(tmp_path: Path) -> None:
+    broken = tmp_path / "broken-model"
+    broken.mkdir()
+    (broken / "config.json").write_text((embedded_model_path() / "config.json").read_text())
+    (broken / "model.bin").write_bytes(b"this is not a model" * 100)
+    with pytest.raises(ModelLoadError, match=f"Model folder {broken} could not be loaded"):
+        load_whisper(str(broken), fallback=False)
+    _, info = load_whisper(str(broken))
+    assert info.fallback_reason and str(broken) in info.fallback_reason
+
+
+def test_a_folder_without_model_files_is_explained(tmp_path: Path) -> None:
+    with pytest.raises(ModelLoadError, match="missing model.bin, config.json"):
+        resolve_model(str(tmp_path))
