@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,8 @@ FAKEMIC_RAW.write_bytes(b"")
 os.environ["HOME"] = str(_HOME)
 for var, sub in (("XDG_CONFIG_HOME", ".config"), ("XDG_DATA_HOME", ".local/share"), ("XDG_CACHE_HOME", ".cache")):
     os.environ[var] = str(_HOME / sub)
+os.environ["XDG_RUNTIME_DIR"] = str(_HOME / "run")
+(_HOME / "run").mkdir(mode=0o700)
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -99,6 +102,55 @@ def fake_mic() -> FakeMic:
     mic = FakeMic()
     yield mic
     mic.load(None)
+
+
+class PulseMic:
+    """A PulseAudio null sink whose monitor is the default source: real-time capture via device "pulse"."""
+
+    device = "pulse"
+
+    def __init__(self) -> None:
+        self.players: list[subprocess.Popen[bytes]] = []
+
+    def start(self) -> None:
+        for tool in ("pulseaudio", "pactl", "paplay"):
+            if not shutil.which(tool):
+                pytest.fail(f"{tool} is needed for real-time capture tests (bash .ci/run installs pulseaudio)")
+        self.daemon = subprocess.Popen(
+            ["pulseaudio", "--daemonize=no", "--exit-idle-time=-1", "-n",
+             "--load=module-null-sink sink_name=mic_sink",
+             "--load=module-native-protocol-unix auth-anonymous=1"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        for _ in range(100):
+            if subprocess.run(["pactl", "info"], capture_output=True).returncode == 0:
+                break
+            time.sleep(0.05)
+        subprocess.run(["pactl", "set-default-source", "mic_sink.monitor"], check=True)
+        import sounddevice
+
+        # PortAudio lists devices when it starts; start it again so it sees the new server.
+        sounddevice._terminate()
+        sounddevice._initialize()
+
+    def play(self, wav: Path) -> subprocess.Popen[bytes]:
+        player = subprocess.Popen(["paplay", "--device=mic_sink", str(wav)])
+        self.players.append(player)
+        return player
+
+    def stop(self) -> None:
+        for player in self.players:
+            player.kill()
+        self.daemon.terminate()
+        self.daemon.wait(10)
+
+
+@pytest.fixture(scope="session")
+def pulse_mic():
+    mic = PulseMic()
+    mic.start()
+    yield mic
+    mic.stop()
 
 
 @pytest.fixture(scope="session")

@@ -44,6 +44,12 @@ class Workspace:
                 self._transcriber = Transcriber(model, info, DecodeOptions())
             return self._transcriber
 
+    def set_model(self, setting: str | None) -> None:
+        """Use another model from the next transcription on (loaded on first use)."""
+        with self._lock:
+            self.model_setting = setting
+            self._transcriber = None
+
     @property
     def model_info(self) -> ModelInfo | None:
         return self._transcriber.info if self._transcriber else None

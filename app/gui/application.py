@@ -1,0 +1,123 @@
+"""Composition root of the desktop app: QApplication, settings, workspace, window, background loading.
+
+The window is shown before the speech model loads; the model loads on the thread pool and the
+status bar says when it is ready. Practice can start at once: an answer that ends before the
+model is ready waits for it on its worker thread, never on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app import APP_ID, APP_NAME, __version__
+from app.core.paths import DataDir, resource_path
+from app.core.workspace import Workspace
+from app.db.engine import DatabaseError, beside
+from app.gui.settings import AppSettings
+from app.gui.style import STYLESHEET
+from app.gui.workers import JobRunner
+
+
+def tts_available() -> bool:
+    """True when Qt has a real text-to-speech engine (not only its test 'mock' engine)."""
+    try:
+        from PySide6.QtTextToSpeech import QTextToSpeech
+    except ImportError:
+        return False
+    return any(engine != "mock" for engine in QTextToSpeech.availableEngines())
+
+
+def app_icon() -> QIcon:
+    icon = QIcon()
+    for size in (16, 32, 48, 64, 128, 256):
+        path = resource_path("icons", f"rehearse-{size}.png")
+        if path.exists():
+            icon.addFile(str(path))
+    svg = resource_path("icons", "rehearse.svg")
+    if svg.exists():
+        icon.addFile(str(svg))
+    return icon
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    QCoreApplication.setOrganizationName("Rehearse")
+    QCoreApplication.setApplicationName(APP_NAME)
+    QCoreApplication.setApplicationVersion(__version__)
+    QApplication.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())
+    app.setStyleSheet(STYLESHEET)
+    return app  # type: ignore[return-value]
+
+
+def load_model_in_background(window: Any) -> None:
+    """Load Whisper and the key-point model on the pool; report in the status bar."""
+    workspace = window.workspace
+
+    def load() -> str:
+        transcriber = workspace.transcriber()
+        workspace.scorer()
+        return transcriber.info.fallback_reason or ""
+
+    def done(fallback: str) -> None:
+        info = workspace.model_info
+        name = info.name if info else "?"
+        if fallback:
+            window.set_model_status(f"Speech model: {name} (fallback)", error=True)
+            QMessageBox.warning(window, "Speech model", fallback)
+        else:
+            window.set_model_status(f"Speech model ready: {name}")
+        window.modelReady.emit(name)
+
+    def failed(message: str) -> None:
+        window.set_model_status("Speech model failed to load", error=True)
+        QMessageBox.critical(window, "Speech model", f"The speech model could not be loaded: {message}\n"
+                             "Answers are still recorded and saved; they can be transcribed later.")
+
+    window.runner.start(load, on_done=done, on_error=failed)
+
+
+def open_workspace(data_dir: DataDir, settings: AppSettings) -> Workspace | None:
+    """Open the history; if the database cannot be used, offer a new one beside it (the old file stays)."""
+    workspace = Workspace(data_dir, model_setting=settings.model)
+    try:
+        workspace.history  # noqa: B018 - opens and migrates now, so problems show before the window
+        return workspace
+    except DatabaseError as exc:
+        box = QMessageBox(QMessageBox.Icon.Warning, "History database", str(exc))
+        box.setInformativeText("Start a new history database beside it? The old file is kept as it is.")
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+        if box.exec() != QMessageBox.StandardButton.Yes:
+            return None
+        exc.path.rename(beside(exc.path))
+        return open_workspace(data_dir, settings)
+
+
+def run(data_dir: Path | None = None, argv: list[str] | None = None, sd: Any | None = None) -> int:
+    app = make_application(argv)
+    settings = AppSettings()
+    root = data_dir or (Path(settings.data_dir) if settings.data_dir else None)
+    workspace = open_workspace(DataDir(root).create(), settings)
+    if workspace is None:
+        return 1
+    from app.gui.main_window import MainWindow
+    from app.gui.recovery import offer_recovery
+
+    runner = JobRunner()
+    window = MainWindow(workspace, settings, runner, sd=sd)
+    window.setWindowTitle(APP_NAME)
+    window.show()
+    load_model_in_background(window)
+    offer_recovery(window)
+    code = app.exec()
+    workspace.close()
+    return code
+
+
+__all__ = ["Qt", "load_model_in_background", "make_application", "run", "tts_available"]

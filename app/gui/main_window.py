@@ -1,0 +1,331 @@
+"""The main window: pages in a stack, menus and shortcuts, the status bar, replay."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QStackedWidget, QWidget
+
+from app import APP_NAME, __version__
+from app.core.attempts import SavedAttempt
+from app.core.packs import PackError, load_pack
+from app.core.workspace import Workspace
+from app.gui.feedback_page import FeedbackPage
+from app.gui.practice_controller import Phase, PracticeController, RoundOptions
+from app.gui.practice_page import PracticePage
+from app.gui.settings import AppSettings
+from app.gui.settings_dialog import SettingsDialog
+from app.gui.start_page import StartPage
+from app.gui.workers import JobRunner
+
+
+class MainWindow(QMainWindow):
+    modelReady = Signal(str)
+
+    def __init__(self, workspace: Workspace, settings: AppSettings, runner: JobRunner, sd: Any | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.settings = settings
+        self.runner = runner
+        self.sd = sd
+        self.player = None  # QMediaPlayer, created on first replay
+        self.speech = None  # QTextToSpeech, created when reading aloud is on
+        self.setWindowTitle(APP_NAME)
+        self.setMinimumSize(760, 540)
+
+        self.controller = PracticeController(workspace, runner, self._round_options(), sd=sd, parent=self)
+        self.start_page = StartPage()
+        self.practice_page = PracticePage(self.controller)
+        self.feedback_page = FeedbackPage()
+        self.stack = QStackedWidget()
+        for page in (self.start_page, self.practice_page, self.feedback_page):
+            self.stack.addWidget(page)
+        self.setCentralWidget(self.stack)
+
+        self.model_status = QLabel("Loading the speech model…")
+        self.statusBar().addPermanentWidget(self.model_status)
+
+        self.start_page.startRequested.connect(self.start_round)
+        self.practice_page.backRequested.connect(self.show_start)
+        self.feedback_page.backRequested.connect(self.show_start)
+        self.feedback_page.tryAgain.connect(self._try_again)
+        self.feedback_page.nextQuestion.connect(self.next_question)
+        self.feedback_page.playRequested.connect(self.play_answer)
+        self.feedback_page.wordClicked.connect(self._seek_to_word)
+        self.feedback_page.overrideRequested.connect(self._save_override)
+        self.controller.feedbackReady.connect(self._show_feedback)
+        self.controller.message.connect(self._show_message)
+        self.controller.questionChanged.connect(self._read_question)
+        self.controller.roundFinished.connect(self._round_finished)
+        self.controller.phaseChanged.connect(self._phase_changed)
+
+        self._build_menus()
+        self.reload_packs()
+        geometry, state = settings.window_state()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1100, 740)
+        if state is not None:
+            self.restoreState(state)
+
+    # -- menus and shortcuts -------------------------------------------------------------------------
+    def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None, context=Qt.ShortcutContext.WindowShortcut) -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(context)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.import_action = self._action("&Import pack…", self.import_pack, "Ctrl+O")
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self._action("Open &data folder", self._open_data_folder))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
+
+        edit_menu = self.menuBar().addMenu("&Edit")
+        self.preferences_action = self._action("&Preferences…", self.open_preferences, QKeySequence.StandardKey.Preferences)
+        if self.preferences_action.shortcut().isEmpty():
+            self.preferences_action.setShortcut(QKeySequence("Ctrl+,"))
+        edit_menu.addAction(self.preferences_action)
+
+        practice_menu = self.menuBar().addMenu("&Practice")
+        self.space_action = self._action("Start / stop answer", self.space_pressed, "Space")
+        self.escape_action = self._action("Cancel answer", self.escape_pressed, "Esc")
+        self.next_action = self._action("&Next question", self.next_question, "Ctrl+N")
+        self.again_action = self._action("&Try again", self._try_again, "Ctrl+R")
+        self.play_action = self._action("&Play my answer", self.play_answer, "Ctrl+P")
+        for action in (self.space_action, self.escape_action, self.next_action, self.again_action, self.play_action):
+            practice_menu.addAction(action)
+        practice_menu.addSeparator()
+        practice_menu.addAction(self._action("Back to &questions", self.show_start, "Ctrl+Home"))
+
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self._action("&About Rehearse", self._about))
+
+    def space_pressed(self) -> None:
+        page = self.stack.currentWidget()
+        if page is self.practice_page:
+            if self.controller.phase is Phase.ANSWER:
+                self.controller.stop_answer()
+            elif self.controller.phase in (Phase.PREP, Phase.READY):
+                self.controller.start_answer()
+        elif page is self.start_page and self.start_page.start_button.isEnabled():
+            self.start_page.start_button.click()
+
+    def escape_pressed(self) -> None:
+        if self.stack.currentWidget() is self.practice_page:
+            if self.controller.phase is Phase.READY:
+                self.show_start()
+            else:
+                self.controller.cancel()
+        elif self.stack.currentWidget() is self.feedback_page:
+            self.show_start()
+
+    # -- packs ---------------------------------------------------------------------------------------
+    def reload_packs(self, select: str | None = None) -> None:
+        self.start_page.set_packs(self.workspace.library.scan(), select or self.settings.last_pack)
+        self.start_page.set_mode(self.settings.last_mode)
+        self.refresh_stats()
+
+    def refresh_stats(self) -> None:
+        pack_id = self.start_page.current_pack_id
+        if pack_id:
+            self.runner.start(self.workspace.history.question_stats, pack_id, on_done=self.start_page.set_stats,
+                              on_error=self._show_message)
+
+    def import_pack(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import a question pack", str(Path.home()), "Question packs (*.yaml *.yml)")
+        if path:
+            self.import_pack_file(Path(path))
+
+    def import_pack_file(self, path: Path) -> bool:
+        """Validate, then copy into the user pack folder under a safe name (never outside it)."""
+        try:
+            pack = load_pack(path)
+        except PackError as exc:
+            QMessageBox.warning(self, "This pack has problems", str(exc))
+            return False
+        folder = self.workspace.data_dir.packs
+        folder.mkdir(parents=True, exist_ok=True)
+        dest = folder / f"{pack.id}.yaml"
+        if dest.exists() and dest.resolve() != path.resolve():
+            answer = QMessageBox.question(self, "Replace pack?", f"A pack with id '{pack.id}' is already imported. Replace it?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        if dest.resolve() != path.resolve():
+            shutil.copyfile(path, dest)
+        self.reload_packs(select=pack.id)
+        self.statusBar().showMessage(f"Imported '{pack.title}' ({len(pack.questions)} questions)", 5000)
+        return True
+
+    # -- round -----------------------------------------------------------------------------------------
+    def _round_options(self) -> RoundOptions:
+        s = self.settings
+        return RoundOptions(
+            prep_seconds=s.prep_seconds or None,
+            answer_seconds=s.answer_seconds or None,
+            hard_limit_factor=s.hard_limit_factor,
+            device=s.input_device,
+        )
+
+    def start_round(self, pack, questions, index: int, mode: str) -> None:  # type: ignore[no-untyped-def]
+        self.settings.last_pack = pack.id
+        self.settings.last_mode = mode
+        self.controller.options = self._round_options()
+        session_id = self.workspace.history.start_session(pack, mode)
+        self.stack.setCurrentWidget(self.practice_page)
+        self.controller.begin(pack, questions, index, session_id)
+
+    def show_start(self) -> None:
+        if self.controller.busy:
+            return
+        self.controller.cancel()
+        self._stop_playback()
+        self.stack.setCurrentWidget(self.start_page)
+        self.refresh_stats()
+
+    def next_question(self) -> None:
+        if self.stack.currentWidget() is self.feedback_page or (
+            self.stack.currentWidget() is self.practice_page and not self.controller.busy
+        ):
+            self._stop_playback()
+            if self.controller.next_question():
+                self.stack.setCurrentWidget(self.practice_page)
+
+    def _try_again(self) -> None:
+        if self.stack.currentWidget() is self.feedback_page:
+            self._stop_playback()
+            self.stack.setCurrentWidget(self.practice_page)
+            self.controller.try_again()
+
+    def _round_finished(self) -> None:
+        self.statusBar().showMessage("That was the last question of this round.", 6000)
+        self.show_start()
+
+    def _phase_changed(self, phase: str) -> None:
+        busy = phase in (Phase.STARTING.value, Phase.ANSWER.value, Phase.PROCESSING.value)
+        for action in (self.import_action, self.preferences_action, self.next_action):
+            action.setEnabled(not busy)
+
+    def _show_feedback(self, saved: SavedAttempt) -> None:
+        question = self.controller.question
+        assert question is not None
+        self.feedback_page.show_analysis(
+            question, saved.analysis, has_audio=saved.audio_path.exists(), notice=saved.error,
+            has_next=self.controller.index + 1 < len(self.controller.questions),
+        )
+        self.stack.setCurrentWidget(self.feedback_page)
+        self.statusBar().showMessage(f"Saved attempt {saved.attempt_id}", 4000)
+
+    def _show_message(self, text: str) -> None:
+        if self.stack.currentWidget() is self.practice_page:
+            self.practice_page.show_message(text)
+        self.statusBar().showMessage(text, 10000)
+
+    def _save_override(self, position: int, covered: object) -> None:
+        saved = self.controller.last_attempt
+        if saved is not None:
+            self.runner.start(self.workspace.history.set_override, saved.attempt_id, position, covered, on_error=self._show_message)
+
+    # -- replay and reading aloud ---------------------------------------------------------------------------
+    def play_answer(self) -> None:
+        saved = self.controller.last_attempt
+        if saved is None or self.stack.currentWidget() is not self.feedback_page:
+            return
+        from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+
+        if self.player is None:
+            self.player = QMediaPlayer(self)
+            self.audio_output = QAudioOutput(self)
+            self.player.setAudioOutput(self.audio_output)
+            self.player.errorOccurred.connect(lambda _e, text: self._show_message(f"Playback failed: {text}"))
+        if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
+            self.player.pause()
+            return
+        url = QUrl.fromLocalFile(str(saved.audio_path))
+        if self.player.source() != url:
+            self.player.setSource(url)
+        self.player.play()
+
+    def _seek_to_word(self, index: int) -> None:
+        saved = self.controller.last_attempt
+        if saved is None or not 0 <= index < len(saved.analysis.transcript.words):
+            return
+        if self.player is None:
+            self.play_answer()
+        if self.player is not None:
+            self.player.setPosition(int(saved.analysis.transcript.words[index].start * 1000))
+            self.player.play()
+
+    def _stop_playback(self) -> None:
+        if self.player is not None:
+            self.player.stop()
+
+    def _read_question(self, question, _index: int, _count: int) -> None:  # type: ignore[no-untyped-def]
+        if not self.settings.read_aloud:
+            return
+        try:
+            from PySide6.QtTextToSpeech import QTextToSpeech
+
+            if self.speech is None:
+                self.speech = QTextToSpeech(self)
+            self.speech.say(question.text)
+        except Exception:  # no voice on this system: reading aloud is optional
+            self.speech = None
+
+    # -- misc ------------------------------------------------------------------------------------------
+    def set_model_status(self, text: str, error: bool = False) -> None:
+        self.model_status.setText(text)
+        self.model_status.setStyleSheet("color: #cf222e;" if error else "")
+
+    def open_preferences(self) -> None:
+        if self.controller.busy:
+            return
+        from app.gui.application import tts_available
+
+        dialog = SettingsDialog(self.settings, self.workspace.data_dir.root, tts_available(), sd=self.sd, parent=self)
+        old_model = self.settings.model
+        if dialog.exec():
+            self.controller.options = self._round_options()
+            if self.settings.model != old_model:
+                self.workspace.set_model(self.settings.model)
+                self.set_model_status("Loading the speech model…")
+                from app.gui.application import load_model_in_background
+
+                load_model_in_background(self)
+
+    def _open_data_folder(self) -> None:
+        from PySide6.QtGui import QDesktopServices
+
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.workspace.data_dir.root)))
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            f"<b>{APP_NAME} {__version__}</b><p>Practise interview answers out loud. Speech is transcribed on this "
+            f"computer with Whisper; nothing is sent anywhere.</p><p>Data folder: {self.workspace.data_dir.root}</p>",
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.controller.phase is Phase.ANSWER:
+            answer = QMessageBox.question(self, "Stop recording?", "You are recording an answer. Stop and save it before quitting?",
+                                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Save:
+                event.ignore()
+                return
+            self.controller.stop_answer()
+        self.settings.save_window_state(self.saveGeometry(), self.saveState())
+        self.settings.sync()
+        self._stop_playback()
+        self.runner.shutdown()
+        event.accept()

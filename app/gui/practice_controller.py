@@ -1,0 +1,231 @@
+"""The flow of one practice round: prep countdown -> recording -> processing -> feedback.
+
+A QObject without widgets: the practice page shows what it says, tests drive it directly.
+Recording and processing run off the GUI thread (RecordingSession, JobRunner).
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from app.core.attempts import SavedAttempt, save_recording_as_attempt
+from app.core.audio.recorder import RecordingResult, StopReason
+from app.core.packs import Pack, Question
+from app.core.practice import AnswerClock, Zone
+from app.core.workspace import Workspace
+from app.gui.recording import RecordingSession, describe_end
+from app.gui.workers import JobRunner
+
+TICK_MS = 100
+
+
+class Phase(str, enum.Enum):
+    READY = "ready"  # question shown, nothing running (after Esc, or before the first prep)
+    PREP = "prep"
+    STARTING = "starting"  # opening the microphone
+    ANSWER = "answer"
+    PROCESSING = "processing"
+    FEEDBACK = "feedback"
+
+
+@dataclass(frozen=True)
+class RoundOptions:
+    prep_seconds: int | None = None  # None: the question's own time
+    answer_seconds: int | None = None
+    hard_limit_factor: float = 2.0
+    device: str | None = None
+
+
+class PracticeController(QObject):
+    phaseChanged = Signal(str)
+    questionChanged = Signal(object, int, int)  # Question, index, count
+    prepTick = Signal(float)  # seconds left
+    answerTick = Signal(float, str)  # seconds recorded, Zone value
+    level = Signal(float, float)
+    processing = Signal(str, float)  # stage, fraction
+    feedbackReady = Signal(object)  # SavedAttempt
+    message = Signal(str)  # something the person must know (errors, auto-stop)
+    roundFinished = Signal()
+
+    def __init__(self, workspace: Workspace, runner: JobRunner, options: RoundOptions | None = None,
+                 sd: Any | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.runner = runner
+        self.options = options or RoundOptions()
+        self.sd = sd
+        self.pack: Pack | None = None
+        self.questions: list[Question] = []
+        self.index = 0
+        self.phase = Phase.READY
+        self.session_id: int | None = None
+        self.recording: RecordingSession | None = None
+        self.last_attempt: SavedAttempt | None = None
+        self._prep_deadline = 0.0
+        self._tick = QTimer(self)
+        self._tick.setInterval(TICK_MS)
+        self._tick.timeout.connect(self._on_tick)
+
+    # -- round -------------------------------------------------------------------------------------
+    @property
+    def question(self) -> Question | None:
+        return self.questions[self.index] if 0 <= self.index < len(self.questions) else None
+
+    def clock(self) -> AnswerClock:
+        assert self.question is not None
+        target = self.options.answer_seconds or self.question.answer_seconds
+        return AnswerClock(target, self.options.hard_limit_factor)
+
+    def prep_seconds(self) -> int:
+        assert self.question is not None
+        return self.question.prep_seconds if self.options.prep_seconds is None else self.options.prep_seconds
+
+    def begin(self, pack: Pack, questions: list[Question], index: int = 0, session_id: int | None = None) -> None:
+        self.pack, self.questions, self.index, self.session_id = pack, list(questions), index, session_id
+        self._show_question()
+
+    def _set_phase(self, phase: Phase) -> None:
+        self.phase = phase
+        self.phaseChanged.emit(phase.value)
+
+    def _show_question(self) -> None:
+        assert self.question is not None
+        self.questionChanged.emit(self.question, self.index, len(self.questions))
+        self.start_prep()
+
+    def start_prep(self) -> None:
+        seconds = self.prep_seconds()
+        if seconds <= 0:
+            self.start_answer()
+            return
+        self._prep_deadline = time.monotonic() + seconds
+        self._set_phase(Phase.PREP)
+        self.prepTick.emit(float(seconds))
+        self._tick.start()
+
+    def next_question(self) -> bool:
+        if self.phase in (Phase.ANSWER, Phase.STARTING, Phase.PROCESSING):
+            return False
+        if self.index + 1 >= len(self.questions):
+            self._tick.stop()
+            self._set_phase(Phase.READY)
+            self.roundFinished.emit()
+            return False
+        self.index += 1
+        self._show_question()
+        return True
+
+    def try_again(self) -> None:
+        if self.phase in (Phase.FEEDBACK, Phase.READY):
+            self._show_question()
+
+    # -- answer ------------------------------------------------------------------------------------
+    def start_answer(self) -> None:
+        """Skip what is left of the prep (Space) and open the microphone."""
+        if self.phase not in (Phase.PREP, Phase.READY, Phase.FEEDBACK):
+            return
+        assert self.pack is not None and self.question is not None
+        self._tick.stop()
+        self._set_phase(Phase.STARTING)
+        clock = self.clock()
+        self.recording = RecordingSession(
+            self.runner,
+            self.workspace.data_dir.incoming,
+            device=self.options.device,
+            max_seconds=clock.hard_limit_s,
+            context={"pack_id": self.pack.id, "question_id": self.question.id, "session_id": self.session_id,
+                     "pack_path": str(self.pack.source) if self.pack.source else None},
+            sd=self.sd,
+            parent=self,
+        )
+        self.recording.started.connect(self._on_recording_started)
+        self.recording.failed.connect(self._on_recording_failed)
+        self.recording.level.connect(self.level)
+        self.recording.elapsed.connect(self._on_elapsed)
+        self.recording.ended.connect(self._on_recording_ended)
+        self.recording.start()
+
+    def _on_recording_started(self) -> None:
+        if self.phase is Phase.STARTING:
+            self._set_phase(Phase.ANSWER)
+            self.answerTick.emit(0.0, Zone.NORMAL.value)
+
+    def _on_recording_failed(self, message: str) -> None:
+        self.recording = None
+        self._set_phase(Phase.READY)
+        self.message.emit(message)
+
+    def _on_elapsed(self, seconds: float) -> None:
+        if self.phase is Phase.ANSWER:
+            self.answerTick.emit(seconds, self.clock().zone(seconds).value)
+
+    def stop_answer(self) -> None:
+        if self.phase is Phase.ANSWER and self.recording is not None:
+            self._set_phase(Phase.PROCESSING)
+            self.processing.emit("saving audio", 0.0)
+            self.recording.stop(StopReason.USER)
+
+    def cancel(self) -> None:
+        """Esc: drop the answer in progress without saving; stop the prep."""
+        self._tick.stop()
+        if self.phase in (Phase.ANSWER, Phase.STARTING) and self.recording is not None:
+            self.recording.cancel()
+            self.recording = None
+        if self.phase is not Phase.PROCESSING:
+            self._set_phase(Phase.READY)
+
+    def _on_recording_ended(self, result: RecordingResult) -> None:
+        if result.reason is StopReason.CANCELLED:
+            return
+        note = describe_end(result)
+        if note:
+            self.message.emit(note)
+        self._set_phase(Phase.PROCESSING)
+        assert self.pack is not None and self.question is not None and self.recording is not None
+        recorder = self.recording.recorder
+        self.runner.start(
+            save_recording_as_attempt,
+            self.workspace,
+            self.pack,
+            self.question,
+            result.part_path,
+            result.journal_path,
+            recording_id=recorder.recording_id,
+            started_at=recorder.started_at,
+            session_id=self.session_id,
+            settings={"device": recorder.device.name if recorder.device else None, "stop": result.reason.value,
+                      "target_s": self.clock().target_s},
+            on_progress=self.processing,
+            on_done=self._on_saved,
+            on_error=self._on_processing_failed,
+        )
+
+    def _on_saved(self, saved: SavedAttempt) -> None:
+        self.last_attempt = saved
+        self.recording = None
+        if saved.error:
+            self.message.emit(saved.error)
+        self._set_phase(Phase.FEEDBACK)
+        self.feedbackReady.emit(saved)
+
+    def _on_processing_failed(self, message: str) -> None:
+        self.recording = None
+        self._set_phase(Phase.READY)
+        self.message.emit(f"The answer could not be processed: {message}. Its audio is kept and will be offered for recovery.")
+
+    # -- timers ------------------------------------------------------------------------------------
+    def _on_tick(self) -> None:
+        if self.phase is Phase.PREP:
+            left = self._prep_deadline - time.monotonic()
+            self.prepTick.emit(max(0.0, left))
+            if left <= 0:
+                self.start_answer()
+
+    @property
+    def busy(self) -> bool:
+        return self.phase in (Phase.STARTING, Phase.ANSWER, Phase.PROCESSING)

@@ -1,0 +1,137 @@
+"""Preferences in QSettings, behind typed properties with sensible defaults."""
+
+from __future__ import annotations
+
+import enum
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from app.core.practice import DEFAULT_HARD_LIMIT_FACTOR
+
+
+class Key(str, enum.Enum):
+    INPUT_DEVICE = "audio/input_device"
+    MODEL = "transcription/model"
+    PREP_SECONDS = "practice/prep_seconds"  # 0: the pack's time
+    ANSWER_SECONDS = "practice/answer_seconds"  # 0: the pack's time
+    HARD_LIMIT_FACTOR = "practice/hard_limit_factor"
+    READ_ALOUD = "practice/read_aloud"
+    LIVE_CAPTIONS = "practice/live_captions"
+    DATA_DIR = "storage/data_dir"
+    LAST_PACK = "state/last_pack"
+    LAST_MODE = "state/last_mode"
+    GEOMETRY = "window/geometry"
+    WINDOW_STATE = "window/state"
+
+
+class AppSettings:
+    def __init__(self, qsettings: QSettings | None = None) -> None:
+        self.q = qsettings or QSettings()
+
+    def _get(self, key: Key, default, kind):  # type: ignore[no-untyped-def]
+        value = self.q.value(key.value, default)
+        if value is None:
+            return default
+        try:
+            if kind is bool:
+                return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
+            return kind(value)
+        except (TypeError, ValueError):
+            return default
+
+    def _set(self, key: Key, value) -> None:  # type: ignore[no-untyped-def]
+        if value is None or value == "":
+            self.q.remove(key.value)
+        else:
+            self.q.setValue(key.value, value)
+
+    @property
+    def input_device(self) -> str | None:
+        return self._get(Key.INPUT_DEVICE, "", str) or None
+
+    @input_device.setter
+    def input_device(self, value: str | None) -> None:
+        self._set(Key.INPUT_DEVICE, value)
+
+    @property
+    def model(self) -> str:
+        return self._get(Key.MODEL, "tiny.en", str) or "tiny.en"
+
+    @model.setter
+    def model(self, value: str) -> None:
+        self._set(Key.MODEL, value)
+
+    @property
+    def prep_seconds(self) -> int:
+        return self._get(Key.PREP_SECONDS, 0, int)
+
+    @prep_seconds.setter
+    def prep_seconds(self, value: int) -> None:
+        self._set(Key.PREP_SECONDS, int(value))
+
+    @property
+    def answer_seconds(self) -> int:
+        return self._get(Key.ANSWER_SECONDS, 0, int)
+
+    @answer_seconds.setter
+    def answer_seconds(self, value: int) -> None:
+        self._set(Key.ANSWER_SECONDS, int(value))
+
+    @property
+    def hard_limit_factor(self) -> float:
+        value = self._get(Key.HARD_LIMIT_FACTOR, DEFAULT_HARD_LIMIT_FACTOR, float)
+        return value if 1.0 <= value <= 10.0 else DEFAULT_HARD_LIMIT_FACTOR
+
+    @hard_limit_factor.setter
+    def hard_limit_factor(self, value: float) -> None:
+        self._set(Key.HARD_LIMIT_FACTOR, float(value))
+
+    @property
+    def read_aloud(self) -> bool:
+        return self._get(Key.READ_ALOUD, False, bool)
+
+    @read_aloud.setter
+    def read_aloud(self, value: bool) -> None:
+        self._set(Key.READ_ALOUD, bool(value))
+
+    @property
+    def live_captions(self) -> bool:
+        return self._get(Key.LIVE_CAPTIONS, False, bool)
+
+    @live_captions.setter
+    def live_captions(self, value: bool) -> None:
+        self._set(Key.LIVE_CAPTIONS, bool(value))
+
+    @property
+    def data_dir(self) -> str | None:
+        return self._get(Key.DATA_DIR, "", str) or None
+
+    @data_dir.setter
+    def data_dir(self, value: str | None) -> None:
+        self._set(Key.DATA_DIR, value)
+
+    @property
+    def last_pack(self) -> str | None:
+        return self._get(Key.LAST_PACK, "", str) or None
+
+    @last_pack.setter
+    def last_pack(self, value: str | None) -> None:
+        self._set(Key.LAST_PACK, value)
+
+    @property
+    def last_mode(self) -> str | None:
+        return self._get(Key.LAST_MODE, "", str) or None
+
+    @last_mode.setter
+    def last_mode(self, value: str | None) -> None:
+        self._set(Key.LAST_MODE, value)
+
+    def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
+        return self.q.value(Key.GEOMETRY.value), self.q.value(Key.WINDOW_STATE.value)
+
+    def save_window_state(self, geometry: QByteArray, state: QByteArray) -> None:
+        self.q.setValue(Key.GEOMETRY.value, geometry)
+        self.q.setValue(Key.WINDOW_STATE.value, state)
+
+    def sync(self) -> None:
+        self.q.sync()

@@ -1,0 +1,241 @@
+"""Preferences: microphone (with a test meter), transcription model, default times, data folder."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.audio import AudioError
+from app.core.audio.devices import list_input_devices
+from app.core.audio.recorder import Recorder
+from app.core.transcribe.models import BASE_MODEL, EMBEDDED_MODEL
+from app.gui.settings import AppSettings
+from app.gui.widgets.level_meter import LevelMeter
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: AppSettings, data_dir: Path, tts_available: bool, sd: Any | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Preferences")
+        self.settings = settings
+        self.sd = sd
+        self._test: Recorder | None = None
+        self._test_dir: tempfile.TemporaryDirectory[str] | None = None
+
+        # Microphone
+        self.device = QComboBox()
+        self.device.setAccessibleName("Microphone")
+        self.device_error = QLabel()
+        self.device_error.setObjectName("warning")
+        self.device_error.setWordWrap(True)
+        self.device_error.hide()
+        self.test_button = QPushButton("Test")
+        self.test_button.setCheckable(True)
+        self.test_button.toggled.connect(self._toggle_test)
+        self.meter = LevelMeter()
+        self._meter_timer = QTimer(self)
+        self._meter_timer.setInterval(40)
+        self._meter_timer.timeout.connect(self._poll_meter)
+        row = QHBoxLayout()
+        row.addWidget(self.device, 1)
+        row.addWidget(self.test_button)
+        mic_box = QGroupBox("Microphone")
+        mic_layout = QVBoxLayout(mic_box)
+        mic_layout.addLayout(row)
+        mic_layout.addWidget(self.meter)
+        mic_layout.addWidget(self.device_error)
+        self._fill_devices()
+
+        # Model
+        self.model_embedded = QRadioButton(f"Built-in Whisper {EMBEDDED_MODEL} (fast, English)")
+        self.model_base = QRadioButton("Whisper base (more accurate, slower; needs the base-model package)")
+        self.model_other = QRadioButton("Another CTranslate2 model folder:")
+        self.model_group = QButtonGroup(self)
+        for button in (self.model_embedded, self.model_base, self.model_other):
+            self.model_group.addButton(button)
+        self.model_path = QLineEdit()
+        self.model_path.setPlaceholderText("/path/to/faster-whisper-model")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse_model)
+        model_row = QHBoxLayout()
+        model_row.addWidget(self.model_path, 1)
+        model_row.addWidget(browse)
+        model_box = QGroupBox("Transcription model (takes effect on the next answer)")
+        model_layout = QVBoxLayout(model_box)
+        model_layout.addWidget(self.model_embedded)
+        model_layout.addWidget(self.model_base)
+        model_layout.addWidget(self.model_other)
+        model_layout.addLayout(model_row)
+        current = settings.model
+        if current in (EMBEDDED_MODEL, "embedded", ""):
+            self.model_embedded.setChecked(True)
+        elif current == BASE_MODEL:
+            self.model_base.setChecked(True)
+        else:
+            self.model_other.setChecked(True)
+            self.model_path.setText(current)
+
+        # Practice
+        self.prep = QSpinBox()
+        self.prep.setRange(0, 600)
+        self.prep.setSpecialValueText("Pack's time")
+        self.prep.setSuffix(" s")
+        self.prep.setValue(settings.prep_seconds)
+        self.answer = QSpinBox()
+        self.answer.setRange(0, 3600)
+        self.answer.setSpecialValueText("Pack's time")
+        self.answer.setSuffix(" s")
+        self.answer.setValue(settings.answer_seconds)
+        self.limit = QDoubleSpinBox()
+        self.limit.setRange(1.0, 10.0)
+        self.limit.setSingleStep(0.5)
+        self.limit.setSuffix(" × target")
+        self.limit.setValue(settings.hard_limit_factor)
+        self.read_aloud = QCheckBox("Read each question aloud")
+        self.read_aloud.setChecked(settings.read_aloud and tts_available)
+        self.read_aloud.setEnabled(tts_available)
+        if not tts_available:
+            self.read_aloud.setToolTip("No text-to-speech voice is available on this system.")
+        practice_box = QGroupBox("Practice")
+        form = QFormLayout(practice_box)
+        form.addRow("Preparation time:", self.prep)
+        form.addRow("Answer target:", self.answer)
+        form.addRow("Stop recording at:", self.limit)
+        form.addRow("", self.read_aloud)
+
+        # Data
+        self._initial_data_dir = settings.data_dir or str(data_dir)
+        self.data_dir = QLineEdit(self._initial_data_dir)
+        data_browse = QPushButton("Browse…")
+        data_browse.clicked.connect(self._browse_data)
+        data_row = QHBoxLayout()
+        data_row.addWidget(self.data_dir, 1)
+        data_row.addWidget(data_browse)
+        data_box = QGroupBox("Data folder (recordings and history; nothing leaves this computer)")
+        data_layout = QVBoxLayout(data_box)
+        data_layout.addLayout(data_row)
+        note = QLabel("A new folder takes effect after Rehearse restarts.")
+        note.setObjectName("muted")
+        data_layout.addWidget(note)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        for box in (mic_box, model_box, practice_box, data_box):
+            layout.addWidget(box)
+        layout.addWidget(buttons)
+        self.resize(560, self.sizeHint().height())
+
+    def _fill_devices(self) -> None:
+        self.device.clear()
+        self.device.addItem("System default", "")
+        try:
+            devices = list_input_devices(self.sd)
+        except AudioError as exc:
+            self.device_error.setText(str(exc))
+            self.device_error.show()
+            devices = []
+        if not devices and not self.device_error.isVisible():
+            self.device_error.setText("No microphone was found. Connect one, then reopen Preferences.")
+            self.device_error.show()
+        for device in devices:
+            self.device.addItem(device.label, device.name)
+        index = self.device.findData(self.settings.input_device or "")
+        self.device.setCurrentIndex(max(0, index))
+
+    def chosen_model(self) -> str:
+        if self.model_base.isChecked():
+            return BASE_MODEL
+        if self.model_other.isChecked() and self.model_path.text().strip():
+            return self.model_path.text().strip()
+        return EMBEDDED_MODEL
+
+    def _browse_model(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Choose a CTranslate2 Whisper model folder")
+        if folder:
+            self.model_path.setText(folder)
+            self.model_other.setChecked(True)
+
+    def _browse_data(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Choose the data folder", self.data_dir.text())
+        if folder:
+            self.data_dir.setText(folder)
+
+    def _toggle_test(self, on: bool) -> None:
+        if on:
+            self._test_dir = tempfile.TemporaryDirectory(prefix="rehearse-mic-test-")
+            self._test = Recorder(Path(self._test_dir.name), device=self.device.currentData() or None, max_seconds=60, sd=self.sd)
+            try:
+                self._test.start()
+            except AudioError as exc:
+                self.device_error.setText(str(exc))
+                self.device_error.show()
+                self._test = None
+                self.test_button.setChecked(False)
+                return
+            self.device_error.hide()
+            self._meter_timer.start()
+            self.test_button.setText("Stop test")
+        else:
+            self._stop_test()
+
+    def _poll_meter(self) -> None:
+        if self._test is not None:
+            level = self._test.level
+            self.meter.set_level(level.rms_db, level.peak_db)
+            if not self._test.running:
+                self.test_button.setChecked(False)
+
+    def _stop_test(self) -> None:
+        self._meter_timer.stop()
+        if self._test is not None:
+            self._test.cancel()
+            self._test = None
+        if self._test_dir is not None:
+            self._test_dir.cleanup()
+            self._test_dir = None
+        self.meter.reset()
+        self.test_button.setText("Test")
+
+    def accept(self) -> None:
+        self._stop_test()
+        s = self.settings
+        s.input_device = self.device.currentData() or None
+        s.model = self.chosen_model()
+        s.prep_seconds = self.prep.value()
+        s.answer_seconds = self.answer.value()
+        s.hard_limit_factor = self.limit.value()
+        s.read_aloud = self.read_aloud.isChecked()
+        if self.data_dir.text().strip() != self._initial_data_dir:
+            s.data_dir = self.data_dir.text().strip() or None
+        s.sync()
+        super().accept()
+
+    def reject(self) -> None:
+        self._stop_test()
+        super().reject()

@@ -1,0 +1,215 @@
+"""Start: choose a pack and a mode; the question list shows attempts and the last results."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.packs import Pack, PackSource
+from app.core.practice import Mode, format_seconds, order_questions
+from app.db.history import QuestionStats
+
+COLUMNS = ("#", "Question", "Category", "Target", "Attempts", "Last coverage", "Last length")
+
+
+class StartPage(QWidget):
+    startRequested = Signal(object, object, int, str)  # pack, list[Question], start index, mode value
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._packs: list[Pack] = []
+        self._stats: dict[str, QuestionStats] = {}
+
+        title = QLabel("Practise an interview answer")
+        title.setObjectName("pageTitle")
+        intro = QLabel("Pick a question pack and how to go through it. Double-click a question to start with it.")
+        intro.setWordWrap(True)
+        intro.setObjectName("muted")
+
+        self.pack_combo = QComboBox()
+        self.pack_combo.setAccessibleName("Question pack")
+        self.pack_combo.setMinimumContentsLength(24)
+        self.pack_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.mode_combo = QComboBox()
+        self.mode_combo.setAccessibleName("Practice mode")
+        for mode in (Mode.IN_ORDER, Mode.SHUFFLED, Mode.CATEGORY):
+            self.mode_combo.addItem(mode.label, mode.value)
+        self.category_combo = QComboBox()
+        self.category_combo.setAccessibleName("Category")
+
+        pack_label = QLabel("&Pack:")
+        pack_label.setBuddy(self.pack_combo)
+        mode_label = QLabel("&Mode:")
+        mode_label.setBuddy(self.mode_combo)
+        controls = QHBoxLayout()
+        controls.addWidget(pack_label)
+        controls.addWidget(self.pack_combo, 2)
+        controls.addSpacing(12)
+        controls.addWidget(mode_label)
+        controls.addWidget(self.mode_combo)
+        controls.addWidget(self.category_combo)
+        controls.addStretch(1)
+
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda index: self._start(index.row()))
+
+        self.problems = QLabel()
+        self.problems.setObjectName("warning")
+        self.problems.setWordWrap(True)
+        self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problems.hide()
+
+        self.start_button = QPushButton("Start practice")
+        self.start_button.setObjectName("primary")
+        self.start_button.setDefault(True)
+        self.start_button.clicked.connect(lambda: self._start(None))
+        self.summary = QLabel()
+        self.summary.setObjectName("muted")
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.summary, 1)
+        bottom.addWidget(self.start_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addSpacing(6)
+        layout.addLayout(controls)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.problems)
+        layout.addLayout(bottom)
+
+        self.pack_combo.currentIndexChanged.connect(self._pack_changed)
+        self.mode_combo.currentIndexChanged.connect(self._mode_changed)
+        self.category_combo.currentIndexChanged.connect(lambda _: self._fill_table())
+        self._mode_changed()
+
+    # -- data in ------------------------------------------------------------------------------
+    def set_packs(self, sources: list[PackSource], select: str | None = None) -> None:
+        packs: dict[str, Pack] = {}
+        for source in sources:
+            if source.pack is not None and (source.pack.id not in packs or not source.builtin):
+                packs[source.pack.id] = source.pack
+        self._packs = list(packs.values())
+        current = select or self.current_pack_id
+        self.pack_combo.blockSignals(True)
+        self.pack_combo.clear()
+        for pack in self._packs:
+            self.pack_combo.addItem(f"{pack.title}  ({len(pack.questions)} questions)", pack.id)
+        index = max(0, self.pack_combo.findData(current)) if current else 0
+        self.pack_combo.setCurrentIndex(index)
+        self.pack_combo.blockSignals(False)
+        broken = [s for s in sources if s.error is not None]
+        if broken:
+            lines = [f"{s.path.name}: {str(s.error).splitlines()[0]}" for s in broken]
+            self.problems.setText("Some packs could not be loaded:\n" + "\n".join(lines))
+        self.problems.setVisible(bool(broken))
+        self._pack_changed()
+
+    def set_stats(self, stats: dict[str, QuestionStats]) -> None:
+        self._stats = stats
+        self._fill_table()
+
+    # -- state ----------------------------------------------------------------------------------
+    @property
+    def current_pack(self) -> Pack | None:
+        index = self.pack_combo.currentIndex()
+        return self._packs[index] if 0 <= index < len(self._packs) else None
+
+    @property
+    def current_pack_id(self) -> str | None:
+        return self.pack_combo.currentData()
+
+    @property
+    def mode(self) -> Mode:
+        return Mode(self.mode_combo.currentData())
+
+    def set_mode(self, value: str | None) -> None:
+        index = self.mode_combo.findData(value)
+        if index >= 0:
+            self.mode_combo.setCurrentIndex(index)
+
+    def questions(self) -> list:  # type: ignore[type-arg]
+        pack = self.current_pack
+        if pack is None:
+            return []
+        return order_questions(pack, self.mode, self.category_combo.currentData()) if self.mode is not Mode.SHUFFLED else list(pack.questions)
+
+    def _pack_changed(self) -> None:
+        pack = self.current_pack
+        self.category_combo.blockSignals(True)
+        self.category_combo.clear()
+        for category in pack.categories if pack else []:
+            count = sum(q.category == category for q in pack.questions)  # type: ignore[union-attr]
+            self.category_combo.addItem(f"{category.capitalize()} ({count})", category)
+        self.category_combo.blockSignals(False)
+        self._fill_table()
+
+    def _mode_changed(self) -> None:
+        self.category_combo.setVisible(self.mode is Mode.CATEGORY)
+        self._fill_table()
+
+    def _fill_table(self) -> None:
+        questions = self.questions()
+        self.table.setRowCount(len(questions))
+        for row, question in enumerate(questions):
+            stats = self._stats.get(question.id)
+            values = (
+                str(row + 1),
+                question.text,
+                (question.category or "").capitalize(),
+                format_seconds(question.answer_seconds),
+                str(stats.attempts) if stats else "0",
+                f"{stats.last_coverage:.0%}" if stats and stats.last_coverage is not None else "-",
+                format_seconds(stats.last_duration_s) if stats and stats.last_duration_s is not None else "-",
+            )
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if column == 1:
+                    item.setToolTip(question.text)
+                if column in (0, 3, 4, 5, 6):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.table.setItem(row, column, item)
+        practised = sum(1 for q in questions if q.id in self._stats)
+        self.summary.setText(f"{len(questions)} questions, {practised} practised" if questions else "No questions to show")
+        self.start_button.setEnabled(bool(questions))
+        if questions and not self.table.selectedItems():
+            self.table.selectRow(0)
+
+    def _start(self, row: int | None) -> None:
+        pack = self.current_pack
+        if pack is None:
+            return
+        questions = order_questions(pack, self.mode, self.category_combo.currentData())
+        if not questions:
+            return
+        if row is None:
+            selected = self.table.selectionModel().selectedRows()
+            row = selected[0].row() if selected and self.mode is not Mode.SHUFFLED else 0
+        if self.mode is Mode.SHUFFLED and row:
+            chosen = self.questions()[row]
+            questions.remove(chosen)
+            questions.insert(0, chosen)
+            row = 0
+        self.startRequested.emit(pack, questions, row, self.mode.value)

@@ -1,0 +1,87 @@
+"""Running core work off the GUI thread and getting results back by signals.
+
+A core function takes `progress(stage, fraction)` and a `cancel` event; `Job` runs it on the
+global QThreadPool and emits `finished(result)`, `failed(message)` or `progress(stage, fraction)`
+back on the GUI thread (queued across threads by Qt).
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+
+class JobSignals(QObject):
+    progress = Signal(str, float)
+    finished = Signal(object)
+    failed = Signal(str)
+
+
+class Job(QRunnable):
+    def __init__(self, fn: Callable[..., Any], *args: Any, with_progress: bool = False, **kwargs: Any) -> None:
+        super().__init__()
+        self.fn, self.args, self.kwargs = fn, args, kwargs
+        self.with_progress = with_progress
+        self.cancel = threading.Event()
+        self.signals = JobSignals()
+        self.done = threading.Event()
+        self.setAutoDelete(False)
+
+    def run(self) -> None:
+        try:
+            if self.with_progress:
+                self.kwargs.setdefault("progress", lambda stage, fraction: self.signals.progress.emit(stage, fraction))
+                self.kwargs.setdefault("cancel", self.cancel)
+            result = self.fn(*self.args, **self.kwargs)
+        except Exception as exc:  # report to the GUI; never let a worker die silently
+            message = str(exc) or type(exc).__name__
+            traceback.print_exc()
+            self.done.set()
+            self.signals.failed.emit(message)
+            return
+        self.done.set()
+        self.signals.finished.emit(result)
+
+
+class JobRunner(QObject):
+    """Keeps jobs alive until they end, and can wait for all of them at shutdown."""
+
+    def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
+        super().__init__(parent)
+        self.pool = pool or QThreadPool.globalInstance()
+        self._jobs: set[Job] = set()
+
+    def start(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
+        on_progress: Callable[[str, float], None] | None = None,
+        **kwargs: Any,
+    ) -> Job:
+        job = Job(fn, *args, with_progress=on_progress is not None, **kwargs)
+        if on_done:
+            job.signals.finished.connect(on_done)
+        if on_error:
+            job.signals.failed.connect(on_error)
+        if on_progress:
+            job.signals.progress.connect(on_progress)
+        job.signals.finished.connect(lambda _=None, j=job: self._jobs.discard(j))
+        job.signals.failed.connect(lambda _=None, j=job: self._jobs.discard(j))
+        self._jobs.add(job)
+        self.pool.start(job)
+        return job
+
+    @property
+    def busy(self) -> bool:
+        return any(not j.done.is_set() for j in self._jobs)
+
+    def shutdown(self, timeout_ms: int = 15000) -> bool:
+        for job in self._jobs:
+            job.cancel.set()
+        return self.pool.waitForDone(timeout_ms)

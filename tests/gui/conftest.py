@@ -1,0 +1,68 @@
+"""GUI tests run offscreen with real widgets; settings live in a temporary QSettings file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+
+
+@pytest.fixture
+def qsettings(tmp_path: Path):  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QSettings
+
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture(scope="session")
+def gui_workspace_model():
+    """The transcriber and scorer, loaded once and shared by every window in the session."""
+    from app.core.scoring import EmbeddingScorer
+    from app.core.transcribe import Transcriber, load_whisper
+
+    model, info = load_whisper()
+    scorer = EmbeddingScorer()
+    scorer.embedder.load()
+    return Transcriber(model, info), scorer
+
+
+@pytest.fixture
+def workspace(data_dir, gui_workspace_model):  # type: ignore[no-untyped-def]
+    from app.core.workspace import Workspace
+
+    ws = Workspace(data_dir)
+    ws._transcriber, ws._scorer = gui_workspace_model
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def window(qtbot, workspace, qsettings):  # type: ignore[no-untyped-def]
+    from app.gui.application import make_application
+    from app.gui.main_window import MainWindow
+    from app.gui.settings import AppSettings
+    from app.gui.workers import JobRunner
+
+    make_application([])
+    runner = JobRunner()
+    win = MainWindow(workspace, AppSettings(qsettings), runner)
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.controller.cancel()
+    runner.shutdown()
+
+
+def screenshot(widget, name: str) -> Path:  # type: ignore[no-untyped-def]
+    """Save a PNG of a widget into screenshots/ (not committed) for a person to look at."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    widget.grab().save(str(path))
+    return path
