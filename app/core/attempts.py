@@ -14,11 +14,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from app.core.analysis import AnswerAnalysis, analyse_answer
+from app.core.analysis import AnswerAnalysis, analyse_answer, judge_transcript
 from app.core.audio.files import load_audio
 from app.core.audio.recovery import finalize, recording_destination
 from app.core.packs.model import Pack, Question
 from app.core.scoring.delivery import analyse_delivery
+from app.core.transcribe.streaming import StreamingTranscriber
 from app.core.transcribe.transcript import Transcript
 from app.core.workspace import Workspace
 
@@ -61,17 +62,29 @@ def save_recording_as_attempt(
     status: str = "complete",
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    stream: StreamingTranscriber | None = None,
 ) -> SavedAttempt:
-    """Finalise a part file into a recording and store it as a scored attempt."""
+    """Finalise a part file into a recording and store it as a scored attempt.
+
+    With a `stream` that transcribed the answer while it was recorded, only its last chunk is
+    left to transcribe; without one, the whole recording is transcribed now.
+    """
     if progress:
         progress("saving audio", 0.0)
     dest = recording_destination(workspace.data_dir.recordings, recording_id, started_at)
     duration = finalize(part_path, journal_path, dest)
     try:
-        audio = load_audio(dest)
         transcriber = workspace.transcriber()
-        analysis = analyse_answer(audio, pack, question, transcriber, workspace.scorer(), progress, cancel)
-        settings = {"model": transcriber.info.name, **(settings or {})}
+        if stream is not None:
+            def transcribing(fraction: float) -> None:
+                if progress:
+                    progress("transcribing", fraction)
+
+            transcript = stream.finish(lambda: load_audio(dest), transcribing, cancel)
+            analysis = judge_transcript(pack, question, transcript, workspace.scorer())
+        else:
+            analysis = analyse_answer(load_audio(dest), pack, question, transcriber, workspace.scorer(), progress, cancel)
+        settings = {"model": transcriber.info.name, "streaming": stream is not None, **(settings or {})}
         error = None
     except Exception as exc:  # the model or decoding failed: keep the audio, save the attempt anyway
         analysis = _empty_analysis(pack, question, duration, "none")

@@ -175,6 +175,7 @@ class MainWindow(QMainWindow):
             answer_seconds=s.answer_seconds or None,
             hard_limit_factor=s.hard_limit_factor,
             device=s.input_device,
+            live_captions=s.live_captions,
         )
 
     def start_round(self, pack, questions, index: int, mode: str) -> None:  # type: ignore[no-untyped-def]

@@ -18,6 +18,7 @@ from app.core.audio.recorder import RecordingResult, StopReason
 from app.core.packs import Pack, Question
 from app.core.practice import AnswerClock, Zone
 from app.core.workspace import Workspace
+from app.core.transcribe.streaming import StreamingTranscriber
 from app.gui.recording import RecordingSession, describe_end
 from app.gui.workers import JobRunner
 
@@ -39,6 +40,8 @@ class RoundOptions:
     answer_seconds: int | None = None
     hard_limit_factor: float = 2.0
     device: str | None = None
+    streaming: bool = True  # transcribe while recording (feedback ~1 s after Stop)
+    live_captions: bool = False
 
 
 class PracticeController(QObject):
@@ -46,6 +49,7 @@ class PracticeController(QObject):
     questionChanged = Signal(object, int, int)  # Question, index, count
     prepTick = Signal(float)  # seconds left
     answerTick = Signal(float, str)  # seconds recorded, Zone value
+    caption = Signal(str)  # live transcript so far (when captions are on)
     level = Signal(float, float)
     processing = Signal(str, float)  # stage, fraction
     feedbackReady = Signal(object)  # SavedAttempt
@@ -65,8 +69,11 @@ class PracticeController(QObject):
         self.phase = Phase.READY
         self.session_id: int | None = None
         self.recording: RecordingSession | None = None
+        self.stream: StreamingTranscriber | None = None
         self.last_attempt: SavedAttempt | None = None
         self._prep_deadline = 0.0
+        self._caption_relay = _CaptionRelay(self)
+        self._caption_relay.text.connect(self.caption)
         self._tick = QTimer(self)
         self._tick.setInterval(TICK_MS)
         self._tick.timeout.connect(self._on_tick)
@@ -148,6 +155,16 @@ class PracticeController(QObject):
         self.recording.level.connect(self.level)
         self.recording.elapsed.connect(self._on_elapsed)
         self.recording.ended.connect(self._on_recording_ended)
+        self.stream = None
+        if self.options.streaming:
+            self.stream = StreamingTranscriber(
+                self.workspace.transcriber,
+                question_text=self.question.text,
+                glossary=self.pack.glossary_for(self.question),
+                reference_answer=self.question.reference_answer,
+                on_text=self._caption_relay.text.emit if self.options.live_captions else None,
+            )
+            self.recording.recorder.add_listener(self.stream.feed)
         self.recording.start()
 
     def _on_recording_started(self) -> None:
@@ -155,7 +172,13 @@ class PracticeController(QObject):
             self._set_phase(Phase.ANSWER)
             self.answerTick.emit(0.0, Zone.NORMAL.value)
 
+    def _drop_stream(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None
+
     def _on_recording_failed(self, message: str) -> None:
+        self._drop_stream()
         self.recording = None
         self._set_phase(Phase.READY)
         self.message.emit(message)
@@ -176,6 +199,7 @@ class PracticeController(QObject):
         if self.phase in (Phase.ANSWER, Phase.STARTING) and self.recording is not None:
             self.recording.cancel()
             self.recording = None
+            self._drop_stream()
         if self.phase is not Phase.PROCESSING:
             self._set_phase(Phase.READY)
 
@@ -201,6 +225,7 @@ class PracticeController(QObject):
             settings={"device": recorder.device.name if recorder.device else None, "stop": result.reason.value,
                       "target_s": self.clock().target_s},
             on_progress=self.processing,
+            stream=self.stream,
             on_done=self._on_saved,
             on_error=self._on_processing_failed,
         )
@@ -208,6 +233,7 @@ class PracticeController(QObject):
     def _on_saved(self, saved: SavedAttempt) -> None:
         self.last_attempt = saved
         self.recording = None
+        self.stream = None
         if saved.error:
             self.message.emit(saved.error)
         self._set_phase(Phase.FEEDBACK)
@@ -215,6 +241,7 @@ class PracticeController(QObject):
 
     def _on_processing_failed(self, message: str) -> None:
         self.recording = None
+        self.stream = None
         self._set_phase(Phase.READY)
         self.message.emit(f"The answer could not be processed: {message}. Its audio is kept and will be offered for recovery.")
 
@@ -229,3 +256,9 @@ class PracticeController(QObject):
     @property
     def busy(self) -> bool:
         return self.phase in (Phase.STARTING, Phase.ANSWER, Phase.PROCESSING)
+
+
+class _CaptionRelay(QObject):
+    """Carries caption text from the streaming worker thread to the GUI thread."""
+
+    text = Signal(str)

@@ -79,6 +79,13 @@ class PracticePage(QWidget):
         meter_row.addWidget(mic)
         meter_row.addWidget(self.meter, 1)
 
+        self.captions = QLabel()
+        self.captions.setObjectName("captions")
+        self.captions.setWordWrap(True)
+        self.captions.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.captions.setAccessibleName("Live captions")
+        self.captions.hide()
+
         self.status = QLabel()
         self.status.setObjectName("muted")
         self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -116,6 +123,7 @@ class PracticePage(QWidget):
         layout.addWidget(self.question)
         layout.addStretch(1)
         layout.addWidget(card)
+        layout.addWidget(self.captions)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
         layout.addStretch(1)
@@ -126,6 +134,7 @@ class PracticePage(QWidget):
         controller.answerTick.connect(self._on_answer_tick)
         controller.level.connect(self.meter.set_level)
         controller.processing.connect(self._on_processing)
+        controller.caption.connect(self._on_caption)
         self._on_phase(Phase.READY.value)
 
     def _on_question(self, question, index: int, count: int) -> None:  # type: ignore[no-untyped-def]
@@ -137,8 +146,15 @@ class PracticePage(QWidget):
         self.target.setText(f"Target {format_seconds(clock.target_s)}  ·  stops at {format_seconds(clock.hard_limit_s)}")
         self.status.clear()
 
+    def _on_caption(self, text: str) -> None:
+        self.captions.setText(text[-220:])
+        self.captions.setVisible(bool(text) and self.controller.phase is Phase.ANSWER)
+
     def _on_phase(self, phase_value: str) -> None:
         phase = Phase(phase_value)
+        if phase is not Phase.ANSWER:
+            self.captions.clear()
+            self.captions.hide()
         recording = phase in (Phase.ANSWER,)
         self.rec_dot.setVisible(recording)
         self.meter.setEnabled(recording)

@@ -119,12 +119,15 @@ class SettingsDialog(QDialog):
         self.read_aloud.setEnabled(tts_available)
         if not tts_available:
             self.read_aloud.setToolTip("No text-to-speech voice is available on this system.")
+        self.live_captions = QCheckBox("Show live captions while answering")
+        self.live_captions.setChecked(settings.live_captions)
         practice_box = QGroupBox("Practice")
         form = QFormLayout(practice_box)
         form.addRow("Preparation time:", self.prep)
         form.addRow("Answer target:", self.answer)
         form.addRow("Stop recording at:", self.limit)
         form.addRow("", self.read_aloud)
+        form.addRow("", self.live_captions)
 
         # Data
         self._initial_data_dir = settings.data_dir or str(data_dir)
@@ -231,6 +234,7 @@ class SettingsDialog(QDialog):
         s.answer_seconds = self.answer.value()
         s.hard_limit_factor = self.limit.value()
         s.read_aloud = self.read_aloud.isChecked()
+        s.live_captions = self.live_captions.isChecked()
         if self.data_dir.text().strip() != self._initial_data_dir:
             s.data_dir = self.data_dir.text().strip() or None
         s.sync()

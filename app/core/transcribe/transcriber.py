@@ -50,25 +50,20 @@ class Transcriber:
         self.options = options or DecodeOptions()
         self._lock = threading.Lock()
 
-    def transcribe(
+    def raw_words(
         self,
         audio: np.ndarray,
+        prompt: str,
         *,
-        question_text: str | None = None,
-        glossary: Sequence[str] = (),
-        reference_answer: str | None = None,
-        prompt: str | None = None,
+        offset_s: float = 0.0,
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
-        offset_s: float = 0.0,
-    ) -> Transcript:
-        """Transcribe 16 kHz mono float32 audio. Times are shifted by `offset_s` (for chunks)."""
+    ) -> tuple[list[Word], str]:
+        """Timed words as Whisper heard them (no glossary fixes), shifted by `offset_s`; and the language."""
         duration = audio.shape[0] / SAMPLE_RATE
-        if prompt is None:
-            prompt = build_initial_prompt(question_text, glossary, reference_answer)
-        raw: list[Word] = []
+        words: list[Word] = []
         with self._lock:
-            segments, _info = self.model.transcribe(
+            segments, info = self.model.transcribe(
                 audio,
                 language="en" if self.info.name.endswith(".en") else None,
                 beam_size=self.options.beam_size,
@@ -80,20 +75,41 @@ class Transcriber:
             for segment in segments:
                 if cancel is not None and cancel.is_set():
                     raise TranscriptionCancelled()
-                raw += merge_word_pieces(segment.words or [])
+                words += merge_word_pieces(segment.words or [])
                 if progress is not None and duration > 0:
                     progress(min(1.0, segment.end / duration))
         if offset_s:
-            raw = [Word(w.text, w.start + offset_s, w.end + offset_s, w.probability) for w in raw]
-        words, corrections = GlossaryCorrector(glossary).correct(raw)
+            words = [Word(w.text, w.start + offset_s, w.end + offset_s, w.probability) for w in words]
+        return words, info.language or "en"
+
+    def transcribe(
+        self,
+        audio: np.ndarray,
+        *,
+        question_text: str | None = None,
+        glossary: Sequence[str] = (),
+        reference_answer: str | None = None,
+        prompt: str | None = None,
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Transcript:
+        """Transcribe a whole answer (16 kHz mono float32) with the question-aware prompt and glossary fixes."""
+        if prompt is None:
+            prompt = build_initial_prompt(question_text, glossary, reference_answer)
+        raw, language = self.raw_words(audio, prompt, progress=progress, cancel=cancel)
         if progress is not None:
             progress(1.0)
+        return self.assemble(raw, audio.shape[0] / SAMPLE_RATE, glossary, prompt, language)
+
+    def assemble(self, raw: list[Word], duration_s: float, glossary: Sequence[str], prompt: str, language: str = "en") -> Transcript:
+        """The transcript from raw words: glossary near misses corrected, the raw words kept."""
+        words, corrections = GlossaryCorrector(glossary).correct(raw)
         return Transcript(
             words=words,
             raw_words=raw,
-            duration_s=duration,
+            duration_s=duration_s,
             corrections=corrections,
-            language=_info.language or "en",
+            language=language,
             model=self.info.name,
             prompt=prompt,
         )

@@ -1,0 +1,238 @@
+"""Transcribe an answer while it is being recorded, so feedback is ready about a second after Stop.
+
+The recorder's writer thread hands every block to `feed()`, which only appends it to a pending
+buffer. A worker thread watches that buffer; once it holds enough speech, Silero VAD (shipped
+with faster-whisper) finds a pause, and the audio up to that pause is transcribed with the
+question-aware prompt plus the text so far as context. At Stop, `finish()` transcribes only
+what is left after the last cut. Glossary fixes run once over the whole answer at the end.
+
+If transcription falls behind (a slow machine, a big model), the pending buffer is not allowed
+to grow without bound: past `max_backlog_s` it is dropped and `finish()` reads the rest of the
+answer from the recording on disk instead. Memory stays flat whatever the answer's length.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.core.audio.files import SAMPLE_RATE
+from app.core.transcribe.prompt import build_initial_prompt
+from app.core.transcribe.transcriber import ProgressCallback, Transcriber, TranscriptionCancelled
+from app.core.transcribe.transcript import Transcript, Word
+
+AudioSource = Callable[[], np.ndarray]
+
+
+@dataclass(frozen=True)
+class StreamingOptions:
+    min_chunk_s: float = 8.0  # do not cut before this much audio is pending
+    max_chunk_s: float = 24.0  # always cut by here (Whisper's window is 30 s)
+    min_pause_s: float = 0.5  # a pause at least this long is a place to cut
+    check_every_s: float = 1.0  # look for a cut after this much new audio
+    max_backlog_s: float = 90.0  # beyond this, stop buffering and read the rest from disk at the end
+
+
+@dataclass
+class StreamStats:
+    chunks: int = 0
+    chunk_seconds: float = 0.0
+    busy_seconds: float = 0.0  # time spent transcribing chunks while recording
+    spilled: bool = False
+    tail_seconds: float = 0.0  # audio left for finish()
+    finish_seconds: float = 0.0  # time finish() took
+
+
+def find_cut(audio: np.ndarray, options: StreamingOptions, final: bool = False) -> int | None:
+    """Sample index to cut the pending audio at: the end of the latest pause within the chunk limit."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    n = audio.shape[0]
+    min_samples = int(options.min_chunk_s * SAMPLE_RATE)
+    max_samples = int(options.max_chunk_s * SAMPLE_RATE)
+    if n < min_samples and not final:
+        return None
+    window = audio[: max_samples + int(options.min_pause_s * SAMPLE_RATE)]
+    speech = get_speech_timestamps(
+        window, VadOptions(min_silence_duration_ms=int(options.min_pause_s * 1000), speech_pad_ms=100)
+    )
+    if not speech:
+        # Nothing but silence: let it go once it is long enough, so it is not carried forever.
+        return min(n, max_samples) if n >= min_samples else None
+    candidates = []
+    for current, following in zip(speech, speech[1:]):
+        gap_start, gap_end = current["end"], following["start"]
+        if gap_start >= min_samples and gap_end <= max_samples:
+            candidates.append((gap_start + gap_end) // 2)
+    last_end = speech[-1]["end"]
+    if min_samples <= last_end <= max_samples and window.shape[0] - last_end >= options.min_pause_s * SAMPLE_RATE:
+        candidates.append(min(window.shape[0], last_end + int(options.min_pause_s * SAMPLE_RATE) // 2))
+    if candidates:
+        return max(candidates)
+    if n >= max_samples:
+        # No pause in the whole window: cut at the widest gap, or at the limit.
+        gaps = [((b["start"] - a["end"]), (a["end"] + b["start"]) // 2) for a, b in zip(speech, speech[1:]) if b["start"] <= max_samples]
+        return max(gaps)[1] if gaps else max_samples
+    return None
+
+
+class StreamingTranscriber:
+    def __init__(
+        self,
+        transcriber: Callable[[], Transcriber],
+        *,
+        question_text: str | None = None,
+        glossary: Sequence[str] = (),
+        reference_answer: str | None = None,
+        options: StreamingOptions | None = None,
+        on_text: Callable[[str], None] | None = None,
+    ) -> None:
+        self._get_transcriber = transcriber
+        self.question_text = question_text
+        self.glossary = tuple(glossary)
+        self.reference_answer = reference_answer
+        self.options = options or StreamingOptions()
+        self.on_text = on_text
+        self.stats = StreamStats()
+        self._blocks: list[np.ndarray] = []
+        self._pending_frames = 0
+        self._fed_frames = 0
+        self._done_frames = 0  # frames already transcribed (the offset of the pending audio)
+        self._since_check = 0
+        self._words: list[Word] = []
+        self._language = "en"
+        self._cond = threading.Condition()
+        self._finishing = False
+        self._closed = False
+        self._error: BaseException | None = None
+        self._worker = threading.Thread(target=self._run, name="rehearse-streaming", daemon=True)
+        self._worker.start()
+
+    # -- producer side (the recorder's writer thread) -------------------------------------------
+    def feed(self, block: np.ndarray) -> None:
+        """Called for every recorded block; only appends, never waits on transcription."""
+        with self._cond:
+            self._fed_frames += block.shape[0]
+            if self.stats.spilled or self._closed:
+                return
+            self._blocks.append(block)
+            self._pending_frames += block.shape[0]
+            self._since_check += block.shape[0]
+            if self._pending_frames > self.options.max_backlog_s * SAMPLE_RATE:
+                # Falling behind: keep memory flat; the rest will be read from disk at the end.
+                self.stats.spilled = True
+                self._blocks.clear()
+                self._pending_frames = 0
+            if self._since_check >= self.options.check_every_s * SAMPLE_RATE:
+                self._cond.notify()
+
+    @property
+    def text(self) -> str:
+        """The words so far (for live captions)."""
+        with self._cond:
+            return " ".join(w.text for w in self._words)
+
+    @property
+    def fed_seconds(self) -> float:
+        return self._fed_frames / SAMPLE_RATE
+
+    # -- worker ------------------------------------------------------------------------------------
+    def _pending_audio(self) -> np.ndarray:
+        if len(self._blocks) > 1:
+            self._blocks = [np.concatenate(self._blocks)]
+        return self._blocks[0] if self._blocks else np.zeros(0, np.float32)
+
+    def _prompt(self) -> str:
+        context = " ".join(w.text for w in self._words[-60:])
+        return build_initial_prompt(self.question_text, self.glossary, self.reference_answer, context=context)
+
+    def _run(self) -> None:
+        try:
+            while True:
+                with self._cond:
+                    while not (self._closed or self._finishing or self._since_check >= self.options.check_every_s * SAMPLE_RATE):
+                        self._cond.wait()
+                    if self._closed or self._finishing or self.stats.spilled:
+                        return
+                    self._since_check = 0
+                    audio = self._pending_audio()
+                    offset = self._done_frames
+                    prompt = self._prompt()
+                cut = find_cut(audio, self.options)
+                if cut is None:
+                    continue
+                started = time.perf_counter()
+                words, language = self._get_transcriber().raw_words(audio[:cut], prompt, offset_s=offset / SAMPLE_RATE)
+                self.stats.busy_seconds += time.perf_counter() - started
+                with self._cond:
+                    if self.stats.spilled or self._closed:
+                        return
+                    self._words += words
+                    self._language = language
+                    pending = self._pending_audio()
+                    self._blocks = [pending[cut:]]
+                    self._pending_frames -= cut
+                    self._done_frames += cut
+                    self.stats.chunks += 1
+                    self.stats.chunk_seconds += cut / SAMPLE_RATE
+                if self.on_text is not None:
+                    self.on_text(self.text)
+        except BaseException as exc:  # reported by finish(); the answer is still on disk
+            self._error = exc
+
+    # -- end ---------------------------------------------------------------------------------------
+    def close(self) -> None:
+        """Abandon (the person cancelled the answer)."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify()
+
+    def finish(
+        self,
+        audio_source: AudioSource | None = None,
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Transcript:
+        """Transcribe what is left and return the whole answer's transcript.
+
+        `audio_source()` returns the whole recording from disk; it is read only when the stream
+        fell behind or failed, so the usual path never reloads the audio.
+        """
+        started = time.perf_counter()
+        with self._cond:
+            self._finishing = True
+            self._cond.notify()
+        self._worker.join()
+        transcriber = self._get_transcriber()
+        with self._cond:
+            fallback = self.stats.spilled or self._error is not None
+            total_frames = self._fed_frames
+            if fallback:
+                if audio_source is None:
+                    raise RuntimeError("streaming transcription fell behind and no recording was given to finish from")
+                whole = audio_source()
+                total_frames = whole.shape[0]
+                tail = whole[self._done_frames :]
+            else:
+                tail = self._pending_audio()
+            offset = self._done_frames
+            prompt = self._prompt()
+        self.stats.tail_seconds = tail.shape[0] / SAMPLE_RATE
+        if tail.shape[0] >= SAMPLE_RATE // 10:
+            if cancel is not None and cancel.is_set():
+                raise TranscriptionCancelled()
+            words, language = transcriber.raw_words(tail, prompt, offset_s=offset / SAMPLE_RATE, progress=progress, cancel=cancel)
+            self._words += words
+            self._language = language
+        transcript = transcriber.assemble(
+            list(self._words), total_frames / SAMPLE_RATE, self.glossary,
+            build_initial_prompt(self.question_text, self.glossary, self.reference_answer), self._language,
+        )
+        self.stats.finish_seconds = time.perf_counter() - started
+        if progress is not None:
+            progress(1.0)
+        return transcript
