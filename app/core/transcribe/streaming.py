@@ -103,6 +103,7 @@ class StreamingTranscriber:
         self._fed_frames = 0
         self._done_frames = 0  # frames already transcribed (the offset of the pending audio)
         self._since_check = 0
+        self._backlog_checked = False
         self._words: list[Word] = []
         self._language = "en"
         self._cond = threading.Condition()
@@ -146,6 +147,12 @@ class StreamingTranscriber:
             self._blocks = [np.concatenate(self._blocks)]
         return self._blocks[0] if self._blocks else np.zeros(0, np.float32)
 
+    def _ready(self) -> bool:
+        """Worth looking for a cut: enough new audio, or a backlog left after the last chunk."""
+        if self._since_check >= self.options.check_every_s * SAMPLE_RATE:
+            return True
+        return not self._backlog_checked and self._pending_frames >= self.options.min_chunk_s * SAMPLE_RATE
+
     def _prompt(self) -> str:
         context = " ".join(w.text for w in self._words[-60:])
         return build_initial_prompt(self.question_text, self.glossary, self.reference_answer, context=context)
@@ -154,7 +161,7 @@ class StreamingTranscriber:
         try:
             while True:
                 with self._cond:
-                    while not (self._closed or self._finishing or self._since_check >= self.options.check_every_s * SAMPLE_RATE):
+                    while not (self._closed or self._finishing or self._ready()):
                         self._cond.wait()
                     if self._closed or self._finishing or self.stats.spilled:
                         return
@@ -164,6 +171,8 @@ class StreamingTranscriber:
                     prompt = self._prompt()
                 cut = find_cut(audio, self.options)
                 if cut is None:
+                    with self._cond:
+                        self._backlog_checked = True
                     continue
                 started = time.perf_counter()
                 words, language = self._get_transcriber().raw_words(audio[:cut], prompt, offset_s=offset / SAMPLE_RATE)
@@ -178,6 +187,7 @@ class StreamingTranscriber:
                     self._pending_frames -= cut
                     self._done_frames += cut
                     self.stats.chunks += 1
+                    self._backlog_checked = False
                     self.stats.chunk_seconds += cut / SAMPLE_RATE
                 if self.on_text is not None:
                     self.on_text(self.text)

@@ -1,0 +1,100 @@
+"""Streaming transcription with the real model: chunks cut at pauses, the tail at finish, the disk fallback."""
+
+from __future__ import annotations
+
+import time
+
+import jiwer
+import numpy as np
+import pytest
+
+from app.core.audio.files import SAMPLE_RATE, load_audio
+from app.core.transcribe import Transcriber
+from app.core.transcribe.streaming import StreamingOptions, StreamingTranscriber, find_cut
+
+SENTENCES = [
+    "SHAP explains one prediction with Shapley values from cooperative game theory.",
+    "The values add up to the difference between the prediction and the average prediction.",
+    "LIME fits a simple local surrogate model on perturbed samples around the instance.",
+    "Its explanations can change from run to run, so I always check their stability.",
+    "For images I prefer Grad-CAM or integrated gradients, and I run sanity checks on them.",
+    "Finally, I use t-SNE and UMAP only to look at embeddings, never as explanations.",
+]
+GLOSSARY = ["SHAP", "LIME", "Shapley values", "Grad-CAM", "t-SNE", "UMAP", "integrated gradients"]
+QUESTION = "How do you explain the predictions of a complex model?"
+
+
+@pytest.fixture(scope="module")
+def long_answer(spoken) -> np.ndarray:  # type: ignore[no-untyped-def]
+    pause = np.zeros(int(0.9 * SAMPLE_RATE), np.float32)
+    parts = []
+    for sentence in SENTENCES * 2:
+        parts += [load_audio(spoken(sentence)), pause]
+    return np.concatenate(parts)
+
+
+def feed_all(stream: StreamingTranscriber, audio: np.ndarray, block: int = 1600) -> None:
+    for start in range(0, audio.shape[0], block):
+        stream.feed(audio[start : start + block])
+
+
+def wait_for(condition, timeout: float = 120.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the streaming worker made no progress"
+        time.sleep(0.05)
+
+
+def test_find_cut_cuts_inside_a_pause(spoken) -> None:  # type: ignore[no-untyped-def]
+    first = load_audio(spoken(SENTENCES[0] + " " + SENTENCES[1]))
+    second = load_audio(spoken(SENTENCES[2]))
+    pause_start = first.shape[0]
+    audio = np.concatenate([first, np.zeros(SAMPLE_RATE, np.float32), second])
+    cut = find_cut(audio, StreamingOptions(min_chunk_s=3.0, max_chunk_s=24.0))
+    assert cut is not None
+    assert pause_start - 0.3 * SAMPLE_RATE <= cut <= pause_start + 1.0 * SAMPLE_RATE
+    assert find_cut(audio[: 2 * SAMPLE_RATE], StreamingOptions(min_chunk_s=3.0)) is None
+
+
+def test_streaming_transcribes_in_chunks_and_matches_batch(transcriber: Transcriber, long_answer: np.ndarray) -> None:
+    stream = StreamingTranscriber(lambda: transcriber, question_text=QUESTION, glossary=GLOSSARY)
+    feed_all(stream, long_answer)
+    total_s = long_answer.shape[0] / SAMPLE_RATE
+    wait_for(lambda: stream.stats.chunk_seconds > total_s - 30)
+    assert stream.stats.chunks >= 3
+    assert stream.text, "text so far is available for live captions"
+    result = stream.finish(lambda: long_answer)
+    assert stream.stats.tail_seconds < 30 and not stream.stats.spilled
+    batch = transcriber.transcribe(long_answer, question_text=QUESTION, glossary=GLOSSARY)
+    assert jiwer.wer(batch.text.lower(), result.text.lower()) < 0.15
+    for term in ("SHAP", "LIME", "Shapley values", "t-SNE", "UMAP"):
+        assert term in result.text, result.text
+    starts = [w.start for w in result.words]
+    assert starts == sorted(starts) and starts[-1] <= total_s
+    assert result.duration_s == pytest.approx(total_s)
+    assert result.raw_words and len(result.words) <= len(result.raw_words)
+
+
+def test_falling_behind_reads_the_rest_from_disk(transcriber: Transcriber, long_answer: np.ndarray) -> None:
+    stream = StreamingTranscriber(lambda: transcriber, question_text=QUESTION, glossary=GLOSSARY,
+                                  options=StreamingOptions(max_backlog_s=5.0))
+    feed_all(stream, long_answer)
+    assert stream.stats.spilled
+    assert stream._pending_frames == 0, "nothing is held in memory once spilled"
+    calls = []
+
+    def from_disk() -> np.ndarray:
+        calls.append(1)
+        return long_answer
+
+    result = stream.finish(from_disk)
+    assert calls == [1]
+    assert "Shapley values" in result.text and result.duration_s == pytest.approx(long_answer.shape[0] / SAMPLE_RATE)
+
+
+def test_close_abandons_without_transcribing(transcriber: Transcriber, long_answer: np.ndarray) -> None:
+    stream = StreamingTranscriber(lambda: transcriber, question_text=QUESTION)
+    stream.close()
+    feed_all(stream, long_answer[: 10 * SAMPLE_RATE])
+    stream._worker.join(timeout=30)
+    assert not stream._worker.is_alive() and stream.stats.chunks == 0
