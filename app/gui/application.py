@@ -7,7 +7,9 @@ model is ready waits for it on its worker thread, never on the GUI thread.
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +101,20 @@ def open_workspace(data_dir: DataDir, settings: AppSettings) -> Workspace | None
         return open_workspace(data_dir, settings)
 
 
+STARTUP_PROBE_ENV = "REHEARSE_STARTUP_PROBE"
+
+
+def _probe_startup(app: QApplication, window: Any) -> None:
+    """For tests/bench/bench_app.py: print when the window can take input and when the model is ready, then quit."""
+    from PySide6.QtCore import QTimer
+
+    def say(event: str) -> None:
+        print(f"{event} {time.time():.4f}", flush=True)
+
+    QTimer.singleShot(0, lambda: say("interactive"))
+    window.modelReady.connect(lambda _name: (say("model-ready"), QTimer.singleShot(0, app.quit)))
+
+
 def run(data_dir: Path | None = None, argv: list[str] | None = None, sd: Any | None = None) -> int:
     app = make_application(argv)
     settings = AppSettings()
@@ -113,6 +129,8 @@ def run(data_dir: Path | None = None, argv: list[str] | None = None, sd: Any | N
     window = MainWindow(workspace, settings, runner, sd=sd)
     window.setWindowTitle(APP_NAME)
     window.show()
+    if os.environ.get(STARTUP_PROBE_ENV):
+        _probe_startup(app, window)
     load_model_in_background(window)
     offer_recovery(window)
     code = app.exec()
