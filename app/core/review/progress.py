@@ -1,0 +1,340 @@
+"""Progress over time: the series behind the charts, trends in words, and a summary per pack.
+
+Per question every attempt is a point (length in seconds against that attempt's target band);
+over all questions the attempts of a day are averaged (length as a share of each target, so
+questions with different targets can share one chart).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from typing import TYPE_CHECKING
+
+from app.core.scoring.delivery import TARGET_HIGH, TARGET_LOW
+
+if TYPE_CHECKING:
+    from app.core.packs.model import Pack, Question
+    from app.db.history import AttemptSummary
+
+# Attempts that were never transcribed have no figures worth plotting.
+SCORED_STATUSES = frozenset({"complete", "recovered"})
+TREND_WINDOW = 5
+
+
+@dataclass(frozen=True)
+class ProgressPoint:
+    """One scored attempt, reduced to what the charts and the scheduler need."""
+
+    attempt_id: int
+    at: datetime
+    pack_id: str
+    question_id: str
+    duration_s: float
+    target_s: float | None
+    coverage: float
+    words_per_minute: float | None
+    filler_count: int
+    covered_count: int = 0
+    point_count: int = 0
+
+    @property
+    def length_ratio(self) -> float | None:
+        return self.duration_s / self.target_s if self.target_s else None
+
+    @property
+    def fillers_per_minute(self) -> float:
+        return self.filler_count / (self.duration_s / 60) if self.duration_s > 0 else 0.0
+
+    @property
+    def timing_error(self) -> float:
+        return timing_error(self.duration_s, self.target_s)
+
+
+def timing_error(duration_s: float, target_s: float | None) -> float:
+    """How far outside the target band (60-110 % of target) an answer ran, as a share of the target."""
+    if not target_s:
+        return 0.0
+    ratio = duration_s / target_s
+    if ratio < TARGET_LOW:
+        return TARGET_LOW - ratio
+    if ratio > TARGET_HIGH:
+        return ratio - TARGET_HIGH
+    return 0.0
+
+
+def describe_timing(duration_s: float, target_s: float | None) -> str:
+    if not target_s:
+        return "no target"
+    ratio = duration_s / target_s
+    if ratio < TARGET_LOW:
+        return f"stopped at {ratio:.0%} of the target"
+    if ratio > TARGET_HIGH:
+        return f"ran {ratio - 1:.0%} over the target"
+    return "on target"
+
+
+def progress_points(summaries: Iterable[AttemptSummary]) -> list[ProgressPoint]:
+    """Scored attempts, oldest first."""
+    points = [
+        ProgressPoint(s.id, s.created_at, s.pack_id, s.question_id, s.duration_s, s.target_s, s.coverage,
+                      s.words_per_minute, s.filler_count, s.covered_count, s.point_count)
+        for s in summaries
+        if s.status in SCORED_STATUSES
+    ]
+    points.sort(key=lambda p: (p.at, p.attempt_id))
+    return points
+
+
+progress_rows = progress_points  # the benchmark's name for it
+
+
+# -- series ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart: x is seconds since the epoch (UTC), y the figure; band the target area if any."""
+
+    key: str
+    title: str
+    unit: str
+    better: str  # "up", "down" or "band": which way is better
+    x: list[float]
+    y: list[float]  # NaN where the figure is unknown (no pace for a silent answer)
+    band_low: list[float] | None = None
+    band_high: list[float] | None = None
+
+    def __len__(self) -> int:
+        return len(self.x)
+
+
+@dataclass(frozen=True)
+class Trend:
+    key: str
+    label: str
+    before: float
+    after: float
+    verdict: str  # "better", "worse", "steady"
+    text: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    scope: str  # "question" or "all"
+    charts: dict[str, Chart]
+    trends: list[Trend]
+    attempts: int
+    days: int
+    first: datetime | None = None
+    last: datetime | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return self.attempts == 0
+
+
+def _epoch(at: datetime) -> float:
+    return at.timestamp()
+
+
+def question_series(points: Sequence[ProgressPoint]) -> Progress:
+    """Every attempt of one question as a point."""
+    x = [_epoch(p.at) for p in points]
+    nan = math.nan
+    charts = {
+        "duration": Chart(
+            "duration", "Answer length", "s", "band", x, [p.duration_s for p in points],
+            [p.target_s * TARGET_LOW if p.target_s else nan for p in points],
+            [p.target_s * TARGET_HIGH if p.target_s else nan for p in points],
+        ),
+        "coverage": Chart("coverage", "Key points covered", "%", "up", x, [p.coverage * 100 for p in points]),
+        "wpm": Chart("wpm", "Words per minute", "wpm", "band", x,
+                     [p.words_per_minute if p.words_per_minute is not None else nan for p in points],
+                     [PACE_LOW] * len(points), [PACE_HIGH] * len(points)),
+        "fillers": Chart("fillers", "Fillers per minute", "/min", "down", x, [p.fillers_per_minute for p in points]),
+    }
+    return _progress("question", charts, points)
+
+
+PACE_LOW, PACE_HIGH = 110.0, 170.0  # the pace feedback calls clear (app.core.feedback.figures)
+
+
+def _local_day(at: datetime, tz: tzinfo | None) -> date:
+    return at.astimezone(tz).date()
+
+
+def daily_series(points: Sequence[ProgressPoint], tz: tzinfo | None = None) -> Progress:
+    """All questions: one point per day with practice, at that day's noon (local time by default)."""
+    days: dict[date, list[ProgressPoint]] = defaultdict(list)
+    for p in points:
+        days[_local_day(p.at, tz)].append(p)
+    ordered = sorted(days)
+    x: list[float] = []
+    length: list[float] = []
+    coverage: list[float] = []
+    wpm: list[float] = []
+    fillers: list[float] = []
+    for day in ordered:
+        group = days[day]
+        noon = datetime.combine(day, time(12), tzinfo=tz) if tz else datetime.combine(day, time(12)).astimezone()
+        x.append(noon.timestamp())
+        ratios = [p.length_ratio for p in group if p.length_ratio is not None]
+        length.append(100 * sum(ratios) / len(ratios) if ratios else math.nan)
+        coverage.append(100 * sum(p.coverage for p in group) / len(group))
+        paces = [p.words_per_minute for p in group if p.words_per_minute is not None]
+        wpm.append(sum(paces) / len(paces) if paces else math.nan)
+        minutes = sum(p.duration_s for p in group) / 60
+        fillers.append(sum(p.filler_count for p in group) / minutes if minutes > 0 else 0.0)
+    n = len(x)
+    charts = {
+        "duration": Chart("duration", "Answer length (share of target)", "%", "band", x, length,
+                          [TARGET_LOW * 100] * n, [TARGET_HIGH * 100] * n),
+        "coverage": Chart("coverage", "Key points covered (daily mean)", "%", "up", x, coverage),
+        "wpm": Chart("wpm", "Words per minute (daily mean)", "wpm", "band", x, wpm, [PACE_LOW] * n, [PACE_HIGH] * n),
+        "fillers": Chart("fillers", "Fillers per minute (daily)", "/min", "down", x, fillers),
+    }
+    return _progress("all", charts, points, days=n)
+
+
+def _progress(scope: str, charts: dict[str, Chart], points: Sequence[ProgressPoint], days: int | None = None) -> Progress:
+    if days is None:
+        days = len({_local_day(p.at, None) for p in points})
+    return Progress(
+        scope=scope,
+        charts=charts,
+        trends=trends(points),
+        attempts=len(points),
+        days=days,
+        first=points[0].at if points else None,
+        last=points[-1].at if points else None,
+    )
+
+
+# -- trends --------------------------------------------------------------------------------------
+
+
+def _mean(values: Sequence[float]) -> float:
+    values = [v for v in values if v is not None and not math.isnan(v)]
+    return sum(values) / len(values) if values else math.nan
+
+
+def trends(points: Sequence[ProgressPoint], window: int = TREND_WINDOW) -> list[Trend]:
+    """The last `window` attempts against the `window` before them, per figure, in words."""
+    k = min(window, len(points) // 2)
+    if k < 2:
+        return []
+    recent, earlier = points[-k:], points[-2 * k : -k]
+    out = []
+
+    def add(key: str, label: str, values, fmt, better: str) -> None:  # type: ignore[no-untyped-def]
+        before, after = _mean([values(p) for p in earlier]), _mean([values(p) for p in recent])
+        if math.isnan(before) or math.isnan(after):
+            return
+        delta = after - before
+        threshold = {"coverage": 5.0, "timing": 5.0, "wpm": 8.0, "fillers": 0.5}[key]
+        if abs(delta) < threshold:
+            verdict = "steady"
+        elif better == "down":
+            verdict = "better" if delta < 0 else "worse"
+        else:
+            verdict = "better" if delta > 0 else "worse"
+        words = {"better": "better", "worse": "worse", "steady": "about the same"}[verdict]
+        out.append(Trend(key, label, before, after, verdict,
+                         f"{label}: {fmt(before)} → {fmt(after)} ({words}; last {k} answers against the {k} before)"))
+
+    add("coverage", "Key points covered", lambda p: p.coverage * 100, lambda v: f"{v:.0f} %", "up")
+    add("timing", "Time outside the target band", lambda p: p.timing_error * 100, lambda v: f"{v:.0f} %", "down")
+    add("fillers", "Fillers per minute", lambda p: p.fillers_per_minute, lambda v: f"{v:.1f}", "down")
+    pace = [p for p in points if p.words_per_minute is not None]
+    if len(pace) >= 4:
+        before, after = _mean([p.words_per_minute for p in earlier]), _mean([p.words_per_minute for p in recent])  # type: ignore[misc]
+        if not (math.isnan(before) or math.isnan(after)):
+            distance = lambda v: 0.0 if PACE_LOW <= v <= PACE_HIGH else min(abs(v - PACE_LOW), abs(v - PACE_HIGH))  # noqa: E731
+            change = distance(before) - distance(after)
+            verdict = "steady" if abs(change) < 8 and abs(after - before) < 8 else ("better" if change > 0 else "worse" if change < 0 else "steady")
+            words = {"better": "closer to a clear pace", "worse": "further from a clear pace", "steady": "about the same"}[verdict]
+            out.append(Trend("wpm", "Pace", before, after, verdict, f"Pace: {before:.0f} → {after:.0f} wpm ({words})"))
+    return out
+
+
+# -- pack summary ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeekTotal:
+    week_start: date  # Monday
+    attempts: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class PackSummary:
+    pack_id: str
+    title: str
+    questions: int
+    practised: int
+    never_practised: list[Question]
+    weakest: list[tuple[Question, str]]  # question, why it is weak
+    streak_days: int  # consecutive days with practice, ending today (or yesterday)
+    practised_today: bool
+    weeks: list[WeekTotal]  # oldest first, including weeks without practice
+    total_attempts: int
+    total_seconds: float
+
+
+def streak(days: Iterable[date], today: date) -> tuple[int, bool]:
+    """Days in a row with practice up to today; yesterday still counts, so the streak is not lost before bedtime."""
+    practised = set(days)
+    day = today if today in practised else today - timedelta(days=1)
+    count = 0
+    while day in practised:
+        count += 1
+        day -= timedelta(days=1)
+    return count, today in practised
+
+
+def weekly_totals(points: Sequence[ProgressPoint], today: date, weeks: int = 8, tz: tzinfo | None = None) -> list[WeekTotal]:
+    this_monday = today - timedelta(days=today.weekday())
+    starts = [this_monday - timedelta(weeks=w) for w in range(weeks - 1, -1, -1)]
+    totals = {start: [0, 0.0] for start in starts}
+    for p in points:
+        day = _local_day(p.at, tz)
+        monday = day - timedelta(days=day.weekday())
+        if monday in totals:
+            totals[monday][0] += 1
+            totals[monday][1] += p.duration_s
+    return [WeekTotal(start, int(totals[start][0]), float(totals[start][1])) for start in starts]
+
+
+def pack_summary(pack: Pack, points: Sequence[ProgressPoint], now: datetime | None = None, tz: tzinfo | None = None,
+                 weakest: int = 3) -> PackSummary:
+    """Questions never practised, the weakest ones (with why), the streak and practice time per week."""
+    from app.core.review.scheduler import schedule
+
+    now = now or datetime.now(timezone.utc)
+    today = now.astimezone(tz).date()
+    mine = [p for p in points if p.pack_id == pack.id]
+    known = {q.id for q in pack.questions}
+    practised_ids = {p.question_id for p in mine if p.question_id in known}
+    picks = [pick for pick in schedule(pack, mine, now, tz) if pick.state.reviews]
+    picks.sort(key=lambda pick: (pick.state.last_score, pick.question.id))
+    day_list = {_local_day(p.at, tz) for p in mine}
+    streak_days, today_done = streak(day_list, today)
+    return PackSummary(
+        pack_id=pack.id,
+        title=pack.title,
+        questions=len(pack.questions),
+        practised=len(practised_ids),
+        never_practised=[q for q in pack.questions if q.id not in practised_ids],
+        weakest=[(pick.question, pick.weakness) for pick in picks[:weakest] if pick.state.last_score < 0.8],
+        streak_days=streak_days,
+        practised_today=today_done,
+        weeks=weekly_totals(mine, today, tz=tz),
+        total_attempts=len(mine),
+        total_seconds=sum(p.duration_s for p in mine),
+    )
