@@ -193,6 +193,32 @@ def cmd_history(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from app.core.review import reports
+
+    workspace = _workspace(args)
+    history = workspace.history
+    try:
+        if args.kind == "csv":
+            text, count = reports.csv_report(history, args.pack, args.question)
+            what = f"{count} attempts"
+        elif args.kind == "attempt":
+            text, what = reports.attempt_report(history, args.id, args.format), f"attempt {args.id}"
+        elif args.kind == "mock":
+            text, what = reports.mock_report(history, args.session, args.format), "mock interview"
+        else:
+            charts = None
+            if args.format == "html" and not args.no_charts:
+                from app.gui.charts import render_chart_pngs as charts  # Qt draws the charts, offscreen
+            text = reports.question_report(history, workspace.library, args.pack, args.question, args.format, charts)
+            what = f"history of {args.pack}/{args.question}"
+        where = reports.save(text, args.output)
+    except reports.ReportError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"Exported {what} to {where}.", file=sys.stderr)
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from app.gui.application import run
 
@@ -231,6 +257,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=None)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("export", help="write a report (HTML or Markdown) or all attempts as CSV")
+    kinds = p.add_subparsers(dest="kind", required=True)
+    for name, text in (("attempt", "one attempt"), ("mock", "a mock interview (default: the last)"), ("question", "a question's history"), ("csv", "all attempts as CSV")):
+        k = kinds.add_parser(name, help=text)
+        k.add_argument("--output", "-o", required=True, help="file to write ('-' for standard output)")
+        if name != "csv":
+            k.add_argument("--format", choices=("html", "md"), default="html")
+        if name == "attempt":
+            k.add_argument("id", type=int)
+        if name == "mock":
+            k.add_argument("--session", type=int, default=None, help="practice session id")
+        if name in ("question", "csv"):
+            k.add_argument("--pack", required=name == "question", default=None, help="pack id or file")
+            k.add_argument("--question", required=name == "question", default=None, help="question id")
+        if name == "question":
+            k.add_argument("--no-charts", action="store_true", help="leave the charts out of the HTML")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("gui", help="open the desktop app (the default)")
     p.set_defaults(func=cmd_gui)

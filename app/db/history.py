@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, String, delete, func, select, type_coerce
 from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
@@ -23,6 +23,9 @@ from app.core.scoring.keypoints import PointResult
 from app.core.transcribe.transcript import Transcript
 from app.db.engine import open_database
 from app.db.models import AttemptRow, KeyPointResultRow, PackRow, PracticeSessionRow, QuestionRow, utcnow
+
+if TYPE_CHECKING:
+    from app.core.review.progress import ProgressPoint
 
 SORTABLE = {
     "created_at": AttemptRow.created_at,
@@ -326,6 +329,28 @@ class History:
             )
             for r in rows
         ]
+
+    def progress_points(self, *, pack_id: str | None = None, question_id: str | None = None) -> list[ProgressPoint]:
+        """Scored attempts, oldest first, with just the figures the charts and the scheduler use."""
+        from app.core.review.progress import SCORED_STATUSES, ProgressPoint
+
+        a, q, p = AttemptRow, QuestionRow, PackRow
+        query = (
+            select(a.id, type_coerce(a.created_at, String), p.pack_id, q.question_id, a.duration_s, a.target_s, a.coverage,
+                   a.words_per_minute, a.filler_count, a.covered_count, a.point_count)
+            .join(q, a.question_row_id == q.id)
+            .join(p, q.pack_row_id == p.id)
+            .where(a.status.in_(sorted(SCORED_STATUSES)))
+            .order_by(a.created_at, a.id)
+        )
+        if pack_id:
+            query = query.where(p.pack_id == pack_id)
+        if question_id:
+            query = query.where(q.question_id == question_id)
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        parse = datetime.fromisoformat
+        return [ProgressPoint(r[0], _aware(parse(r[1])), *r[2:]) for r in rows]  # type: ignore[arg-type]
 
     def last_session_id(self, mode: str) -> int | None:
         """The latest practice session of a mode that has attempts (the last mock interview)."""

@@ -109,3 +109,9 @@ def test_empty_history_gives_empty_charts() -> None:
     progress = daily_series([])
     assert progress.empty and all(len(c) == 0 for c in progress.charts.values())
     assert not any(math.isnan(v) for c in question_series([]).charts.values() for v in c.y)
+
+
+def test_the_light_progress_query_matches_the_summaries(seeded: History) -> None:
+    assert seeded.progress_points() == progress_points(seeded.attempt_summaries())
+    assert seeded.progress_points(pack_id="demo", question_id="tell-me") == progress_points(seeded.attempt_summaries(question_id="tell-me"))
+    assert len(seeded.progress_points()) == 8 and seeded.progress_points(pack_id="nope") == []

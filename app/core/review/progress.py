@@ -107,6 +107,7 @@ class Chart:
     y: list[float]  # NaN where the figure is unknown (no pace for a silent answer)
     band_low: list[float] | None = None
     band_high: list[float] | None = None
+    ids: list[int] | None = None  # the attempt behind each point (per-question charts)
 
     def __len__(self) -> int:
         return len(self.x)
@@ -145,18 +146,19 @@ def _epoch(at: datetime) -> float:
 def question_series(points: Sequence[ProgressPoint]) -> Progress:
     """Every attempt of one question as a point."""
     x = [_epoch(p.at) for p in points]
+    ids = [p.attempt_id for p in points]
     nan = math.nan
     charts = {
         "duration": Chart(
             "duration", "Answer length", "s", "band", x, [p.duration_s for p in points],
             [p.target_s * TARGET_LOW if p.target_s else nan for p in points],
-            [p.target_s * TARGET_HIGH if p.target_s else nan for p in points],
+            [p.target_s * TARGET_HIGH if p.target_s else nan for p in points], ids,
         ),
-        "coverage": Chart("coverage", "Key points covered", "%", "up", x, [p.coverage * 100 for p in points]),
+        "coverage": Chart("coverage", "Key points covered", "%", "up", x, [p.coverage * 100 for p in points], ids=ids),
         "wpm": Chart("wpm", "Words per minute", "wpm", "band", x,
                      [p.words_per_minute if p.words_per_minute is not None else nan for p in points],
-                     [PACE_LOW] * len(points), [PACE_HIGH] * len(points)),
-        "fillers": Chart("fillers", "Fillers per minute", "/min", "down", x, [p.fillers_per_minute for p in points]),
+                     [PACE_LOW] * len(points), [PACE_HIGH] * len(points), ids),
+        "fillers": Chart("fillers", "Fillers per minute", "/min", "down", x, [p.fillers_per_minute for p in points], ids=ids),
     }
     return _progress("question", charts, points)
 

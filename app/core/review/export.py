@@ -1,0 +1,332 @@
+"""Reports a person can keep or send: one attempt, a mock interview, a question's history; all attempts as CSV.
+
+HTML reports are one self-contained file (styles inline, charts as PNG data URIs, no links to
+anything outside); the transcript is the same markup the app shows (`transcript_html`).
+Charts need Qt to draw, so callers pass them in as PNG bytes and this module stays Qt-free.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import html
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, TextIO
+
+from app import __version__
+from app.core.feedback import explain, figures, point_colour, transcript_html, transcript_tokens
+from app.core.practice import format_seconds
+from app.core.review.progress import Progress, describe_timing
+
+if TYPE_CHECKING:
+    from app.core.packs.model import Question
+    from app.db.history import AttemptDetail, AttemptSummary
+
+TONE_COLOURS = {"good": "#1a7f37", "warn": "#9a6700", "bad": "#cf222e", "neutral": "#1f2328"}
+CHART_TITLES = {"duration": "Answer length", "coverage": "Key points covered", "wpm": "Words per minute", "fillers": "Fillers per minute"}
+
+CSS = """
+body { font-family: -apple-system, "Segoe UI", "Noto Sans", Helvetica, Arial, sans-serif; color: #1f2328;
+       max-width: 60rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
+h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.25rem; margin-top: 2rem; }
+h3 { font-size: 1rem; margin: 1.2rem 0 .4rem; }
+.meta, .muted { color: #59636e; font-size: .9rem; }
+table { border-collapse: collapse; margin: .5rem 0; }
+th, td { text-align: left; padding: .3rem .7rem; border-bottom: 1px solid #d0d7de; vertical-align: top; }
+th { background: #f6f8fa; font-weight: 600; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.figures td.value { font-weight: 600; font-size: 1.1rem; }
+.transcript { background: #fff; border: 1px solid #d0d7de; border-radius: 8px; padding: .8rem 1rem; line-height: 1.9; }
+.points li { margin: .35rem 0; list-style: none; }
+.points .why { color: #59636e; font-size: .88rem; display: block; margin-left: 1.6rem; }
+.swatch { display: inline-block; width: .9rem; height: .9rem; border-radius: 3px; border: 1px solid #6e7781;
+          vertical-align: -2px; margin-right: .4rem; }
+.missed { color: #8c1c13; }
+.note { background: #fff8c5; border: 1px solid #d4a72c; border-radius: 6px; padding: .5rem .8rem; white-space: pre-wrap; }
+.reference { white-space: pre-wrap; background: #f6f8fa; border-radius: 6px; padding: .6rem .9rem; }
+.charts img { width: 100%; max-width: 56rem; border: 1px solid #d0d7de; border-radius: 6px; margin: .4rem 0; }
+.better { color: #1a7f37; } .worse { color: #cf222e; }
+a { color: #0969da; }
+@media print { body { margin: 0; } .attempt { page-break-before: always; } }
+""" + "a.word { color: inherit; text-decoration: none; }"
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _when(at: datetime) -> str:
+    return at.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<meta name=\"generator\" content=\"Rehearse {_e(__version__)}\">\n"
+        f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}\n"
+        f"<p class=\"muted\">Made with Rehearse {_e(__version__)} on {datetime.now().astimezone():%Y-%m-%d %H:%M}. "
+        "Everything in this report was computed on the computer that recorded it.</p>\n</body>\n</html>\n"
+    )
+
+
+def png_data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+# -- one attempt ----------------------------------------------------------------------------------
+
+
+def _attempt_section(detail: AttemptDetail, heading: str = "h1", anchor: str | None = None) -> str:
+    s = detail.summary
+    anchor_attr = f' id="{_e(anchor)}"' if anchor else ""
+    parts = [f'<section class="attempt"{anchor_attr}>']
+    parts.append(f"<{heading}>{_e(detail.question.text)}</{heading}>")
+    parts.append(f"<p class=\"meta\">{_e(s.pack_title)} · {_e(_when(s.created_at))} · attempt {s.id}"
+                 + (f" · {_e(s.status)}" if s.status != "complete" else "") + "</p>")
+    rows = "".join(
+        f"<tr><th>{_e(f.label)}</th><td class=\"value\" style=\"color:{TONE_COLOURS.get(f.tone, '#1f2328')}\">{_e(f.value)}</td>"
+        f"<td class=\"muted\">{_e(f.detail)}</td></tr>"
+        for f in figures(detail.delivery, detail.key_points)
+    )
+    parts.append(f"<table class=\"figures\">{rows}</table>")
+    if s.note:
+        parts.append(f"<h3>Note</h3><div class=\"note\">{_e(s.note)}</div>")
+    parts.append("<h3>Transcript</h3>")
+    if detail.transcript.words:
+        tokens = transcript_tokens(detail.transcript.words, detail.key_points, detail.delivery)
+        parts.append(f"<div class=\"transcript\">{transcript_html(tokens, detail.key_points, links=False)}</div>")
+        parts.append("<p class=\"muted\">Highlighted: covered key points (colour as in the list below) · "
+                     "<u style=\"color:#b03a2e\">underlined</u>: fillers · [pause]: silences over 2 s</p>")
+    else:
+        parts.append("<p class=\"muted\"><i>No speech was transcribed for this answer.</i></p>")
+    parts.append("<h3>Key points</h3><ul class=\"points\">")
+    for i, result in enumerate(detail.key_points):
+        covered = result.judged_covered
+        swatch = f"background:{point_colour(i)}" if covered else "background:transparent"
+        mark = "✓" if covered else "✗"
+        parts.append(
+            f"<li class=\"{'covered' if covered else 'missed'}\"><span class=\"swatch\" style=\"{swatch}\"></span>"
+            f"{mark} {_e(result.point)}<span class=\"why\">{_e(explain(result))}</span></li>"
+        )
+    parts.append("</ul>")
+    if detail.question.reference_answer:
+        parts.append(f"<h3>Reference answer</h3><div class=\"reference\">{_e(detail.question.reference_answer)}</div>")
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def attempt_html(detail: AttemptDetail) -> str:
+    return _page(f"Rehearse: {detail.question.text}", _attempt_section(detail))
+
+
+def transcript_markdown(detail: AttemptDetail) -> str:
+    """The transcript as Markdown: key-point evidence in bold with the point's number, fillers in italics."""
+    tokens = transcript_tokens(detail.transcript.words, detail.key_points, detail.delivery)
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.pause_before_s is not None:
+            out.append(f"[pause {token.pause_before_s:.1f} s]")
+        if token.points:
+            point = token.points[0]
+            j = i
+            words = []
+            while j < len(tokens) and tokens[j].points[:1] == [point] and (j == i or tokens[j].pause_before_s is None):
+                word = _md_escape(tokens[j].word.text)
+                words.append(f"_{word}_" if tokens[j].filler else word)
+                j += 1
+            out.append(f"**{' '.join(words)}**<sup>{point + 1}</sup>")
+            i = j
+            continue
+        text = _md_escape(token.word.text)
+        out.append(f"_{text}_" if token.filler else text)
+        i += 1
+    return " ".join(out)
+
+
+def _md_escape(text: str) -> str:
+    for ch in "\\`*_[]<>|#":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def _md_cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _attempt_markdown(detail: AttemptDetail, level: str = "#") -> str:
+    s = detail.summary
+    lines = [f"{level} {_md_escape(detail.question.text)}", "",
+             f"{_md_escape(s.pack_title)} · {_when(s.created_at)} · attempt {s.id}" + (f" · {s.status}" if s.status != "complete" else ""), ""]
+    lines += ["| Figure | Value | |", "| --- | --- | --- |"]
+    lines += [f"| {_md_cell(f.label)} | {_md_cell(f.value)} | {_md_cell(f.detail)} |" for f in figures(detail.delivery, detail.key_points)]
+    lines.append("")
+    if s.note:
+        lines += [f"{level}# Note", "", *[f"> {line}" for line in s.note.splitlines()], ""]
+    lines += [f"{level}# Transcript", ""]
+    if detail.transcript.words:
+        lines += [transcript_markdown(detail), "", "_Bold: covered key point (number as in the list) · italics: fillers_", ""]
+    else:
+        lines += ["_No speech was transcribed for this answer._", ""]
+    lines += [f"{level}# Key points", ""]
+    for i, result in enumerate(detail.key_points, 1):
+        mark = "x" if result.judged_covered else " "
+        lines.append(f"{i}. [{mark}] {_md_escape(result.point)}  ")
+        lines.append(f"   {_md_escape(explain(result))}")
+    lines.append("")
+    if detail.question.reference_answer:
+        lines += [f"{level}# Reference answer", "", *[f"> {line}" for line in detail.question.reference_answer.splitlines()], ""]
+    return "\n".join(lines)
+
+
+def attempt_markdown(detail: AttemptDetail) -> str:
+    return _attempt_markdown(detail)
+
+
+# -- a mock interview --------------------------------------------------------------------------------
+
+
+def _summary_cells(detail: AttemptDetail) -> list[str]:
+    d, s = detail.delivery, detail.summary
+    target = f" / {format_seconds(d.target_s)}" if d.target_s else ""
+    return [
+        f"{format_seconds(d.duration_s)}{target} ({describe_timing(d.duration_s, d.target_s)})",
+        f"{s.covered_count}/{s.point_count} ({s.coverage:.0%})",
+        "-" if d.words_per_minute is None else f"{d.words_per_minute:.0f}",
+        f"{len(d.fillers)}",
+        f"{len(d.long_pauses)}",
+    ]
+
+
+MOCK_COLUMNS = ("Question", "Length", "Key points", "WPM", "Fillers", "Long pauses")
+
+
+def mock_totals(details: Sequence[AttemptDetail]) -> str:
+    covered = sum(d.summary.covered_count for d in details)
+    points = sum(d.summary.point_count for d in details)
+    seconds = sum(d.delivery.duration_s for d in details)
+    on_target = sum(d.delivery.length_verdict == "on target" for d in details)
+    share = f" ({covered / points:.0%})" if points else ""
+    return (f"{len(details)} answer{'s' if len(details) != 1 else ''}, {format_seconds(seconds)} in all; "
+            f"{covered} of {points} key points covered{share}; {on_target} of {len(details)} on target length.")
+
+
+def mock_html(details: Sequence[AttemptDetail], title: str = "Mock interview") -> str:
+    when = _when(details[0].summary.created_at) if details else ""
+    rows = []
+    for n, detail in enumerate(details, 1):
+        cells = "".join(f"<td class=\"num\">{_e(c)}</td>" for c in _summary_cells(detail))
+        rows.append(f"<tr><td>{n}. <a href=\"#attempt-{detail.summary.id}\">{_e(detail.question.text)}</a></td>{cells}</tr>")
+    head = "".join(f"<th>{c}</th>" for c in MOCK_COLUMNS)
+    body = [f"<h1>{_e(title)}</h1>", f"<p class=\"meta\">{_e(when)} · {_e(mock_totals(details))}</p>",
+            f"<table><tr>{head}</tr>{''.join(rows)}</table>"]
+    body += [_attempt_section(d, "h2", f"attempt-{d.summary.id}") for d in details]
+    return _page(f"Rehearse: {title}", "\n".join(body))
+
+
+def mock_markdown(details: Sequence[AttemptDetail], title: str = "Mock interview") -> str:
+    when = _when(details[0].summary.created_at) if details else ""
+    lines = [f"# {title}", "", f"{when} · {mock_totals(details)}", "",
+             "| " + " | ".join(MOCK_COLUMNS) + " |", "|" + " --- |" * len(MOCK_COLUMNS)]
+    for n, d in enumerate(details, 1):
+        lines.append("| " + " | ".join(_md_cell(c) for c in [f"{n}. {d.question.text}", *_summary_cells(d)]) + " |")
+    lines.append("")
+    for d in details:
+        lines += [_attempt_markdown(d, "##"), ""]
+    return "\n".join(lines)
+
+
+# -- a question's history ----------------------------------------------------------------------------
+
+HISTORY_COLUMNS = ("Date", "Length", "Key points", "WPM", "Fillers", "Long pauses", "Note")
+
+
+def _history_cells(s: AttemptSummary) -> list[str]:
+    target = f" / {format_seconds(s.target_s)}" if s.target_s else ""
+    return [
+        _when(s.created_at),
+        f"{format_seconds(s.duration_s)}{target}",
+        f"{s.covered_count}/{s.point_count} ({s.coverage:.0%})",
+        "-" if s.words_per_minute is None else f"{s.words_per_minute:.0f}",
+        str(s.filler_count),
+        str(s.long_pause_count),
+        s.note or "",
+    ]
+
+
+def question_html(question: Question, pack_title: str, summaries: Sequence[AttemptSummary], progress: Progress,
+                  charts: Mapping[str, bytes] | None = None) -> str:
+    """`summaries` newest first, as the history lists them; `charts` maps chart key -> PNG bytes."""
+    body = [f"<h1>{_e(question.text)}</h1>",
+            f"<p class=\"meta\">{_e(pack_title)} · {len(summaries)} attempt{'s' if len(summaries) != 1 else ''}"
+            + (f" · target {format_seconds(question.answer_seconds)}" if question.answer_seconds else "") + "</p>"]
+    if progress.trends:
+        body.append("<h2>How it is going</h2><ul>")
+        body += [f"<li class=\"{t.verdict}\">{_e(t.text)}</li>" for t in progress.trends]
+        body.append("</ul>")
+    if charts:
+        body.append("<h2>Over time</h2><div class=\"charts\">")
+        for key, png in charts.items():
+            alt = CHART_TITLES.get(key, key)
+            body.append(f"<h3>{_e(alt)}</h3><img alt=\"{_e(alt)}\" src=\"{png_data_uri(png)}\">")
+        body.append("</div>")
+    head = "".join(f"<th>{c}</th>" for c in HISTORY_COLUMNS)
+    rows = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in _history_cells(s)) + "</tr>" for s in summaries)
+    body.append(f"<h2>Attempts</h2><table><tr>{head}</tr>{rows}</table>")
+    body.append("<h2>Key points</h2><ol>" + "".join(f"<li>{_e(kp.text)}</li>" for kp in question.key_points) + "</ol>")
+    return _page(f"Rehearse: {question.text}", "\n".join(body))
+
+
+def question_markdown(question: Question, pack_title: str, summaries: Sequence[AttemptSummary], progress: Progress) -> str:
+    lines = [f"# {_md_escape(question.text)}", "",
+             f"{_md_escape(pack_title)} · {len(summaries)} attempt{'s' if len(summaries) != 1 else ''} · target {format_seconds(question.answer_seconds)}", ""]
+    if progress.trends:
+        lines += ["## How it is going", "", *[f"- {t.text}" for t in progress.trends], ""]
+    lines += ["## Attempts", "", "| " + " | ".join(HISTORY_COLUMNS) + " |", "|" + " --- |" * len(HISTORY_COLUMNS)]
+    lines += ["| " + " | ".join(_md_cell(c) for c in _history_cells(s)) + " |" for s in summaries]
+    lines += ["", "## Key points", "", *[f"{i}. {_md_escape(kp.text)}" for i, kp in enumerate(question.key_points, 1)], ""]
+    return "\n".join(lines)
+
+
+# -- CSV -------------------------------------------------------------------------------------------
+
+CSV_COLUMNS = (
+    "id", "created_at", "pack_id", "pack_title", "question_id", "question_text", "category", "status",
+    "duration_s", "target_s", "length_ratio", "words_per_minute", "filler_count", "fillers_per_minute",
+    "long_pause_count", "coverage", "covered_count", "point_count", "speech_start_s", "session_id", "audio_path", "note",
+)
+
+
+def _cell(value: object) -> object:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def write_attempts_csv(summaries: Iterable[AttemptSummary], out: TextIO) -> int:
+    """Every attempt as one row; returns the number of rows written."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    for s in summaries:
+        ratio = s.duration_s / s.target_s if s.target_s else None
+        per_minute = s.filler_count / (s.duration_s / 60) if s.duration_s > 0 else 0.0
+        writer.writerow([
+            s.id, s.created_at.isoformat(), s.pack_id, _cell(s.pack_title), s.question_id, _cell(s.question_text),
+            s.category or "", s.status, round(s.duration_s, 2), "" if s.target_s is None else s.target_s,
+            "" if ratio is None else round(ratio, 3), "" if s.words_per_minute is None else round(s.words_per_minute, 1),
+            s.filler_count, round(per_minute, 2), s.long_pause_count, round(s.coverage, 4), s.covered_count,
+            s.point_count, "" if s.speech_start_s is None else round(s.speech_start_s, 2),
+            "" if s.session_id is None else s.session_id, "" if s.audio_path is None else str(s.audio_path), _cell(s.note or ""),
+        ])
+        count += 1
+    return count
+
+
+__all__ = [
+    "CSV_COLUMNS", "attempt_html", "attempt_markdown", "mock_html", "mock_markdown", "png_data_uri",
+    "question_html", "question_markdown", "transcript_markdown", "write_attempts_csv",
+]

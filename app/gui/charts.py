@@ -1,0 +1,138 @@
+"""Progress charts with pyqtgraph: a figure over time, its target band shaded, a point per attempt or day.
+
+`ChartView` is the widget on the Progress page; `render_chart_pngs` draws the same charts
+offscreen into PNG bytes for the HTML reports (the app's Export button and `rehearse export`).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
+
+from app.core.review.progress import Chart, Progress
+
+import pyqtgraph as pg  # noqa: E402  (after PySide6, so pyqtgraph binds to it)
+
+pg.setConfigOptions(antialias=True, background="w", foreground="#424a53")
+
+LINE = "#1f6feb"
+BAND = QColor(26, 127, 55, 40)
+BAND_EDGE = QColor(26, 127, 55, 110)
+UNITS = {"s": "seconds", "%": "%", "wpm": "words per minute", "/min": "per minute"}
+BETTER = {"up": "higher is better", "down": "lower is better", "band": "inside the green band is best"}
+
+
+class ChartView(QWidget):
+    """One chart. `curve` holds the plotted points (curve.getData() gives the arrays)."""
+
+    pointClicked = Signal(int)  # attempt id, on per-question charts
+
+    def __init__(self, key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = key
+        self.chart: Chart | None = None
+        self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=True, y=False)
+        self.plot.showGrid(x=False, y=True, alpha=0.15)
+        self.plot.setMinimumHeight(150)
+        item = self.plot.getPlotItem()
+        item.hideButtons()
+        self.title = QLabel()
+        self.title.setObjectName("chartTitle")
+        self.title.setWordWrap(True)
+        font = QFont()
+        font.setPointSizeF(8.5)
+        for name in ("left", "bottom"):
+            item.getAxis(name).setTickFont(font)
+        self.band_low = pg.PlotDataItem(pen=pg.mkPen(BAND_EDGE, width=1, style=Qt.PenStyle.DashLine))
+        self.band_high = pg.PlotDataItem(pen=pg.mkPen(BAND_EDGE, width=1, style=Qt.PenStyle.DashLine))
+        self.band = pg.FillBetweenItem(self.band_low, self.band_high, brush=pg.mkBrush(BAND))
+        self.curve = pg.PlotDataItem(pen=pg.mkPen(LINE, width=2), symbol="o", symbolSize=6, symbolBrush=LINE,
+                                     symbolPen=pg.mkPen("w", width=1), connect="finite")
+        self.curve.sigPointsClicked.connect(self._clicked)
+        for part in (self.band, self.band_low, self.band_high, self.curve):
+            self.plot.addItem(part)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.title)
+        layout.addWidget(self.plot, 1)
+
+    def set_chart(self, chart: Chart) -> None:
+        self.chart = chart
+        unit = UNITS.get(chart.unit, chart.unit)
+        self.title.setText(f"<b>{chart.title}</b> <span style='color:#59636e'>({unit}; {BETTER[chart.better]})</span>")
+        self.curve.setData(chart.x, chart.y, data=chart.ids)
+        # Few points: bigger dots; many: the line carries it.
+        self.curve.setSymbolSize(7 if len(chart.x) <= 60 else 4 if len(chart.x) <= 400 else 0)
+        if len(chart.x) > 400:
+            self.curve.setSymbol(None)
+        else:
+            self.curve.setSymbol("o")
+        has_band = chart.band_low is not None and chart.band_high is not None and len(chart.x) > 0
+        if has_band:
+            low, high = list(chart.band_low), list(chart.band_high)  # type: ignore[arg-type]
+            self.band_low.setData(chart.x, low, connect="finite")
+            self.band_high.setData(chart.x, high, connect="finite")
+        else:
+            self.band_low.setData([], [])
+            self.band_high.setData([], [])
+        self.band.setVisible(has_band and len(chart.x) > 1)
+        self._fit(chart)
+
+    def _fit(self, chart: Chart) -> None:
+        values = [v for v in chart.y if not math.isnan(v)]
+        for band in (chart.band_low, chart.band_high):
+            values += [v for v in (band or []) if not math.isnan(v)]
+        if not values or not chart.x:
+            self.plot.setXRange(0, 1)
+            self.plot.setYRange(0, 1)
+            return
+        low, high = min(0.0, min(values)), max(values)
+        if chart.unit == "%":
+            high = max(high, 100.0)
+        self.plot.setYRange(low, high * 1.08 if high > 0 else 1, padding=0)
+        left, right = min(chart.x), max(chart.x)
+        span = max(right - left, 86400.0)
+        self.plot.setXRange(left - span * 0.04, right + span * 0.04, padding=0)
+
+    def _clicked(self, _item, points, *_):  # type: ignore[no-untyped-def]
+        if points is not None and len(points) and self.chart is not None and self.chart.ids is not None:
+            attempt_id = points[0].data()
+            if attempt_id is not None:
+                self.pointClicked.emit(int(attempt_id))
+
+    def png(self, width: int = 900, height: int = 260) -> bytes:
+        """This chart as a PNG, drawn at the given size (for reports)."""
+        from pyqtgraph.exporters import ImageExporter
+
+        exporter = ImageExporter(self.plot.getPlotItem())
+        exporter.parameters()["width"] = width  # the height follows the plot's shape
+        image = exporter.export(toBytes=True)
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        image.save(buffer, "PNG")
+        buffer.close()
+        return bytes(data.data())
+
+
+def render_chart_pngs(progress: Progress, width: int = 900, height: int = 260) -> Mapping[str, bytes]:
+    """Every chart of `progress` as PNG bytes; works without a display (offscreen Qt)."""
+    if QApplication.instance() is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        render_chart_pngs.app = QApplication([])  # type: ignore[attr-defined]  # kept alive for later calls
+    out = {}
+    for key, chart in progress.charts.items():
+        view = ChartView(key)
+        view.plot.getPlotItem().setGeometry(QRectF(0, 0, width, height))  # laid out at this size, never shown
+        view.set_chart(chart)
+        out[key] = view.png(width, height)
+        view.deleteLater()
+    return out
