@@ -23,8 +23,7 @@ pg.setConfigOptions(antialias=True, background="w", foreground="#424a53")
 LINE = "#1f6feb"
 BAND = QColor(26, 127, 55, 40)
 BAND_EDGE = QColor(26, 127, 55, 110)
-UNITS = {"s": "seconds", "%": "%", "wpm": "words per minute", "/min": "per minute"}
-BETTER = {"up": "higher is better", "down": "lower is better", "band": "inside the green band is best"}
+BETTER = {"up": "higher is better", "down": "lower is better", "band": "best inside the green band"}
 
 
 class ChartView(QWidget):
@@ -66,8 +65,8 @@ class ChartView(QWidget):
 
     def set_chart(self, chart: Chart) -> None:
         self.chart = chart
-        unit = UNITS.get(chart.unit, chart.unit)
-        self.title.setText(f"<b>{chart.title}</b> <span style='color:#59636e'>({unit}; {BETTER[chart.better]})</span>")
+        self.title.setText(f"<b>{chart.title}</b> <span style='color:#59636e'>· {BETTER[chart.better]}</span>")
+        self.title.setToolTip(f"{chart.title}: {BETTER[chart.better]}")
         self.curve.setData(chart.x, chart.y, data=chart.ids)
         # Few points: bigger dots; many: the line carries it.
         self.curve.setSymbolSize(7 if len(chart.x) <= 60 else 4 if len(chart.x) <= 400 else 0)
@@ -97,7 +96,9 @@ class ChartView(QWidget):
         low, high = min(0.0, min(values)), max(values)
         if chart.unit == "%":
             high = max(high, 100.0)
-        self.plot.setYRange(low, high * 1.08 if high > 0 else 1, padding=0)
+        high = high if high > low else low + 1
+        margin = (high - low) * 0.06  # points on 0 or on the top stay visible
+        self.plot.setYRange(low - margin, high + margin, padding=0)
         left, right = min(chart.x), max(chart.x)
         span = max(right - left, 86400.0)
         self.plot.setXRange(left - span * 0.04, right + span * 0.04, padding=0)

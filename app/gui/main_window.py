@@ -13,10 +13,13 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSt
 from app import APP_NAME, __version__
 from app.core.attempts import SavedAttempt
 from app.core.packs import PackError, load_pack
+from app.core.packs.writer import user_pack_path
+from app.core.practice import Mode
 from app.core.workspace import Workspace
 from app.gui.feedback_page import FeedbackPage
 from app.gui.practice_controller import Phase, PracticeController, RoundOptions
 from app.gui.practice_page import PracticePage
+from app.gui.review_pages import ReviewPages
 from app.gui.settings import AppSettings
 from app.gui.settings_dialog import SettingsDialog
 from app.gui.start_page import StartPage
@@ -63,8 +66,13 @@ class MainWindow(QMainWindow):
         self.controller.questionChanged.connect(self._read_question)
         self.controller.roundFinished.connect(self._round_finished)
         self.controller.phaseChanged.connect(self._phase_changed)
+        self.start_page.pack_combo.currentIndexChanged.connect(lambda _i: self.refresh_stats())
+        self.start_page.mode_combo.currentIndexChanged.connect(lambda _i: self.review.refresh_schedule())
+        self.round_mode: str | None = None
+        self.review = ReviewPages(self)  # History, replay, Compare, Progress, My packs, mock summary
 
         self._build_menus()
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.review.build_toolbar())
         self.reload_packs()
         geometry, state = settings.window_state()
         if geometry is not None:
@@ -87,6 +95,8 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         self.import_action = self._action("&Import pack…", self.import_pack, "Ctrl+O")
         file_menu.addAction(self.import_action)
+        self.packs_action = self._action("&My packs…", lambda: self.review.show_pack_editor(), "Ctrl+E")
+        file_menu.addAction(self.packs_action)
         file_menu.addAction(self._action("Open &data folder", self._open_data_folder))
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
@@ -107,6 +117,10 @@ class MainWindow(QMainWindow):
             practice_menu.addAction(action)
         practice_menu.addSeparator()
         practice_menu.addAction(self._action("Back to &questions", self.show_start, "Ctrl+Home"))
+        self.history_action = self._action("&History", lambda: self.review.show_history(), "Ctrl+H")
+        self.progress_action = self._action("P&rogress", lambda: self.review.show_progress(), "Ctrl+G")
+        practice_menu.addAction(self.history_action)
+        practice_menu.addAction(self.progress_action)
 
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self._action("&About Rehearse", self._about))
@@ -120,6 +134,8 @@ class MainWindow(QMainWindow):
                 self.controller.start_answer()
         elif page is self.start_page and self.start_page.start_button.isEnabled():
             self.start_page.start_button.click()
+        elif self.review.is_showing("attempt"):
+            self.review.attempt_view.toggle_play()
 
     def escape_pressed(self) -> None:
         if self.stack.currentWidget() is self.practice_page:
@@ -129,11 +145,15 @@ class MainWindow(QMainWindow):
                 self.controller.cancel()
         elif self.stack.currentWidget() is self.feedback_page:
             self.show_start()
+        else:
+            self.review.escape()
 
     # -- packs ---------------------------------------------------------------------------------------
     def reload_packs(self, select: str | None = None) -> None:
-        self.start_page.set_packs(self.workspace.library.scan(), select or self.settings.last_pack)
+        sources = self.workspace.library.scan()
+        self.start_page.set_packs(sources, select or self.settings.last_pack)
         self.start_page.set_mode(self.settings.last_mode)
+        self.review.share_packs(sources)
         self.refresh_stats()
 
     def refresh_stats(self) -> None:
@@ -141,6 +161,7 @@ class MainWindow(QMainWindow):
         if pack_id:
             self.runner.start(self.workspace.history.question_stats, pack_id, on_done=self.start_page.set_stats,
                               on_error=self._show_message)
+            self.review.refresh_schedule()
 
     def import_pack(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import a question pack", str(Path.home()), "Question packs (*.yaml *.yml)")
@@ -156,7 +177,11 @@ class MainWindow(QMainWindow):
             return False
         folder = self.workspace.data_dir.packs
         folder.mkdir(parents=True, exist_ok=True)
-        dest = folder / f"{pack.id}.yaml"
+        try:
+            dest = user_pack_path(folder, pack.id)  # never a path outside the user pack folder
+        except ValueError as exc:
+            QMessageBox.warning(self, "This pack cannot be imported", str(exc))
+            return False
         if dest.exists() and dest.resolve() != path.resolve():
             answer = QMessageBox.question(self, "Replace pack?", f"A pack with id '{pack.id}' is already imported. Replace it?")
             if answer != QMessageBox.StandardButton.Yes:
@@ -181,6 +206,8 @@ class MainWindow(QMainWindow):
     def start_round(self, pack, questions, index: int, mode: str) -> None:  # type: ignore[no-untyped-def]
         self.settings.last_pack = pack.id
         self.settings.last_mode = mode
+        self.round_mode = mode
+        self.review.round_started()
         self.controller.options = self._round_options()
         session_id = self.workspace.history.start_session(pack, mode)
         self.stack.setCurrentWidget(self.practice_page)
@@ -214,12 +241,17 @@ class MainWindow(QMainWindow):
 
     def _phase_changed(self, phase: str) -> None:
         busy = phase in (Phase.STARTING.value, Phase.ANSWER.value, Phase.PROCESSING.value)
-        for action in (self.import_action, self.preferences_action, self.next_action):
+        for action in (self.import_action, self.preferences_action, self.next_action, self.packs_action,
+                       self.history_action, self.progress_action):
             action.setEnabled(not busy)
+        self.review.set_busy(busy)
 
     def _show_feedback(self, saved: SavedAttempt) -> None:
         question = self.controller.question
         assert question is not None
+        if self.round_mode == Mode.MOCK.value:
+            self.review.mock_answer_saved(saved)  # no feedback until the last answer
+            return
         self.feedback_page.show_analysis(
             question, saved.analysis, has_audio=saved.audio_path.exists(), notice=saved.error,
             has_next=self.controller.index + 1 < len(self.controller.questions),
@@ -272,6 +304,9 @@ class MainWindow(QMainWindow):
             self.player.stop()
 
     def _read_question(self, question, _index: int, _count: int) -> None:  # type: ignore[no-untyped-def]
+        reason = self.start_page.reason(question.id) if self.round_mode == Mode.WEAKEST.value else None
+        if reason:
+            self.statusBar().showMessage(f"Why this question: {reason}", 20000)
         if not self.settings.read_aloud:
             return
         try:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -20,7 +21,8 @@ from app.core.packs import Pack, PackSource
 from app.core.practice import Mode, format_seconds, order_questions
 from app.db.history import QuestionStats
 
-COLUMNS = ("#", "Question", "Category", "Target", "Attempts", "Last coverage", "Last length")
+COLUMNS = ("#", "Question", "Category", "Target", "Attempts", "Last coverage", "Last length", "Why now")
+WHY_COLUMN = COLUMNS.index("Why now")
 
 
 class StartPage(QWidget):
@@ -30,6 +32,7 @@ class StartPage(QWidget):
         super().__init__(parent)
         self._packs: list[Pack] = []
         self._stats: dict[str, QuestionStats] = {}
+        self._schedule: list = []  # type: ignore[type-arg]  # scheduler Picks, weakest first
 
         title = QLabel("Practise an interview answer")
         title.setObjectName("pageTitle")
@@ -43,10 +46,18 @@ class StartPage(QWidget):
         self.pack_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.mode_combo = QComboBox()
         self.mode_combo.setAccessibleName("Practice mode")
-        for mode in (Mode.IN_ORDER, Mode.SHUFFLED, Mode.CATEGORY):
+        for mode in (Mode.IN_ORDER, Mode.SHUFFLED, Mode.CATEGORY, Mode.WEAKEST, Mode.MOCK):
             self.mode_combo.addItem(mode.label, mode.value)
+        self.mode_combo.setItemData(self.mode_combo.findData(Mode.WEAKEST.value),
+                                    "Questions due for review first, weakest answers first (spaced repetition)", Qt.ItemDataRole.ToolTipRole)
+        self.mode_combo.setItemData(self.mode_combo.findData(Mode.MOCK.value),
+                                    "Several questions in a row with no feedback between them, then one summary", Qt.ItemDataRole.ToolTipRole)
         self.category_combo = QComboBox()
         self.category_combo.setAccessibleName("Category")
+        self.mock_count = QSpinBox()
+        self.mock_count.setAccessibleName("Questions in the mock interview")
+        self.mock_count.setRange(1, 1)
+        self.mock_count.setSuffix(" questions")
 
         pack_label = QLabel("&Pack:")
         pack_label.setBuddy(self.pack_combo)
@@ -59,6 +70,7 @@ class StartPage(QWidget):
         controls.addWidget(mode_label)
         controls.addWidget(self.mode_combo)
         controls.addWidget(self.category_combo)
+        controls.addWidget(self.mock_count)
         controls.addStretch(1)
 
         self.table = QTableWidget(0, len(COLUMNS))
@@ -72,6 +84,8 @@ class StartPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(WHY_COLUMN, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(WHY_COLUMN, 260)
         self.table.doubleClicked.connect(lambda index: self._start(index.row()))
 
         self.problems = QLabel()
@@ -131,6 +145,18 @@ class StartPage(QWidget):
         self._stats = stats
         self._fill_table()
 
+    def set_schedule(self, picks: list) -> None:  # type: ignore[type-arg]
+        """The weakest-first order (app.core.review.scheduler.Pick), with why each question is where it is."""
+        self._schedule = picks
+        if self.mode is Mode.WEAKEST:
+            self._fill_table()
+
+    def reason(self, question_id: str) -> str | None:
+        return next((p.reason for p in self._schedule if p.question.id == question_id), None)
+
+    def _short_reason(self, question_id: str) -> str:
+        return next((p.short for p in self._schedule if p.question.id == question_id), "")
+
     # -- state ----------------------------------------------------------------------------------
     @property
     def current_pack(self) -> Pack | None:
@@ -154,7 +180,12 @@ class StartPage(QWidget):
         pack = self.current_pack
         if pack is None:
             return []
-        return order_questions(pack, self.mode, self.category_combo.currentData()) if self.mode is not Mode.SHUFFLED else list(pack.questions)
+        if self.mode is Mode.WEAKEST:
+            ordered = [p.question for p in self._schedule if p.question in pack.questions]
+            return ordered if len(ordered) == len(pack.questions) else list(pack.questions)
+        if self.mode in (Mode.SHUFFLED, Mode.MOCK):
+            return list(pack.questions)
+        return order_questions(pack, self.mode, self.category_combo.currentData())
 
     def _pack_changed(self) -> None:
         pack = self.current_pack
@@ -164,10 +195,15 @@ class StartPage(QWidget):
             count = sum(q.category == category for q in pack.questions)  # type: ignore[union-attr]
             self.category_combo.addItem(f"{category.capitalize()} ({count})", category)
         self.category_combo.blockSignals(False)
+        count = len(pack.questions) if pack else 1
+        self.mock_count.setRange(1, max(1, count))
+        self.mock_count.setValue(min(5, max(1, count)))
         self._fill_table()
 
     def _mode_changed(self) -> None:
         self.category_combo.setVisible(self.mode is Mode.CATEGORY)
+        self.mock_count.setVisible(self.mode is Mode.MOCK)
+        self.table.setColumnHidden(WHY_COLUMN, self.mode is not Mode.WEAKEST)
         self._fill_table()
 
     def _fill_table(self) -> None:
@@ -183,11 +219,14 @@ class StartPage(QWidget):
                 str(stats.attempts) if stats else "0",
                 f"{stats.last_coverage:.0%}" if stats and stats.last_coverage is not None else "-",
                 format_seconds(stats.last_duration_s) if stats and stats.last_duration_s is not None else "-",
+                self._short_reason(question.id),
             )
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if column == 1:
-                    item.setToolTip(question.text)
+                    item.setToolTip(value)
+                if column == WHY_COLUMN:
+                    item.setToolTip(self.reason(question.id) or "")
                 if column in (0, 3, 4, 5, 6):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.table.setItem(row, column, item)
@@ -201,7 +240,12 @@ class StartPage(QWidget):
         pack = self.current_pack
         if pack is None:
             return
-        questions = order_questions(pack, self.mode, self.category_combo.currentData())
+        if self.mode is Mode.MOCK:
+            # A mock interview: a random selection, asked in a row (feedback only at the end).
+            questions = order_questions(pack, Mode.MOCK)[: self.mock_count.value()]
+            self.startRequested.emit(pack, questions, 0, self.mode.value)
+            return
+        questions = self.questions() if self.mode is Mode.WEAKEST else order_questions(pack, self.mode, self.category_combo.currentData())
         if not questions:
             return
         if row is None:

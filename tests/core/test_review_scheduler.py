@@ -78,6 +78,10 @@ def test_round_order_weak_then_new_then_due_then_the_rest() -> None:
     assert reasons[2] == "Never practised."
     assert reasons[3].startswith("Due for review: practised 3 days ago, interval 1 day, overdue by 2 days.")
     assert reasons[4].startswith("Not due until Fri 13 Mar (interval 1 day after a good answer 5 hours ago)")
+    assert [p.short for p in picks] == [
+        "Weak last time: 2/4 points, ran 67% over", "Weak last time: 1/4 points, on target", "Never practised",
+        "Due (overdue by 2 days); last: 4/4 points, on target", "Not due until Fri 13 Mar",
+    ]
     assert next_question(pack, history, now, tz=UTC).question.id == "weak"  # type: ignore[union-attr]
 
 

@@ -87,6 +87,11 @@ def _signed(value: float, fmt: str) -> str:
     return ("+" if value > 0 else "") + format(value, fmt)
 
 
+def _points_change(count: int, share: float) -> str:
+    noun = "key point" if abs(count) == 1 else "key points"
+    return f"{_signed(count, 'd')} {noun} ({_signed(round(share * 100), 'd')} %)"
+
+
 def _pace_distance(wpm: float | None) -> float | None:
     if wpm is None:
         return None
@@ -143,7 +148,7 @@ def compare_attempts(first: AttemptDetail, second: AttemptDetail) -> Comparison:
         "coverage", "Key points covered", cb, ca,
         f"{before.summary.covered_count}/{before.summary.point_count} ({cb:.0%})",
         f"{after.summary.covered_count}/{after.summary.point_count} ({ca:.0%})",
-        _signed(round((ca - cb) * 100), "d") + " points of %", _verdict(cb, ca, "up", 0.001),
+        _points_change(after.summary.covered_count - before.summary.covered_count, ca - cb), _verdict(cb, ca, "up", 0.001),
     ))
 
     old = {r.point: r.judged_covered for r in before.key_points}

@@ -150,11 +150,11 @@ def question_series(points: Sequence[ProgressPoint]) -> Progress:
     nan = math.nan
     charts = {
         "duration": Chart(
-            "duration", "Answer length", "s", "band", x, [p.duration_s for p in points],
+            "duration", "Answer length (seconds)", "s", "band", x, [p.duration_s for p in points],
             [p.target_s * TARGET_LOW if p.target_s else nan for p in points],
             [p.target_s * TARGET_HIGH if p.target_s else nan for p in points], ids,
         ),
-        "coverage": Chart("coverage", "Key points covered", "%", "up", x, [p.coverage * 100 for p in points], ids=ids),
+        "coverage": Chart("coverage", "Key points covered (%)", "%", "up", x, [p.coverage * 100 for p in points], ids=ids),
         "wpm": Chart("wpm", "Words per minute", "wpm", "band", x,
                      [p.words_per_minute if p.words_per_minute is not None else nan for p in points],
                      [PACE_LOW] * len(points), [PACE_HIGH] * len(points), ids),
@@ -194,9 +194,9 @@ def daily_series(points: Sequence[ProgressPoint], tz: tzinfo | None = None) -> P
         fillers.append(sum(p.filler_count for p in group) / minutes if minutes > 0 else 0.0)
     n = len(x)
     charts = {
-        "duration": Chart("duration", "Answer length (share of target)", "%", "band", x, length,
+        "duration": Chart("duration", "Answer length (% of target, daily mean)", "%", "band", x, length,
                           [TARGET_LOW * 100] * n, [TARGET_HIGH * 100] * n),
-        "coverage": Chart("coverage", "Key points covered (daily mean)", "%", "up", x, coverage),
+        "coverage": Chart("coverage", "Key points covered (%, daily mean)", "%", "up", x, coverage),
         "wpm": Chart("wpm", "Words per minute (daily mean)", "wpm", "band", x, wpm, [PACE_LOW] * n, [PACE_HIGH] * n),
         "fillers": Chart("fillers", "Fillers per minute (daily)", "/min", "down", x, fillers),
     }

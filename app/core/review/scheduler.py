@@ -112,6 +112,7 @@ class Pick:
     tier: int  # 0 due after a poor answer, 1 new, 2 due, 3 not due yet
     reason: str  # why it is in this place of the round
     weakness: str  # what was weak about the last answer ("" for new questions)
+    short: str = ""  # the reason in a few words, for a table cell
 
 
 def _ago(delta: timedelta) -> str:
@@ -141,10 +142,17 @@ def _last_answer(state: CardState, points: int) -> str:
     return f"covered {covered} of {points} key points ({state.last_coverage:.0%}) and {timing}"
 
 
+def _brief(state: CardState) -> str:
+    points = f"{state.last_covered}/{state.last_points} points" if state.last_points else f"{state.last_coverage:.0%} of points"
+    timing = describe_timing(state.last_duration_s, state.last_target_s)
+    timing = timing.replace(" the target", "").replace("stopped at", "only")
+    return f"{points}, {timing}"
+
+
 def _pick(question: Question, state: CardState, now: datetime, tz: tzinfo | None) -> Pick:
     points = len(question.key_points)
     if state.reviews == 0:
-        return Pick(question, state, 1, "Never practised.", "")
+        return Pick(question, state, 1, "Never practised.", "", "Never practised")
     assert state.last_at is not None and state.due_at is not None
     last = _last_answer(state, points)
     weakness = f"Last answer {last}."
@@ -153,17 +161,18 @@ def _pick(question: Question, state: CardState, now: datetime, tz: tzinfo | None
         if state.last_grade == "poor":
             reason = (f"Weak last time ({ago}): {last}. A weak answer resets the interval, so it comes first "
                       f"({state.lapses} weak answer{'s' if state.lapses != 1 else ''} so far).")
-            return Pick(question, state, 0, reason, weakness)
+            short = f"Weak last time: {_brief(state)}"
+            return Pick(question, state, 0, reason, weakness, short)
         overdue = now - state.due_at
         late = round(overdue.total_seconds() / 86400)
         due_text = "due today" if late < 1 else f"overdue by {late} day{'s' if late != 1 else ''}"
         reason = (f"Due for review: practised {ago}, interval {_interval(state.interval_days)}, {due_text}. "
                   f"Last answer {last}.")
-        return Pick(question, state, 2, reason, weakness)
+        return Pick(question, state, 2, reason, weakness, f"Due ({due_text}); last: {_brief(state)}")
     when = state.due_at.astimezone(tz)
     reason = (f"Not due until {when:%a %d %b} (interval {_interval(state.interval_days)} after a "
               f"{state.last_grade} answer {ago}); in the round because everything due comes first.")
-    return Pick(question, state, 3, reason, weakness)
+    return Pick(question, state, 3, reason, weakness, f"Not due until {when:%a %d %b}")
 
 
 def schedule(pack: Pack, points: Iterable[ProgressPoint], now: datetime | None = None, tz: tzinfo | None = None) -> list[Pick]:

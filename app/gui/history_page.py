@@ -1,0 +1,425 @@
+"""History: every attempt in a sortable table, filtered by pack, question and date.
+
+A QAbstractTableModel over the AttemptSummary list: the view asks only for the rows on screen,
+so 10,000 attempts open as fast as 10. The query runs on the thread pool (JobRunner); sorting
+is done here, on the loaded rows, without asking the database again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.packs import Pack
+from app.core.practice import format_seconds
+from app.core.review.progress import describe_timing
+from app.core.workspace import Workspace
+from app.db.history import AttemptSummary
+from app.gui.workers import JobRunner
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    text: Callable[[AttemptSummary], str]
+    sort: Callable[[AttemptSummary], Any]
+    align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
+    width: int = 70
+
+
+def _ratio(s: AttemptSummary) -> float | None:
+    return s.duration_s / s.target_s if s.target_s else None
+
+
+LEFT = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+COLUMNS = (
+    Column("created_at", "Date", lambda s: s.created_at.astimezone().strftime("%Y-%m-%d %H:%M"), lambda s: (s.created_at, s.id), LEFT, 130),
+    Column("pack", "Pack", lambda s: s.pack_title, lambda s: s.pack_title.lower(), LEFT, 150),
+    Column("question", "Question", lambda s: s.question_text, lambda s: s.question_text.lower(), LEFT, 300),
+    Column("duration_s", "Length", lambda s: format_seconds(s.duration_s), lambda s: s.duration_s),
+    Column("length_ratio", "Of target", lambda s: "-" if _ratio(s) is None else f"{_ratio(s):.0%}", _ratio, width=80),
+    Column("coverage", "Key points", lambda s: f"{s.covered_count}/{s.point_count}", lambda s: (s.coverage, s.covered_count), width=85),
+    Column("words_per_minute", "WPM", lambda s: "-" if s.words_per_minute is None else f"{s.words_per_minute:.0f}", lambda s: s.words_per_minute, width=60),
+    Column("filler_count", "Fillers", lambda s: str(s.filler_count), lambda s: s.filler_count, width=65),
+    Column("long_pause_count", "Pauses", lambda s: str(s.long_pause_count), lambda s: s.long_pause_count, width=65),
+    Column("note", "Note", lambda s: (s.note or "").splitlines()[0] if s.note else "", lambda s: (s.note or "").lower(), LEFT, 160),
+)
+
+PERIODS = (("Any time", None), ("Today", 0), ("Last 7 days", 7), ("Last 30 days", 30), ("Last 12 months", 365), ("Date range…", -1))
+
+
+class HistoryModel(QAbstractTableModel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[AttemptSummary] = []
+
+    def column_of(self, key: str) -> int:
+        return next(i for i, c in enumerate(COLUMNS) if c.key == key)
+
+    def set_rows(self, rows: list[AttemptSummary]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section].title
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = self.rows[index.row()], COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(column.align)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column.key == "question":
+                return row.question_text
+            if column.key == "note":
+                return row.note
+            if column.key == "length_ratio":
+                return f"{format_seconds(row.duration_s)} of {format_seconds(row.target_s or 0)}: {describe_timing(row.duration_s, row.target_s)}"
+            if column.key == "coverage":
+                return f"{row.coverage:.0%} of the key points"
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column.key == "length_ratio" and row.target_s:
+                return QColor("#1a7f37") if describe_timing(row.duration_s, row.target_s) == "on target" else QColor("#9a6700")
+            if column.key == "coverage":
+                return QColor("#1a7f37") if row.coverage >= 0.8 else QColor("#9a6700") if row.coverage >= 0.5 else QColor("#cf222e")
+            if row.status == "untranscribed":
+                return QColor("#8c959f")
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = COLUMNS[column].sort
+        reverse = order == Qt.SortOrder.DescendingOrder
+        # Unknown figures (no pace, no target) go last either way.
+        known = [r for r in self.rows if key(r) is not None]
+        unknown = [r for r in self.rows if key(r) is None]
+        known.sort(key=key, reverse=reverse)
+        self.layoutAboutToBeChanged.emit()
+        self.rows = known + unknown
+        self.layoutChanged.emit()
+
+
+class HistoryPage(QWidget):
+    openAttempt = Signal(int)
+    compareAttempts = Signal(int, int)
+    loaded = Signal(int)  # number of rows shown
+    attemptDeleted = Signal(int)
+    message = Signal(str)
+
+    def __init__(self, workspace: Workspace, runner: JobRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.runner = runner
+        self.packs: list[Pack] = []
+        self.loads = 0
+        self._generation = 0
+
+        title = QLabel("History")
+        title.setObjectName("pageTitle")
+        intro = QLabel("Every answer you recorded. Click a column to sort; double-click an answer to replay it. "
+                       "Select two answers to the same question to compare them.")
+        intro.setObjectName("muted")
+        intro.setWordWrap(True)
+
+        self.pack_combo = QComboBox()
+        self.pack_combo.setAccessibleName("Pack filter")
+        self.pack_combo.setMinimumContentsLength(14)
+        self.pack_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.question_combo = QComboBox()
+        self.question_combo.setAccessibleName("Question filter")
+        self.question_combo.setMinimumContentsLength(20)
+        self.question_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.period_combo = QComboBox()
+        self.period_combo.setAccessibleName("Date filter")
+        for label, days in PERIODS:
+            self.period_combo.addItem(label, days)
+        today = QDate.currentDate()
+        self.date_from = QDateEdit(today.addDays(-30))
+        self.date_to = QDateEdit(today)
+        for edit in (self.date_from, self.date_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.hide()
+            edit.dateChanged.connect(lambda _d: self.reload())
+        self.date_from.setAccessibleName("From date")
+        self.date_to.setAccessibleName("To date")
+        filters = QHBoxLayout()
+        for label, widget in (("Pack:", self.pack_combo), ("Question:", self.question_combo), ("When:", self.period_combo)):
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            filters.addWidget(caption)
+            filters.addWidget(widget, 2 if widget is self.question_combo else 0)
+        filters.addWidget(self.date_from)
+        filters.addWidget(self.date_to)
+
+        self.model = HistoryModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Attempts")
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for i, column in enumerate(COLUMNS):
+            header.resizeSection(i, column.width)
+        header.setSectionResizeMode(self.model.column_of("question"), QHeaderView.ResizeMode.Stretch)
+        header.setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        self.table.doubleClicked.connect(self._open_index)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
+
+        self.count = QLabel()
+        self.count.setObjectName("muted")
+        self.open_button = QPushButton("Replay")
+        self.open_button.setToolTip("Open the answer: recording, transcript and feedback (Enter)")
+        self.open_button.clicked.connect(self._open_selected)
+        self.compare_button = QPushButton("Compare two")
+        self.compare_button.setToolTip("Select two answers to the same question")
+        self.compare_button.clicked.connect(self._compare_selected)
+        self.delete_button = QPushButton("Delete…")
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.csv_button = QPushButton("Export CSV…")
+        self.csv_button.setToolTip("All attempts shown, with their figures, as a spreadsheet file")
+        self.csv_button.clicked.connect(self.export_csv)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.count, 1)
+        for button in (self.csv_button, self.delete_button, self.compare_button, self.open_button):
+            buttons.addWidget(button)
+        self.open_button.setObjectName("primary")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 16)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self._open_selected, context=Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table, self.delete_selected,
+                  context=Qt.ShortcutContext.WidgetShortcut)
+        self.pack_combo.currentIndexChanged.connect(self._pack_changed)
+        self.question_combo.currentIndexChanged.connect(lambda _i: self.reload())
+        self.period_combo.currentIndexChanged.connect(self._period_changed)
+        self.set_packs([])
+        self._selection_changed()
+
+    # -- filters -------------------------------------------------------------------------------
+    def set_packs(self, packs: list[Pack]) -> None:
+        self.packs = packs
+        current = self.pack_combo.currentData()
+        self.pack_combo.blockSignals(True)
+        self.pack_combo.clear()
+        self.pack_combo.addItem("All packs", None)
+        for pack in packs:
+            self.pack_combo.addItem(pack.title, pack.id)
+        self.pack_combo.setCurrentIndex(max(0, self.pack_combo.findData(current)))
+        self.pack_combo.blockSignals(False)
+        self._fill_questions()
+
+    def _pack(self) -> Pack | None:
+        return next((p for p in self.packs if p.id == self.pack_combo.currentData()), None)
+
+    def _fill_questions(self) -> None:
+        current = self.question_combo.currentData()
+        self.question_combo.blockSignals(True)
+        self.question_combo.clear()
+        self.question_combo.addItem("All questions", None)
+        pack = self._pack()
+        for question in pack.questions if pack else []:
+            self.question_combo.addItem(question.text, question.id)
+            self.question_combo.setItemData(self.question_combo.count() - 1, question.text, Qt.ItemDataRole.ToolTipRole)
+        self.question_combo.setCurrentIndex(max(0, self.question_combo.findData(current)))
+        self.question_combo.setEnabled(pack is not None)
+        self.question_combo.blockSignals(False)
+
+    def _pack_changed(self) -> None:
+        self._fill_questions()
+        self.reload()
+
+    def _period_changed(self) -> None:
+        custom = self.period_combo.currentData() == -1
+        self.date_from.setVisible(custom)
+        self.date_to.setVisible(custom)
+        self.reload()
+
+    def set_filter(self, pack_id: str | None = None, question_id: str | None = None) -> None:
+        self.pack_combo.blockSignals(True)
+        self.pack_combo.setCurrentIndex(max(0, self.pack_combo.findData(pack_id)))
+        self.pack_combo.blockSignals(False)
+        self._fill_questions()
+        self.question_combo.blockSignals(True)
+        self.question_combo.setCurrentIndex(max(0, self.question_combo.findData(question_id)))
+        self.question_combo.blockSignals(False)
+        self.reload()
+
+    def period(self) -> tuple[datetime | None, datetime | None]:
+        """The date filter as a [since, until) range in local time."""
+        days = self.period_combo.currentData()
+        if days is None:
+            return None, None
+        if days == -1:
+            start = datetime.combine(self.date_from.date().toPython(), time()).astimezone()
+            end = datetime.combine(self.date_to.date().toPython() + timedelta(days=1), time()).astimezone()
+            return start, end
+        midnight = datetime.combine(datetime.now().date(), time()).astimezone()
+        return midnight - timedelta(days=days), None
+
+    # -- loading -------------------------------------------------------------------------------------
+    def reload(self) -> None:
+        self._generation += 1
+        generation = self._generation
+        since, until = self.period()
+        self.count.setText("Loading…")
+        self.runner.start(
+            self.workspace.history.attempt_summaries,
+            pack_id=self.pack_combo.currentData(),
+            question_id=self.question_combo.currentData(),
+            since=since,
+            until=until,
+            on_done=lambda rows, g=generation: self._loaded(g, rows),
+            on_error=self._failed,
+        )
+
+    def _loaded(self, generation: int, rows: list[AttemptSummary]) -> None:
+        if generation != self._generation:
+            return  # a newer filter is on its way
+        self.model.set_rows(rows)
+        header = self.table.horizontalHeader()
+        if header.sortIndicatorSection() != 0 or header.sortIndicatorOrder() != Qt.SortOrder.DescendingOrder:
+            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        total = len(rows)
+        self.count.setText(f"{total:,} attempt{'s' if total != 1 else ''}" if total else "No attempts match these filters.")
+        self._selection_changed()
+        self.loads += 1
+        self.loaded.emit(total)
+
+    def _failed(self, text: str) -> None:
+        self.count.setText(f"The history could not be read: {text}")
+        self.message.emit(f"The history could not be read: {text}")
+
+    # -- selection and actions -------------------------------------------------------------------------
+    def selected(self) -> list[AttemptSummary]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.model.rows[r] for r in rows if r < len(self.model.rows)]
+
+    def _selection_changed(self) -> None:
+        chosen = self.selected()
+        self.open_button.setEnabled(len(chosen) == 1)
+        self.delete_button.setEnabled(len(chosen) == 1)
+        same = len(chosen) == 2 and (chosen[0].pack_id, chosen[0].question_id) == (chosen[1].pack_id, chosen[1].question_id)
+        self.compare_button.setEnabled(same)
+        self.compare_button.setToolTip("Compare these two answers side by side" if same
+                                       else "Select two answers to the same question (Ctrl+click)")
+        self.csv_button.setEnabled(bool(self.model.rows))
+
+    def select_attempt(self, attempt_id: int) -> bool:
+        for row, summary in enumerate(self.model.rows):
+            if summary.id == attempt_id:
+                self.table.selectRow(row)
+                self.table.scrollTo(self.model.index(row, 0))
+                return True
+        return False
+
+    def _open_index(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.openAttempt.emit(self.model.rows[index.row()].id)
+
+    def _open_selected(self) -> None:
+        chosen = self.selected()
+        if len(chosen) == 1:
+            self.openAttempt.emit(chosen[0].id)
+
+    def _compare_selected(self) -> None:
+        chosen = self.selected()
+        if len(chosen) == 2:
+            self.compareAttempts.emit(chosen[0].id, chosen[1].id)
+
+    def delete_selected(self) -> None:
+        chosen = self.selected()
+        if len(chosen) == 1:
+            confirm_delete(self, self.workspace, self.runner, chosen[0], self._deleted)
+
+    def _deleted(self, attempt_id: int) -> None:
+        self.attemptDeleted.emit(attempt_id)
+        self.reload()
+
+    def export_csv(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export attempts as CSV", str(Path.home() / "rehearse-attempts.csv"), "CSV files (*.csv)")
+        if path:
+            self.write_csv(Path(path))
+
+    def write_csv(self, path: Path) -> None:
+        from app.core.review import export
+        from app.core.review.reports import save
+
+        rows = sorted(self.model.rows, key=lambda s: (s.created_at, s.id))
+
+        def write() -> str:
+            import io
+
+            out = io.StringIO()
+            count = export.write_attempts_csv(rows, out)
+            save(out.getvalue(), path)
+            return f"Exported {count} attempts to {path}"
+
+        self.runner.start(write, on_done=self.message.emit, on_error=lambda m: self.message.emit(f"Export failed: {m}"))
+
+
+def confirm_delete(parent: QWidget, workspace: Workspace, runner: JobRunner, summary: AttemptSummary,
+                   done: Callable[[int], None]) -> None:
+    """Ask, then delete the attempt and its recording on the pool; `done(id)` afterwards."""
+    when = summary.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    recording = " and its recording" if summary.audio_path else ""
+    answer = QMessageBox.question(
+        parent, "Delete this answer?",
+        f"Delete your answer of {when} to “{summary.question_text}”{recording}?\nThis cannot be undone.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel,
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return
+    runner.start(workspace.history.delete_attempt, summary.id, on_done=lambda _r: done(summary.id),
+                 on_error=lambda m: QMessageBox.warning(parent, "Delete failed", m))

@@ -1,0 +1,354 @@
+"""Progress: charts of length against the target band, coverage, pace and fillers over time, and a pack summary.
+
+For one question every answer is a point (click it to replay that answer); for all questions
+each day's answers are averaged. The side panel says in words whether things are getting
+better, and for the pack: questions never practised, the weakest ones, the streak and the
+practice time per week. Series are computed Qt-free (app.core.review.progress) on the pool.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.packs import Pack
+from app.core.review.progress import (
+    PackSummary,
+    Progress,
+    WeekTotal,
+    daily_series,
+    pack_summary,
+    question_series,
+    streak,
+    weekly_totals,
+)
+from app.core.workspace import Workspace
+from app.gui.charts import ChartView, pg
+from app.gui.workers import JobRunner
+
+CHART_KEYS = ("duration", "coverage", "wpm", "fillers")
+VERDICT_MARKS = {"better": ("▲", "#1a7f37"), "worse": ("▼", "#cf222e"), "steady": ("●", "#59636e")}
+
+
+def speaking_time(seconds: float) -> str:
+    """'3 h 05 min', '12 min', '45 s': practice time in words."""
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    minutes = int(round(seconds / 60))
+    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
+
+
+@dataclass(frozen=True)
+class ProgressData:
+    pack_id: str | None
+    question_id: str | None
+    progress: Progress
+    summary: PackSummary | None
+    streak_days: int
+    practised_today: bool
+    weeks: list[WeekTotal]
+
+
+def load_progress(workspace: Workspace, pack: Pack | None, question_id: str | None, now: datetime | None = None) -> ProgressData:
+    """On the pool: the series to plot and the summary beside them."""
+    now = now or datetime.now(timezone.utc)
+    points = workspace.history.progress_points(pack_id=pack.id if pack else None)
+    if question_id:
+        progress = question_series([p for p in points if p.question_id == question_id])
+    else:
+        progress = daily_series(points)
+    summary = pack_summary(pack, points, now) if pack else None
+    today = now.astimezone().date()
+    days, today_done = streak({p.at.astimezone().date() for p in points}, today)
+    return ProgressData(pack.id if pack else None, question_id, progress, summary, days, today_done,
+                        weekly_totals(points, today))
+
+
+class ProgressPage(QWidget):
+    openAttempt = Signal(int)
+    loaded = Signal()
+    message = Signal(str)
+
+    def __init__(self, workspace: Workspace, runner: JobRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.runner = runner
+        self.packs: list[Pack] = []
+        self.data: ProgressData | None = None
+        self.loads = 0
+        self._generation = 0
+
+        title = QLabel("Progress")
+        title.setObjectName("pageTitle")
+        self.pack_combo = QComboBox()
+        self.pack_combo.setAccessibleName("Pack")
+        self.pack_combo.setMinimumContentsLength(14)
+        self.pack_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.question_combo = QComboBox()
+        self.question_combo.setAccessibleName("Question")
+        self.question_combo.setMinimumContentsLength(20)
+        self.question_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.export_button = QPushButton("Export report…")
+        self.export_button.setToolTip("This question's history with these charts, as an HTML or Markdown report")
+        self.export_button.clicked.connect(self.export)
+        controls = QHBoxLayout()
+        controls.addWidget(title)
+        controls.addSpacing(16)
+        for caption, combo in (("Pack:", self.pack_combo), ("Question:", self.question_combo)):
+            label = QLabel(caption)
+            label.setBuddy(combo)
+            controls.addWidget(label)
+            controls.addWidget(combo, 1 if combo is self.question_combo else 0)
+        controls.addWidget(self.export_button)
+
+        self.scope = QLabel()
+        self.scope.setObjectName("muted")
+        self.scope.setWordWrap(True)
+        self.charts = {key: ChartView(key) for key in CHART_KEYS}
+        for view in self.charts.values():
+            view.pointClicked.connect(self.openAttempt)
+        grid = QGridLayout()
+        grid.setSpacing(10)
+        for i, key in enumerate(CHART_KEYS):
+            grid.addWidget(self.charts[key], i // 2, i % 2)
+        chart_area = QWidget()
+        chart_layout = QVBoxLayout(chart_area)
+        chart_layout.setContentsMargins(0, 0, 0, 0)
+        chart_layout.addWidget(self.scope)
+        chart_layout.addLayout(grid, 1)
+        self.empty = QLabel()
+        self.empty.setObjectName("muted")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.empty.hide()
+        chart_layout.addWidget(self.empty)
+
+        self.trends = QLabel()
+        self.trends.setWordWrap(True)
+        self.trends.setTextFormat(Qt.TextFormat.RichText)
+        self.practice = QLabel()
+        self.practice.setWordWrap(True)
+        self.weeks_plot = pg.PlotWidget(axisItems={"bottom": pg.AxisItem("bottom")})
+        self.weeks_plot.setFixedHeight(120)
+        self.weeks_plot.setMenuEnabled(False)
+        self.weeks_plot.setMouseEnabled(x=False, y=False)
+        self.weeks_plot.getPlotItem().hideButtons()
+        self.weeks_plot.getPlotItem().setLabel("left", "min")
+        self.weeks_bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush="#1f6feb")
+        self.weeks_plot.addItem(self.weeks_bars)
+        self.pack_text = QLabel()
+        self.pack_text.setWordWrap(True)
+        self.pack_text.setTextFormat(Qt.TextFormat.RichText)
+        self.pack_text.linkActivated.connect(self._link)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(4, 0, 8, 0)
+        for caption, widget in (("How it is going", self.trends), ("Practice", self.practice)):
+            side_layout.addWidget(self._caption(caption))
+            side_layout.addWidget(widget)
+        side_layout.addWidget(self.weeks_plot)
+        side_layout.addWidget(self.pack_text)
+        side_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(side)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(230)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(chart_area)
+        self.splitter.addWidget(scroll)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.addLayout(controls)
+        layout.addWidget(self.splitter, 1)
+
+        self.pack_combo.currentIndexChanged.connect(self._pack_changed)
+        self.question_combo.currentIndexChanged.connect(lambda _i: self.reload())
+        self.set_packs([])
+
+    @staticmethod
+    def _caption(text: str) -> QLabel:
+        label = QLabel(text)
+        label.setObjectName("sectionTitle")
+        return label
+
+    # -- selection ---------------------------------------------------------------------------------
+    def set_packs(self, packs: list[Pack]) -> None:
+        self.packs = packs
+        current = self.pack_combo.currentData()
+        self.pack_combo.blockSignals(True)
+        self.pack_combo.clear()
+        self.pack_combo.addItem("All packs", None)
+        for pack in packs:
+            self.pack_combo.addItem(pack.title, pack.id)
+        self.pack_combo.setCurrentIndex(max(0, self.pack_combo.findData(current)))
+        self.pack_combo.blockSignals(False)
+        self._fill_questions()
+
+    def _pack(self) -> Pack | None:
+        return next((p for p in self.packs if p.id == self.pack_combo.currentData()), None)
+
+    def _fill_questions(self, select: str | None = None) -> None:
+        self.question_combo.blockSignals(True)
+        self.question_combo.clear()
+        self.question_combo.addItem("All questions", None)
+        pack = self._pack()
+        for question in pack.questions if pack else []:
+            self.question_combo.addItem(question.text, question.id)
+            self.question_combo.setItemData(self.question_combo.count() - 1, question.text, Qt.ItemDataRole.ToolTipRole)
+        self.question_combo.setCurrentIndex(max(0, self.question_combo.findData(select)))
+        self.question_combo.setEnabled(pack is not None)
+        self.question_combo.blockSignals(False)
+
+    def _pack_changed(self) -> None:
+        self._fill_questions()
+        self.reload()
+
+    def show_for(self, pack_id: str | None, question_id: str | None = None) -> None:
+        self.pack_combo.blockSignals(True)
+        self.pack_combo.setCurrentIndex(max(0, self.pack_combo.findData(pack_id)))
+        self.pack_combo.blockSignals(False)
+        self._fill_questions(question_id)
+        self.reload()
+
+    def _link(self, href: str) -> None:
+        if href.startswith("question:"):
+            self.question_combo.setCurrentIndex(max(0, self.question_combo.findData(href[len("question:"):])))
+
+    # -- loading --------------------------------------------------------------------------------------
+    def reload(self) -> None:
+        self._generation += 1
+        generation = self._generation
+        self.export_button.setEnabled(False)
+        self.runner.start(load_progress, self.workspace, self._pack(), self.question_combo.currentData(),
+                          on_done=lambda data, g=generation: self._loaded(g, data),
+                          on_error=lambda m: self.message.emit(f"Progress could not be read: {m}"))
+
+    def _loaded(self, generation: int, data: ProgressData) -> None:
+        if generation != self._generation:
+            return
+        self.data = data
+        progress = data.progress
+        for key, view in self.charts.items():
+            view.set_chart(progress.charts[key])
+        pack = self._pack()
+        question = pack.question(data.question_id) if pack and data.question_id else None
+        if progress.empty:
+            scope = "No scored answers yet" + (" to this question." if question else ".")
+        elif question:
+            scope = f"Every answer to “{question.text}” ({progress.attempts}); click a point to replay that answer."
+        else:
+            where = f"the questions of {pack.title}" if pack else "all questions"
+            scope = f"Daily averages over {where}: {progress.attempts:,} answers on {progress.days} days."
+        self.scope.setText(scope)
+        self._show_trends(progress)
+        self._show_practice(data)
+        self._show_pack(data.summary)
+        self.export_button.setEnabled(question is not None and not progress.empty)
+        self.loads += 1
+        self.loaded.emit()
+
+    def _show_trends(self, progress: Progress) -> None:
+        if not progress.trends:
+            self.trends.setText("<span style='color:#59636e'>A few more answers and this will say whether you are "
+                                "getting better (it compares your last answers with the ones before).</span>")
+            return
+        lines = []
+        for trend in progress.trends:
+            mark, colour = VERDICT_MARKS[trend.verdict]
+            lines.append(f"<p style='margin:0 0 6px 0'><span style='color:{colour}'>{mark}</span> {html.escape(trend.text)}</p>")
+        self.trends.setText("".join(lines))
+
+    def _show_practice(self, data: ProgressData) -> None:
+        this_week = data.weeks[-1] if data.weeks else None
+        streak_text = (f"{data.streak_days} day{'s' if data.streak_days != 1 else ''} in a row"
+                       + ("" if data.practised_today or not data.streak_days else " (practise today to keep it)")
+                       if data.streak_days else "No current streak")
+        week_text = (f"This week: {this_week.attempts} answer{'s' if this_week.attempts != 1 else ''}, "
+                     f"{speaking_time(this_week.seconds)} of speaking") if this_week else ""
+        self.practice.setText(f"Streak: {streak_text}.\n{week_text}")
+        minutes = [w.seconds / 60 for w in data.weeks]
+        self.weeks_bars.setOpts(x=list(range(len(minutes))), height=minutes, width=0.7)
+        axis = self.weeks_plot.getPlotItem().getAxis("bottom")
+        last = len(data.weeks) - 1
+        axis.setTicks([[(i, f"{w.week_start:%d %b}") for i, w in enumerate(data.weeks) if (last - i) % 3 == 0]])
+        self.weeks_plot.setYRange(0, max(minutes + [1.0]) * 1.1, padding=0)
+        self.weeks_plot.setXRange(-0.6, len(minutes) - 0.4, padding=0)
+        self.weeks_plot.setToolTip("Minutes of answers per week (weeks start on Monday)")
+
+    def _show_pack(self, summary: PackSummary | None) -> None:
+        if summary is None:
+            self.pack_text.setText("<span style='color:#59636e'>Choose a pack to see which of its questions need work.</span>")
+            return
+        e = html.escape
+        parts = [f"<p style='font-weight:600; font-size:11pt; margin:8px 0 4px 0'>{e(summary.title)}</p>",
+                 f"<p style='margin:0 0 6px 0'>{summary.practised} of {summary.questions} questions practised, "
+                 f"{summary.total_attempts} answers, {speaking_time(summary.total_seconds)} in all.</p>"]
+        if summary.weakest:
+            parts.append("<p style='font-weight:600; margin:8px 0 2px 0'>Weakest questions</p>")
+            for question, why in summary.weakest:
+                parts.append(f"<p style='margin:0 0 6px 0'><a href='question:{e(question.id)}'>{e(question.text)}</a><br>"
+                             f"<span style='color:#59636e'>{e(why)}</span></p>")
+        if summary.never_practised:
+            parts.append(f"<p style='font-weight:600; margin:8px 0 2px 0'>Never practised ({len(summary.never_practised)})</p>")
+            shown = summary.never_practised[:8]
+            parts += [f"<p style='margin:0 0 3px 0'>• {e(q.text)}</p>" for q in shown]
+            if len(summary.never_practised) > len(shown):
+                parts.append(f"<p style='color:#59636e'>and {len(summary.never_practised) - len(shown)} more</p>")
+        elif summary.questions:
+            parts.append("<p style='color:#1a7f37'>Every question of this pack has been practised.</p>")
+        self.pack_text.setText("".join(parts))
+
+    def point_count(self) -> int:
+        x, _y = self.charts["duration"].curve.getData()
+        return 0 if x is None else len(x)
+
+    # -- export -----------------------------------------------------------------------------------------
+    def export(self) -> None:
+        data, pack = self.data, self._pack()
+        if data is None or pack is None or not data.question_id:
+            return
+        name = f"rehearse-{data.question_id}-progress.html"
+        path, chosen = QFileDialog.getSaveFileName(self, "Export this question's history", str(Path.home() / name),
+                                                   "HTML report (*.html);;Markdown (*.md)")
+        if path:
+            self.write_report(Path(path), "md" if path.endswith(".md") or chosen.startswith("Markdown") else "html")
+
+    def write_report(self, path: Path, fmt: str) -> None:
+        from app.core.review.reports import question_report, save
+
+        data, pack = self.data, self._pack()
+        assert data is not None and pack is not None and data.question_id
+        # Charts are drawn here (Qt paints on the GUI thread); the query and the file go to the pool.
+        pngs = {key: view.png() for key, view in self.charts.items()} if fmt == "html" else {}
+        question_id = data.question_id
+
+        def write() -> str:
+            text = question_report(self.workspace.history, self.workspace.library, pack.source and str(pack.source) or pack.id,
+                                   question_id, fmt, render_charts=lambda _p: pngs)
+            return f"Exported to {save(text, path)}"
+
+        self.runner.start(write, on_done=self.message.emit, on_error=lambda m: self.message.emit(f"Export failed: {m}"))

@@ -1,0 +1,255 @@
+"""Looking back, inside the main window: History, replay, Compare, Progress, My packs and the mock summary.
+
+The pages are made on first use (pyqtgraph and the media player load only when needed, so
+start-up stays quick) and live in the main window's page stack. This object wires them to
+each other and to the window: navigation, where "Back" goes, and the mock-interview flow.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QToolBar, QWidget
+
+from app.core.attempts import SavedAttempt
+from app.core.packs import PackSource
+from app.core.practice import Mode
+from app.core.workspace import Workspace
+
+if TYPE_CHECKING:
+    from app.gui.main_window import MainWindow
+
+
+def weakest_first(workspace: Workspace, pack):  # type: ignore[no-untyped-def]
+    """On the pool: the scheduler's order for a weakest-first round, from this pack's history."""
+    from app.core.review.scheduler import schedule
+
+    return schedule(pack, workspace.history.progress_points(pack_id=pack.id))
+
+
+class ReviewPages(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.pages: dict[str, QWidget] = {}
+        self.attempt_return: QWidget | None = None  # where "Back" from an attempt goes
+        self.sources: list[PackSource] = []
+        self.mock_ids: list[int] = []
+        self.mock_notices: dict[int, str] = {}
+        self.nav_actions: dict[str, QAction] = {}
+
+    # -- navigation -------------------------------------------------------------------------------------
+    def build_toolbar(self) -> QToolBar:
+        """Practice / History / Progress / My packs, always one click away."""
+        w = self.window
+        bar = QToolBar("Navigation")
+        bar.setObjectName("navigation")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.nav_actions = {
+            "practice": w._action("Practice", w.show_start),
+            "history": w._action("History", self.show_history),
+            "progress": w._action("Progress", self.show_progress),
+            "packs": w._action("My packs", self.show_pack_editor),
+        }
+        for action in self.nav_actions.values():
+            action.setCheckable(True)
+            bar.addAction(action)
+        w.stack.currentChanged.connect(self._page_changed)
+        self._page_changed()
+        return bar
+
+    def _page_changed(self, _index: int = 0) -> None:
+        page = self.window.stack.currentWidget()
+        p = self.pages
+        current = ("history" if page in (p.get("history"), p.get("attempt"), p.get("compare"))
+                   else "progress" if page is p.get("progress")
+                   else "packs" if page is p.get("packs") else "practice")
+        for name, action in self.nav_actions.items():
+            action.setChecked(name == current)
+
+    def set_busy(self, busy: bool) -> None:
+        for action in self.nav_actions.values():
+            action.setEnabled(not busy)
+
+    def go(self, page: QWidget) -> bool:
+        """Show a page, unless an answer is being recorded or processed."""
+        w = self.window
+        if w.controller.busy:
+            w.statusBar().showMessage("Finish or cancel the answer first.", 4000)
+            return False
+        if w.stack.currentWidget() is w.practice_page:
+            w.controller.cancel()
+        w._stop_playback()
+        w.stack.setCurrentWidget(page)
+        return True
+
+    def is_showing(self, name: str) -> bool:
+        return name in self.pages and self.window.stack.currentWidget() is self.pages[name]
+
+    # -- pages, made on first use ---------------------------------------------------------------------------
+    def page(self, name: str) -> Any:
+        page = self.pages.get(name)
+        if page is None:
+            page = self._make(name)
+            self.pages[name] = page
+            self.window.stack.addWidget(page)
+            page.message.connect(lambda text: self.window.statusBar().showMessage(text, 8000))
+            self.share_packs()
+        return page
+
+    history_page = property(lambda self: self.page("history"))
+    attempt_view = property(lambda self: self.page("attempt"))
+    compare_view = property(lambda self: self.page("compare"))
+    progress_page = property(lambda self: self.page("progress"))
+    pack_editor = property(lambda self: self.page("packs"))
+    mock_summary = property(lambda self: self.page("mock"))
+
+    def _make(self, name: str) -> QWidget:
+        w = self.window
+        if name == "history":
+            from app.gui.history_page import HistoryPage
+
+            history = HistoryPage(w.workspace, w.runner)
+            history.openAttempt.connect(lambda i: self.show_attempt(i, back_to=history))
+            history.compareAttempts.connect(self.show_compare)
+            return history
+        if name == "attempt":
+            from app.gui.attempt_view import AttemptView
+
+            view = AttemptView(w.workspace, w.runner)
+            view.backRequested.connect(self.attempt_back)
+            view.deleted.connect(self._attempt_deleted)
+            view.compareRequested.connect(self._compare_with_neighbour)
+            view.progressRequested.connect(self.show_progress)
+            return view
+        if name == "compare":
+            from app.gui.compare_view import CompareView
+
+            compare = CompareView(w.workspace, w.runner)
+            compare.backRequested.connect(self.compare_back)
+            compare.openAttempt.connect(lambda i: self.show_attempt(i, back_to=compare))
+            return compare
+        if name == "progress":
+            from app.gui.progress_page import ProgressPage
+
+            progress = ProgressPage(w.workspace, w.runner)
+            progress.openAttempt.connect(lambda i: self.show_attempt(i, back_to=progress))
+            return progress
+        if name == "packs":
+            from app.gui.pack_editor import PackEditorPage
+
+            editor = PackEditorPage(w.workspace, w.runner)
+            editor.packSaved.connect(lambda pack_id: w.reload_packs(select=pack_id))
+            editor.importRequested.connect(w.import_pack)
+            return editor
+        if name == "mock":
+            from app.gui.mock_summary import MockSummaryPage
+
+            summary = MockSummaryPage(w.workspace, w.runner)
+            summary.openAttempt.connect(lambda i: self.show_attempt(i, back_to=summary))
+            summary.doneRequested.connect(w.show_start)
+            return summary
+        raise KeyError(name)
+
+    def share_packs(self, sources: list[PackSource] | None = None) -> None:
+        """Give the pages the packs the window found (a user pack wins over a built-in one with its id)."""
+        if sources is not None:
+            self.sources = sources
+        by_id: dict[str, Any] = {}
+        for source in self.sources:
+            if source.pack is not None and (source.pack.id not in by_id or not source.builtin):
+                by_id[source.pack.id] = source.pack
+        for name in ("history", "progress"):
+            if name in self.pages:
+                self.pages[name].set_packs(list(by_id.values()))  # type: ignore[attr-defined]
+        if "packs" in self.pages:
+            self.pages["packs"].set_sources(self.sources)  # type: ignore[attr-defined]
+
+    # -- moving between them ------------------------------------------------------------------------------------
+    def show_history(self) -> None:
+        page = self.history_page
+        if self.go(page):
+            page.reload()
+
+    def show_progress(self, pack_id: str | None = None, question_id: str | None = None) -> None:
+        page = self.progress_page
+        if self.go(page):
+            page.show_for(pack_id if isinstance(pack_id, str) else self.window.start_page.current_pack_id,
+                          question_id if isinstance(question_id, str) else None)
+
+    def show_pack_editor(self) -> None:
+        self.go(self.pack_editor)
+
+    def show_attempt(self, attempt_id: int, back_to: QWidget | None = None) -> None:
+        view = self.attempt_view
+        if self.go(view):
+            self.attempt_return = back_to
+            view.show_attempt(attempt_id)
+
+    def attempt_back(self) -> None:
+        self.go(self.attempt_return or self.history_page)
+
+    def compare_back(self) -> None:
+        target = self.attempt_return
+        self.go(target if target is not None and target is not self.pages.get("compare") else self.history_page)
+
+    def _attempt_deleted(self, attempt_id: int) -> None:
+        self.window.statusBar().showMessage(f"Deleted attempt {attempt_id} and its recording", 6000)
+        target = self.attempt_return
+        if target is None or target is self.pages.get("compare"):
+            target = self.history_page
+        if target is self.pages.get("mock"):
+            self.mock_ids = [i for i in self.mock_ids if i != attempt_id]
+            self.mock_summary.show_attempts(self.mock_ids, self.mock_notices)
+        self.go(target)
+        if hasattr(target, "reload"):
+            target.reload()
+
+    def show_compare(self, first_id: int, second_id: int) -> None:
+        view = self.compare_view
+        if self.go(view):
+            self.attempt_return = self.history_page
+            view.show_pair(first_id, second_id)
+
+    def _compare_with_neighbour(self, attempt_id: int) -> None:
+        view = self.compare_view
+        if self.go(view):
+            view.show_with_neighbour(attempt_id)
+
+    def escape(self) -> bool:
+        """Esc on a review page goes back; True when handled."""
+        if self.is_showing("attempt"):
+            self.attempt_back()
+        elif self.is_showing("compare"):
+            self.compare_back()
+        else:
+            return False
+        return True
+
+    # -- rounds ----------------------------------------------------------------------------------------------
+    def round_started(self) -> None:
+        self.mock_ids, self.mock_notices = [], {}
+
+    def mock_answer_saved(self, saved: SavedAttempt) -> None:
+        """Mock interview: no feedback between questions; after the last, one summary of every answer."""
+        w = self.window
+        self.mock_ids.append(saved.attempt_id)
+        if saved.error:
+            self.mock_notices[saved.attempt_id] = saved.error
+        if w.controller.index + 1 < len(w.controller.questions):
+            w.statusBar().showMessage(f"Answer {len(self.mock_ids)} saved. Next question.", 4000)
+            w.controller.next_question()
+            return
+        summary = self.mock_summary
+        summary.show_attempts(list(self.mock_ids), dict(self.mock_notices))
+        w.stack.setCurrentWidget(summary)
+
+    def refresh_schedule(self) -> None:
+        """Weakest first: ask the scheduler (on the pool) for the order and the reasons."""
+        w = self.window
+        pack = w.start_page.current_pack
+        if pack is not None and w.start_page.mode is Mode.WEAKEST:
+            w.runner.start(weakest_first, w.workspace, pack, on_done=w.start_page.set_schedule, on_error=w._show_message)
