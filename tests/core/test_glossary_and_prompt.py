@@ -58,3 +58,4 @@ def test_prompt_stays_within_whispers_budget() -> None:
     prompt = build_initial_prompt("A question?", terms)
     assert len(prompt) <= MAX_PROMPT_CHARS
     assert "Question: A question?" in prompt and "Term0 number 0" in prompt
+    assert "Term12 number 12" not in prompt, "at most MAX_TERMS terms"

@@ -3,6 +3,11 @@
 Measured here: without it tiny.en wrote "Shep" and "line" for SHAP and LIME; with the question
 and the glossary in the prompt it wrote both right. A short disfluent preface makes Whisper keep
 "um" and "uh", which it otherwise drops, and which the delivery feedback needs.
+
+Only MAX_TERMS glossary terms go in, those used by the question and its reference answer first: a prompt filled with the whole glossary made tiny.en skip entire 30-second
+windows of long answers (mean WER 0.15 -> 0.13 on ten spoken reference answers, worst case
+0.38 -> 0.20, and more glossary terms recognised). Near misses of the other terms are still
+fixed afterwards by the glossary corrector.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ DISFLUENT_PREFACE = "Umm, let me think, like, hmm... Okay, so, uh, here is my an
 # Whisper keeps the last 223 tokens of a prompt; ~4 characters a token leaves room for this.
 MAX_PROMPT_CHARS = 800
 MAX_CONTEXT_CHARS = 240
+MAX_TERMS = 12
 
 
 def rank_terms(glossary: Iterable[str], *texts: str | None) -> list[str]:
@@ -20,6 +26,11 @@ def rank_terms(glossary: Iterable[str], *texts: str | None) -> list[str]:
     haystack = " ".join(t for t in texts if t).lower()
     terms = list(dict.fromkeys(t.strip() for t in glossary if t and t.strip()))
     return sorted(terms, key=lambda t: t.lower() not in haystack)
+
+
+def prompt_terms(glossary: Iterable[str], question_text: str | None, reference_answer: str | None) -> list[str]:
+    """The terms worth priming, at most MAX_TERMS: those the question or its reference answer use first."""
+    return rank_terms(glossary, question_text, reference_answer)[:MAX_TERMS]
 
 
 def build_initial_prompt(
@@ -37,7 +48,7 @@ def build_initial_prompt(
         parts.append(f"Question: {question_text.strip()}")
     context = context.strip()[-MAX_CONTEXT_CHARS:]
     budget = MAX_PROMPT_CHARS - (len(context) + 1 if context else 0)
-    terms = rank_terms(glossary, question_text, reference_answer)
+    terms = prompt_terms(glossary, question_text, reference_answer)
     prompt = " ".join(parts)
     chosen: list[str] = []
     for term in terms:

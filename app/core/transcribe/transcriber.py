@@ -93,13 +93,26 @@ class Transcriber:
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
     ) -> Transcript:
-        """Transcribe a whole answer (16 kHz mono float32) with the question-aware prompt and glossary fixes."""
+        """Transcribe a whole answer (16 kHz mono float32) with the question-aware prompt and glossary fixes.
+
+        Answers longer than one Whisper window are cut at pauses first (see transcribe_in_chunks).
+        """
+        from app.core.transcribe.streaming import transcribe_in_chunks
+
         if prompt is None:
-            prompt = build_initial_prompt(question_text, glossary, reference_answer)
-        raw, language = self.raw_words(audio, prompt, progress=progress, cancel=cancel)
+            def prompt_for(so_far: list[Word]) -> str:
+                context = " ".join(w.text for w in so_far[-60:])
+                return build_initial_prompt(question_text, glossary, reference_answer, context=context)
+        else:
+            fixed = prompt
+
+            def prompt_for(so_far: list[Word]) -> str:
+                return fixed
+
+        raw, language = transcribe_in_chunks(self, audio, prompt_for, progress=progress, cancel=cancel)
         if progress is not None:
             progress(1.0)
-        return self.assemble(raw, audio.shape[0] / SAMPLE_RATE, glossary, prompt, language)
+        return self.assemble(raw, audio.shape[0] / SAMPLE_RATE, glossary, prompt_for([]), language)
 
     def assemble(self, raw: list[Word], duration_s: float, glossary: Sequence[str], prompt: str, language: str = "en") -> Transcript:
         """The transcript from raw words: glossary near misses corrected, the raw words kept."""
