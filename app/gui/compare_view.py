@@ -6,7 +6,7 @@ any other pair of answers to the same question.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -111,6 +111,9 @@ class CompareView(QWidget):
         for column in (1, 2):
             self.figures.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.figures.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.figures.setWordWrap(True)
+        self.figures.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.figures.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.figures.setAccessibleName("Figures before and after")
 
         self.points = QTableWidget(0, 3)
@@ -127,8 +130,6 @@ class CompareView(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self._caption("Figures"))
-        left_layout.addWidget(self.figures)
         left_layout.addWidget(self._caption("Key points"))
         left_layout.addWidget(self.summary)
         left_layout.addWidget(self.points, 1)
@@ -163,6 +164,7 @@ class CompareView(QWidget):
         layout.setContentsMargins(24, 16, 24, 16)
         layout.addLayout(top)
         layout.addLayout(pickers)
+        layout.addWidget(self.figures)
         layout.addWidget(self.splitter, 1)
 
     @staticmethod
@@ -244,9 +246,6 @@ class CompareView(QWidget):
                     font.setBold(True)
                     item.setFont(font)
                 self.figures.setItem(row, column, item)
-        self.figures.resizeRowsToContents()
-        height = self.figures.horizontalHeader().height() + sum(self.figures.rowHeight(r) for r in range(self.figures.rowCount())) + 4
-        self.figures.setFixedHeight(height)
 
         newly, missed = comparison.newly_covered, comparison.newly_missed
         parts = []
@@ -270,13 +269,26 @@ class CompareView(QWidget):
                 if column == 2 or change.status in ("newly covered", "newly missed"):
                     item.setForeground(colour)
                 self.points.setItem(row, column, item)
-        self.points.resizeRowsToContents()
 
         for caption, box, detail, name in ((self.before_caption, self.before_text, before, "Before"),
                                            (self.after_caption, self.after_text, after, "After")):
             caption.setText(f"{name}: {detail.summary.created_at.astimezone():%Y-%m-%d %H:%M}")
             box.setHtml(f'<div style="line-height:150%">{self._transcript(detail)}</div>')
+        self._fit_figures()
+        QTimer.singleShot(0, self._fit_figures)  # again once the layout has settled
         self.loaded.emit()
+
+    def _fit_figures(self) -> None:
+        """The figures table shows all its rows, however the text wraps at this width."""
+        self.figures.resizeRowsToContents()
+        height = self.figures.horizontalHeader().height() + sum(self.figures.rowHeight(r) for r in range(self.figures.rowCount()))
+        self.figures.setFixedHeight(height + 2 * self.figures.frameWidth())
+        self.points.resizeRowsToContents()
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().resizeEvent(event)
+        if self.comparison is not None:
+            QTimer.singleShot(0, self._fit_figures)  # after the columns took their new widths
 
     @staticmethod
     def _transcript(detail: AttemptDetail) -> str:

@@ -56,17 +56,18 @@ def _ratio(s: AttemptSummary) -> float | None:
 
 LEFT = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
 COLUMNS = (
-    Column("created_at", "Date", lambda s: s.created_at.astimezone().strftime("%Y-%m-%d %H:%M"), lambda s: (s.created_at, s.id), LEFT, 130),
+    Column("created_at", "Date", lambda s: s.created_at.astimezone().strftime("%Y-%m-%d %H:%M"), lambda s: (s.created_at, s.id), LEFT, 124),
     Column("pack", "Pack", lambda s: s.pack_title, lambda s: s.pack_title.lower(), LEFT, 150),
     Column("question", "Question", lambda s: s.question_text, lambda s: s.question_text.lower(), LEFT, 300),
-    Column("duration_s", "Length", lambda s: format_seconds(s.duration_s), lambda s: s.duration_s),
-    Column("length_ratio", "Of target", lambda s: "-" if _ratio(s) is None else f"{_ratio(s):.0%}", _ratio, width=80),
-    Column("coverage", "Key points", lambda s: f"{s.covered_count}/{s.point_count}", lambda s: (s.coverage, s.covered_count), width=85),
-    Column("words_per_minute", "WPM", lambda s: "-" if s.words_per_minute is None else f"{s.words_per_minute:.0f}", lambda s: s.words_per_minute, width=60),
-    Column("filler_count", "Fillers", lambda s: str(s.filler_count), lambda s: s.filler_count, width=65),
-    Column("long_pause_count", "Pauses", lambda s: str(s.long_pause_count), lambda s: s.long_pause_count, width=65),
+    Column("duration_s", "Length", lambda s: format_seconds(s.duration_s), lambda s: s.duration_s, width=62),
+    Column("length_ratio", "Of target", lambda s: "-" if _ratio(s) is None else f"{_ratio(s):.0%}", _ratio, width=74),
+    Column("coverage", "Points", lambda s: f"{s.covered_count}/{s.point_count}", lambda s: (s.coverage, s.covered_count), width=62),
+    Column("words_per_minute", "WPM", lambda s: "-" if s.words_per_minute is None else f"{s.words_per_minute:.0f}", lambda s: s.words_per_minute, width=52),
+    Column("filler_count", "Fillers", lambda s: str(s.filler_count), lambda s: s.filler_count, width=60),
+    Column("long_pause_count", "Pauses", lambda s: str(s.long_pause_count), lambda s: s.long_pause_count, width=62),
     Column("note", "Note", lambda s: (s.note or "").splitlines()[0] if s.note else "", lambda s: (s.note or "").lower(), LEFT, 160),
 )
+FLEXIBLE = ("pack", "question", "note")  # share what the figures leave
 
 PERIODS = (("Any time", None), ("Today", 0), ("Last 7 days", 7), ("Last 30 days", 30), ("Last 12 months", 365), ("Date range…", -1))
 
@@ -111,7 +112,7 @@ class HistoryModel(QAbstractTableModel):
             if column.key == "length_ratio":
                 return f"{format_seconds(row.duration_s)} of {format_seconds(row.target_s or 0)}: {describe_timing(row.duration_s, row.target_s)}"
             if column.key == "coverage":
-                return f"{row.coverage:.0%} of the key points"
+                return f"{row.covered_count} of {row.point_count} key points ({row.coverage:.0%})"
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
             if column.key == "length_ratio" and row.target_s:
@@ -278,7 +279,23 @@ class HistoryPage(QWidget):
 
     def _pack_changed(self) -> None:
         self._fill_questions()
+        self._fit_columns()
         self.reload()
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Figures keep their width; pack, question and note share the rest, so nothing needs a side scroll."""
+        header = self.table.horizontalHeader()
+        pack_column = self.model.column_of("pack")
+        self.table.setColumnHidden(pack_column, self.pack_combo.currentData() is not None)  # one pack: no need to repeat it
+        fixed = sum(c.width for c in COLUMNS if c.key not in FLEXIBLE)
+        rest = max(0, self.table.viewport().width() - fixed)
+        if not self.table.isColumnHidden(pack_column):
+            header.resizeSection(pack_column, int(max(70, min(170, rest * 0.2))))
+        header.resizeSection(self.model.column_of("note"), int(max(60, min(220, rest * 0.18))))
 
     def _period_changed(self) -> None:
         custom = self.period_combo.currentData() == -1

@@ -120,8 +120,8 @@ def test_comparison_of_two_attempts(history: History, demo: Pack, attempts: list
     assert [p.status for p in result.points] == ["still covered", "newly covered", "still missed"]
     duration = result.figure("duration")
     assert duration.verdict == "better" and duration.change_text == "-30 s"
-    assert duration.before_text == "1:10 of 0:45 (156%, ran 56% over the target)"
-    assert duration.after_text == "0:40 of 0:45 (89%, on target)"
+    assert duration.before_text == "1:10 of 0:45 (ran 56% over the target)"
+    assert duration.after_text == "0:40 of 0:45 (on target)"
     assert result.figure("coverage").verdict == "better" and result.figure("coverage").after_text == "2/3 (67%)"
     assert result.figure("coverage").change_text == "+1 key point (+33 %)"
     fillers = result.figure("fillers")

@@ -117,7 +117,7 @@ def compare_attempts(first: AttemptDetail, second: AttemptDetail) -> Comparison:
     def length_text(d) -> str:  # type: ignore[no-untyped-def]
         if not d.target_s:
             return format_seconds(d.duration_s)
-        return f"{format_seconds(d.duration_s)} of {format_seconds(d.target_s)} ({d.duration_s / d.target_s:.0%}, {describe_timing(d.duration_s, d.target_s)})"
+        return f"{format_seconds(d.duration_s)} of {format_seconds(d.target_s)} ({describe_timing(d.duration_s, d.target_s)})"
 
     figures.append(FigureChange(
         "duration", "Length vs target", db.duration_s, da.duration_s, length_text(db), length_text(da),
