@@ -249,8 +249,8 @@ def trends(points: Sequence[ProgressPoint], window: int = TREND_WINDOW) -> list[
         out.append(Trend(key, label, before, after, verdict,
                          f"{label}: {fmt(before)} → {fmt(after)} ({words}; last {k} answers against the {k} before)"))
 
-    add("coverage", "Key points covered", lambda p: p.coverage * 100, lambda v: f"{v:.0f} %", "up")
-    add("timing", "Time outside the target band", lambda p: p.timing_error * 100, lambda v: f"{v:.0f} %", "down")
+    add("coverage", "Key points covered", lambda p: p.coverage * 100, lambda v: f"{v:.0f}%", "up")
+    add("timing", "Time outside the target band", lambda p: p.timing_error * 100, lambda v: f"{v:.0f}%", "down")
     add("fillers", "Fillers per minute", lambda p: p.fillers_per_minute, lambda v: f"{v:.1f}", "down")
     pace = [p for p in points if p.words_per_minute is not None]
     if len(pace) >= 4:

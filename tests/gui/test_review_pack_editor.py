@@ -1,0 +1,146 @@
+"""My packs: write a pack in the form, see `rehearse check`'s errors as you type, save it, edit the YAML, import and export."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from app.core.packs import PackError, load_pack
+from tests.core.test_review_seeding import DEMO
+from tests.gui.test_review_history import answer_dialog, shoot
+
+
+def open_editor(window, qtbot):  # type: ignore[no-untyped-def]
+    window.review.nav_actions["packs"].trigger()
+    editor = window.review.pack_editor
+    assert window.stack.currentWidget() is editor
+    return editor
+
+
+def check_errors(text: str, tmp_path: Path, name: str) -> list[str]:
+    """What `rehearse check NAME` prints for this text (the same loader, run on a file)."""
+    (tmp_path / name).write_text(text)
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        load_pack(name)
+    except PackError as exc:
+        return [str(i) for i in exc.issues + exc.warnings]
+    finally:
+        os.chdir(cwd)
+    return []
+
+
+def problems(editor) -> list[str]:  # type: ignore[no-untyped-def]
+    return [editor.problems.item(i).text()[2:] for i in range(editor.problems.count())]
+
+
+def test_write_a_pack_in_the_form_and_save_it(window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    window.reload_packs()
+    editor = open_editor(window, qtbot)
+    # A new pack starts with one empty question: the checker says what is missing, where.
+    assert editor.pack_id.text() == "my-pack" and not editor.save_button.isEnabled()
+    assert problems(editor) == check_errors(editor.yaml.toPlainText(), tmp_path, "my-pack.yaml")
+    assert problems(editor) == ["my-pack.yaml:6: questions[0].text: must not be empty",
+                                "my-pack.yaml:9: questions[0].key_points: must be a non-empty list"]
+    shoot(window, "review-pack-editor-new", qtbot)
+
+    editor.pack_title.clear()
+    qtbot.keyClicks(editor.pack_title, "Data science basics")
+    qtbot.keyClicks(editor.pack_glossary, "SHAP, LIME")
+    qtbot.keyClicks(editor.q_text, "What does SHAP tell you about a prediction?")
+    editor.q_category.setEditText("technical")
+    editor.q_answer.setValue(60)
+    qtbot.keyClicks(editor.q_points, "SHAP splits a prediction among the features | Shapley, contribution")
+    qtbot.keyClick(editor.q_points, Qt.Key.Key_Return)
+    qtbot.keyClicks(editor.q_points, "The contributions add up to the prediction minus the average")
+    editor.q_reference.setPlainText("SHAP gives each feature a Shapley value.\nThey add up to the prediction.")
+    assert editor.pack is not None and editor.save_button.isEnabled()
+    assert problems(editor) == []
+    text = editor.yaml.toPlainText()
+    assert "reference_answer: |-\n    SHAP gives each feature a Shapley value.\n    They add up to the prediction." in text
+    assert "cues: [Shapley, contribution]" in text and "glossary: [SHAP, LIME]" in text
+
+    qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    assert editor.question_list.count() == 2 and editor.pack is None, "the new question is empty"
+    qtbot.keyClicks(editor.q_text, "Tell me about yourself.")
+    qtbot.keyClicks(editor.q_points, "Opens with the current role")
+    assert editor.pack is not None and [q.id for q in editor.pack.questions] == ["question-1", "question-2"]
+    shoot(window, "review-pack-editor-filled", qtbot)
+
+    with qtbot.waitSignal(editor.packSaved, timeout=10000) as blocker:
+        editor.save_button.click()
+    assert blocker.args == ["my-pack"]
+    saved = window.workspace.data_dir.packs / "my-pack.yaml"
+    pack = load_pack(saved)
+    assert replace(pack, source=None) == replace(editor.pack, source=None)
+    question = pack.question("question-1")
+    assert question.category == "technical" and question.answer_seconds == 60
+    assert question.key_points[0].cues == ("Shapley", "contribution")
+    assert question.reference_answer == "SHAP gives each feature a Shapley value.\nThey add up to the prediction."
+    assert window.start_page.pack_combo.findData("my-pack") >= 0, "the new pack can be practised at once"
+
+
+def test_yaml_typed_by_hand_is_checked_like_rehearse_check(window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    window.import_pack_file(DEMO)
+    editor = open_editor(window, qtbot)
+    index = editor.chooser.findData(str(window.workspace.data_dir.packs / "demo.yaml"))
+    editor.chooser.setCurrentIndex(index)
+    editor.chooser.activated.emit(index)
+    assert editor.pack is not None and editor.pack.id == "demo"
+    assert editor.question_list.count() == 2 and editor.q_text.toPlainText() == "Describe your experience with SHAP and LIME."
+    original = editor.yaml.toPlainText()
+    assert original == DEMO.read_text(), "the file as written, comments and all"
+
+    broken = original.replace("answer_seconds: 45", "answer_seconds: 2").replace("  - id: tell-me", "  - id: tell me")
+    editor.yaml.setPlainText(broken)
+    qtbot.waitUntil(lambda: editor.pack is None, timeout=5000)
+    expected = check_errors(broken, tmp_path, "demo.yaml")
+    assert problems(editor) == expected
+    assert expected == ["demo.yaml:10: questions[0].answer_seconds: must be between 5 and 3600 seconds, not 2",
+                        "demo.yaml:22: questions[1].id: 'tell me' is not a valid id: use letters, digits, '-', '_' or '.' (max 64)"]
+    assert not editor.save_button.isEnabled() and not editor.form_scroll.widget().isEnabled()
+    editor.problems.itemClicked.emit(editor.problems.item(0))
+    assert editor.yaml.textCursor().blockNumber() == 9, "a click on a problem goes to its line"
+    shoot(window, "review-pack-editor-errors", qtbot)
+
+    editor.yaml.setPlainText(original.replace("answer_seconds: 45", "answer_seconds: 75"))
+    qtbot.waitUntil(lambda: editor.pack is not None, timeout=5000)
+    assert editor.form_scroll.widget().isEnabled() and editor.q_answer.value() == 75
+    assert editor.save_button.isEnabled()
+
+    out = tmp_path / "shared.yaml"
+    messages: list[str] = []
+    editor.message.connect(messages.append)
+    editor.export_to(out)
+    qtbot.waitUntil(lambda: bool(messages), timeout=5000)
+    assert load_pack(out).question("shap-and-lime").answer_seconds == 75
+
+
+def test_a_builtin_pack_is_saved_as_the_users_own_copy(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window.reload_packs()
+    editor = open_editor(window, qtbot)
+    index = next(i for i in range(editor.chooser.count()) if "built-in" in editor.chooser.itemText(i))
+    editor.chooser.setCurrentIndex(index)
+    editor.chooser.activated.emit(index)
+    assert "your own copy" in editor.where.text() and editor.pack is not None
+    pack_id = editor.pack.id
+    shoot(window, "review-pack-editor-builtin", qtbot)
+    with qtbot.waitSignal(editor.packSaved, timeout=10000):
+        editor.save_button.click()
+    assert (window.workspace.data_dir.packs / f"{pack_id}.yaml").exists()
+
+
+def test_import_never_writes_outside_the_user_pack_folder(window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    folder = window.workspace.data_dir.packs
+    outside = tmp_path / "outside.yaml"
+    (folder / "demo.yaml").symlink_to(outside)  # a link planted in the pack folder
+    seen: list[str] = []
+    answer_dialog(QMessageBox.StandardButton.Ok, seen)
+    assert window.import_pack_file(DEMO) is False
+    assert not outside.exists()
+    assert seen and "cannot be used as a pack file name" in seen[0]
