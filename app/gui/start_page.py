@@ -85,7 +85,7 @@ class StartPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(WHY_COLUMN, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(WHY_COLUMN, 260)
+        header.resizeSection(WHY_COLUMN, 200)
         self.table.doubleClicked.connect(lambda index: self._start(index.row()))
 
         self.problems = QLabel()
