@@ -320,12 +320,12 @@ class History:
             query = query.limit(limit)
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
-        root = str(self.data_dir.root)
-        parse = datetime.fromisoformat
+        root = str(self.data_dir.root) + os.sep
+        parse, isabs = datetime.fromisoformat, os.path.isabs
         return [
             AttemptSummary(
-                r[0], _aware(parse(r[1])), r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],  # type: ignore[arg-type]
-                r[13], r[14], r[15], r[16], Path(os.path.join(root, r[17])) if r[17] else None, r[18], r[19],
+                r[0], _aware(parse(r[1])), *r[2:17],  # type: ignore[arg-type]
+                (Path(r[17]) if isabs(r[17]) else Path(root + r[17])) if r[17] else None, r[18], r[19],
             )
             for r in rows
         ]

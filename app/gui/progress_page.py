@@ -243,6 +243,11 @@ class ProgressPage(QWidget):
         self._generation += 1
         generation = self._generation
         self.export_button.setEnabled(False)
+        scope = (self.pack_combo.currentData(), self.question_combo.currentData())
+        if self.data is not None and scope != (self.data.pack_id, self.data.question_id):
+            for view in self.charts.values():  # never show one question's charts under another's name
+                view.clear()
+            self.scope.setText("Loading…")
         self.runner.start(load_progress, self.workspace, self._pack(), self.question_combo.currentData(),
                           on_done=lambda data, g=generation: self._loaded(g, data),
                           on_error=lambda m: self.message.emit(f"Progress could not be read: {m}"))

@@ -89,8 +89,6 @@ def progress_points(summaries: Iterable[AttemptSummary]) -> list[ProgressPoint]:
     return points
 
 
-progress_rows = progress_points  # the benchmark's name for it
-
 
 # -- series ------------------------------------------------------------------------------------
 

@@ -1,0 +1,266 @@
+"""History at scale: 10,000 attempts; how long the history view and the charts take to open.
+
+Run on its own:  python -m tests.bench.bench_history  [--attempts N] [--repeat R]
+Writes tests/bench/results/history.json. Not part of the test suite: speed is measured here,
+never asserted in tests.
+
+The database is seeded the way the app fills it: one attempt per question through
+History.save_attempt (packs and question rows as the app makes them), then the rest as bulk
+inserts of the same columns (SQLAlchemy core), with realistic transcripts (timed words JSON)
+and one key-point result per point.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import Qt  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results" / "history.json"
+WORDS = ("so", "the", "model", "explains", "a", "prediction", "with", "Shapley", "values", "and", "we", "checked",
+         "features", "um", "that", "data", "because", "result", "team", "improved")
+
+
+def _answer(rng: random.Random, question, target_s: float, progress: float) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Figures and transcript of one made-up answer; `progress` 0..1 makes later answers better."""
+    duration = max(5.0, rng.gauss(target_s * (1.35 - 0.45 * progress), target_s * 0.2))
+    wpm = max(60.0, rng.gauss(150 - 15 * progress, 18))
+    n_words = int(duration * wpm / 60)
+    step = duration / max(1, n_words + 1)
+    words = [{"text": rng.choice(WORDS), "start": round(0.8 + i * step, 3), "end": round(0.8 + i * step + step * 0.8, 3), "p": 0.9}
+             for i in range(n_words)]
+    fillers = [{"word": "um", "start_s": w["start"], "end_s": w["end"], "index": i, "length": 1}
+               for i, w in enumerate(words) if w["text"] == "um"]
+    points = len(question.key_points)
+    covered_flags = [rng.random() < 0.35 + 0.5 * progress for _ in range(points)]
+    return {
+        "duration_s": round(duration, 2),
+        "wpm": round(wpm, 1),
+        "words": words,
+        "fillers": fillers,
+        "covered": covered_flags,
+    }
+
+
+def seed(history, packs, n: int, rng_seed: int = 1, now: datetime | None = None, days: int = 365) -> int:  # type: ignore[no-untyped-def]
+    """Fill `history` with `n` attempts spread over `days` days up to `now`; returns the count."""
+    from sqlalchemy import func, insert, select
+
+    from app.core.analysis import AnswerAnalysis
+    from app.core.scoring.delivery import Delivery
+    from app.core.scoring.keypoints import PointResult
+    from app.core.transcribe.transcript import Transcript, Word
+    from app.db.models import AttemptRow, KeyPointResultRow, QuestionRow
+
+    rng = random.Random(rng_seed)
+    now = now or datetime.now(timezone.utc)
+    start = now - timedelta(days=days)
+    questions = [(pack, q) for pack in packs for q in pack.questions]
+    # One real save per question: creates the pack and question rows exactly as the app does.
+    for pack, question in questions:
+        answer = _answer(rng, question, question.answer_seconds, 0.0)
+        words = [Word(w["text"], w["start"], w["end"], w["p"]) for w in answer["words"]]
+        analysis = AnswerAnalysis(
+            pack.id, question.id, Transcript(words, words, answer["duration_s"], model="tiny.en"),
+            Delivery(answer["duration_s"], question.answer_seconds, words[0].start if words else None,
+                     words[-1].end if words else None, len(words), answer["wpm"]),
+            [PointResult(kp.text, c, 0.7 if c else 0.3, 0.55) for kp, c in zip(question.key_points, answer["covered"])],
+            "minilm-spans-v1",
+        )
+        history.save_attempt(pack, question, analysis, None, created_at=start)
+    remaining = n - len(questions)
+    with history._sessions.begin() as session:
+        row_ids = {(pack.id, q.question_id): q.id for q in session.scalars(select(QuestionRow))
+                   for pack in packs if q.pack.pack_id == pack.id}
+        next_id = (session.scalar(select(func.max(AttemptRow.id))) or 0) + 1
+        attempts: list[dict[str, Any]] = []
+        results: list[dict[str, Any]] = []
+        for i in range(remaining):
+            progress = i / max(1, remaining - 1)
+            pack, question = rng.choice(questions)
+            created = start + timedelta(seconds=progress * days * 86400 + rng.uniform(-3600, 3600))
+            created = min(created, now)
+            answer = _answer(rng, question, question.answer_seconds, progress)
+            covered = answer["covered"]
+            attempt_id = next_id + i
+            words = answer["words"]
+            attempts.append({
+                "id": attempt_id, "question_row_id": row_ids[(pack.id, question.id)], "session_id": None,
+                "created_at": created, "status": "complete", "audio_path": f"recordings/bench/{attempt_id}.flac",
+                "duration_s": answer["duration_s"], "target_s": float(question.answer_seconds),
+                "speech_start_s": words[0]["start"] if words else None, "words_per_minute": answer["wpm"],
+                "word_count": len(words), "filler_count": len(answer["fillers"]), "long_pause_count": 0,
+                "coverage": sum(covered) / len(covered), "covered_count": sum(covered), "point_count": len(covered),
+                "transcript": " ".join(w["text"] for w in words), "raw_transcript": " ".join(w["text"] for w in words),
+                "transcript_data": {"words": words, "raw_words": words, "duration_s": answer["duration_s"], "model": "tiny.en"},
+                "delivery": {"duration_s": answer["duration_s"], "target_s": question.answer_seconds, "word_count": len(words),
+                             "words_per_minute": answer["wpm"], "fillers": answer["fillers"], "long_pauses": []},
+                "settings": {"scorer": "minilm-spans-v1", "model": "tiny.en"}, "note": None,
+            })
+            for position, (kp, c) in enumerate(zip(question.key_points, covered)):
+                results.append({
+                    "attempt_id": attempt_id, "position": position, "point": kp.text, "auto_covered": c, "override": None,
+                    "score": 0.7 if c else 0.3, "threshold": 0.55, "evidence": None, "detail": {},
+                })
+        session.execute(insert(AttemptRow), attempts)
+        session.execute(insert(KeyPointResultRow), results)
+    return history.count_attempts()
+
+
+def _timed(fn, repeat: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return {"median_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1), "runs": repeat}
+
+
+def _wait(app, done, timeout_s: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.perf_counter() + timeout_s
+    while not done():
+        app.processEvents()
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the page did not finish loading")
+        time.sleep(0.0005)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--attempts", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+
+    from app.core.packs import PackLibrary
+    from app.core.paths import DataDir, builtin_packs_dir
+    from app.core.workspace import Workspace
+
+    with tempfile.TemporaryDirectory(prefix="rehearse-bench-") as tmp:
+        data_dir = DataDir(Path(tmp) / "data").create()
+        workspace = Workspace(data_dir)
+        history = workspace.history
+        packs = PackLibrary(builtin_packs_dir()).packs()
+        t0 = time.perf_counter()
+        count = seed(history, packs, args.attempts)
+        seed_s = time.perf_counter() - t0
+        db_mb = data_dir.database.stat().st_size / 1e6
+        figures: dict[str, Any] = {
+            "attempts": count,
+            "questions": sum(len(p.questions) for p in packs),
+            "seed_seconds": round(seed_s, 2),
+            "database_mb": round(db_mb, 1),
+        }
+        figures["list_attempts"] = _timed(lambda: history.list_attempts(), max(1, args.repeat // 2))
+        figures["attempt_summaries"] = _timed(lambda: history.attempt_summaries(), args.repeat)
+
+        from app.core.review.progress import daily_series
+
+        figures["progress_points"] = _timed(lambda: history.progress_points(), args.repeat)
+        points = history.progress_points()
+        figures["daily_series_all"] = _timed(lambda: daily_series(points), args.repeat)
+        figures.update(_gui_figures(workspace, packs, args.repeat, Path(tmp)))
+        workspace.close()
+
+    figures["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
+    figures["measured_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(figures, indent=2) + "\n")
+    json.dump(figures, sys.stdout, indent=2)
+    print()
+    return 0
+
+
+def _gui_figures(workspace, packs, repeat: int, tmp: Path) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Wall time from the toolbar click to the data on screen (query on the pool, then table or plots).
+
+    "first" opens include making the page (and, for Progress, importing pyqtgraph); the
+    medians are later opens, as when a person goes back and forth.
+    """
+    from PySide6.QtCore import QSettings
+
+    from app.gui.application import make_application
+    from app.gui.main_window import MainWindow
+    from app.gui.settings import AppSettings
+    from app.gui.workers import JobRunner
+
+    app = make_application([])
+    runner = JobRunner()
+    window = MainWindow(workspace, AppSettings(QSettings(str(tmp / "bench.ini"), QSettings.Format.IniFormat)), runner)
+    window.resize(1280, 800)
+    window.show()
+    _wait(app, lambda: not runner.busy)
+    review = window.review
+    out: dict[str, Any] = {}
+
+    def open_history() -> None:
+        review.nav_actions["practice"].trigger()
+        app.processEvents()
+        t0 = time.perf_counter()
+        loads = review.pages["history"].loads if "history" in review.pages else 0
+        review.nav_actions["history"].trigger()
+        _wait(app, lambda: review.history_page.loads > loads)
+        app.processEvents()  # the table paints
+        return time.perf_counter() - t0  # type: ignore[return-value]
+
+    def open_progress(pack_id: str | None, question_id: str | None) -> float:
+        review.nav_actions["practice"].trigger()
+        app.processEvents()
+        t0 = time.perf_counter()
+        page = review.progress_page
+        loads = page.loads
+        if review.go(page):  # what the toolbar does, for the scope asked ("All packs" when pack_id is None)
+            page.show_for(pack_id, question_id)
+        _wait(app, lambda: page.loads > loads)
+        app.processEvents()
+        return time.perf_counter() - t0
+
+    def timed(fn, runs: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
+        times = [fn() * 1000 for _ in range(runs)]
+        return {"median_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1), "runs": runs}
+
+    out["history_view_first_open_ms"] = round(open_history() * 1000, 1)  # type: ignore[operator]
+    out["history_view_open"] = timed(open_history, repeat)
+    page = review.history_page
+    out["history_view_rows"] = page.model.rowCount()
+
+    def sort_by_coverage() -> float:
+        t0 = time.perf_counter()
+        page.table.sortByColumn(page.model.column_of("coverage"), Qt.SortOrder.DescendingOrder)
+        app.processEvents()
+        elapsed = time.perf_counter() - t0
+        page.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        return elapsed
+
+    out["history_view_sort_by_coverage"] = timed(sort_by_coverage, repeat)
+    pack, question = packs[0], packs[0].questions[0]
+    t0 = time.perf_counter()
+    review.nav_actions["progress"].trigger()  # first open: makes the page, imports pyqtgraph
+    _wait(app, lambda: review.progress_page.loads > 0)
+    app.processEvents()
+    out["charts_first_open_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+    out["charts_open_one_question"] = timed(lambda: open_progress(pack.id, question.id), repeat)
+    out["charts_points_one_question"] = review.progress_page.point_count()
+    out["charts_open_pack_daily_with_summary"] = timed(lambda: open_progress(pack.id, None), repeat)
+    out["charts_open_all_packs_daily"] = timed(lambda: open_progress(None, None), repeat)
+    out["charts_points_all_packs_daily"] = review.progress_page.point_count()
+    runner.shutdown()
+    window.close()
+    return out
+
+
+if __name__ == "__main__":
+    sys.exit(main())
