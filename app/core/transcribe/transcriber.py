@@ -41,6 +41,16 @@ def merge_word_pieces(words: Iterable[Any]) -> list[Word]:
     return merged
 
 
+def is_hallucination(segment: Any) -> bool:
+    """Whisper's "Thank you very much." over the silence at the end of a chunk.
+
+    Seen here on spoken answers: such segments had no_speech_prob 0.73-0.84 and avg_logprob
+    -0.75..-0.84, which Whisper's own rule (no_speech > 0.6 *and* logprob < -1.0) lets through;
+    real speech segments had no_speech_prob below 0.2.
+    """
+    return segment.no_speech_prob > 0.6 and segment.avg_logprob < -0.5
+
+
 class Transcriber:
     """Wraps a loaded WhisperModel. One call at a time: CTranslate2 already uses every core given."""
 
@@ -75,6 +85,8 @@ class Transcriber:
             for segment in segments:
                 if cancel is not None and cancel.is_set():
                     raise TranscriptionCancelled()
+                if is_hallucination(segment):
+                    continue
                 words += merge_word_pieces(segment.words or [])
                 if progress is not None and duration > 0:
                     progress(min(1.0, segment.end / duration))
