@@ -1,0 +1,196 @@
+"""Stop-to-feedback latency, WER and jargon recall: streaming vs batch, in one run.
+
+    python -m tests.bench.bench_streaming [--pace 1.0] [--lengths 30,60,120,300] [--skip-latency]
+
+Latency is measured on the app's own path (`save_recording_as_attempt`: finalise the FLAC,
+transcribe what is left, score, save to SQLite) from the moment the person presses Stop. For
+streaming, the answer is fed to the stream at `--pace` times real time while it "records", as
+the recorder's writer thread would; batch transcribes the whole recording after Stop.
+
+WER uses the 22 clips of shared/eval/speech, normalised with Whisper's English text normaliser
+(package whisper-normalizer: numbers, spellings, contractions). The clips are also joined into
+one 2-minute answer (with 0.8 s pauses) and fed through the streaming path, to compare with
+batch on the same audio.
+
+Jargon recall: glossary terms in spoken reference answers found in the transcript, with and
+without the question-aware prompt and the glossary correction.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import numpy as np
+
+from tests.bench.common import SAMPLE_RATE, SHARED, load_model, speak, spoken_answer, write_result
+
+
+def _workspace(transcriber):  # type: ignore[no-untyped-def]
+    from app.core.paths import DataDir
+    from app.core.scoring import EmbeddingScorer
+    from app.core.workspace import Workspace
+
+    folder = Path(tempfile.mkdtemp(prefix="rehearse-bench-"))
+    workspace = Workspace(DataDir(folder).create())
+    workspace._transcriber = transcriber
+    scorer = EmbeddingScorer()
+    scorer.embedder.load()
+    workspace._scorer = scorer
+    return workspace
+
+
+def _record(workspace, audio: np.ndarray, stream, pace: float) -> tuple[Path, Path]:  # type: ignore[no-untyped-def]
+    """Write the answer to a part file block by block (as the recorder does), feeding the stream."""
+    from app.core.audio.recorder import write_journal
+
+    rec_id = uuid.uuid4().hex
+    part = workspace.data_dir.incoming / f"{rec_id}.pcm"
+    journal = workspace.data_dir.incoming / f"{rec_id}.json"
+    write_journal(journal, {"id": rec_id, "samplerate": SAMPLE_RATE})
+    block = int(0.05 * SAMPLE_RATE)
+    started = time.perf_counter()
+    with open(part, "wb") as fh:
+        for start in range(0, audio.shape[0], block):
+            chunk = audio[start : start + block]
+            fh.write((np.clip(chunk, -1, 1) * 32767).astype("<i2").tobytes())
+            if stream is not None:
+                stream.feed(chunk)
+            due = started + (start + block) / SAMPLE_RATE / pace
+            delay = due - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+    return part, journal
+
+
+def latency(transcriber, lengths: list[int], pace: float) -> list[dict]:  # type: ignore[no-untyped-def]
+    from app.core.attempts import save_recording_as_attempt
+    from app.core.packs import load_pack
+    from app.core.transcribe.streaming import StreamingTranscriber
+    from tests.bench.common import REPO
+
+    pack = load_pack(REPO / "questions" / "ml-interpretability.yaml")
+    question = pack.questions[0]
+    workspace = _workspace(transcriber)
+    rows = []
+    for seconds in lengths:
+        audio, _ = spoken_answer(seconds)
+        row: dict = {"answer_s": seconds}
+        for mode in ("streaming", "batch"):
+            stream = None
+            if mode == "streaming":
+                stream = StreamingTranscriber(workspace.transcriber, question_text=question.text,
+                                              glossary=pack.glossary_for(question), reference_answer=question.reference_answer)
+            part, journal = _record(workspace, audio, stream, pace if mode == "streaming" else 1000.0)
+            started = time.perf_counter()
+            saved = save_recording_as_attempt(workspace, pack, question, part, journal, recording_id=part.stem, stream=stream)
+            row[f"{mode}_stop_to_feedback_s"] = round(time.perf_counter() - started, 3)
+            row[f"{mode}_words"] = len(saved.analysis.transcript.words)
+            if stream is not None:
+                row["streaming_tail_s"] = round(stream.stats.tail_seconds, 2)
+                row["streaming_chunks"] = stream.stats.chunks
+                row["streaming_spilled"] = stream.stats.spilled
+        print(json.dumps(row), flush=True)
+        rows.append(row)
+    return rows
+
+
+def _normaliser():  # type: ignore[no-untyped-def]
+    from whisper_normalizer.english import EnglishTextNormalizer
+
+    return EnglishTextNormalizer()
+
+
+def wer(transcriber, pace: float) -> dict:  # type: ignore[no-untyped-def]
+    import jiwer
+
+    from app.core.audio.files import load_audio
+    from app.core.transcribe.streaming import StreamingTranscriber
+
+    normalise = _normaliser()
+    manifest = json.loads((SHARED / "eval" / "speech" / "manifest.json").read_text())
+    references, per_clip, clips = [], [], []
+    for item in manifest:
+        audio = load_audio(SHARED / "eval" / "speech" / item["path"])
+        clips += [audio, np.zeros(int(0.8 * SAMPLE_RATE), np.float32)]
+        references.append(normalise(item["reference"]))
+        per_clip.append(normalise(transcriber.transcribe(audio, prompt="").text))
+    joined = np.concatenate(clips)
+    reference_joined = " ".join(references)
+    batch_joined = normalise(transcriber.transcribe(joined, prompt="").text)
+    stream = StreamingTranscriber(lambda: transcriber)
+    stream._prompt = lambda: ""  # same conditions as batch: no question prompt for general speech
+    block = int(0.05 * SAMPLE_RATE)
+    started = time.perf_counter()
+    for start in range(0, joined.shape[0], block):
+        stream.feed(joined[start : start + block])
+        delay = started + (start + block) / SAMPLE_RATE / pace - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+    streamed = normalise(stream.finish(lambda: joined).text)
+    result = {
+        "clips": len(manifest),
+        "audio_s": round(joined.shape[0] / SAMPLE_RATE, 1),
+        "normaliser": "whisper_normalizer.english.EnglishTextNormalizer (Whisper's English normaliser)",
+        "batch_per_clip_wer": round(jiwer.wer(references, per_clip), 4),
+        "batch_joined_wer": round(jiwer.wer(reference_joined, batch_joined), 4),
+        "streaming_joined_wer": round(jiwer.wer(reference_joined, streamed), 4),
+        "streaming_chunks": stream.stats.chunks,
+        "pace": pace,
+    }
+    print(json.dumps(result), flush=True)
+    return result
+
+
+def jargon(transcriber, questions: int = 8) -> dict:  # type: ignore[no-untyped-def]
+    from app.core.audio.files import load_audio
+    from app.core.packs import load_pack
+    from app.core.transcribe.glossary import GlossaryCorrector
+    from app.core.transcribe.prompt import build_initial_prompt
+    from tests.bench.common import REPO
+
+    pack = load_pack(REPO / "questions" / "ml-interpretability.yaml")
+    glossary = pack.glossary
+    chosen = [q for q in pack.questions if q.reference_answer and any(t in q.reference_answer for t in glossary)][:questions]
+    counts = {k: [0, 0] for k in ("no_prompt", "prompt", "no_prompt_corrected", "prompt_corrected")}
+    for question in chosen:
+        answer = question.reference_answer.replace("\n", " ")  # type: ignore[union-attr]
+        terms = [t for t in glossary if re.search(rf"(?<![\w-]){re.escape(t)}(?![\w-])", answer)]
+        audio = load_audio(speak(answer))
+        prompt = build_initial_prompt(question.text, pack.glossary_for(question), question.reference_answer)
+        for name, use_prompt in (("no_prompt", False), ("prompt", True)):
+            raw, _ = transcriber.raw_words(audio, prompt if use_prompt else "")
+            corrected, _ = GlossaryCorrector(pack.glossary_for(question)).correct(raw)
+            for variant, words in ((name, raw), (f"{name}_corrected", corrected)):
+                text = " ".join(w.text for w in words)
+                for term in terms:
+                    counts[variant][1] += 1
+                    counts[variant][0] += bool(re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text))
+    result = {k: {"found": f, "terms": n, "recall": round(f / n, 4) if n else None} for k, (f, n) in counts.items()}
+    result["questions"] = [q.id for q in chosen]
+    print(json.dumps(result), flush=True)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pace", type=float, default=1.0, help="feed speed for streaming, x real time")
+    parser.add_argument("--lengths", default="30,60,120,300")
+    parser.add_argument("--skip-latency", action="store_true")
+    args = parser.parse_args()
+    transcriber = load_model()
+    out: dict = {"pace": args.pace}
+    if not args.skip_latency:
+        out["latency"] = latency(transcriber, [int(x) for x in args.lengths.split(",")], args.pace)
+    out["wer"] = wer(transcriber, args.pace)
+    out["jargon"] = jargon(transcriber)
+    print(write_result("streaming", out))
+
+
+if __name__ == "__main__":
+    main()

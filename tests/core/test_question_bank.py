@@ -1,0 +1,128 @@
+"""The built-in question packs: they load cleanly, their key points are judged well, and they cover the seed.
+
+The spoken check speaks reference answers with espeak-ng, transcribes them with the real tiny.en
+model and scores them, as the app does with a person's answer.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app.core.analysis import analyse_answer
+from app.core.audio.files import load_audio
+from app.core.packs import Pack, load_pack
+from app.core.transcribe.transcript import Word
+
+QUESTIONS = Path(__file__).resolve().parents[2] / "questions"
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "ml-interpretability-interview-guide.txt"
+PACKS = ["ml-interpretability.yaml", "behavioural-core.yaml"]
+COOKING = (
+    "Last Sunday I cooked a big pot of tomato soup. I chopped onions, garlic and carrots, simmered everything "
+    "for an hour with fresh basil, and then blended it. My kids loved it and asked for seconds, so next time "
+    "I will double the recipe and freeze half of it for busy weeknights."
+)
+# Spoken with espeak-ng and transcribed by tiny.en, these answers keep every glossary term and
+# at least 80 % of their key points (chosen to span general, technical and behavioural questions).
+SPOKEN = [
+    "what-is-interpretability",
+    "shap-and-lime-experience",
+    "explain-model-to-non-technical",
+    "ethics-of-explanations",
+    "feature-importance",
+    "interpretability-vs-accuracy",
+    "project-improved-interpretability",
+    "story-explained-to-non-technical",
+]
+
+
+def timed(text: str) -> list[Word]:
+    return [Word(w, i * 0.4, i * 0.4 + 0.3) for i, w in enumerate(text.split())]
+
+
+@pytest.fixture(scope="module", params=PACKS)
+def pack(request) -> Pack:  # type: ignore[no-untyped-def]
+    return load_pack(QUESTIONS / request.param)
+
+
+def test_packs_load_without_errors_or_warnings(pack: Pack) -> None:
+    assert pack.warnings == ()
+    assert all(q.reference_answer and 3 <= len(q.key_points) <= 6 for q in pack.questions)
+
+
+def test_ml_pack_has_the_seed_shape() -> None:
+    pack = load_pack(QUESTIONS / "ml-interpretability.yaml")
+    categories = [q.category for q in pack.questions]
+    assert categories == ["general"] * 30 + ["technical"] * 5 + ["behavioural"] * 5
+    assert 25 <= len(pack.glossary) <= 60
+    for term in ("SHAP", "LIME", "Shapley", "Grad-CAM", "t-SNE", "UMAP", "PCA", "ICE", "XAI"):
+        assert term in pack.glossary
+
+
+def test_behavioural_pack_is_broad_enough() -> None:
+    pack = load_pack(QUESTIONS / "behavioural-core.yaml")
+    assert len(pack.questions) >= 12
+    assert {"behavioural", "general"} >= {q.category for q in pack.questions}
+
+
+def test_reference_answers_cover_their_own_key_points(pack: Pack, scorer) -> None:  # type: ignore[no-untyped-def]
+    covered = total = 0
+    for question in pack.questions:
+        results = scorer.score(question.key_points, timed(question.reference_answer))
+        covered += sum(r.covered for r in results)
+        total += len(results)
+    assert covered / total >= 0.9, f"{covered}/{total}"
+
+
+def test_an_unrelated_answer_covers_at_most_one_point_of_any_question(pack: Pack, scorer) -> None:  # type: ignore[no-untyped-def]
+    for question in pack.questions:
+        hits = [r.point for r in scorer.score(question.key_points, timed(COOKING)) if r.covered]
+        assert len(hits) <= 1, (question.id, hits)
+
+
+def _terms_in(text: str, glossary: tuple[str, ...]) -> list[str]:
+    return [t for t in glossary if re.search(rf"(?<![\w-]){re.escape(t)}(?![\w-])", text)]
+
+
+@pytest.mark.parametrize("question_id", SPOKEN)
+def test_spoken_reference_answers_keep_jargon_and_coverage(question_id: str, spoken, transcriber, scorer) -> None:  # type: ignore[no-untyped-def]
+    pack = load_pack(QUESTIONS / "ml-interpretability.yaml")
+    question = pack.question(question_id)
+    answer = question.reference_answer.replace("\n", " ")  # type: ignore[union-attr]
+    terms = _terms_in(answer, pack.glossary)
+    assert terms, "a spoken check needs jargon to check"
+    analysis = analyse_answer(load_audio(spoken(answer)), pack, question, transcriber, scorer)
+    text = analysis.transcript.text
+    assert [t for t in terms if t not in _terms_in(text, pack.glossary)] == [], text
+    assert analysis.coverage >= 0.8, [(r.point, round(r.score, 2)) for r in analysis.key_points if not r.covered]
+
+
+def _seed_questions() -> list[tuple[str, str]]:
+    """(section, question) for each 'Question N' of the seed article, in order."""
+    lines = [line.strip() for line in SEED.read_text(encoding="utf-8").splitlines()]
+    found = []
+    section = -1
+    for i, line in enumerate(lines):
+        if line == "Question 1":
+            section += 1
+        if re.fullmatch(r"Question \d+", line):
+            found.append((("general", "technical", "behavioural")[section], lines[i + 1]))
+    return found
+
+
+def test_every_seed_question_is_in_the_pack_by_meaning(scorer) -> None:  # type: ignore[no-untyped-def]
+    seed = _seed_questions()
+    assert len(seed) == 40
+    pack = load_pack(QUESTIONS / "ml-interpretability.yaml")
+    embed = scorer.embedder.embed
+    similarity = embed([text for _, text in seed]) @ embed([q.text for q in pack.questions]).T
+    best = similarity.argmax(axis=1)
+    assert len(set(best.tolist())) == 40, "each seed question matches a different pack question"
+    assert float(np.min(similarity.max(axis=1))) >= 0.6
+    for (section, text), index in zip(seed, best):
+        assert pack.questions[index].category == section, (text, pack.questions[index].text)
+    # Re-worded, not copied: no pack question repeats its seed question word for word.
+    assert not {text.lower() for _, text in seed} & {q.text.lower() for q in pack.questions}
