@@ -85,20 +85,29 @@ def load_model_in_background(window: Any) -> None:
     window.runner.start(load, on_done=done, on_error=failed)
 
 
-def open_workspace(data_dir: DataDir, settings: AppSettings) -> Workspace | None:
+def _ask_new_database(message: str) -> bool:
+    box = QMessageBox(QMessageBox.Icon.Warning, "History database", message)
+    box.setInformativeText("Start a new history database beside it? The old file is kept as it is.")
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+    return box.exec() == QMessageBox.StandardButton.Yes
+
+
+def open_workspace(data_dir: DataDir, settings: AppSettings, ask=_ask_new_database) -> Workspace | None:  # type: ignore[no-untyped-def]
     """Open the history; if the database cannot be used, offer a new one beside it (the old file stays)."""
     workspace = Workspace(data_dir, model_setting=settings.model)
     try:
         workspace.history  # noqa: B018 - opens and migrates now, so problems show before the window
         return workspace
     except DatabaseError as exc:
-        box = QMessageBox(QMessageBox.Icon.Warning, "History database", str(exc))
-        box.setInformativeText("Start a new history database beside it? The old file is kept as it is.")
-        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
-        if box.exec() != QMessageBox.StandardButton.Yes:
+        if not ask(str(exc)):
             return None
-        exc.path.rename(beside(exc.path))
-        return open_workspace(data_dir, settings)
+        set_aside = beside(exc.path)
+        exc.path.rename(set_aside)
+        for suffix in ("-wal", "-shm"):  # SQLite's side files belong with the old database
+            side = exc.path.with_name(exc.path.name + suffix)
+            if side.exists():
+                side.rename(set_aside.with_name(set_aside.name + suffix))
+        return open_workspace(data_dir, settings, ask)
 
 
 STARTUP_PROBE_ENV = "REHEARSE_STARTUP_PROBE"

@@ -328,7 +328,8 @@ class MainWindow(QMainWindow):
             return
         from app.gui.application import tts_available
 
-        dialog = SettingsDialog(self.settings, self.workspace.data_dir.root, tts_available(), sd=self.sd, parent=self)
+        dialog = SettingsDialog(self.settings, self.workspace.data_dir.root, tts_available(), sd=self.sd,
+                                delete_all=self._delete_all_data, parent=self)
         old_model = self.settings.model
         if dialog.exec():
             self.controller.options = self._round_options()
@@ -338,6 +339,12 @@ class MainWindow(QMainWindow):
                 from app.gui.application import load_model_in_background
 
                 load_model_in_background(self)
+
+    def _delete_all_data(self) -> None:
+        self.controller.last_attempt = None
+        self.workspace.history.delete_all()
+        self.refresh_stats()
+        self.statusBar().showMessage("All recordings and history were deleted.", 8000)
 
     def _open_data_folder(self) -> None:
         from PySide6.QtGui import QDesktopServices

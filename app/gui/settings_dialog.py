@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QSpinBox,
@@ -37,7 +39,7 @@ from app.gui.widgets.level_meter import LevelMeter
 
 class SettingsDialog(QDialog):
     def __init__(self, settings: AppSettings, data_dir: Path, tts_available: bool, sd: Any | None = None,
-                 parent: QWidget | None = None) -> None:
+                 delete_all: Callable[[], None] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferences")
         self.settings = settings
@@ -143,6 +145,16 @@ class SettingsDialog(QDialog):
         note = QLabel("A new folder takes effect after Rehearse restarts.")
         note.setObjectName("muted")
         data_layout.addWidget(note)
+        self._delete_all = delete_all
+        self.delete_button = QPushButton("Delete all my data…")
+        self.delete_button.setEnabled(delete_all is not None)
+        self.delete_button.clicked.connect(self._confirm_delete_all)
+        self.deleted_note = QLabel()
+        self.deleted_note.setObjectName("muted")
+        delete_row = QHBoxLayout()
+        delete_row.addWidget(self.delete_button)
+        delete_row.addWidget(self.deleted_note, 1)
+        data_layout.addLayout(delete_row)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -224,6 +236,21 @@ class SettingsDialog(QDialog):
             self._test_dir = None
         self.meter.reset()
         self.test_button.setText("Test")
+
+    def confirm(self, text: str) -> bool:
+        """Asks before deleting (a seam: tests replace it)."""
+        answer = QMessageBox.warning(self, "Delete all data?", text,
+                                     QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                                     QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _confirm_delete_all(self) -> None:
+        if self._delete_all is None:
+            return
+        if self.confirm("Delete every recording and every attempt in your history? Your question packs are kept. "
+                        "This cannot be undone."):
+            self._delete_all()
+            self.deleted_note.setText("All recordings and history were deleted.")
 
     def accept(self) -> None:
         self._stop_test()

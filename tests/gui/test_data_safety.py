@@ -1,0 +1,89 @@
+"""The window's side of data safety: damaged databases, crash recovery on start, deleting all data."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from app.core.paths import DataDir
+
+DEMO = Path(__file__).resolve().parents[1] / "data" / "demo-pack.yaml"
+
+
+def test_a_damaged_database_is_kept_and_a_new_one_started_beside_it(qtbot, data_dir: DataDir, qsettings) -> None:  # type: ignore[no-untyped-def]
+    from app.gui.application import make_application, open_workspace
+    from app.gui.settings import AppSettings
+
+    make_application([])
+    data_dir.database.write_bytes(b"garbage, not a database" * 100)
+    digest = hashlib.sha256(data_dir.database.read_bytes()).hexdigest()
+    asked: list[str] = []
+    assert open_workspace(data_dir, AppSettings(qsettings), ask=lambda m: asked.append(m) or False) is None
+    assert "not an SQLite file" in asked[0] and "left untouched" in asked[0]
+    assert hashlib.sha256(data_dir.database.read_bytes()).hexdigest() == digest
+
+    workspace = open_workspace(data_dir, AppSettings(qsettings), ask=lambda m: True)
+    assert workspace is not None and workspace.history.count_attempts() == 0
+    kept = [p for p in data_dir.root.glob("rehearse-*.sqlite3")]
+    assert len(kept) == 1 and hashlib.sha256(kept[0].read_bytes()).hexdigest() == digest
+    workspace.close()
+
+
+def test_start_up_offers_to_recover_an_interrupted_answer(window, qtbot, fake_mic, spoken) -> None:  # type: ignore[no-untyped-def]
+    from app.core.audio.recorder import Recorder
+    from app.gui.recovery import offer_recovery
+
+    window.import_pack_file(DEMO)
+    fake_mic.load(spoken("SHAP uses Shapley values from game theory."))
+    recorder = Recorder(window.workspace.data_dir.incoming, device=fake_mic.device, max_seconds=6,
+                        context={"pack_id": "demo", "question_id": "shap-and-lime"})
+    recorder.start()
+    qtbot.waitUntil(lambda: not recorder.running, timeout=10000)
+    recorder.stop()  # the part file stays: nothing finalised it, as after a crash
+    questions: list[str] = []
+    offer_recovery(window, ask=lambda _w, text: questions.append(text) or "recover")
+    assert "closed while recording" in questions[0] and "shap-and-lime" in questions[0]
+    qtbot.waitUntil(lambda: window.workspace.history.count_attempts() == 1, timeout=60000)
+    [attempt] = window.workspace.history.list_attempts()
+    assert attempt.status == "recovered" and abs(attempt.duration_s - 6.0) < 0.01
+
+
+def test_discarding_an_interrupted_answer_removes_it(window, qtbot, fake_mic, spoken) -> None:  # type: ignore[no-untyped-def]
+    from app.core.audio.recorder import Recorder
+    from app.gui.recovery import offer_recovery
+
+    fake_mic.load(spoken("Throw this away."))
+    recorder = Recorder(window.workspace.data_dir.incoming, device=fake_mic.device, max_seconds=2)
+    recorder.start()
+    qtbot.waitUntil(lambda: not recorder.running, timeout=10000)
+    recorder.stop()
+    offer_recovery(window, ask=lambda _w, _t: "discard")
+    assert list(window.workspace.data_dir.incoming.iterdir()) == []
+
+
+def test_delete_all_my_data_from_preferences(window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from app.core.analysis import judge_transcript
+    from app.core.audio.files import write_recording
+    from app.core.packs import load_pack
+    from app.core.transcribe.transcript import Transcript, Word
+    from app.gui.settings_dialog import SettingsDialog
+
+    import numpy as np
+
+    pack = load_pack(DEMO)
+    question = pack.question("shap-and-lime")
+    words = [Word("SHAP", 0.0, 0.3)]
+    audio = write_recording(np.zeros(1600, np.float32), window.workspace.data_dir.recordings / "2026" / "a.flac")
+    window.workspace.history.save_attempt(pack, question, judge_transcript(pack, question, Transcript(words, words, 1.0),
+                                                                          window.workspace.scorer()), audio)
+    dialog = SettingsDialog(window.settings, window.workspace.data_dir.root, tts_available=False,
+                            delete_all=window._delete_all_data, parent=window)
+    qtbot.addWidget(dialog)
+    dialog.confirm = lambda _text: False
+    dialog.delete_button.click()
+    assert window.workspace.history.count_attempts() == 1 and audio.exists()
+    dialog.confirm = lambda _text: True
+    dialog.delete_button.click()
+    assert window.workspace.history.count_attempts() == 0 and not audio.exists()
+    assert "deleted" in dialog.deleted_note.text()
+    assert str(window.workspace.data_dir.root) in dialog.data_dir.text(), "settings show where data lives"
