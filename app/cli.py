@@ -232,6 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rehearse", description="Practise interview answers out loud, offline.")
     parser.add_argument("--version", action="version", version=f"rehearse {__version__}")
     parser.add_argument("--data-dir", type=Path, default=None, help="data folder (default: REHEARSE_DATA_DIR or the platform's user data folder)")
+    parser.add_argument("--self-test", action="store_true", help="check the model, scoring and data folder work, then exit")
     sub = parser.add_subparsers(dest="command")
 
     p = sub.add_parser("packs", help="list the question packs found")
@@ -284,6 +285,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test:
+        from app.selftest import run_self_test
+
+        return run_self_test(args.data_dir)
     func = getattr(args, "func", cmd_gui)
     try:
         return func(args)
