@@ -26,16 +26,18 @@ COOKING = (
     "I will double the recipe and freeze half of it for busy weeknights."
 )
 # Spoken with espeak-ng and transcribed by tiny.en, these answers keep every glossary term and
-# at least 80 % of their key points (chosen to span general, technical and behavioural questions).
+# at least 80 % of their key points. Over the whole pack, spoken and transcribed, 219 of 228 key
+# points (96 %) and 99 of 123 glossary mentions survive (tiny.en often hears SHAP as "Shapley").
 SPOKEN = [
     "what-is-interpretability",
+    "agnostic-vs-specific",
     "shap-and-lime-experience",
-    "explain-model-to-non-technical",
-    "ethics-of-explanations",
-    "feature-importance",
-    "interpretability-vs-accuracy",
-    "project-improved-interpretability",
-    "story-explained-to-non-technical",
+    "debugging-with-interpretability",
+    "conflicting-explanations",
+    "fairness-and-bias",
+    "deep-learning-challenges",
+    "improved-interpretability-project",
+    "interpreting-neural-networks",
 ]
 
 
@@ -117,12 +119,15 @@ def test_every_seed_question_is_in_the_pack_by_meaning(scorer) -> None:  # type:
     seed = _seed_questions()
     assert len(seed) == 40
     pack = load_pack(QUESTIONS / "ml-interpretability.yaml")
+    from scipy.optimize import linear_sum_assignment
+
     embed = scorer.embedder.embed
     similarity = embed([text for _, text in seed]) @ embed([q.text for q in pack.questions]).T
-    best = similarity.argmax(axis=1)
-    assert len(set(best.tolist())) == 40, "each seed question matches a different pack question"
-    assert float(np.min(similarity.max(axis=1))) >= 0.6
-    for (section, text), index in zip(seed, best):
+    rows, columns = linear_sum_assignment(-similarity)  # the best one-to-one matching by meaning
+    assert float(similarity[rows, columns].min()) >= 0.65
+    for (section, text), index in zip(seed, columns):
         assert pack.questions[index].category == section, (text, pack.questions[index].text)
+    # The pack keeps the article's order: the matching is the identity.
+    assert list(columns) == list(range(40))
     # Re-worded, not copied: no pack question repeats its seed question word for word.
     assert not {text.lower() for _, text in seed} & {q.text.lower() for q in pack.questions}
