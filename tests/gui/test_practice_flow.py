@@ -193,3 +193,29 @@ def test_window_appears_before_the_model_is_loaded(qtbot, data_dir, qsettings) -
     assert win.model_status.text() == "Speech model ready: tiny.en"
     runner.shutdown()
     workspace.close()
+
+
+def test_a_microphone_that_disappears_mid_answer_keeps_the_audio(qtbot, workspace, qsettings) -> None:  # type: ignore[no-untyped-def]
+    """The device vanishes after half a second of audio: a message, and the half second is saved and scored."""
+    from app.gui.application import make_application
+    from app.gui.main_window import MainWindow
+    from app.gui.settings import AppSettings
+    from app.gui.workers import JobRunner
+    from tests.core.test_recorder import _fake_sounddevice
+
+    make_application([])
+    runner = JobRunner()
+    win = MainWindow(workspace, AppSettings(qsettings), runner, sd=_fake_sounddevice())
+    qtbot.addWidget(win)
+    win.show()
+    win.import_pack_file(DEMO)
+    win.start_page.start_button.click()
+    messages: list[str] = []
+    win.controller.message.connect(messages.append)
+    with qtbot.waitSignal(win.controller.feedbackReady, timeout=60000) as blocker:
+        qtbot.keyClick(win, Qt.Key.Key_Space)
+    saved = blocker.args[0]
+    assert any("unplugged" in m for m in messages)
+    assert saved.audio_path.exists() and saved.analysis.delivery.duration_s == pytest.approx(0.5)
+    assert workspace.history.count_attempts() == 1
+    runner.shutdown()
