@@ -412,6 +412,7 @@ class AttemptView(QWidget):
 
         if self.player is not None:
             self.player.stop()
+            self.player.setSource(QUrl())  # let go of the file, so it can be removed (Windows locks open files)
         confirm_delete(self, self.workspace, self.runner, self.detail.summary, done)
 
     def _progress(self) -> None:

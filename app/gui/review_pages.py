@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QToolBar, QWidget
 
@@ -39,6 +39,7 @@ class ReviewPages(QObject):
         self.mock_ids: list[int] = []
         self.mock_notices: dict[int, str] = {}
         self.nav_actions: dict[str, QAction] = {}
+        self._charts_warm = False
 
     # -- navigation -------------------------------------------------------------------------------------
     def build_toolbar(self) -> QToolBar:
@@ -98,6 +99,14 @@ class ReviewPages(QObject):
             self.window.stack.addWidget(page)
             page.message.connect(lambda text: self.window.statusBar().showMessage(text, 8000))
             self.share_packs()
+            if name != "progress" and "progress" not in self.pages and not self._charts_warm:
+                # Import pyqtgraph (~0.2-0.3 s) on the pool while the person looks at History, so the
+                # first Progress opens as quickly as the later ones; a little later, so it does not
+                # compete with the page's own query.
+                import importlib
+
+                self._charts_warm = True
+                QTimer.singleShot(1500, lambda: self.window.runner.start(importlib.import_module, "app.gui.charts"))
         return page
 
     history_page = property(lambda self: self.page("history"))
