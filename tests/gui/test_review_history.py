@@ -72,7 +72,7 @@ def open_history(window, qtbot):  # type: ignore[no-untyped-def]
     return page
 
 
-def test_history_lists_sorts_and_filters(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_history_lists_sorts_and_filters(window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
     ids = seed_demo(window)
     page = open_history(window, qtbot)
     model = page.model
@@ -120,6 +120,15 @@ def test_history_lists_sorts_and_filters(window, qtbot) -> None:  # type: ignore
         page.date_from.setDate(QDate(start.year, start.month, start.day))
     assert {r.id for r in model.rows} == {ids[0], ids[1], ids[2]}  # days -40, -36, -32
     shoot(window, "review-history-filtered", qtbot)
+
+    # What is shown can be exported as CSV (on the pool).
+    messages: list[str] = []
+    page.message.connect(messages.append)
+    out = tmp_path / "shown.csv"
+    page.write_csv(out)
+    qtbot.waitUntil(lambda: bool(messages), timeout=10000)
+    assert messages == [f"Exported 3 attempts to {out}"]
+    assert [line.split(",")[0] for line in out.read_text().splitlines()[1:]] == [str(i) for i in ids[:3]]
 
 
 def select_rows(page, rows: list[int]) -> None:  # type: ignore[no-untyped-def]

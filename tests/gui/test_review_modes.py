@@ -37,7 +37,7 @@ def test_weakest_first_orders_the_round_and_says_why(window, qtbot) -> None:  # 
     controller.cancel()
 
 
-def test_mock_interview_asks_every_question_then_shows_one_summary(window, qtbot, fake_mic, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_mock_interview_asks_every_question_then_shows_one_summary(window, qtbot, fake_mic, spoken, tmp_path) -> None:  # type: ignore[no-untyped-def]
     fake_mic.load(spoken(ANSWER))
     window.settings.answer_seconds = 4  # the unpaced fake microphone ends each answer at the 8 s hard limit
     window.settings.prep_seconds = 30
@@ -71,6 +71,12 @@ def test_mock_interview_asks_every_question_then_shows_one_summary(window, qtbot
     first = controller.questions[0]
     assert summary.table.item(0, 2).text().startswith(f"0:08 of {first.answer_seconds // 60}:{first.answer_seconds % 60:02d}")
     shoot(window, "review-mock-summary", qtbot)
+    messages: list[str] = []
+    summary.message.connect(messages.append)
+    summary.write_report(tmp_path / "mock.md", "md")
+    qtbot.waitUntil(lambda: bool(messages), timeout=10000)
+    report = (tmp_path / "mock.md").read_text()
+    assert report.startswith("# Mock interview, ") and report.count("\n## ") == 2
 
     # Each answer opens with its full feedback, and Back returns to the summary.
     view = window.review.attempt_view

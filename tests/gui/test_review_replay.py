@@ -105,6 +105,18 @@ def test_clicking_a_word_seeks_the_recording_and_playback_moves_the_highlight(wi
     shoot(window, "review-attempt", qtbot)
 
 
+def test_an_attempt_exports_as_a_report(window, qtbot, spoken, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    attempt_id, _flac = recorded_attempt(window, spoken)
+    view = open_attempt(window, qtbot, attempt_id)
+    messages: list[str] = []
+    view.message.connect(messages.append)
+    view.write_report(tmp_path / "answer.html", "html")
+    qtbot.waitUntil(lambda: bool(messages), timeout=10000)
+    page = (tmp_path / "answer.html").read_text()
+    assert messages == [f"Exported to {tmp_path / 'answer.html'}"]
+    assert "Describe your experience with SHAP and LIME." in page and "Shapley" in page and "word:" not in page
+
+
 def test_a_note_is_saved_and_delete_removes_the_recording(window, qtbot, spoken) -> None:  # type: ignore[no-untyped-def]
     attempt_id, flac = recorded_attempt(window, spoken)
     view = open_attempt(window, qtbot, attempt_id)
