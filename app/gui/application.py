@@ -65,6 +65,7 @@ def load_model_in_background(window: Any) -> None:
     def load() -> str:
         transcriber = workspace.transcriber()
         workspace.scorer()
+        transcriber.warm_up()
         return transcriber.info.fallback_reason or ""
 
     def done(fallback: str) -> None:

@@ -30,7 +30,7 @@ AudioSource = Callable[[], np.ndarray]
 
 @dataclass(frozen=True)
 class StreamingOptions:
-    min_chunk_s: float = 8.0  # do not cut before this much audio is pending
+    min_chunk_s: float = 4.0  # do not cut before this much audio is pending (also bounds the tail left at Stop)
     max_chunk_s: float = 24.0  # always cut by here (Whisper's window is 30 s)
     min_pause_s: float = 0.5  # a pause at least this long is a place to cut
     check_every_s: float = 1.0  # look for a cut after this much new audio

@@ -126,6 +126,14 @@ class Transcriber:
             progress(1.0)
         return self.assemble(raw, audio.shape[0] / SAMPLE_RATE, glossary, prompt_for([]), language)
 
+    def warm_up(self) -> None:
+        """Run the model and the VAD once on a second of noise, so the first real answer is not slower."""
+        from faster_whisper.vad import get_vad_model
+
+        get_vad_model()
+        noise = np.random.default_rng(0).normal(0, 0.01, SAMPLE_RATE).astype(np.float32)
+        self.raw_words(noise, "")
+
     def assemble(self, raw: list[Word], duration_s: float, glossary: Sequence[str], prompt: str, language: str = "en") -> Transcript:
         """The transcript from raw words: glossary near misses corrected, the raw words kept."""
         words, corrections = GlossaryCorrector(glossary).correct(raw)
