@@ -87,9 +87,17 @@ def latency(transcriber, lengths: list[int], pace: float) -> list[dict]:  # type
                 stream = StreamingTranscriber(workspace.transcriber, question_text=question.text,
                                               glossary=pack.glossary_for(question), reference_answer=question.reference_answer)
             part, journal = _record(workspace, audio, stream, pace if mode == "streaming" else 1000.0)
+            stages: dict[str, float] = {}
             started = time.perf_counter()
-            saved = save_recording_as_attempt(workspace, pack, question, part, journal, recording_id=part.stem, stream=stream)
+
+            def progress(stage: str, _fraction: float) -> None:
+                stages.setdefault(stage, time.perf_counter() - started)
+
+            saved = save_recording_as_attempt(workspace, pack, question, part, journal, recording_id=part.stem,
+                                              stream=stream, progress=progress)
             row[f"{mode}_stop_to_feedback_s"] = round(time.perf_counter() - started, 3)
+            # When each stage began, from Stop: audio saved -> transcribing -> scoring -> done.
+            row[f"{mode}_stages_s"] = {k: round(v, 3) for k, v in stages.items()}
             row[f"{mode}_words"] = len(saved.analysis.transcript.words)
             if stream is not None:
                 row["streaming_tail_s"] = round(stream.stats.tail_seconds, 2)
