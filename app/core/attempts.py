@@ -81,7 +81,11 @@ def save_recording_as_attempt(
                     progress("transcribing", fraction)
 
             transcript = stream.finish(lambda: load_audio(dest), transcribing, cancel)
+            if progress:
+                progress("scoring", 0.0)
             analysis = judge_transcript(pack, question, transcript, workspace.scorer())
+            if progress:
+                progress("done", 1.0)
         else:
             analysis = analyse_answer(load_audio(dest), pack, question, transcriber, workspace.scorer(), progress, cancel)
         settings = {"model": transcriber.info.name, "streaming": stream is not None, **(settings or {})}
