@@ -136,7 +136,10 @@ def main() -> None:
     parser.add_argument("--answer-s", type=float, default=60.0)
     args = parser.parse_args()
     result = {"launch": launch(args.runs), "gui_stall": stall(args.answer_s)}
-    print(write_result("app", result))
+    print(write_result("app", result), flush=True)
+    # PySide6 6.12 can crash while Python finalises Qt objects ("none_dealloc"); the figures are
+    # written, so leave without finalising.
+    os._exit(0)
 
 
 if __name__ == "__main__":
