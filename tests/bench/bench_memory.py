@@ -4,10 +4,13 @@
 
 1. Peak resident memory of a fresh process that loads the model and the key-point scorer,
    then transcribes and scores a 120 s answer (batch), measured by getrusage in a child process.
-2. A 30-minute recording through the real recorder (ALSA `fakemic` device from tests/conftest.py,
-   fed from a file, faster than real time) with streaming transcription attached, sampling RSS
-   every 0.25 s: audio goes to disk, the stream spills what it cannot keep up with, so memory
-   must not grow with the length of the answer.
+2. A 30-minute recording through the real recorder (writer thread, part file on disk) with
+   streaming transcription attached, sampling RSS every second. The input device is a stand-in
+   that delivers a spoken answer, looped, at `--pace` times real time through the same callback
+   PortAudio would call (a real device cannot be sped up; ALSA's file device is unpaced and
+   delivers 30 minutes in a few seconds, which says nothing about streaming). Audio goes to disk
+   and the stream keeps only the audio it has not transcribed yet, so memory must not grow
+   with the length of the answer.
 """
 
 from __future__ import annotations
@@ -53,56 +56,95 @@ def peak_while_transcribing() -> dict:
     return result
 
 
-def long_recording(minutes: float) -> dict:
-    sys.path.insert(0, str(REPO))
-    import tests.conftest as fixtures  # HOME with the fakemic .asoundrc, set before sounddevice loads
+class _PacedStream:
+    """The device edge: calls the recorder's callback with 50 ms blocks of `audio`, at `pace` x real time."""
+
+    def __init__(self, audio: np.ndarray, pace: float, callback, finished_callback, blocksize, **_: object) -> None:  # type: ignore[no-untyped-def]
+        self.audio, self.pace, self.callback, self.finished, self.blocksize = audio, pace, callback, finished_callback, blocksize
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        started = time.perf_counter()
+        position = 0
+        while not self._stop.is_set():
+            block = self.audio[np.arange(position, position + self.blocksize) % self.audio.shape[0]]
+            self.callback((block * 32767).astype(np.int16)[:, None], self.blocksize, None, None)
+            position += self.blocksize
+            delay = started + position / SAMPLE_RATE / self.pace - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def close(self) -> None:
+        pass
+
+
+def long_recording(minutes: float, pace: float) -> dict:
+    from types import SimpleNamespace
+
     from app.core.audio.recorder import Recorder
     from app.core.transcribe.streaming import StreamingTranscriber
     from tests.bench.common import load_model
 
     answer, _ = spoken_answer(120)
-    repeats = int(np.ceil(minutes * 60 / (answer.shape[0] / SAMPLE_RATE)))
-    pcm = (np.clip(np.tile(answer, repeats), -1, 1) * 32767).astype("<i2")
-    fixtures.FAKEMIC_RAW.write_bytes(pcm.tobytes())
-    del pcm
+    sd = SimpleNamespace(
+        query_devices=lambda: [{"name": "paced", "max_input_channels": 1, "hostapi": 0, "default_samplerate": 16000.0}],
+        query_hostapis=lambda: [{"name": "bench"}],
+        default=SimpleNamespace(device=(0, 0)),
+        InputStream=lambda **kw: _PacedStream(answer, pace, **kw),
+    )
     transcriber = load_model()
+    transcriber.warm_up()
     folder = Path(tempfile.mkdtemp(prefix="rehearse-bench-"))
     samples: list[tuple[float, float, float]] = []
     done = threading.Event()
-    recorder = Recorder(folder, device="fakemic", max_seconds=minutes * 60, on_finished=lambda _r: done.set())
+    recorder = Recorder(folder, max_seconds=minutes * 60, sd=sd, on_finished=lambda _r: done.set())
     stream = StreamingTranscriber(lambda: transcriber, question_text="Tell me about SHAP.")
     recorder.add_listener(stream.feed)
     baseline = rss_mb()
     started = time.perf_counter()
     recorder.start()
-    while not done.wait(0.25):
+    while not done.wait(1.0):
         samples.append((round(time.perf_counter() - started, 2), round(recorder.seconds, 1), round(rss_mb(), 1)))
     result = recorder.stop()
+    finish_started = time.perf_counter()
+    transcript = stream.finish(lambda: np.zeros(0, np.float32))
+    finish_s = time.perf_counter() - finish_started
     samples.append((round(time.perf_counter() - started, 2), round(recorder.seconds, 1), round(rss_mb(), 1)))
-    stream.close()
     rss = [s[2] for s in samples]
+    tenth = max(1, len(rss) // 10)
     out = {
         "recorded_minutes": round(result.duration_s / 60, 2),
+        "pace": pace,
         "wall_s": samples[-1][0],
         "rss_before_mb": round(baseline, 1),
-        "rss_first_sample_mb": rss[0],
+        "rss_first_tenth_max_mb": max(rss[:tenth]),
+        "rss_last_tenth_max_mb": max(rss[-tenth:]),
         "rss_max_mb": max(rss),
-        "rss_last_mb": rss[-1],
-        "growth_last_vs_first_mb": round(rss[-1] - rss[0], 1),
         "stream_spilled": stream.stats.spilled,
+        "stream_chunks": stream.stats.chunks,
+        "words": len(transcript.words),
+        "finish_s": round(finish_s, 3),
         "part_file_mb": round(result.part_path.stat().st_size / 1e6, 1),
-        "samples": samples[:: max(1, len(samples) // 40)],
+        "samples": samples[:: max(1, len(samples) // 60)],
     }
     print(json.dumps({k: v for k, v in out.items() if k != "samples"}), flush=True)
-    fixtures.FAKEMIC_RAW.write_bytes(b"")
     return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--minutes", type=float, default=30.0)
+    parser.add_argument("--pace", type=float, default=5.0)
     args = parser.parse_args()
-    result = {"transcribing": peak_while_transcribing(), "long_recording": long_recording(args.minutes)}
+    result = {"transcribing": peak_while_transcribing(), "long_recording": long_recording(args.minutes, args.pace)}
     print(write_result("memory", result))
 
 
