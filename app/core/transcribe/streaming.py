@@ -50,6 +50,24 @@ class StreamStats:
     finish_seconds: float = 0.0  # time finish() took
 
 
+def release_free_memory() -> None:
+    """Hand memory freed by a chunk's decoding back to the OS (glibc keeps it otherwise, and a
+    half-hour answer then creeps up by tens of MB). A no-op where glibc is not the allocator."""
+    global _malloc_trim
+    if _malloc_trim is None:
+        try:
+            import ctypes
+
+            _malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _malloc_trim = False
+    if _malloc_trim:
+        _malloc_trim(0)
+
+
+_malloc_trim = None
+
+
 def find_cut(audio: np.ndarray, options: StreamingOptions, final: bool = False) -> int | None:
     """Sample index to cut the pending audio at: the end of the latest pause within the chunk limit."""
     from faster_whisper.vad import VadOptions, get_speech_timestamps
@@ -231,6 +249,7 @@ class StreamingTranscriber:
                     self.stats.chunks += 1
                     self._backlog_checked = False
                     self.stats.chunk_seconds += cut / SAMPLE_RATE
+                release_free_memory()
                 if self.on_text is not None:
                     self.on_text(self.text)
         except BaseException as exc:  # reported by finish(); the answer is still on disk
