@@ -98,3 +98,27 @@ def test_close_abandons_without_transcribing(transcriber: Transcriber, long_answ
     feed_all(stream, long_answer[: 10 * SAMPLE_RATE])
     stream._worker.join(timeout=30)
     assert not stream._worker.is_alive() and stream.stats.chunks == 0
+
+
+def test_a_pause_before_stop_is_transcribed_ahead(transcriber: Transcriber, spoken) -> None:  # type: ignore[no-untyped-def]
+    speech = load_audio(spoken(SENTENCES[0]))
+    silence = np.zeros(int(1.5 * SAMPLE_RATE), np.float32)
+    stream = StreamingTranscriber(lambda: transcriber, question_text=QUESTION, glossary=GLOSSARY)
+    feed_all(stream, np.concatenate([speech, silence]))
+    wait_for(lambda: stream.stats.speculative_passes >= 1)
+    result = stream.finish(lambda: np.concatenate([speech, silence]))
+    assert stream.stats.used_speculative and stream.stats.tail_seconds == 0.0
+    assert "Shapley values" in result.text
+
+
+def test_speech_after_the_pause_is_not_lost(transcriber: Transcriber, spoken) -> None:  # type: ignore[no-untyped-def]
+    first = load_audio(spoken(SENTENCES[0]))
+    second = load_audio(spoken("And one more thing about LIME."))
+    silence = np.zeros(int(1.0 * SAMPLE_RATE), np.float32)
+    stream = StreamingTranscriber(lambda: transcriber, question_text=QUESTION, glossary=GLOSSARY)
+    feed_all(stream, np.concatenate([first, silence]))
+    wait_for(lambda: stream.stats.speculative_passes >= 1)
+    feed_all(stream, second)
+    result = stream.finish()
+    assert not stream.stats.used_speculative
+    assert "Shapley values" in result.text and "LIME" in result.text

@@ -57,7 +57,7 @@ def test_whole_flow_pack_to_feedback_to_database(window, qtbot, fake_mic, spoken
     assert window.stack.currentWidget() is window.feedback_page
     page = window.feedback_page
     items = [page.points.item(i).text() for i in range(page.points.count())]
-    assert items[0].startswith("✓") and items[1].startswith("✓") and items[2].startswith("✗")
+    assert items[0].startswith("✓") and items[1].startswith("✓") and items[2].startswith("✗"), (items, saved.analysis.transcript.text)
     assert "SHAP" in page.transcript.toPlainText() and "Shapley" in page.transcript.toPlainText()
     assert page.tiles[0].value.text() == "2/3"
     assert page.play_button.isEnabled()
