@@ -103,6 +103,7 @@ def latency(transcriber, lengths: list[int], pace: float) -> list[dict]:  # type
                 row["streaming_tail_s"] = round(stream.stats.tail_seconds, 2)
                 row["streaming_chunks"] = stream.stats.chunks
                 row["streaming_spilled"] = stream.stats.spilled
+                row["streaming_used_speculative"] = stream.stats.used_speculative
         print(json.dumps(row), flush=True)
         rows.append(row)
     return rows

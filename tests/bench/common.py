@@ -52,7 +52,11 @@ def speak(text: str) -> Path:
 
 
 def spoken_answer(seconds: float, pause_s: float = 0.8) -> tuple[np.ndarray, str]:
-    """An answer of about `seconds`: the ML pack's reference answers spoken in turn, with pauses."""
+    """An answer of `seconds`: the ML pack's reference answers spoken sentence by sentence, with pauses.
+
+    It ends as a person's answer does: the last sentence is finished, then about a second passes
+    before Stop (sentences are added while they fit; the rest is silence).
+    """
     from app.core.audio.files import load_audio
     from app.core.packs import load_pack
 
@@ -67,11 +71,12 @@ def spoken_answer(seconds: float, pause_s: float = 0.8) -> tuple[np.ndarray, str
             if not sentence:
                 continue
             audio = load_audio(speak(sentence.rstrip(".") + "."))
+            if total + audio.shape[0] + SAMPLE_RATE > seconds * SAMPLE_RATE:
+                rest = int(seconds * SAMPLE_RATE) - total
+                return np.concatenate([*parts, np.zeros(rest, np.float32)]), " ".join(texts)
             parts += [audio, pause]
             texts.append(sentence.rstrip(".") + ".")
             total += audio.shape[0] + pause.shape[0]
-            if total >= seconds * SAMPLE_RATE:
-                return np.concatenate(parts)[: int(seconds * SAMPLE_RATE)], " ".join(texts)
     raise ValueError("not enough reference text for that length")
 
 
