@@ -23,7 +23,9 @@ ANSWER = (
 )
 
 
-def open_demo(window, qtbot, answer_seconds: int = 8) -> None:  # type: ignore[no-untyped-def]
+def open_demo(window, qtbot, answer_seconds: int = 8, device: str | None = "fakemic") -> None:  # type: ignore[no-untyped-def]
+    # Name the device: once the PulseAudio fixture has started, the system default input is PulseAudio's.
+    window.settings.input_device = device
     window.settings.answer_seconds = answer_seconds
     window.settings.prep_seconds = 30
     assert window.import_pack_file(DEMO)
@@ -50,6 +52,7 @@ def test_whole_flow_pack_to_feedback_to_database(window, qtbot, fake_mic, spoken
     with qtbot.waitSignal(controller.feedbackReady, timeout=120000) as blocker:
         pass
     saved = blocker.args[0]
+    assert saved.error is None, saved.error
 
     # Auto-stop at the hard limit: 2 x the 8 s target, counted in samples.
     assert saved.analysis.delivery.duration_s == pytest.approx(16.0, abs=0.05)
@@ -83,8 +86,7 @@ def test_stop_with_space_in_real_time_and_the_answer_is_saved(window, qtbot, pul
     import soundfile
 
     spoken_s = soundfile.info(str(wav)).duration
-    window.settings.input_device = pulse_mic.device
-    open_demo(window, qtbot, answer_seconds=60)
+    open_demo(window, qtbot, answer_seconds=60, device=pulse_mic.device)
     window.start_page.start_button.click()
     controller = window.controller
     qtbot.keyClick(window, Qt.Key.Key_Space)
@@ -133,8 +135,7 @@ def test_prep_countdown_starts_the_answer_by_itself(window, qtbot, fake_mic, spo
 
 
 def test_no_microphone_shows_a_message_and_keeps_the_question(window, qtbot) -> None:  # type: ignore[no-untyped-def]
-    open_demo(window, qtbot)
-    window.settings.input_device = "USB headset that is not plugged in"
+    open_demo(window, qtbot, device="USB headset that is not plugged in")
     window.start_page.start_button.click()
     with qtbot.waitSignal(window.controller.message, timeout=10000) as blocker:
         qtbot.keyClick(window, Qt.Key.Key_Space)
