@@ -93,7 +93,10 @@ def _check_audio_library() -> str:
     except OSError as exc:
         raise StepFailed(f"PortAudio could not be loaded ({exc}); on Debian/Ubuntu: apt-get install libportaudio2") from None
     version = sounddevice.get_portaudio_version()[1].split(",")[0]
-    return f"audio: {version} from {sounddevice._libname} in {{s:.2f}} s"
+    # Listing devices runs the host APIs (ALSA reads its configuration and plugins): no microphone
+    # is needed to pass, but a PortAudio that cannot start fails here rather than at the first answer.
+    inputs = sum(1 for device in sounddevice.query_devices() if device["max_input_channels"] > 0)
+    return f"audio: {version} from {sounddevice._libname}, {inputs} input device(s), in {{s:.2f}} s"
 
 
 def run_self_test(data_dir: Path | None = None, out: TextIO | None = None) -> int:

@@ -138,7 +138,7 @@ class ProgressPage(QWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         self.empty.hide()
-        chart_layout.addWidget(self.empty)
+        chart_layout.addWidget(self.empty, 1)
 
         self.trends = QLabel()
         self.trends.setWordWrap(True)
@@ -261,8 +261,13 @@ class ProgressPage(QWidget):
             view.set_chart(progress.charts[key])
         pack = self._pack()
         question = pack.question(data.question_id) if pack and data.question_id else None
+        for view in self.charts.values():
+            view.setVisible(not progress.empty)
+        self.empty.setVisible(progress.empty)
         if progress.empty:
             scope = "No scored answers yet" + (" to this question." if question else ".")
+            self.empty.setText("Nothing to chart yet. Answer a question and its length, key points, pace and "
+                               "fillers will show here, answer by answer.")
         elif question:
             scope = f"Every answer to “{question.text}” ({progress.attempts}); click a point to replay that answer."
         else:
