@@ -11,29 +11,22 @@ from bisect import bisect_right
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QBrush, QColor, QHideEvent, QTextCursor
+from PySide6.QtGui import QHideEvent, QTextCursor
 from PySide6.QtWidgets import (
     QFileDialog,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
-    QListView,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSlider,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
-from app.core.feedback import explain, figures, point_colour, transcript_html, transcript_tokens
 from app.core.practice import format_seconds
 from app.core.workspace import Workspace
 from app.db.history import AttemptDetail
-from app.gui.feedback_page import FigureTile, _swatch
-from app.gui.widgets.transcript_view import TranscriptView
+from app.gui.widgets.answer_panel import AnswerPanel
 from app.gui.workers import JobRunner
 
 
@@ -55,8 +48,6 @@ class AttemptView(QWidget):
         self.current_word: int | None = None
         self._starts: list[float] = []
         self._pending_seek_ms: int | None = None
-        self._tokens: list = []  # type: ignore[type-arg]
-        self._titles: dict[int, str] = {}
 
         self.back_button = QPushButton("← Back")
         self.back_button.clicked.connect(self.backRequested)
@@ -77,12 +68,6 @@ class AttemptView(QWidget):
         heading.addWidget(self.title)
         heading.addWidget(self.meta)
         top.addLayout(heading, 1)
-
-        self.tiles = [FigureTile() for _ in range(6)]
-        tiles = QGridLayout()
-        tiles.setSpacing(8)
-        for i, tile in enumerate(self.tiles):
-            tiles.addWidget(tile, 0, i)
 
         self.play_button = QPushButton("▶ Play")
         self.play_button.setAccessibleName("Play or pause the recording")
@@ -107,51 +92,20 @@ class AttemptView(QWidget):
         self.note.textChanged.connect(lambda: self.save_note_button.setEnabled(self._note_dirty()))
         self.save_note_button = QPushButton("Save note")
         self.save_note_button.clicked.connect(self.save_note)
-        self.transcript = TranscriptView()
-        self.transcript.wordClicked.connect(self.seek_to_word)
-        legend = QLabel("Click a word to play from there · highlighted: covered key points · "
-                        "<u style='color:#b03a2e'>underlined</u>: fillers")
-        legend.setObjectName("muted")
-        legend.setWordWrap(True)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        caption = QLabel("Transcript")
-        caption.setObjectName("sectionTitle")
-        left_layout.addWidget(caption)
-        left_layout.addWidget(self.transcript, 1)
-        left_layout.addWidget(legend)
-        note_row = QHBoxLayout()
-        note_row.addWidget(self.note, 1)
-        note_row.addWidget(self.save_note_button, 0, Qt.AlignmentFlag.AlignBottom)
-        left_layout.addLayout(note_row)
-
-        self.points = QListWidget()
-        self.points.setWordWrap(True)
-        self.points.setResizeMode(QListView.ResizeMode.Adjust)
-        self.points.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.points.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
-        self.points.setAccessibleName("Key points")
-        self.points.currentRowChanged.connect(self._point_selected)
-        self.why = QLabel()
-        self.why.setObjectName("muted")
-        self.why.setWordWrap(True)
-        self.why.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        caption = QLabel("Key points")
-        caption.setObjectName("sectionTitle")
-        right_layout.addWidget(caption)
-        right_layout.addWidget(self.points, 1)
-        right_layout.addWidget(self.why)
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setChildrenCollapsible(False)
+        note_row = QWidget()
+        note_layout = QHBoxLayout(note_row)
+        note_layout.setContentsMargins(0, 0, 0, 0)
+        note_layout.addWidget(self.note, 1)
+        note_layout.addWidget(self.save_note_button, 0, Qt.AlignmentFlag.AlignBottom)
+        self.panel = AnswerPanel(
+            "Transcript",
+            "Click a word to play from there · highlighted: covered key points · "
+            "<u style='color:#b03a2e'>underlined</u>: fillers",
+            below_transcript=[note_row],
+        )
+        self.panel.wordClicked.connect(self.seek_to_word)
+        self.tiles, self.transcript, self.points, self.why, self.splitter = (
+            self.panel.tiles, self.panel.transcript, self.panel.points, self.panel.why, self.panel.splitter)
 
         self.delete_button = QPushButton("Delete…")
         self.delete_button.clicked.connect(self.delete)
@@ -174,9 +128,8 @@ class AttemptView(QWidget):
         layout.setContentsMargins(24, 16, 24, 16)
         layout.addLayout(top)
         layout.addWidget(self.notice)
-        layout.addLayout(tiles)
         layout.addLayout(player_row)
-        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.panel, 1)
         layout.addLayout(buttons)
 
     # -- content --------------------------------------------------------------------------------------
@@ -206,30 +159,8 @@ class AttemptView(QWidget):
         self.slider.setRange(0, int(detail.delivery.duration_s * 1000))
         self.slider.setValue(0)
         self._update_clock(0)
-        for tile, figure in zip(self.tiles, figures(detail.delivery, detail.key_points)):
-            tile.show_figure(figure.label, figure.value, figure.detail, figure.tone)
-        self._tokens = transcript_tokens(detail.transcript.words, detail.key_points, detail.delivery)
-        self._titles = {}
-        for token in self._tokens:
-            names = [f"Key point {p + 1}: {detail.key_points[p].point}" for p in token.points]
-            if token.filler:
-                names.insert(0, "Filler word")
-            if names:
-                self._titles[token.index] = "\n".join(names)
-        self._render_transcript()
-        self.points.blockSignals(True)
-        self.points.clear()
-        for i, result in enumerate(detail.key_points):
-            mark = "✓" if result.judged_covered else "✗"
-            item = QListWidgetItem(_swatch(point_colour(i) if result.judged_covered else None), f"{mark}  {result.point}")
-            item.setToolTip(explain(result))
-            if not result.judged_covered:
-                item.setForeground(QBrush(QColor("#8c1c13")))
-            self.points.addItem(item)
-        self.points.blockSignals(False)
-        if detail.key_points:
-            self.points.setCurrentRow(0)
-        self._point_selected(self.points.currentRow())
+        self.panel.show_answer(detail.transcript.words, detail.key_points, detail.delivery,
+                               empty_text="No speech was transcribed for this answer.")
         self.note.blockSignals(True)
         self.note.setPlainText(s.note or "")
         self.note.blockSignals(False)
@@ -237,20 +168,7 @@ class AttemptView(QWidget):
         self.loaded.emit(s.id)
 
     def _render_transcript(self) -> None:
-        detail = self.detail
-        if detail is None:
-            return
-        if not detail.transcript.words:
-            self.transcript.set_transcript("<i>No speech was transcribed for this answer.</i>", {})
-            return
-        self.transcript.set_transcript(transcript_html(self._tokens, detail.key_points, self.current_word), self._titles)
-
-    def _point_selected(self, row: int) -> None:
-        detail = self.detail
-        if detail is None or not 0 <= row < len(detail.key_points):
-            self.why.clear()
-            return
-        self.why.setText(explain(detail.key_points[row]))
+        self.panel.render_transcript(self.current_word)
 
     # -- playback ------------------------------------------------------------------------------------------
     def _ensure_player(self):  # type: ignore[no-untyped-def]

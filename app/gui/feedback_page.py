@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
-    QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
-    QListView,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSplitter,
     QTextBrowser,
@@ -20,49 +14,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.analysis import AnswerAnalysis
-from app.core.feedback import explain, figures, point_colour, transcript_html, transcript_tokens
 from app.core.packs import Question
-from app.gui.widgets.transcript_view import TranscriptView
-
-TONES = {"good": "#1a7f37", "warn": "#9a6700", "bad": "#cf222e", "neutral": "#1f2328"}
-
-
-def _swatch(colour: str | None) -> QIcon:
-    """The key point's highlight colour (as in the transcript), or an empty ring when missed."""
-    pixmap = QPixmap(14, 14)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QColor("#8c959f") if colour is None else QColor("#6e7781"))
-    painter.setBrush(QColor(colour) if colour else Qt.BrushStyle.NoBrush)
-    painter.drawRoundedRect(1, 1, 12, 12, 3, 3)
-    painter.end()
-    return QIcon(pixmap)
-
-
-class FigureTile(QFrame):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("tile")
-        self.label = QLabel()
-        self.label.setObjectName("tileLabel")
-        self.value = QLabel()
-        self.value.setObjectName("tileValue")
-        self.detail = QLabel()
-        self.detail.setObjectName("tileDetail")
-        self.detail.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 6)
-        layout.setSpacing(0)
-        layout.addWidget(self.label)
-        layout.addWidget(self.value)
-        layout.addWidget(self.detail)
-
-    def show_figure(self, label: str, value: str, detail: str, tone: str) -> None:
-        self.label.setText(label.upper())
-        self.value.setText(value)
-        self.value.setStyleSheet(f"color: {TONES.get(tone, TONES['neutral'])};")
-        self.detail.setText(detail)
+from app.gui.widgets.answer_panel import AnswerPanel
 
 
 class FeedbackPage(QWidget):
@@ -86,68 +39,34 @@ class FeedbackPage(QWidget):
         self.notice.setWordWrap(True)
         self.notice.hide()
 
-        self.tiles = [FigureTile() for _ in range(6)]
-        tiles = QGridLayout()
-        tiles.setSpacing(8)
-        for i, tile in enumerate(self.tiles):
-            tiles.addWidget(tile, 0, i)
-
-        self.transcript = TranscriptView()
-        self.transcript.wordClicked.connect(self.wordClicked)
-        legend = QLabel("Highlighted: covered key points (hover for which) · <u style='color:#b03a2e'>underlined</u>: fillers · [pause]: silences over 2 s")
-        legend.setObjectName("muted")
-        legend.setWordWrap(True)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        heading = QLabel("Your answer")
-        heading.setObjectName("sectionTitle")
-        left_layout.addWidget(heading)
-        left_layout.addWidget(self.transcript, 1)
-        left_layout.addWidget(legend)
-
-        self.points = QListWidget()
-        self.points.setWordWrap(True)
-        self.points.setResizeMode(QListView.ResizeMode.Adjust)
-        self.points.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.points.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
-        self.points.setAccessibleName("Key points")
-        self.points.currentRowChanged.connect(self._point_selected)
-        self.why = QLabel()
-        self.why.setObjectName("muted")
-        self.why.setWordWrap(True)
-        self.why.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.mark_covered = QPushButton("I did cover this")
         self.mark_missed = QPushButton("I did not")
         self.mark_covered.clicked.connect(lambda: self._override(True))
         self.mark_missed.clicked.connect(lambda: self._override(False))
-        marks = QHBoxLayout()
+        marks_row = QWidget()
+        marks = QHBoxLayout(marks_row)
+        marks.setContentsMargins(0, 0, 0, 0)
         marks.addWidget(self.mark_covered)
         marks.addWidget(self.mark_missed)
         marks.addStretch(1)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        heading = QLabel("Key points")
-        heading.setObjectName("sectionTitle")
-        right_layout.addWidget(heading)
-        right_layout.addWidget(self.points, 1)
-        right_layout.addWidget(self.why)
-        right_layout.addLayout(marks)
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setChildrenCollapsible(False)
+        self.panel = AnswerPanel(
+            "Your answer",
+            "Highlighted: covered key points (hover for which) · <u style='color:#b03a2e'>underlined</u>: fillers · "
+            "[pause]: silences over 2 s",
+            below_points=[marks_row],
+        )
+        self.panel.wordClicked.connect(self.wordClicked)
+        self.panel.pointSelected.connect(self._point_selected)
+        # The panel's parts, by the names the rest of the window and the tests use.
+        self.tiles, self.transcript, self.points, self.why = (
+            self.panel.tiles, self.panel.transcript, self.panel.points, self.panel.why)
 
         self.reference = QTextBrowser()
         self.reference.setObjectName("reference")
         self.reference.setMinimumHeight(60)
         self.reference.hide()
         self.vertical = QSplitter(Qt.Orientation.Vertical)
-        self.vertical.addWidget(self.splitter)
+        self.vertical.addWidget(self.panel)
         self.vertical.addWidget(self.reference)
         self.vertical.setStretchFactor(0, 4)
         self.vertical.setStretchFactor(1, 1)
@@ -177,7 +96,6 @@ class FeedbackPage(QWidget):
         layout.setContentsMargins(24, 16, 24, 16)
         layout.addWidget(self.title)
         layout.addWidget(self.notice)
-        layout.addLayout(tiles)
         layout.addWidget(self.vertical, 1)
         layout.addLayout(buttons)
 
@@ -193,58 +111,17 @@ class FeedbackPage(QWidget):
         self.reference_button.setEnabled(bool(question.reference_answer))
         self.reference.setPlainText(question.reference_answer or "")
         self.reference_button.setChecked(False)
-        self.refresh()
+        self.panel.show_answer(analysis.transcript.words, analysis.key_points, analysis.delivery)
 
     def refresh(self, current_word: int | None = None) -> None:
-        analysis = self.analysis
-        if analysis is None:
-            return
-        for tile, figure in zip(self.tiles, figures(analysis.delivery, analysis.key_points)):
-            tile.show_figure(figure.label, figure.value, figure.detail, figure.tone)
-        self.show_transcript(current_word)
-        row = max(0, self.points.currentRow())
-        self.points.blockSignals(True)
-        self.points.clear()
-        for i, result in enumerate(analysis.key_points):
-            mark = "✓" if result.judged_covered else "✗"
-            item = QListWidgetItem(_swatch(point_colour(i) if result.judged_covered else None), f"{mark}  {result.point}")
-            item.setToolTip(explain(result))
-            if not result.judged_covered:
-                item.setForeground(QBrush(QColor("#8c1c13")))
-            self.points.addItem(item)
-        self.points.blockSignals(False)
-        if analysis.key_points:
-            self.points.setCurrentRow(min(row, len(analysis.key_points) - 1))
-        self._point_selected(self.points.currentRow())
-
-    def show_transcript(self, current_word: int | None = None) -> None:
-        analysis = self.analysis
-        assert analysis is not None
-        if not analysis.transcript.words:
-            self.transcript.set_transcript("<i>No speech was heard in this answer.</i>", {})
-            return
-        tokens = transcript_tokens(analysis.transcript.words, analysis.key_points, analysis.delivery)
-        titles = {}
-        for token in tokens:
-            names = [f"Key point {p + 1}: {analysis.key_points[p].point}" for p in token.points]
-            if token.filler:
-                names.insert(0, "Filler word")
-            if names:
-                titles[token.index] = "\n".join(names)
-        self.transcript.set_transcript(transcript_html(tokens, analysis.key_points, current_word), titles)
+        self.panel.refresh(current_word)
 
     def _point_selected(self, row: int) -> None:
         analysis = self.analysis
-        valid = analysis is not None and 0 <= row < len(analysis.key_points)
-        self.mark_covered.setEnabled(valid)
-        self.mark_missed.setEnabled(valid)
-        if not valid:
-            self.why.clear()
-            return
-        result = analysis.key_points[row]  # type: ignore[union-attr]
-        self.why.setText(explain(result))
-        self.mark_covered.setEnabled(not result.judged_covered)
-        self.mark_missed.setEnabled(result.judged_covered)
+        valid = analysis is not None and row >= 0
+        covered = valid and analysis.key_points[row].judged_covered  # type: ignore[union-attr]
+        self.mark_covered.setEnabled(valid and not covered)
+        self.mark_missed.setEnabled(valid and covered)
 
     def _override(self, covered: bool) -> None:
         row = self.points.currentRow()
@@ -261,4 +138,3 @@ class FeedbackPage(QWidget):
             total = sum(self.vertical.sizes()) or self.vertical.height()
             self.vertical.setSizes([int(total * 0.7), int(total * 0.3)])
         self.reference_button.setText("Hide reference answer" if shown else "Show reference answer")
-

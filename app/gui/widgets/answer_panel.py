@@ -1,0 +1,182 @@
+"""One answer's feedback as shown: figure tiles, the marked-up transcript and the key-point checklist.
+
+The feedback page (right after answering) and the attempt view (replaying an old answer) both
+show exactly this; each adds its own controls around it (overrides, replay, notes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.feedback import Token, explain, figures, point_colour, transcript_html, transcript_tokens
+from app.core.scoring.delivery import Delivery
+from app.core.scoring.keypoints import PointResult
+from app.core.transcribe.transcript import Word
+from app.gui.widgets.transcript_view import TranscriptView
+
+TONES = {"good": "#1a7f37", "warn": "#9a6700", "bad": "#cf222e", "neutral": "#1f2328"}
+
+
+def swatch(colour: str | None) -> QIcon:
+    """The key point's highlight colour (as in the transcript), or an empty ring when missed."""
+    pixmap = QPixmap(14, 14)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QColor("#8c959f") if colour is None else QColor("#6e7781"))
+    painter.setBrush(QColor(colour) if colour else Qt.BrushStyle.NoBrush)
+    painter.drawRoundedRect(1, 1, 12, 12, 3, 3)
+    painter.end()
+    return QIcon(pixmap)
+
+
+class FigureTile(QFrame):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("tile")
+        self.label = QLabel()
+        self.label.setObjectName("tileLabel")
+        self.value = QLabel()
+        self.value.setObjectName("tileValue")
+        self.detail = QLabel()
+        self.detail.setObjectName("tileDetail")
+        self.detail.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setSpacing(0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.value)
+        layout.addWidget(self.detail)
+
+    def show_figure(self, label: str, value: str, detail: str, tone: str) -> None:
+        self.label.setText(label.upper())
+        self.value.setText(value)
+        self.value.setStyleSheet(f"color: {TONES.get(tone, TONES['neutral'])};")
+        self.detail.setText(detail)
+
+
+def _column(title: str, body: QWidget, *below: QWidget) -> QWidget:
+    column = QWidget()
+    layout = QVBoxLayout(column)
+    layout.setContentsMargins(0, 0, 0, 0)
+    caption = QLabel(title)
+    caption.setObjectName("sectionTitle")
+    layout.addWidget(caption)
+    layout.addWidget(body, 1)
+    for widget in below:
+        layout.addWidget(widget)
+    return column
+
+
+class AnswerPanel(QWidget):
+    wordClicked = Signal(int)
+    pointSelected = Signal(int)  # row, or -1
+
+    def __init__(self, transcript_title: str, legend: str, below_transcript: Sequence[QWidget] = (),
+                 below_points: Sequence[QWidget] = (), parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.words: list[Word] = []
+        self.key_points: list[PointResult] = []
+        self.delivery: Delivery | None = None
+        self.empty_text = "No speech was heard in this answer."
+        self._tokens: list[Token] = []
+        self._titles: dict[int, str] = {}
+
+        self.tiles = [FigureTile() for _ in range(6)]
+        tiles = QGridLayout()
+        tiles.setSpacing(8)
+        tiles.setContentsMargins(0, 0, 0, 0)
+        for i, tile in enumerate(self.tiles):
+            tiles.addWidget(tile, 0, i)
+
+        self.transcript = TranscriptView()
+        self.transcript.wordClicked.connect(self.wordClicked)
+        legend_label = QLabel(legend)
+        legend_label.setObjectName("muted")
+        legend_label.setWordWrap(True)
+
+        self.points = QListWidget()
+        self.points.setWordWrap(True)
+        self.points.setResizeMode(QListView.ResizeMode.Adjust)
+        self.points.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.points.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+        self.points.setAccessibleName("Key points")
+        self.points.currentRowChanged.connect(self._point_selected)
+        self.why = QLabel()
+        self.why.setObjectName("muted")
+        self.why.setWordWrap(True)
+        self.why.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(_column(transcript_title, self.transcript, legend_label, *below_transcript))
+        self.splitter.addWidget(_column("Key points", self.points, self.why, *below_points))
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(tiles)
+        layout.addWidget(self.splitter, 1)
+
+    def show_answer(self, words: Sequence[Word], key_points: Sequence[PointResult], delivery: Delivery,
+                    empty_text: str | None = None) -> None:
+        self.words, self.key_points, self.delivery = list(words), list(key_points), delivery
+        if empty_text:
+            self.empty_text = empty_text
+        self.refresh(reset_row=True)
+
+    def refresh(self, current_word: int | None = None, reset_row: bool = False) -> None:
+        """Redraw after a change of judgement (an override): figures, highlights, checklist."""
+        if self.delivery is None:
+            return
+        for tile, figure in zip(self.tiles, figures(self.delivery, self.key_points)):
+            tile.show_figure(figure.label, figure.value, figure.detail, figure.tone)
+        self._tokens = transcript_tokens(self.words, self.key_points, self.delivery)
+        self._titles = {}
+        for token in self._tokens:
+            names = [f"Key point {p + 1}: {self.key_points[p].point}" for p in token.points]
+            if token.filler:
+                names.insert(0, "Filler word")
+            if names:
+                self._titles[token.index] = "\n".join(names)
+        self.render_transcript(current_word)
+        row = 0 if reset_row else max(0, self.points.currentRow())
+        self.points.blockSignals(True)
+        self.points.clear()
+        for i, result in enumerate(self.key_points):
+            mark = "✓" if result.judged_covered else "✗"
+            item = QListWidgetItem(swatch(point_colour(i) if result.judged_covered else None), f"{mark}  {result.point}")
+            item.setToolTip(explain(result))
+            if not result.judged_covered:
+                item.setForeground(QBrush(QColor("#8c1c13")))
+            self.points.addItem(item)
+        self.points.blockSignals(False)
+        if self.key_points:
+            self.points.setCurrentRow(min(row, len(self.key_points) - 1))
+        self._point_selected(self.points.currentRow())
+
+    def render_transcript(self, current_word: int | None = None) -> None:
+        if not self.words:
+            self.transcript.set_transcript(f"<i>{self.empty_text}</i>", {})
+            return
+        self.transcript.set_transcript(transcript_html(self._tokens, self.key_points, current_word), self._titles)
+
+    def _point_selected(self, row: int) -> None:
+        valid = 0 <= row < len(self.key_points)
+        self.why.setText(explain(self.key_points[row]) if valid else "")
+        self.pointSelected.emit(row if valid else -1)
