@@ -115,9 +115,9 @@ def run_self_test(data_dir: Path | None = None, out: TextIO | None = None) -> in
         return f"model: {info.name} loaded in {{s:.1f}} s ({info.path})"
 
     def load_scorer() -> str:
-        from app.core.scoring import EmbeddingScorer
+        from app.core.scoring import TokenRecallScorer
 
-        scorer = EmbeddingScorer()
+        scorer = TokenRecallScorer()
         scorer.embedder.load()
         parts["scorer"] = scorer
         return "key-point model: all-MiniLM-L6-v2 (int8 ONNX) loaded in {s:.1f} s"

@@ -164,9 +164,9 @@ def transcriber():
 
 @pytest.fixture(scope="session")
 def scorer():
-    from app.core.scoring import EmbeddingScorer
+    from app.core.scoring import TokenRecallScorer
 
-    return EmbeddingScorer()
+    return TokenRecallScorer()
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:

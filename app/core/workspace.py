@@ -6,14 +6,26 @@ its window while the model loads in the background.
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.core.packs import PackLibrary
 from app.core.paths import DataDir, builtin_packs_dir
-from app.core.scoring.keypoints import EmbeddingScorer, KeyPointScorer
+from app.core.scoring.keypoints import KeyPointScorer
+from app.core.scoring.calibration import Calibration, calibrate
+from app.core.scoring.recall import DEFAULT_THRESHOLD, TokenRecallScorer
 from app.core.transcribe.models import ModelInfo, load_whisper
 from app.core.transcribe.transcriber import DecodeOptions, Transcriber
+from app.core.transcribe.transcript import Word
+
+log = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    from app.core.packs.model import Pack, Question
+    from app.core.transcribe.streaming import StreamingTranscriber
 
 
 class Workspace:
@@ -25,7 +37,8 @@ class Workspace:
         self._history = None
         self._transcriber: Transcriber | None = None
         self._scorer: KeyPointScorer | None = None
-        self._lock = threading.Lock()
+        self.calibration: Calibration | None = None  # the threshold in use and why, once the scorer is loaded
+        self._lock = threading.RLock()  # scorer() reads the history while holding it
 
     @property
     def history(self):  # type: ignore[no-untyped-def]  # -> History; imported late to keep `packs` fast
@@ -57,10 +70,44 @@ class Workspace:
     def scorer(self) -> KeyPointScorer:
         with self._lock:
             if self._scorer is None:
-                scorer = EmbeddingScorer()
+                scorer = TokenRecallScorer()
                 scorer.embedder.load()
                 self._scorer = scorer
+                self._calibrate(scorer)
             return self._scorer
+
+    def _calibrate(self, scorer: TokenRecallScorer) -> None:
+        """Use the person's own threshold where their corrections show it agrees with them better."""
+        try:
+            judgements = self.history.reviewed_judgements(scorer.name)
+        except Exception:  # noqa: BLE001  (an unreadable history must not stop scoring)
+            log.warning("could not read corrections for calibration", exc_info=True)
+            return
+        self.calibration = calibrate(judgements, DEFAULT_THRESHOLD)
+        scorer.threshold = self.calibration.threshold
+
+    def correct_judgement(self, attempt_id: int, position: int, covered: bool | None) -> float:
+        """Store the person's correction of one key point (None withdraws it) and learn from it;
+        returns the attempt's new coverage."""
+        coverage = self.history.set_override(attempt_id, position, covered)
+        with self._lock:
+            if isinstance(self._scorer, TokenRecallScorer):
+                self._calibrate(self._scorer)
+        return coverage
+
+    def start_stream(self, pack: Pack, question: Question,
+                     on_text: Callable[[str], None] | None = None) -> StreamingTranscriber:
+        """Transcribe an answer while it is recorded, prompted for this question; each finished
+        chunk also warms the scorer, so that feedback after Stop waits only on the last sentence."""
+        from app.core.transcribe.streaming import StreamingTranscriber
+
+        def warm(words: list[Word]) -> None:
+            warm_scorer = getattr(self.scorer(), "warm", None)
+            if warm_scorer is not None:
+                warm_scorer(words, question.key_points)
+
+        return StreamingTranscriber(self.transcriber, question_text=question.text, glossary=pack.glossary_for(question),
+                                    reference_answer=question.reference_answer, on_text=on_text, on_words=warm)
 
     def close(self) -> None:
         if self._history is not None:

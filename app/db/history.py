@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 from app.core.analysis import AnswerAnalysis
 from app.core.packs.model import KeyPoint, Pack, Question
 from app.core.paths import DataDir
+from app.core.scoring.calibration import Judgement
 from app.core.scoring.delivery import Delivery
 from app.core.scoring.keypoints import PointResult
 from app.core.transcribe.transcript import Transcript
@@ -440,6 +441,22 @@ class History:
                 )
             )
             return [(score, threshold, bool(override)) for score, threshold, override in rows]
+
+    def reviewed_judgements(self, scorer: str) -> list[Judgement]:
+        """Every key point of the attempts the person corrected, judged by `scorer`: labelled data."""
+        with self._sessions() as session:
+            reviewed = (
+                select(KeyPointResultRow.attempt_id).where(KeyPointResultRow.override.is_not(None)).distinct()
+            )
+            rows = session.execute(
+                select(KeyPointResultRow.attempt_id, KeyPointResultRow.score, KeyPointResultRow.auto_covered,
+                       KeyPointResultRow.override)
+                .join(AttemptRow, AttemptRow.id == KeyPointResultRow.attempt_id)
+                .where(KeyPointResultRow.attempt_id.in_(reviewed), AttemptRow.settings["scorer"].as_string() == scorer)
+                .order_by(KeyPointResultRow.attempt_id, KeyPointResultRow.position)
+            )
+            return [Judgement(attempt_id, float(score), bool(auto if override is None else override), override is not None)
+                    for attempt_id, score, auto, override in rows]
 
     def delete_attempt(self, attempt_id: int) -> None:
         """Delete the row, then its recording (a failed delete of the file leaves no dangling row)."""

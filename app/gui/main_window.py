@@ -267,7 +267,7 @@ class MainWindow(QMainWindow):
     def _save_override(self, position: int, covered: object) -> None:
         saved = self.controller.last_attempt
         if saved is not None:
-            self.runner.start(self.workspace.history.set_override, saved.attempt_id, position, covered, on_error=self._show_message)
+            self.runner.start(self.workspace.correct_judgement, saved.attempt_id, position, covered, on_error=self._show_message)
 
     # -- replay and reading aloud ---------------------------------------------------------------------------
     def play_answer(self) -> None:
@@ -328,8 +328,10 @@ class MainWindow(QMainWindow):
             return
         from app.gui.application import tts_available
 
+        calibration = self.workspace.calibration
         dialog = SettingsDialog(self.settings, self.workspace.data_dir.root, tts_available(), sd=self.sd,
-                                delete_all=self._delete_all_data, parent=self)
+                                delete_all=self._delete_all_data,
+                                judging=calibration.describe() if calibration else None, parent=self)
         old_model = self.settings.model
         if dialog.exec():
             self.controller.options = self._round_options()

@@ -157,12 +157,8 @@ class PracticeController(QObject):
         self.recording.ended.connect(self._on_recording_ended)
         self.stream = None
         if self.options.streaming:
-            self.stream = StreamingTranscriber(
-                self.workspace.transcriber,
-                question_text=self.question.text,
-                glossary=self.pack.glossary_for(self.question),
-                reference_answer=self.question.reference_answer,
-                on_text=self._caption_relay.text.emit if self.options.live_captions else None,
+            self.stream = self.workspace.start_stream(
+                self.pack, self.question, on_text=self._caption_relay.text.emit if self.options.live_captions else None
             )
             self.recording.recorder.add_listener(self.stream.feed)
         self.recording.start()

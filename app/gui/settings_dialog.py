@@ -39,7 +39,8 @@ from app.gui.widgets.level_meter import LevelMeter
 
 class SettingsDialog(QDialog):
     def __init__(self, settings: AppSettings, data_dir: Path, tts_available: bool, sd: Any | None = None,
-                 delete_all: Callable[[], None] | None = None, parent: QWidget | None = None) -> None:
+                 delete_all: Callable[[], None] | None = None, judging: str | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferences")
         self.settings = settings
@@ -130,6 +131,10 @@ class SettingsDialog(QDialog):
         form.addRow("Stop recording at:", self.limit)
         form.addRow("", self.read_aloud)
         form.addRow("", self.live_captions)
+        # How key points are judged: the default threshold, or the person's own (learned from corrections).
+        self.judging = QLabel(judging or "Key-point threshold: set when the key-point model has loaded.")
+        self.judging.setWordWrap(True)
+        form.addRow("Judging:", self.judging)
 
         # Data
         self._initial_data_dir = settings.data_dir or str(data_dir)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 
 from app.core.packs import KeyPoint
-from app.core.scoring import EmbeddingScorer, LexicalScorer
+from app.core.scoring import LexicalScorer, TokenRecallScorer
 from app.core.scoring.spans import candidate_spans
 from app.core.transcribe.transcript import Word
 
@@ -20,11 +19,11 @@ def timed(text: str) -> list[Word]:
     return [Word(w, i * 0.4, i * 0.4 + 0.3) for i, w in enumerate(text.split())]
 
 
-def covered(scorer: EmbeddingScorer, text: str) -> list[bool]:
+def covered(scorer: TokenRecallScorer, text: str) -> list[bool]:
     return [r.covered for r in scorer.score(POINTS, timed(text))]
 
 
-def test_paraphrases_are_covered_with_the_right_evidence(scorer: EmbeddingScorer) -> None:
+def test_paraphrases_are_covered_with_the_right_evidence(scorer: TokenRecallScorer) -> None:
     text = (
         "Um, so SHAP takes the Shapley value idea from game theory and splits one prediction among the features. "
         "For permutation importance I always shuffle a column on a validation set the model never trained on. "
@@ -39,25 +38,25 @@ def test_paraphrases_are_covered_with_the_right_evidence(scorer: EmbeddingScorer
         assert r.start_s is not None and r.end_s > r.start_s
 
 
-def test_an_unrelated_answer_covers_nothing(scorer: EmbeddingScorer) -> None:
+def test_an_unrelated_answer_covers_nothing(scorer: TokenRecallScorer) -> None:
     text = "Last weekend I cooked a big pot of tomato soup with basil and garlic, and my family loved it."
     results = scorer.score(POINTS, timed(text))
     assert not any(r.covered for r in results)
     assert "shapley" in results[0].missing_words and "surrogate" in results[1].missing_words
 
 
-def test_repeating_the_words_while_denying_the_claim_is_not_coverage(scorer: EmbeddingScorer) -> None:
+def test_repeating_the_words_while_denying_the_claim_is_not_coverage(scorer: TokenRecallScorer) -> None:
     text = "SHAP does not use Shapley values or game theory at all. LIME never fits a surrogate model."
     assert covered(scorer, text)[:2] == [False, False]
 
 
-def test_lexical_baseline_is_fooled_where_the_semantic_scorer_is_not(scorer: EmbeddingScorer) -> None:
+def test_lexical_baseline_is_fooled_where_the_semantic_scorer_is_not(scorer: TokenRecallScorer) -> None:
     text = "Shapley values and game theory do not attribute a prediction to features in SHAP."
     assert LexicalScorer().score(POINTS[:1], timed(text))[0].covered
     assert not scorer.score(POINTS[:1], timed(text))[0].covered
 
 
-def test_no_words_means_nothing_covered(scorer: EmbeddingScorer) -> None:
+def test_no_words_means_nothing_covered(scorer: TokenRecallScorer) -> None:
     results = scorer.score(POINTS, [])
     assert [r.covered for r in results] == [False] * 3 and all(r.evidence is None for r in results)
 
@@ -77,3 +76,51 @@ def test_fillers_are_dropped_from_span_text_but_not_from_indices() -> None:
     whole = next(s for s in spans if s.start == 0 and s.end == 6)
     assert whole.text == "SHAP uses, Shapley values."
 
+
+
+def test_a_negated_paraphrase_is_coverage_when_the_negation_falls_on_other_words(scorer: TokenRecallScorer) -> None:
+    # Beetle's lesson: "not connected" said for "in different states" is right, not a denial.
+    point = KeyPoint("LIME explanations change from run to run because the perturbation samples are random")
+    text = "Honestly LIME is not stable, you rerun it and the explanation changes, because it samples random perturbations."
+    assert scorer.score([point], timed(text))[0].covered
+
+
+def test_a_missed_point_says_what_was_missing_and_where_it_came_closest(scorer: TokenRecallScorer) -> None:
+    text = "Um, I have used SHAP on credit models for two years, mostly to show which features mattered."
+    result = scorer.score(POINTS[:1], timed(text))[0]
+    assert not result.covered and result.score < result.threshold
+    assert {"shapley", "cooperative", "game", "theory"} <= set(result.missing_words)
+    assert "shap" not in result.missing_words and "features" not in result.missing_words
+    assert result.evidence is not None and "SHAP" in result.evidence.text
+
+
+def test_stretches_do_not_change_as_words_are_appended() -> None:
+    from app.core.scoring.recall import stretches
+
+    text = " ".join(f"word{i}." if i % 17 == 16 else f"word{i}" for i in range(200))
+    words = timed(text)
+    final = stretches(words)
+    for n in range(1, len(words)):
+        partial = stretches(words[:n])
+        assert partial[:-1] == final[: len(partial) - 1]
+    assert all(len(s) <= 48 for s in final) and sorted(i for s in final for i in s) == list(range(200))
+
+
+def test_warming_during_the_answer_leaves_only_the_last_stretch_for_stop() -> None:
+    from app.core.scoring.embedder import MiniLMEmbedder
+
+    embedder = MiniLMEmbedder()
+    scorer = TokenRecallScorer(embedder)
+    text = ("SHAP takes the Shapley value idea from game theory. " * 4 + "LIME perturbs the example and fits a surrogate. " * 4
+            + "Permutation importance is measured on held-out data.")
+    words = timed(text)
+    encoded: list[int] = []
+    real_run = embedder._run_words
+    embedder._run_words = lambda batch: (encoded.append(len(batch)), real_run(batch))[1]  # type: ignore[method-assign]
+    scorer.warm(words[:60], POINTS)
+    before = sum(encoded)
+    cold = TokenRecallScorer(MiniLMEmbedder()).score(POINTS, words)
+    warm = scorer.score(POINTS, words)
+    assert sum(encoded) - before <= 2  # the open stretch at warm time, and the one after it
+    assert [r.covered for r in warm] == [r.covered for r in cold] == [True, True, True]
+    assert [round(r.score, 4) for r in warm] == [round(r.score, 4) for r in cold]

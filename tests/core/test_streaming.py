@@ -122,3 +122,21 @@ def test_speech_after_the_pause_is_not_lost(transcriber: Transcriber, spoken) ->
     result = stream.finish()
     assert not stream.stats.used_speculative
     assert "Shapley values" in result.text and "LIME" in result.text
+
+
+def test_each_chunk_hands_its_words_on_and_a_failing_listener_loses_nothing(transcriber: Transcriber,
+                                                                            long_answer: np.ndarray) -> None:
+    """`on_words` is how the scorer encodes finished sentences before Stop; if it fails, transcription goes on."""
+    seen: list[int] = []
+
+    def listener(words) -> None:  # type: ignore[no-untyped-def]
+        seen.append(len(words))
+        raise RuntimeError("the scorer broke")
+
+    stream = StreamingTranscriber(lambda: transcriber, question_text=QUESTION, glossary=GLOSSARY, on_words=listener)
+    feed_all(stream, long_answer)
+    total_s = long_answer.shape[0] / SAMPLE_RATE
+    wait_for(lambda: stream.stats.chunk_seconds > total_s - 30)
+    result = stream.finish(lambda: long_answer)
+    assert len(seen) == stream.stats.chunks >= 3 and seen == sorted(seen) and seen[0] > 0
+    assert "Shapley values" in result.text and len(result.words) > seen[-1]

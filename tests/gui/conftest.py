@@ -22,11 +22,11 @@ def qsettings(tmp_path: Path):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def gui_workspace_model():
     """The transcriber and scorer, loaded once and shared by every window in the session."""
-    from app.core.scoring import EmbeddingScorer
+    from app.core.scoring import TokenRecallScorer
     from app.core.transcribe import Transcriber, load_whisper
 
     model, info = load_whisper()
-    scorer = EmbeddingScorer()
+    scorer = TokenRecallScorer()
     scorer.embedder.load()
     return Transcriber(model, info), scorer
 

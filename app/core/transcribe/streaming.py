@@ -13,6 +13,7 @@ answer from the recording on disk instead. Memory stays flat whatever the answer
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -24,6 +25,8 @@ from app.core.audio.files import SAMPLE_RATE
 from app.core.transcribe.prompt import build_initial_prompt
 from app.core.transcribe.transcriber import ProgressCallback, Transcriber, TranscriptionCancelled
 from app.core.transcribe.transcript import Transcript, Word
+
+log = logging.getLogger(__name__)
 
 AudioSource = Callable[[], np.ndarray]
 
@@ -166,6 +169,7 @@ class StreamingTranscriber:
         reference_answer: str | None = None,
         options: StreamingOptions | None = None,
         on_text: Callable[[str], None] | None = None,
+        on_words: Callable[[list[Word]], None] | None = None,
     ) -> None:
         self._get_transcriber = transcriber
         self.question_text = question_text
@@ -173,6 +177,7 @@ class StreamingTranscriber:
         self.reference_answer = reference_answer
         self.options = options or StreamingOptions()
         self.on_text = on_text
+        self.on_words = on_words  # e.g. the scorer encoding finished sentences before Stop
         self.stats = StreamStats()
         self._blocks: list[np.ndarray] = []
         self._pending_frames = 0
@@ -273,8 +278,19 @@ class StreamingTranscriber:
                 release_free_memory()
                 if self.on_text is not None:
                     self.on_text(self.text)
+                if self.on_words is not None:
+                    self._tell_words()
         except BaseException as exc:  # reported by finish(); the answer is still on disk
             self._error = exc
+
+    def _tell_words(self) -> None:
+        """Hand the words so far to `on_words`; its failure costs only its head start, never the answer."""
+        with self._cond:
+            words = list(self._words)
+        try:
+            self.on_words(words)  # type: ignore[misc]
+        except Exception:  # noqa: BLE001
+            log.warning("on_words failed; the answer will be scored from scratch at Stop", exc_info=True)
 
     def _speculate(self, audio: np.ndarray, offset: int, prompt: str) -> None:
         """While the person pauses, transcribe the pending audio ahead of time.
