@@ -34,11 +34,11 @@ sys.path.insert(0, {repo!r})
 from tests.bench.common import load_model, peak_rss_mb, rss_mb, spoken_answer
 from app.core.analysis import analyse_answer
 from app.core.packs import load_pack
-from app.core.scoring import EmbeddingScorer
+from app.core.scoring import TokenRecallScorer
 start = rss_mb()
 audio, _ = spoken_answer(120)
 transcriber = load_model()
-scorer = EmbeddingScorer(); scorer.embedder.load()
+scorer = TokenRecallScorer(); scorer.embedder.load()
 loaded = rss_mb()
 pack = load_pack({repo!r} + "/questions/ml-interpretability.yaml")
 analysis = analyse_answer(audio, pack, pack.questions[0], transcriber, scorer)

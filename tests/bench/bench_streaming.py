@@ -33,13 +33,13 @@ from tests.bench.common import SAMPLE_RATE, SHARED, load_model, speak, spoken_an
 
 def _workspace(transcriber):  # type: ignore[no-untyped-def]
     from app.core.paths import DataDir
-    from app.core.scoring import EmbeddingScorer
+    from app.core.scoring import TokenRecallScorer
     from app.core.workspace import Workspace
 
     folder = Path(tempfile.mkdtemp(prefix="rehearse-bench-"))
     workspace = Workspace(DataDir(folder).create())
     workspace._transcriber = transcriber
-    scorer = EmbeddingScorer()
+    scorer = TokenRecallScorer()
     scorer.embedder.load()
     workspace._scorer = scorer
     return workspace
@@ -71,7 +71,6 @@ def _record(workspace, audio: np.ndarray, stream, pace: float) -> tuple[Path, Pa
 def latency(transcriber, lengths: list[int], pace: float) -> list[dict]:  # type: ignore[no-untyped-def]
     from app.core.attempts import save_recording_as_attempt
     from app.core.packs import load_pack
-    from app.core.transcribe.streaming import StreamingTranscriber
     from tests.bench.common import REPO
 
     pack = load_pack(REPO / "questions" / "ml-interpretability.yaml")
@@ -84,8 +83,7 @@ def latency(transcriber, lengths: list[int], pace: float) -> list[dict]:  # type
         for mode in ("streaming", "batch"):
             stream = None
             if mode == "streaming":
-                stream = StreamingTranscriber(workspace.transcriber, question_text=question.text,
-                                              glossary=pack.glossary_for(question), reference_answer=question.reference_answer)
+                stream = workspace.start_stream(pack, question)
             part, journal = _record(workspace, audio, stream, pace if mode == "streaming" else 1000.0)
             stages: dict[str, float] = {}
             started = time.perf_counter()

@@ -1,4 +1,4 @@
-"""Write the figures of tests/bench/results/{streaming,app,memory}.json into the README.
+"""Write the figures of tests/bench/results/{streaming,app,memory,grading}.json into the README.
 
     python -m tests.bench.report
 """
@@ -11,6 +11,13 @@ import re
 from tests.bench.common import REPO, RESULTS
 
 START, END = "<!-- bench:figures -->", "<!-- /bench:figures -->"
+GRADING_START, GRADING_END = "<!-- bench:grading -->", "<!-- /bench:grading -->"
+METHOD_NAMES = {
+    "lexical": "lexical overlap (baseline)",
+    "cosine": "MiniLM cosine, whole answer (baseline)",
+    "spans": "MiniLM cosine, best span (Rehearse's first scorer)",
+    "rehearse": "**token recall, best window (Rehearse)**",
+}
 
 
 def _load(name: str) -> dict:
@@ -90,13 +97,67 @@ def render() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def render_grading() -> str:
+    grading = _load("grading")
+    if not grading.get("methods"):
+        return "(run `python -m tests.bench.bench_grading`)\n"
+    rows = grading["dataset"]["beetle_rows"]
+    lines = [
+        f"SemEval-2013 Task 7 Beetle, 2-way ({rows['train']} training, {rows['test_ua']} unseen-answer and "
+        f"{rows['test_uq']} unseen-question rows); thresholds tuned on train only; STS 2015 answers-students "
+        f"({grading['dataset']['sts_pairs']} pairs) for Spearman's rho; {grading['machine']['cpus']} cores, "
+        f"{grading['machine']['when'][:10]}. \"spoken style\": the test answers without case or punctuation, "
+        "with fillers and false starts.",
+        "",
+        "| method | UA acc | UA macro-F1 | UQ acc | UQ macro-F1 | UA / UQ macro-F1, spoken style | STS rho |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, m in grading["methods"].items():
+        lines.append(
+            f"| {METHOD_NAMES.get(name, name)} | {m['test_ua']['accuracy']:.3f} | {m['test_ua']['macro_f1']:.3f} | "
+            f"{m['test_uq']['accuracy']:.3f} | {m['test_uq']['macro_f1']:.3f} | "
+            f"{m['test_ua_spoken_style']['macro_f1']:.3f} / {m['test_uq_spoken_style']['macro_f1']:.3f} | {m['sts_spearman']:.3f} |"
+        )
+    majority = grading["majority_class"]
+    lines += ["", f"Always answering \"not covered\": UA accuracy {majority['test_ua']['accuracy']:.3f}, "
+                  f"UQ {majority['test_uq']['accuracy']:.3f}.", ""]
+    speed = grading.get("speed")
+    if speed:
+        lines += [
+            f"Judging a {speed['answer_words']}-word answer (about 2 minutes) against {speed['key_points']} key points: "
+            f"**{speed['rehearse_at_stop_after_warm_ms']:.0f} ms** at Stop when streaming transcription has handed the "
+            f"finished sentences over while recording (slowest of 7: {speed['rehearse_at_stop_after_warm_max_ms']:.0f} ms); "
+            f"{speed['rehearse_cold_ms']:.0f} ms from nothing (the CLI, batch mode); the first scorer took "
+            f"{speed['spans_cold_ms']:.0f} ms. Goal: < 50 ms.",
+            "",
+        ]
+    if grading.get("calibration"):
+        lines += [
+            "Personal thresholds, simulated: a person corrects the app on N answers to half of Beetle's training "
+            "questions; agreement with that person on the other half, default threshold vs calibrated "
+            "(mean of 20 draws; \"adopted\": how often the guard let the personal threshold in):",
+            "",
+            "| person | N | adopted | threshold | agreement, default | agreement, calibrated |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        for row in grading["calibration"]:
+            lines.append(f"| {row['person']} | {row['reviewed_points']} | {row['adopted_share']:.0%} | {row['mean_threshold']:.3f} | "
+                         f"{row['agreement_default']:.3f} | {row['agreement_calibrated']:.3f} |")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _replace(text: str, start: str, end: str, body: str) -> str:
+    block = f"{start}\n{body}{end}"
+    return re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _m: block, text, flags=re.S)
+
+
 def main() -> None:
     readme = REPO / "README.md"
-    text = readme.read_text()
-    block = f"{START}\n{render()}{END}"
-    text = re.sub(re.escape(START) + r".*?" + re.escape(END), lambda _m: block, text, flags=re.S)
+    text = _replace(readme.read_text(), START, END, render())
+    text = _replace(text, GRADING_START, GRADING_END, render_grading())
     readme.write_text(text)
     print(render())
+    print(render_grading())
 
 
 if __name__ == "__main__":

@@ -1,0 +1,321 @@
+"""How often does the key-point judgement agree with human graders? SemEval-2013 Beetle and STS answers-students.
+
+Beetle (SemEval-2013 Task 7): each row is a question, a student's answer, one or more reference
+answers and a human label. We read reference answer = key point, student answer = transcript,
+"covered" = label `correct` (2-way), and score every row with each method in the same run:
+
+- lexical: share of the reference's content words (crude stems) the answer says (the app's `LexicalScorer`);
+- cosine: plain MiniLM cosine between the whole answer and the reference;
+- spans: MiniLM cosine over sentence/clause/window spans of the answer, best span (the app's first scorer);
+- rehearse: the app's scorer (`app.core.scoring.recall.TokenRecallScorer`): token recall in the best window.
+
+Each method's decision threshold is tuned on `train` only (best macro-F1), then applied to `test_ua`
+(unseen answers to seen questions) and `test_uq` (unseen questions). A "spoken-style" copy of the test
+splits (lower case, no punctuation, fillers and false starts added, seeded) checks that the judgement
+holds on text that looks like a transcript. STS 2015 answers-students gives Spearman's rho against
+0-5 human similarity scores.
+
+    python -m tests.bench.bench_grading            # writes tests/bench/results/grading.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.stats import spearmanr
+
+from tests.bench.common import SHARED, write_result
+
+BEETLE = SHARED / "eval" / "grading" / "beetle" / "beetle_5way.tsv"
+STS = SHARED / "eval" / "grading" / "sts-answers-students" / "2015_answers-students.test.tsv"
+FILLERS = ["um", "uh", "you know", "like", "so", "I mean"]
+
+
+@dataclass(frozen=True)
+class Item:
+    split: str
+    question: str
+    answer: str
+    references: tuple[str, ...]
+    covered: bool
+    label: str  # the 5-way label: correct, partially_correct_incomplete, contradictory, irrelevant, non_domain
+
+
+def beetle() -> list[Item]:
+    items = []
+    with BEETLE.open(newline="") as fh:
+        for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
+            refs = tuple(r.strip() for r in row["reference_answers"].split("||") if r.strip())
+            items.append(Item(row["split"], row["question"], row["student_answer"], refs, row["label_5way"] == "correct",
+                              row["label_5way"]))
+    return items
+
+
+def sts_pairs() -> list[tuple[float, str, str]]:
+    pairs = []
+    with STS.open(newline="") as fh:
+        for row in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if len(row) >= 3 and row[0].strip():
+                pairs.append((float(row[0]), row[1].strip('"').replace('""', '"'), row[2].strip('"').replace('""', '"')))
+    return pairs
+
+
+def spoken_style(text: str, rng: random.Random) -> str:
+    """Text as a transcript shows it: no case or punctuation, with fillers and false starts."""
+    words = [w.strip(".,;:!?\"'()").lower() for w in text.split()]
+    words = [w for w in words if w]
+    out: list[str] = []
+    for i, word in enumerate(words):
+        roll = rng.random()
+        if roll < 0.08:
+            out.append(rng.choice(FILLERS))
+        elif roll < 0.12 and i + 1 < len(words):
+            out.extend([word, words[i + 1]])  # a false start: "the the bulb" -> repeated words
+        out.append(word)
+    return " ".join(out)
+
+
+# --- methods: each maps (answer, references, question) -> a score; higher = more likely covered ---
+
+
+def _words(text: str):
+    from app.core.transcribe.transcript import Word
+
+    return [Word(w, i * 0.3, i * 0.3 + 0.25) for i, w in enumerate(text.split())]
+
+
+def method_lexical() -> Callable[[str, Sequence[str], str], float]:
+    from app.core.packs.model import KeyPoint
+    from app.core.scoring.keypoints import LexicalScorer
+
+    scorer = LexicalScorer()
+
+    def score(answer: str, refs: Sequence[str], question: str) -> float:
+        results = scorer.score([KeyPoint(r) for r in refs], _words(answer))
+        return max(r.score for r in results)
+
+    return score
+
+
+def method_cosine() -> Callable[[str, Sequence[str], str], float]:
+    from app.core.scoring.embedder import shared_embedder
+
+    embedder = shared_embedder()
+
+    def score(answer: str, refs: Sequence[str], question: str) -> float:
+        vectors = embedder.embed([answer, *refs])
+        return float((vectors[1:] @ vectors[0]).max())
+
+    return score
+
+
+def method_spans() -> Callable[[str, Sequence[str], str], float]:
+    from app.core.packs.model import KeyPoint
+    from app.core.scoring.keypoints import EmbeddingScorer
+
+    scorer = EmbeddingScorer()
+
+    def score(answer: str, refs: Sequence[str], question: str) -> float:
+        results = scorer.score([KeyPoint(r) for r in refs], _words(answer))
+        return max(r.score for r in results)
+
+    return score
+
+
+def method_rehearse() -> Callable[[str, Sequence[str], str], float]:
+    from app.core.packs.model import KeyPoint
+    from app.core.scoring.recall import TokenRecallScorer
+
+    scorer = TokenRecallScorer()
+
+    def score(answer: str, refs: Sequence[str], question: str) -> float:
+        results = scorer.score([KeyPoint(r) for r in refs], _words(answer))
+        return max(r.score for r in results)
+
+    return score
+
+
+METHODS = {"lexical": method_lexical, "cosine": method_cosine, "spans": method_spans, "rehearse": method_rehearse}
+
+
+# --- metrics ---
+
+
+def metrics(scores: np.ndarray, labels: np.ndarray, threshold: float) -> dict[str, float]:
+    predicted = scores >= threshold
+    accuracy = float((predicted == labels).mean())
+    f1s = []
+    for positive in (True, False):
+        tp = np.sum((predicted == positive) & (labels == positive))
+        fp = np.sum((predicted == positive) & (labels != positive))
+        fn = np.sum((predicted != positive) & (labels == positive))
+        f1s.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
+    return {"accuracy": round(accuracy, 4), "macro_f1": round(float(np.mean(f1s)), 4)}
+
+
+def tune(scores: np.ndarray, labels: np.ndarray) -> float:
+    """The threshold with the best macro-F1 on these (training) scores."""
+    candidates = np.unique(np.round(scores, 3))
+    best = max(candidates, key=lambda t: (metrics(scores, labels, t)["macro_f1"], -abs(t - np.median(candidates))))
+    return float(best)
+
+
+PERSONS = {
+    "like Beetle's graders": lambda item: item.label == "correct",
+    "lenient (partly right counts)": lambda item: item.label in ("correct", "partially_correct_incomplete"),
+}
+
+
+def calibration_trial(items: list[Item], scores: np.ndarray, reviewed: int, runs: int = 20) -> list[dict]:
+    """Simulate people who correct the app on `reviewed` answers (5 to an attempt) to half of Beetle's
+    training questions, then measure how often the app agrees with them on the other half, with the
+    default threshold and with calibration. (Only the training split has the 5-way labels a lenient
+    grader needs; the person's labels never come from the questions they are measured on.)"""
+    from app.core.scoring.calibration import Judgement, calibrate
+    from app.core.scoring.recall import DEFAULT_THRESHOLD
+
+    train = [i for i in items if i.split == "train"]
+    questions = sorted({i.question for i in train})
+    rows = []
+    for name, verdict in PERSONS.items():
+        before, after, adopted, thresholds = [], [], 0, []
+        for run_no in range(runs):
+            rng = random.Random(run_no)
+            seen = set(rng.sample(questions, len(questions) // 2))
+            pool = [k for k, i in enumerate(train) if i.question in seen]
+            held = np.array([k for k, i in enumerate(train) if i.question not in seen])
+            truth = np.array([verdict(train[k]) for k in held])
+            judgements = [Judgement(n // 5, float(scores[k]), verdict(train[k]),
+                                    verdict(train[k]) != (scores[k] >= DEFAULT_THRESHOLD))
+                          for n, k in enumerate(rng.sample(pool, reviewed))]
+            result = calibrate(judgements, DEFAULT_THRESHOLD)
+            adopted += result.adopted
+            thresholds.append(result.threshold)
+            before.append(float(((scores[held] >= DEFAULT_THRESHOLD) == truth).mean()))
+            after.append(float(((scores[held] >= result.threshold) == truth).mean()))
+        rows.append({"person": name, "reviewed_points": reviewed, "runs": runs, "adopted_share": round(adopted / runs, 2),
+                     "mean_threshold": round(float(np.mean(thresholds)), 3),
+                     "agreement_default": round(float(np.mean(before)), 4),
+                     "agreement_calibrated": round(float(np.mean(after)), 4)})
+    return rows
+
+
+def run(methods: Sequence[str], limit: int | None = None) -> dict:
+    items = beetle()
+    if limit:
+        items = [i for n, i in enumerate(items) if n % max(1, len(items) // limit) == 0]
+    rng = random.Random(2013)
+    noisy = {id(i): spoken_style(i.answer, rng) for i in items if i.split != "train"}
+    sts = sts_pairs()
+    labels = {s: np.array([i.covered for i in items if i.split == s]) for s in ("train", "test_ua", "test_uq")}
+    table: dict[str, dict] = {}
+    calibration: list[dict] = []
+    for name in methods:
+        score = METHODS[name]()
+        started = time.perf_counter()
+        by_split = {s: np.array([score(i.answer, i.references, i.question) for i in items if i.split == s])
+                    for s in ("train", "test_ua", "test_uq")}
+        noisy_scores = {s: np.array([score(noisy[id(i)], i.references, i.question) for i in items if i.split == s])
+                        for s in ("test_ua", "test_uq")}
+        sts_scores = np.array([score(b, [a], "") for _, a, b in sts])
+        elapsed = time.perf_counter() - started
+        threshold = tune(by_split["train"], labels["train"])
+        rho = spearmanr(sts_scores, [g for g, _, _ in sts]).statistic
+        table[name] = {
+            "threshold": round(threshold, 3),
+            "train": metrics(by_split["train"], labels["train"], threshold),
+            "test_ua": metrics(by_split["test_ua"], labels["test_ua"], threshold),
+            "test_uq": metrics(by_split["test_uq"], labels["test_uq"], threshold),
+            "test_ua_spoken_style": metrics(noisy_scores["test_ua"], labels["test_ua"], threshold),
+            "test_uq_spoken_style": metrics(noisy_scores["test_uq"], labels["test_uq"], threshold),
+            "sts_spearman": round(float(rho), 4),
+            "ms_per_item": round(1000 * elapsed / (len(items) * 1.0 + len(noisy) + len(sts)), 2),
+        }
+        print(name, table[name], flush=True)
+        if name == "rehearse":
+            calibration = [row for reviewed in (25, 50, 100, 200) for row in calibration_trial(items, by_split["train"], reviewed)]
+            for row in calibration:
+                print(row, flush=True)
+    majority = {s: metrics(np.zeros(len(labels[s])), labels[s], 1.0) for s in ("test_ua", "test_uq")}
+    return {
+        "calibration": calibration if "rehearse" in methods else [],
+        "dataset": {"beetle_rows": {s: int(len(v)) for s, v in labels.items()},
+                    "covered_share": {s: round(float(v.mean()), 3) for s, v in labels.items()},
+                    "sts_pairs": len(sts)},
+        "majority_class": majority,
+        "methods": table,
+    }
+
+
+def scoring_speed(repeats: int = 7) -> dict:
+    """Time to judge a 2-minute answer (300 words) against 6 key points, on this machine:
+    cold (nothing encoded yet) and at Stop after the streaming transcriber warmed the scorer."""
+    import re
+    import statistics
+
+    from app.core.packs import load_pack
+    from app.core.scoring.embedder import MiniLMEmbedder
+    from app.core.scoring.keypoints import EmbeddingScorer
+    from app.core.scoring.recall import TokenRecallScorer
+    from tests.bench.common import REPO
+
+    pack = load_pack(REPO / "questions" / "ml-interpretability.yaml")
+    text = " ".join(q.reference_answer or "" for q in pack.questions[:4])
+    sentences = re.split(r"(?<=[.?!])\s+", text.strip())
+    words, t = [], 0.0
+    for sentence in sentences:
+        for w in sentence.split():
+            words.append(_words(w)[0].__class__(w, t, t + 0.3))
+            t += 0.4
+        t += 0.8  # a pause between sentences, as people make
+    words = words[:300]
+    points = list(pack.questions[0].key_points[:6])
+    out: dict = {"answer_words": len(words), "key_points": len(points)}
+    embedder = MiniLMEmbedder().load()  # one long-lived session, as in the app; its caches are emptied per run
+    embedder.embed(["warm-up"])
+
+    def fresh() -> MiniLMEmbedder:
+        embedder._cache.clear()
+        embedder._token_cache.clear()
+        return embedder
+
+    for label, make in (("spans_cold_ms", EmbeddingScorer), ("rehearse_cold_ms", TokenRecallScorer)):
+        times = []
+        for _ in range(repeats):
+            scorer = make(fresh())
+            started = time.perf_counter()
+            scorer.score(points, words)
+            times.append(1000 * (time.perf_counter() - started))
+        out[label] = round(statistics.median(times), 1)
+    times = []
+    for _ in range(repeats):
+        scorer = TokenRecallScorer(fresh())
+        scorer.warm(words[:-20], points)  # what the last streamed chunk before Stop had handed over
+        started = time.perf_counter()
+        scorer.score(points, words)
+        times.append(1000 * (time.perf_counter() - started))
+    out["rehearse_at_stop_after_warm_ms"] = round(statistics.median(times), 1)
+    out["rehearse_at_stop_after_warm_max_ms"] = round(max(times), 1)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=list(METHODS))
+    parser.add_argument("--limit", type=int, help="score about this many Beetle rows (a quick look)")
+    args = parser.parse_args()
+    result = run(args.methods, args.limit)
+    result["speed"] = scoring_speed()
+    print(result["speed"])
+    if not args.limit and args.methods == list(METHODS):
+        print("wrote", write_result("grading", result))
+
+
+if __name__ == "__main__":
+    main()
