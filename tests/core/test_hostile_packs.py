@@ -110,6 +110,18 @@ def test_deep_nesting_and_huge_strings() -> None:
     check("x" * (MAX_PACK_BYTES + 1))
 
 
+def test_nesting_libyaml_would_accept_is_refused_before_it_composes() -> None:
+    """libyaml composes recursively in C (a deep tree could overflow the stack) and allows ~1000 levels."""
+    block = "id: deep\nquestions:\n" + "".join("  " * i + "- \n" for i in range(1, 300))
+    for text in ("id: deep\nquestions: " + "[" * 500 + "]" * 500, "id: deep\nquestions: " + "{a: " * 500 + "}" * 500, block):
+        try:
+            load_pack_text(text, "deep.yaml")
+        except PackError as exc:
+            assert "nested too deeply" in str(exc) or "not valid YAML" in str(exc), str(exc)
+        else:
+            raise AssertionError("a 500-level pack loaded")
+
+
 def test_report_how_many_inputs_were_tried() -> None:
     """Runs last in this module: the count goes into the issue's closing note."""
     assert COUNTER["tried"] >= 1000, COUNTER
