@@ -38,11 +38,15 @@ class Workspace:
         self._transcriber: Transcriber | None = None
         self._scorer: KeyPointScorer | None = None
         self.calibration: Calibration | None = None  # the threshold in use and why, once the scorer is loaded
-        self._lock = threading.RLock()  # scorer() reads the history while holding it
+        # One lock per part, so that opening the history never waits on Whisper loading (~1 s).
+        # Order when nested: scorer, then history.
+        self._history_lock = threading.Lock()
+        self._model_lock = threading.Lock()
+        self._scorer_lock = threading.RLock()
 
     @property
     def history(self):  # type: ignore[no-untyped-def]  # -> History; imported late to keep `packs` fast
-        with self._lock:
+        with self._history_lock:
             if self._history is None:
                 from app.db.history import History
 
@@ -51,7 +55,7 @@ class Workspace:
 
     def transcriber(self) -> Transcriber:
         """Load the configured model once (falls back to the embedded one, see ModelInfo.fallback_reason)."""
-        with self._lock:
+        with self._model_lock:
             if self._transcriber is None:
                 model, info = load_whisper(self.model_setting, self.data_dir.models, self.cpu_threads)
                 self._transcriber = Transcriber(model, info, DecodeOptions())
@@ -59,7 +63,7 @@ class Workspace:
 
     def set_model(self, setting: str | None) -> None:
         """Use another model from the next transcription on (loaded on first use)."""
-        with self._lock:
+        with self._model_lock:
             self.model_setting = setting
             self._transcriber = None
 
@@ -68,7 +72,7 @@ class Workspace:
         return self._transcriber.info if self._transcriber else None
 
     def scorer(self) -> KeyPointScorer:
-        with self._lock:
+        with self._scorer_lock:
             if self._scorer is None:
                 scorer = TokenRecallScorer()
                 scorer.embedder.load()
@@ -90,7 +94,7 @@ class Workspace:
         """Store the person's correction of one key point (None withdraws it) and learn from it;
         returns the attempt's new coverage."""
         coverage = self.history.set_override(attempt_id, position, covered)
-        with self._lock:
+        with self._scorer_lock:
             if isinstance(self._scorer, TokenRecallScorer):
                 self._calibrate(self._scorer)
         return coverage

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app import APP_ID, APP_NAME, __version__
 from app.core.paths import DataDir, resource_path
 from app.core.workspace import Workspace
-from app.db.engine import DatabaseError, beside
 from app.gui.settings import AppSettings
 from app.gui.style import STYLESHEET
 from app.gui.workers import JobRunner
@@ -93,22 +92,61 @@ def _ask_new_database(message: str) -> bool:
     return box.exec() == QMessageBox.StandardButton.Yes
 
 
+def _set_aside(path: Path) -> None:
+    """Move an unusable database (and SQLite's side files, which belong to it) out of the way, untouched."""
+    from app.db.engine import beside
+
+    set_aside = beside(path)
+    path.rename(set_aside)
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            side.rename(set_aside.with_name(set_aside.name + suffix))
+
+
 def open_workspace(data_dir: DataDir, settings: AppSettings, ask=_ask_new_database) -> Workspace | None:  # type: ignore[no-untyped-def]
-    """Open the history; if the database cannot be used, offer a new one beside it (the old file stays)."""
+    """Open the history now; if the database cannot be used, offer a new one beside it (the old file stays)."""
+    from app.db.engine import DatabaseError
+
     workspace = Workspace(data_dir, model_setting=settings.model)
     try:
-        workspace.history  # noqa: B018 - opens and migrates now, so problems show before the window
+        workspace.history  # noqa: B018 - opens and migrates now
         return workspace
     except DatabaseError as exc:
         if not ask(str(exc)):
             return None
-        set_aside = beside(exc.path)
-        exc.path.rename(set_aside)
-        for suffix in ("-wal", "-shm"):  # SQLite's side files belong with the old database
-            side = exc.path.with_name(exc.path.name + suffix)
-            if side.exists():
-                side.rename(set_aside.with_name(set_aside.name + suffix))
+        _set_aside(exc.path)
         return open_workspace(data_dir, settings, ask)
+
+
+def open_history_in_background(window: Any, ask=_ask_new_database, reload: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """Open (and migrate) the history on the pool once the window shows: SQLAlchemy's import and
+    the schema check take ~0.4 s that the window need not wait for. A database that cannot be used
+    is reported then, with the offer of a new one beside it (the old file stays as it is);
+    declining closes the app."""
+    workspace = window.workspace
+
+    def open_history():  # type: ignore[no-untyped-def]
+        from app.db.engine import DatabaseError
+
+        try:
+            workspace.history  # noqa: B018
+        except DatabaseError as exc:
+            return exc
+        return None
+
+    def opened(problem: Any) -> None:
+        if problem is None:
+            if reload:
+                window.reload_packs()  # the question list's figures, now from the new database
+            return
+        if not ask(str(problem)):
+            QApplication.exit(1)
+            return
+        _set_aside(problem.path)
+        open_history_in_background(window, ask, reload=True)
+
+    window.runner.start(open_history, on_done=opened, on_error=window._show_message)
 
 
 STARTUP_PROBE_ENV = "REHEARSE_STARTUP_PROBE"
@@ -129,9 +167,7 @@ def run(data_dir: Path | None = None, argv: list[str] | None = None, sd: Any | N
     app = make_application(argv)
     settings = AppSettings()
     root = data_dir or (Path(settings.data_dir) if settings.data_dir else None)
-    workspace = open_workspace(DataDir(root).create(), settings)
-    if workspace is None:
-        return 1
+    workspace = Workspace(DataDir(root).create(), model_setting=settings.model)
     from app.gui.main_window import MainWindow
     from app.gui.recovery import offer_recovery
 
@@ -141,6 +177,7 @@ def run(data_dir: Path | None = None, argv: list[str] | None = None, sd: Any | N
     window.show()
     if os.environ.get(STARTUP_PROBE_ENV):
         _probe_startup(app, window)
+    open_history_in_background(window)
     load_model_in_background(window)
     offer_recovery(window)
     code = app.exec()

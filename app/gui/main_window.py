@@ -159,8 +159,9 @@ class MainWindow(QMainWindow):
     def refresh_stats(self) -> None:
         pack_id = self.start_page.current_pack_id
         if pack_id:
-            self.runner.start(self.workspace.history.question_stats, pack_id, on_done=self.start_page.set_stats,
-                              on_error=self._show_message)
+            # The history is opened on the pool too (at start-up it may not be open yet).
+            self.runner.start(lambda pid: self.workspace.history.question_stats(pid), pack_id,
+                              on_done=self.start_page.set_stats, on_error=self._show_message)
             self.review.refresh_schedule()
 
     def import_pack(self) -> None:

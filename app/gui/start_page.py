@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,10 +21,12 @@ from PySide6.QtWidgets import (
 
 from app.core.packs import Pack, PackSource
 from app.core.practice import Mode, format_seconds, order_questions
-from app.db.history import QuestionStats
 
 COLUMNS = ("#", "Question", "Category", "Target", "Attempts", "Last coverage", "Last length", "Why now")
 WHY_COLUMN = COLUMNS.index("Why now")
+
+if TYPE_CHECKING:
+    from app.db.history import QuestionStats  # sqlalchemy loads after the window shows
 
 
 class StartPage(QWidget):

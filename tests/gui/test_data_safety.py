@@ -29,6 +29,42 @@ def test_a_damaged_database_is_kept_and_a_new_one_started_beside_it(qtbot, data_
     workspace.close()
 
 
+def test_the_window_shows_first_and_a_damaged_database_is_offered_a_new_one_after(  # type: ignore[no-untyped-def]
+        qtbot, data_dir: DataDir, qsettings, gui_workspace_model, monkeypatch) -> None:
+    """At start-up the history opens on the pool after the window shows; a damaged file is still
+    reported, kept as it is, and a new database replaces it when the person agrees."""
+    from app.core.workspace import Workspace
+    from app.gui.application import make_application, open_history_in_background
+    from app.gui.main_window import MainWindow
+    from app.gui.settings import AppSettings
+    from app.gui.workers import JobRunner
+
+    make_application([])
+    data_dir.database.write_bytes(b"garbage, not a database" * 100)
+    digest = hashlib.sha256(data_dir.database.read_bytes()).hexdigest()
+    workspace = Workspace(data_dir)
+    workspace._transcriber, workspace._scorer = gui_workspace_model
+    window = MainWindow(workspace, AppSettings(qsettings), JobRunner())
+    qtbot.addWidget(window)
+    window.show()
+    assert workspace._history is None  # nothing waited for the database
+    exits: list[int] = []
+    monkeypatch.setattr("app.gui.application.QApplication.exit", lambda code=0: exits.append(code))
+    declined: list[str] = []
+    open_history_in_background(window, ask=lambda message: declined.append(message) or False)
+    qtbot.waitUntil(lambda: exits == [1], timeout=20_000)  # declining closes the app, the file untouched
+    assert hashlib.sha256(data_dir.database.read_bytes()).hexdigest() == digest and declined
+    asked: list[str] = []
+    open_history_in_background(window, ask=lambda message: asked.append(message) or True)
+    qtbot.waitUntil(lambda: workspace._history is not None, timeout=20_000)
+    assert "not an SQLite file" in asked[0]
+    kept = list(data_dir.root.glob("rehearse-*.sqlite3"))
+    assert len(kept) == 1 and hashlib.sha256(kept[0].read_bytes()).hexdigest() == digest
+    assert workspace.history.count_attempts() == 0
+    qtbot.waitUntil(lambda: window.start_page.table.rowCount() > 0, timeout=10_000)
+    workspace.close()
+
+
 def test_start_up_offers_to_recover_an_interrupted_answer(window, qtbot, fake_mic, spoken) -> None:  # type: ignore[no-untyped-def]
     from app.core.audio.recorder import Recorder
     from app.gui.recovery import offer_recovery
