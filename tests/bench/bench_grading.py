@@ -90,20 +90,26 @@ def _words(text: str):
     return [Word(w, i * 0.3, i * 0.3 + 0.25) for i, w in enumerate(text.split())]
 
 
-def method_lexical() -> Callable[[str, Sequence[str], str], float]:
-    from app.core.packs.model import KeyPoint
-    from app.core.scoring.keypoints import LexicalScorer
+Method = Callable[[str, Sequence[str], str], float]
 
-    scorer = LexicalScorer()
+
+def _app_scorer(scorer) -> Method:  # type: ignore[no-untyped-def]
+    """One of the app's key-point scorers, the answer as a transcript: the best score over the references."""
+    from app.core.packs.model import KeyPoint
 
     def score(answer: str, refs: Sequence[str], question: str) -> float:
-        results = scorer.score([KeyPoint(r) for r in refs], _words(answer))
-        return max(r.score for r in results)
+        return max(r.score for r in scorer.score([KeyPoint(r) for r in refs], _words(answer)))
 
     return score
 
 
-def method_cosine() -> Callable[[str, Sequence[str], str], float]:
+def method_lexical() -> Method:
+    from app.core.scoring.keypoints import LexicalScorer
+
+    return _app_scorer(LexicalScorer())
+
+
+def method_cosine() -> Method:
     from app.core.scoring.embedder import shared_embedder
 
     embedder = shared_embedder()
@@ -115,30 +121,16 @@ def method_cosine() -> Callable[[str, Sequence[str], str], float]:
     return score
 
 
-def method_spans() -> Callable[[str, Sequence[str], str], float]:
-    from app.core.packs.model import KeyPoint
+def method_spans() -> Method:
     from app.core.scoring.keypoints import EmbeddingScorer
 
-    scorer = EmbeddingScorer()
-
-    def score(answer: str, refs: Sequence[str], question: str) -> float:
-        results = scorer.score([KeyPoint(r) for r in refs], _words(answer))
-        return max(r.score for r in results)
-
-    return score
+    return _app_scorer(EmbeddingScorer())
 
 
-def method_rehearse() -> Callable[[str, Sequence[str], str], float]:
-    from app.core.packs.model import KeyPoint
+def method_rehearse() -> Method:
     from app.core.scoring.recall import TokenRecallScorer
 
-    scorer = TokenRecallScorer()
-
-    def score(answer: str, refs: Sequence[str], question: str) -> float:
-        results = scorer.score([KeyPoint(r) for r in refs], _words(answer))
-        return max(r.score for r in results)
-
-    return score
+    return _app_scorer(TokenRecallScorer())
 
 
 METHODS = {"lexical": method_lexical, "cosine": method_cosine, "spans": method_spans, "rehearse": method_rehearse}
@@ -293,10 +285,14 @@ def scoring_speed(repeats: int = 7) -> dict:
             scorer.score(points, words)
             times.append(1000 * (time.perf_counter() - started))
         out[label] = round(statistics.median(times), 1)
+    # Streaming cuts chunks at pauses; the last chunk before Stop holds the last few sentences
+    # (here: from the last pause at least 20 words before the end).
+    last_cut = max(k for k in range(1, len(words) - 20) if words[k].start - words[k - 1].end >= 0.6)
+    out["words_left_at_stop"] = len(words) - last_cut
     times = []
     for _ in range(repeats):
         scorer = TokenRecallScorer(fresh())
-        scorer.warm(words[:-20], points)  # what the last streamed chunk before Stop had handed over
+        scorer.warm(words[:last_cut], points)  # what the streamed chunks before the last one handed over
         started = time.perf_counter()
         scorer.score(points, words)
         times.append(1000 * (time.perf_counter() - started))

@@ -125,8 +125,9 @@ def render_grading() -> str:
     if speed:
         lines += [
             f"Judging a {speed['answer_words']}-word answer (about 2 minutes) against {speed['key_points']} key points: "
-            f"**{speed['rehearse_at_stop_after_warm_ms']:.0f} ms** at Stop when streaming transcription has handed the "
-            f"finished sentences over while recording (slowest of 7: {speed['rehearse_at_stop_after_warm_max_ms']:.0f} ms); "
+            f"**{speed['rehearse_at_stop_after_warm_ms']:.0f} ms** (median of 7, slowest "
+            f"{speed['rehearse_at_stop_after_warm_max_ms']:.0f} ms) at Stop, when streaming transcription has handed all but "
+            f"the last chunk ({speed.get('words_left_at_stop', '?')} words) over while recording; "
             f"{speed['rehearse_cold_ms']:.0f} ms from nothing (the CLI, batch mode); the first scorer took "
             f"{speed['spans_cold_ms']:.0f} ms. Goal: < 50 ms.",
             "",
