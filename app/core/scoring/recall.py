@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 from rapidfuzz import fuzz
 
 from app.core.packs.model import KeyPoint
@@ -30,6 +31,7 @@ DEFAULT_THRESHOLD = 0.56  # the best macro-F1 on Beetle's training split (bench_
 EVIDENCE_MATCH = 0.45  # the evidence runs from the first to the last word matched at least this well
 MATCH = 0.6  # a point piece whose best match is at least this is "said" (evidence); below it, "missing"
 NEGATION_PENALTY = 0.3
+NEGATION_LOOKBACK = 3  # words before the evidence where a negation may stand: "does not use Shapley..."
 NEGATION_SCOPE = 2  # content words after a negation that it denies: "does not use Shapley values"
 STRONG_MATCH = 0.8  # the same word (or nearly) as in the point: a negation falling on it denies the point
 CUE_BONUS = 0.03
@@ -122,13 +124,12 @@ class TokenRecallScorer:
         content = _content_pieces(enc, point_words)
         wanted = enc.vectors[content]
         per_word = np.maximum.reduceat(wanted @ pieces.T, starts, axis=1)  # (point pieces, transcript words)
-        width = int(np.clip(2 * len(point_words), 16, 40))
         n = per_word.shape[1]
-        best_score, best_a = -1.0, 0
-        for a in list(range(0, max(1, n - width + 1), WINDOW_STRIDE)) + [max(0, n - width)]:
-            recall = float(per_word[:, a : a + width].max(axis=1).mean())
-            if recall > best_score:
-                best_score, best_a = recall, a
+        width = min(n, int(np.clip(2 * len(point_words), 16, 40)))
+        starts_at = sorted({*range(0, n - width + 1, WINDOW_STRIDE), n - width})
+        recalls = sliding_window_view(per_word, width, axis=1)[:, starts_at].max(axis=2).mean(axis=0)
+        best = int(np.argmax(recalls))
+        best_score, best_a = float(recalls[best]), starts_at[best]
         window = per_word[:, best_a : best_a + width]
         best_match = window.max(axis=1)
         matched_at = window.argmax(axis=1) + best_a
@@ -136,7 +137,8 @@ class TokenRecallScorer:
         lo, hi = (int(hits.min()), int(hits.max())) if len(hits) else (best_a, min(n, best_a + width) - 1)
         first, last = int(said[lo]), int(said[hi])
         strong = matched_at[best_match >= STRONG_MATCH]
-        denied = _denies_a_match(words, {int(said[i]) for i in strong}, max(int(said[best_a]), first - 3), last)
+        lookback = max(int(said[best_a]), first - NEGATION_LOOKBACK)
+        denied = _denies_a_match(words, {int(said[i]) for i in strong}, lookback, last)
         window_text = " ".join(words[i].text for i in said[best_a : best_a + width]).lower()
 
         score = best_score
@@ -160,10 +162,11 @@ class TokenRecallScorer:
 def _denies_a_match(words: Sequence[Word], matched: set[int], start: int, end: int) -> bool:
     """Does a negation in [start, end] fall on a word that matched the point?
 
-    The negation's target is the next content words: "LIME never fits a surrogate" denies "fits" of
-    "LIME fits a surrogate model", "does not use Shapley values" denies "Shapley". A negated paraphrase ("terminal 1 is not connected", said for "they
-    are in different states") negates a word the point does not use, and is not a denial: on Beetle,
-    answers with a negation are as often right as wrong, so negation alone says nothing.
+    A negation's targets are the next content words of its sentence: "LIME never fits a surrogate"
+    denies "fits" of "LIME fits a surrogate model", "does not use Shapley values" denies "Shapley".
+    A negated paraphrase ("terminal 1 is not connected", said for "they are in different states")
+    negates words the point does not use, and is not a denial: on Beetle, answers with a negation
+    are as often right as wrong, so negation alone says nothing.
     """
     for i in range(start, end + 1):
         if not has_negation(words[i].text):
