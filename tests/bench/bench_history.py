@@ -145,7 +145,8 @@ def _compensate_singleton_refcount_bugs() -> None:
     Python-side signal emit or connect, None on every Python slot that returns None. pyqtgraph emits
     on every paint, so after some thousands the process aborts in bool_dealloc / none_dealloc.
     CPython 3.12 makes these objects immortal; here their counts get the same headroom so this
-    measuring run survives (the app needs the same guard or a fixed PySide6)."""
+    measuring run survives on such a build. (The app excludes 6.12.0 in pyproject.toml, and
+    tests/gui/test_qt_runtime.py fails on a build like it.)"""
     import ctypes
 
     if sys.version_info < (3, 12):
