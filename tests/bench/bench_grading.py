@@ -255,6 +255,7 @@ def scoring_speed(repeats: int = 7) -> dict:
     from app.core.scoring.embedder import MiniLMEmbedder
     from app.core.scoring.keypoints import EmbeddingScorer
     from app.core.scoring.recall import TokenRecallScorer
+    from app.core.transcribe.transcript import Word
     from tests.bench.common import REPO
 
     pack = load_pack(REPO / "questions" / "ml-interpretability.yaml")
@@ -263,7 +264,7 @@ def scoring_speed(repeats: int = 7) -> dict:
     words, t = [], 0.0
     for sentence in sentences:
         for w in sentence.split():
-            words.append(_words(w)[0].__class__(w, t, t + 0.3))
+            words.append(Word(w, t, t + 0.3))
             t += 0.4
         t += 0.8  # a pause between sentences, as people make
     words = words[:300]

@@ -14,6 +14,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -72,23 +73,26 @@ class MiniLMEmbedder:
                 self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         return self
 
-    def _run(self, texts: list[str]) -> np.ndarray:
-        assert self._tokenizer is not None and self._session is not None
-        encodings = self._tokenizer.encode_batch(texts)
+    def _forward(self, encodings: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+        """The model's last hidden states (batch, pieces, 384) and the attention mask for a padded batch."""
+        assert self._session is not None
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
         hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
+        return hidden, mask
+
+    def _run(self, texts: list[str]) -> np.ndarray:
+        assert self._tokenizer is not None
+        hidden, mask = self._forward(self._tokenizer.encode_batch(texts))
         summed = (hidden * mask[..., None]).sum(axis=1)
         vectors = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
 
     def _run_words(self, stretches: list[tuple[str, ...]]) -> list[TokenVectors]:
-        assert self._tokenizer is not None and self._session is not None
+        assert self._tokenizer is not None
         encodings = self._tokenizer.encode_batch([list(s) for s in stretches], is_pretokenized=True)
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-        hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
+        hidden, _mask = self._forward(encodings)
         out = []
         for encoding, states in zip(encodings, hidden):
             keep = [i for i, w in enumerate(encoding.word_ids) if w is not None]

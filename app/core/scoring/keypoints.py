@@ -85,7 +85,8 @@ class KeyPointScorer(Protocol):
     def score(self, points: Sequence[KeyPoint], words: Sequence[Word]) -> list[PointResult]: ...
 
 
-def _cue_found(cue: str, span_text: str) -> bool:
+def cue_found(cue: str, span_text: str) -> bool:
+    """Is the cue in this (lower-cased) text, or nearly (a long cue heard slightly wrong)?"""
     cue_l = cue.lower()
     if cue_l in span_text:
         return True
@@ -118,7 +119,7 @@ class EmbeddingScorer:
         adjusted = sims.astype(np.float64).copy()
         for i, span in enumerate(spans):
             lowered = span.text.lower()
-            cues = [c for c in point.cues if _cue_found(c, lowered)]
+            cues = [c for c in point.cues if cue_found(c, lowered)]
             cues_per_span.append(cues)
             if has_negation(span.text) != point_negated:
                 # Same words, opposite claim: cue words must not rescue it.

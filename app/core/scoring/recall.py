@@ -18,13 +18,12 @@ from collections.abc import Sequence
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
-from rapidfuzz import fuzz
 
 from app.core.packs.model import KeyPoint
 from app.core.scoring.embedder import MiniLMEmbedder, TokenVectors, shared_embedder
-from app.core.scoring.keypoints import PointResult
-from app.core.scoring.spans import Span
-from app.core.scoring.text import FILLER_TOKENS, NEGATIONS, STOPWORDS, bare, has_negation, tokens
+from app.core.scoring.keypoints import PointResult, cue_found
+from app.core.scoring.spans import Span, span_text
+from app.core.scoring.text import FILLER_TOKENS, NEGATIONS, STOPWORDS, bare, content_words, has_negation, tokens
 from app.core.transcribe.transcript import Word
 
 DEFAULT_THRESHOLD = 0.56  # the best macro-F1 on Beetle's training split (bench_grading); never tuned on test data
@@ -51,7 +50,8 @@ def stretches(words: Sequence[Word]) -> list[list[int]]:
     out: list[list[int]] = []
     current: list[int] = []
     for i, word in enumerate(words):
-        if not bare(word.text) or bare(word.text) in FILLER_TOKENS:
+        plain = bare(word.text)
+        if not plain or plain in FILLER_TOKENS:
             continue
         if current and len(current) >= STRETCH_MIN_WORDS:
             prev = words[current[-1]]
@@ -74,11 +74,6 @@ def _content_pieces(vectors: TokenVectors, point_words: Sequence[str]) -> np.nda
         for piece, w in zip(vectors.pieces, vectors.word_of)
     ], dtype=bool)
     return keep if keep.any() else np.ones(len(vectors.pieces), dtype=bool)
-
-
-def _cue_found(cue: str, text: str) -> bool:
-    cue_l = cue.lower()
-    return cue_l in text or (len(cue_l) >= 5 and fuzz.partial_ratio(cue_l, text) >= 88)
 
 
 class TokenRecallScorer:
@@ -142,7 +137,7 @@ class TokenRecallScorer:
         window_text = " ".join(words[i].text for i in said[best_a : best_a + width]).lower()
 
         score = best_score
-        cues = [c for c in point.cues if _cue_found(c, window_text)]
+        cues = [c for c in point.cues if cue_found(c, window_text)]
         if denied and not has_negation(point.text):
             # Same words, opposite claim: cue words must not rescue it. (A point that is itself
             # negative, "not separated by a gap", is often covered without a negation: "connected".)
@@ -154,7 +149,7 @@ class TokenRecallScorer:
         score = float(min(1.0, score))
         covered = score >= self.threshold
         missing = [] if covered else _missing_words(enc, content, best_match, point_words)
-        evidence = Span(first, last + 1, _clean(words, first, last + 1))
+        evidence = Span(first, last + 1, span_text(words, first, last + 1))
         return PointResult(point.text, covered, score, self.threshold, evidence=evidence,
                            start_s=words[first].start, end_s=words[last].end, matched_cues=cues, missing_words=missing)
 
@@ -182,12 +177,8 @@ def _denies_a_match(words: Sequence[Word], matched: set[int], start: int, end: i
     return False
 
 
-def _clean(words: Sequence[Word], start: int, end: int) -> str:
-    return " ".join(w.text for w in words[start:end] if bare(w.text) not in FILLER_TOKENS).strip(" ,")
-
-
 def _content_words(point_words: Sequence[str]) -> list[str]:
-    return list(dict.fromkeys(t for w in point_words for t in tokens(w) if t not in STOPWORDS and len(t) > 1))
+    return list(dict.fromkeys(content_words(" ".join(point_words))))
 
 
 def _missing_words(enc: TokenVectors, content: np.ndarray, best_match: np.ndarray, point_words: list[str]) -> list[str]:

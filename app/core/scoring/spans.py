@@ -30,7 +30,8 @@ class Span:
         return {"start_word": self.start, "end_word": self.end, "text": self.text}
 
 
-def _clean(words: Sequence[Word], start: int, end: int) -> str:
+def span_text(words: Sequence[Word], start: int, end: int) -> str:
+    """The words [start, end) as shown and embedded: fillers dropped, no dangling commas."""
     kept = [w.text for w in words[start:end] if bare(w.text) not in FILLER_TOKENS]
     return " ".join(kept).strip(" ,")
 
@@ -71,7 +72,7 @@ def candidate_spans(words: Sequence[Word]) -> list[Span]:
             ranges.add((min(a, n - WINDOW_WORDS), min(a + WINDOW_WORDS, n)))
     spans = []
     for a, b in sorted(ranges):
-        text = _clean(words, a, b)
+        text = span_text(words, a, b)
         if text:
             spans.append(Span(a, b, text))
     return spans
