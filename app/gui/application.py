@@ -104,21 +104,6 @@ def _set_aside(path: Path) -> None:
             side.rename(set_aside.with_name(set_aside.name + suffix))
 
 
-def open_workspace(data_dir: DataDir, settings: AppSettings, ask=_ask_new_database) -> Workspace | None:  # type: ignore[no-untyped-def]
-    """Open the history now; if the database cannot be used, offer a new one beside it (the old file stays)."""
-    from app.db.engine import DatabaseError
-
-    workspace = Workspace(data_dir, model_setting=settings.model)
-    try:
-        workspace.history  # noqa: B018 - opens and migrates now
-        return workspace
-    except DatabaseError as exc:
-        if not ask(str(exc)):
-            return None
-        _set_aside(exc.path)
-        return open_workspace(data_dir, settings, ask)
-
-
 def open_history_in_background(window: Any, ask=_ask_new_database, reload: bool = False) -> None:  # type: ignore[no-untyped-def]
     """Open (and migrate) the history on the pool once the window shows: SQLAlchemy's import and
     the schema check take ~0.4 s that the window need not wait for. A database that cannot be used
