@@ -157,7 +157,7 @@ def _print_analysis(result: dict[str, Any]) -> None:
 
 def cmd_history(args: argparse.Namespace) -> int:
     workspace = _workspace(args)
-    attempts = workspace.history.list_attempts(pack_id=args.pack, question_id=args.question, limit=args.limit)
+    attempts = workspace.history.attempt_summaries(pack_id=args.pack, question_id=args.question, limit=args.limit)
     if args.json:
         _print_json(
             [

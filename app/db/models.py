@@ -61,12 +61,19 @@ class PracticeSessionRow(Base):
 
 class AttemptRow(Base):
     __tablename__ = "attempts"
-    __table_args__ = (Index("ix_attempts_question_created", "question_row_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_attempts_question_created", "question_row_id", "created_at"),
+        # Every column the history view, the charts and the start page list, in date order: those
+        # reads never touch the rows with their transcript JSON (migration 0002).
+        Index("ix_attempts_summary", "created_at", "id", "question_row_id", "status", "duration_s", "target_s",
+              "speech_start_s", "words_per_minute", "filler_count", "long_pause_count", "coverage", "covered_count",
+              "point_count", "session_id", "audio_path", "note"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     question_row_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
     session_id: Mapped[int | None] = mapped_column(ForeignKey("practice_sessions.id", ondelete="SET NULL"), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     status: Mapped[str] = mapped_column(String(32), default="complete")
     audio_path: Mapped[str | None] = mapped_column(Text)
     duration_s: Mapped[float] = mapped_column(Float)

@@ -308,7 +308,7 @@ class AttemptView(QWidget):
             if self.detail is not None and self.detail.summary.id == attempt_id:
                 from dataclasses import replace
 
-                self.detail = replace(self.detail, summary=replace(self.detail.summary, note=text or None))
+                self.detail = replace(self.detail, summary=self.detail.summary._replace(note=text or None))
                 self.save_note_button.setEnabled(self._note_dirty())
             self.message.emit("Note saved")
 

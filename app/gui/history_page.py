@@ -151,6 +151,7 @@ class HistoryPage(QWidget):
         self.packs: list[Pack] = []
         self.loads = 0
         self._generation = 0
+        self._shown: list[AttemptSummary] | None = None  # the rows as loaded, before any sorting here
 
         title = QLabel("History")
         title.setObjectName("pageTitle")
@@ -344,10 +345,12 @@ class HistoryPage(QWidget):
     def _loaded(self, generation: int, rows: list[AttemptSummary]) -> None:
         if generation != self._generation:
             return  # a newer filter is on its way
-        self.model.set_rows(rows)
-        header = self.table.horizontalHeader()
-        if header.sortIndicatorSection() != 0 or header.sortIndicatorOrder() != Qt.SortOrder.DescendingOrder:
-            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        if rows != self._shown:  # unchanged history (kept by History's read cache): keep the selection and scroll
+            self._shown = rows
+            self.model.set_rows(rows)
+            header = self.table.horizontalHeader()
+            if header.sortIndicatorSection() != 0 or header.sortIndicatorOrder() != Qt.SortOrder.DescendingOrder:
+                self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         total = len(rows)
         self.count.setText(f"{total:,} attempt{'s' if total != 1 else ''}" if total else "No attempts match these filters.")
         self._selection_changed()

@@ -34,6 +34,7 @@ from app.core.review.progress import (
     Progress,
     WeekTotal,
     daily_series,
+    local_day,
     pack_summary,
     question_series,
     streak,
@@ -74,11 +75,15 @@ def load_progress(workspace: Workspace, pack: Pack | None, question_id: str | No
         progress = question_series([p for p in points if p.question_id == question_id])
     else:
         progress = daily_series(points)
-    summary = pack_summary(pack, points, now) if pack else None
-    today = now.astimezone().date()
-    days, today_done = streak({p.at.astimezone().date() for p in points}, today)
-    return ProgressData(pack.id if pack else None, question_id, progress, summary, days, today_done,
-                        weekly_totals(points, today))
+    if pack:  # the pack summary has the streak and the weeks of these same points
+        summary: PackSummary | None = pack_summary(pack, points, now)
+        days, today_done, weeks = summary.streak_days, summary.practised_today, summary.weeks
+    else:
+        summary = None
+        today = now.astimezone().date()
+        days, today_done = streak({local_day(p.at) for p in points}, today)
+        weeks = weekly_totals(points, today)
+    return ProgressData(pack.id if pack else None, question_id, progress, summary, days, today_done, weeks)
 
 
 class ProgressPage(QWidget):

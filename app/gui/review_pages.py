@@ -99,15 +99,31 @@ class ReviewPages(QObject):
             self.window.stack.addWidget(page)
             page.message.connect(lambda text: self.window.statusBar().showMessage(text, 8000))
             self.share_packs()
-            if name != "progress" and "progress" not in self.pages and not self._charts_warm:
-                # Import pyqtgraph (~0.2-0.3 s) on the pool while the person looks at History, so the
-                # first Progress opens as quickly as the later ones; a little later, so it does not
-                # compete with the page's own query.
-                import importlib
-
-                self._charts_warm = True
-                QTimer.singleShot(1500, lambda: self.window.runner.start(importlib.import_module, "app.gui.charts"))
+            if name != "progress":
+                QTimer.singleShot(1500, self.warm_up)  # later, so it does not compete with this page's own query
         return page
+
+    def warm_up(self) -> None:
+        """Get the Progress page ready while the person does something else, so the first Progress
+        opens as quickly as later ones: import pyqtgraph on the pool (0.3-0.5 s), then build the page
+        (0.1-0.2 s on the GUI thread: pyqtgraph builds a context menu for each plot). Called when the
+        model is ready and when another review page opens."""
+        if self._charts_warm or "progress" in self.pages:
+            return
+        import importlib
+
+        self._charts_warm = True
+        self.window.runner.start(importlib.import_module, "app.gui.charts",
+                                 on_done=lambda _module: QTimer.singleShot(0, self._build_progress_when_idle))
+
+    def _build_progress_when_idle(self) -> None:
+        w = self.window
+        if "progress" in self.pages or w.controller.busy or w.stack.currentWidget() is w.practice_page:
+            return  # an answer is under way: never stall it; the page is then built on first use
+        self.page("progress")
+        from app.gui.application import settle_heap
+
+        settle_heap()
 
     history_page = property(lambda self: self.page("history"))
     attempt_view = property(lambda self: self.page("attempt"))

@@ -115,3 +115,22 @@ def test_the_light_progress_query_matches_the_summaries(seeded: History) -> None
     assert seeded.progress_points() == progress_points(seeded.attempt_summaries())
     assert seeded.progress_points(pack_id="demo", question_id="tell-me") == progress_points(seeded.attempt_summaries(question_id="tell-me"))
     assert len(seeded.progress_points()) == 8 and seeded.progress_points(pack_id="nope") == []
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/St_Johns", "Asia/Kathmandu", "Australia/Lord_Howe", "Pacific/Apia"])
+def test_local_day_agrees_with_a_full_zone_conversion(zone: str) -> None:
+    """local_day converts once per UTC quarter hour; around midnights and daylight-saving changes
+    (half an hour on Lord Howe, a skipped day on Apia in 2011) it must give the same date as
+    converting each instant."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from app.core.review.progress import local_day
+
+    tz = ZoneInfo(zone)
+    starts = [datetime(2026, 3, 28, tzinfo=timezone.utc), datetime(2026, 10, 24, tzinfo=timezone.utc),
+              datetime(2026, 4, 4, tzinfo=timezone.utc), datetime(2011, 12, 28, tzinfo=timezone.utc)]
+    for start in starts:
+        for minute in range(0, 4 * 24 * 60, 7):  # every 7 minutes over four days, so every quarter hour's edges are hit
+            at = start + timedelta(minutes=minute, seconds=minute % 60)
+            assert local_day(at, tz) == at.astimezone(tz).date(), (zone, at)

@@ -131,6 +131,22 @@ def test_history_lists_sorts_and_filters(window, qtbot, tmp_path) -> None:  # ty
     assert [line.split(",")[0] for line in out.read_text().splitlines()[1:]] == [str(i) for i in ids[:3]]
 
 
+def test_back_to_history_keeps_the_selection_until_the_history_changes(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Unchanged history comes back as it was left (read cache, no model reset); a change since,
+    here a note written by another part of the app, shows at once."""
+    ids = seed_demo(window)
+    page = open_history(window, qtbot)
+    assert page.select_attempt(ids[3])
+    window.show_start()
+    page = open_history(window, qtbot)
+    assert [s.id for s in page.selected()] == [ids[3]]
+    window.workspace.history.set_note(ids[3], "Started too slowly")
+    window.show_start()
+    page = open_history(window, qtbot)
+    row = next(i for i, s in enumerate(page.model.rows) if s.id == ids[3])
+    assert page.model.index(row, page.model.column_of("note")).data() == "Started too slowly"
+
+
 def select_rows(page, rows: list[int]) -> None:  # type: ignore[no-untyped-def]
     """Select rows as Ctrl+click does."""
     from PySide6.QtCore import QItemSelectionModel

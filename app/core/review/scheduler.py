@@ -69,12 +69,19 @@ class CardState:
 
 
 def card_state(question_id: str, attempts: Sequence[ProgressPoint]) -> CardState:
-    """Replay the attempts of one question (oldest first) through the interval rules."""
-    state = CardState(question_id)
+    """Replay the attempts of one question (oldest first) through the interval rules.
+
+    The state is carried in locals and frozen once at the end: a question with hundreds of
+    attempts would otherwise build hundreds of CardStates nobody reads.
+    """
+    if not attempts:
+        return CardState(question_id)
+    interval, ease, lapses = 0.0, START_EASE, 0
+    due_at: datetime | None = None
+    g = ""
     for attempt in attempts:
         g = grade(attempt.coverage, attempt.timing_error)
-        interval, ease, lapses = state.interval_days, state.ease, state.lapses
-        early = state.due_at is not None and attempt.at < state.due_at
+        early = due_at is not None and attempt.at < due_at
         if g == "poor":
             interval, ease, lapses = 0.0, max(MIN_EASE, ease - 0.2), lapses + 1
         elif g == "hard":
@@ -86,23 +93,24 @@ def card_state(question_id: str, attempts: Sequence[ProgressPoint]) -> CardState
             elif not early:
                 interval = interval * ease
             ease = min(MAX_EASE, ease + 0.05)
-        state = CardState(
-            question_id=question_id,
-            reviews=state.reviews + 1,
-            lapses=lapses,
-            ease=ease,
-            interval_days=interval,
-            last_at=attempt.at,
-            due_at=attempt.at + timedelta(days=interval),
-            last_grade=g,
-            last_coverage=attempt.coverage,
-            last_covered=attempt.covered_count,
-            last_points=attempt.point_count,
-            last_duration_s=attempt.duration_s,
-            last_target_s=attempt.target_s,
-            last_score=score(attempt.coverage, attempt.timing_error),
-        )
-    return state
+        due_at = attempt.at + timedelta(days=interval)
+    last = attempts[-1]
+    return CardState(
+        question_id=question_id,
+        reviews=len(attempts),
+        lapses=lapses,
+        ease=ease,
+        interval_days=interval,
+        last_at=last.at,
+        due_at=due_at,
+        last_grade=g,
+        last_coverage=last.coverage,
+        last_covered=last.covered_count,
+        last_points=last.point_count,
+        last_duration_s=last.duration_s,
+        last_target_s=last.target_s,
+        last_score=score(last.coverage, last.timing_error),
+    )
 
 
 @dataclass(frozen=True)
