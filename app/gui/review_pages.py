@@ -39,7 +39,8 @@ class ReviewPages(QObject):
         self.mock_ids: list[int] = []
         self.mock_notices: dict[int, str] = {}
         self.nav_actions: dict[str, QAction] = {}
-        self._charts_warm = False
+        self._charts_importing = False  # pyqtgraph is being imported on the pool
+        self._charts_imported = False
 
     # -- navigation -------------------------------------------------------------------------------------
     def build_toolbar(self) -> QToolBar:
@@ -107,14 +108,23 @@ class ReviewPages(QObject):
         """Get the Progress page ready while the person does something else, so the first Progress
         opens as quickly as later ones: import pyqtgraph on the pool (0.3-0.5 s), then build the page
         (0.1-0.2 s on the GUI thread: pyqtgraph builds a context menu for each plot). Called when the
-        model is ready and when another review page opens."""
-        if self._charts_warm or "progress" in self.pages:
+        model is ready and when another review page opens; never builds during an answer."""
+        if "progress" in self.pages or self._charts_importing:
+            return
+        if self._charts_imported:
+            QTimer.singleShot(0, self._build_progress_when_idle)
             return
         import importlib
 
-        self._charts_warm = True
-        self.window.runner.start(importlib.import_module, "app.gui.charts",
-                                 on_done=lambda _module: QTimer.singleShot(0, self._build_progress_when_idle))
+        def imported(_module: object) -> None:
+            self._charts_importing, self._charts_imported = False, True
+            QTimer.singleShot(0, self._build_progress_when_idle)
+
+        def failed(_message: str) -> None:  # shown when the person opens Progress, which imports it again
+            self._charts_importing = False
+
+        self._charts_importing = True
+        self.window.runner.start(importlib.import_module, "app.gui.charts", on_done=imported, on_error=failed)
 
     def _build_progress_when_idle(self) -> None:
         w = self.window

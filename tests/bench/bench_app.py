@@ -107,6 +107,13 @@ def stall(answer_s: float) -> dict:
                 time.sleep(0.001)
                 if time.monotonic() > deadline:
                     raise TimeoutError
+        # What the app does when the speech model is ready (load_model_in_background): the start-up
+        # heap leaves full garbage collections, and the Progress page is prepared before any answer.
+        from app.gui.application import settle_heap
+
+        settle_heap()
+        window.review.warm_up()
+        wait(lambda: "progress" in window.review.pages, 30)
         window.start_page.start_button.click()
         window.controller.start_answer()
         wait(lambda: window.controller.phase is Phase.ANSWER, 30)

@@ -1,4 +1,4 @@
-"""Write the figures of tests/bench/results/{streaming,app,memory,grading}.json into the README.
+"""Write the figures of tests/bench/results/{streaming,app,memory,grading,history}.json into the README.
 
     python -m tests.bench.report
 """
@@ -12,6 +12,7 @@ from tests.bench.common import REPO, RESULTS
 
 START, END = "<!-- bench:figures -->", "<!-- /bench:figures -->"
 GRADING_START, GRADING_END = "<!-- bench:grading -->", "<!-- /bench:grading -->"
+HISTORY_START, HISTORY_END = "<!-- bench:history -->", "<!-- /bench:history -->"
 METHOD_NAMES = {
     "lexical": "lexical overlap (baseline)",
     "cosine": "MiniLM cosine, whole answer (baseline)",
@@ -41,6 +42,18 @@ def render() -> str:
             lines.append(f"| {row['answer_s']} s | {row['streaming_stop_to_feedback_s']:.2f} s | {row['streaming_tail_s']:.1f} s of audio "
                          f"| {row['batch_stop_to_feedback_s']:.2f} s |")
         lines.append("")
+    sweep = _load("streaming_sweep").get("latency")
+    if sweep:
+        times = sorted(r["streaming_stop_to_feedback_s"] for r in sweep)
+        tails = [r["streaming_tail_s"] for r in sweep]
+        ahead = sum(r["streaming_used_speculative"] for r in sweep)
+        lines += [
+            f"Stop at {len(sweep)} points between {sweep[0]['answer_s']} and {sweep[-1]['answer_s']} s (where Stop falls against "
+            f"the chunk being transcribed decides the wait): median **{times[len(times) // 2]:.2f} s**, slowest "
+            f"**{times[-1]:.2f} s**; {ahead} of {len(sweep)} had nothing left (transcribed ahead in the last pause), "
+            f"the others up to {max(tails):.1f} s of audio.",
+            "",
+        ]
     if streaming.get("wer"):
         w = streaming["wer"]
         lines += [
@@ -147,6 +160,46 @@ def render_grading() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def render_history() -> str:
+    h = _load("history")
+    if not h.get("history_view_open"):
+        return "(run `python -m tests.bench.bench_history`)\n"
+    machine = h["machine"]
+    runs = h["history_view_open"]["runs"]
+
+    def row(label: str, key: str) -> str:
+        unchanged, changed = h[key], h.get(f"{key}_after_change")
+        after = f"{changed['median_ms']:.0f} ms / {changed['max_ms']:.0f} ms" if changed else "-"
+        return f"| {label} | {unchanged['median_ms']:.0f} ms / {unchanged['max_ms']:.0f} ms | {after} |"
+
+    lines = [
+        f"{h['attempts']:,} attempts ({h['questions']} questions, a {h['database_mb']:.0f} MB database); "
+        f"{machine['cpus']} cores, Python {machine['python']}, load average {machine['load_average_1min_at_start']:g} "
+        f"at the start; {h['measured_at'][:10]}. Median / slowest of {runs} opens each. \"Unchanged\": back to a view "
+        "with nothing saved since the last visit; \"after a change\": a note was saved just before (a real commit), so "
+        "the view reads the database again. Goal: < 300 ms.",
+        "",
+        "| view | unchanged | after a change |",
+        "| --- | --- | --- |",
+        row(f"History: {h['history_view_rows']:,} rows in the table", "history_view_open"),
+        row(f"Progress for one question ({h['charts_points_one_question']} answers), with the pack summary", "charts_open_one_question"),
+        row(f"Progress for a pack, daily averages ({h['charts_points_pack_daily_with_summary']} days), with the pack summary",
+            "charts_open_pack_daily_with_summary"),
+        row(f"Progress over all packs ({h['charts_points_all_packs_daily']} days)", "charts_open_all_packs_daily"),
+        f"| History sorted by another column (in memory) | {h['history_view_sort_by_coverage']['median_ms']:.0f} ms / "
+        f"{h['history_view_sort_by_coverage']['max_ms']:.0f} ms | |",
+        "",
+        f"First opens of a session: History {h['history_view_first_open_ms']:.0f} ms (the page is made then), Progress "
+        f"{h['charts_first_open_ms']:.0f} ms (its page was prepared when the speech model became ready: pyqtgraph "
+        f"imported on the pool and the page built, {h['charts_warm_up_at_model_ready_ms']:.0f} ms in all). The reads "
+        f"alone, from the database: every attempt's figures {h['attempt_summaries']['median_ms']:.0f} ms, the charts' "
+        f"figures {h['progress_points']['median_ms']:.0f} ms, the start page's per-question figures "
+        f"{h['question_stats_one_pack']['median_ms']:.0f} ms; through the ORM with transcripts "
+        f"(`History.list_attempts`) {h['list_attempts']['median_ms'] / 1000:.1f} s.",
+    ]
+    return "\n".join(lines).rstrip() + "\n"
+
+
 def _replace(text: str, start: str, end: str, body: str) -> str:
     block = f"{start}\n{body}{end}"
     return re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _m: block, text, flags=re.S)
@@ -156,9 +209,11 @@ def main() -> None:
     readme = REPO / "README.md"
     text = _replace(readme.read_text(), START, END, render())
     text = _replace(text, GRADING_START, GRADING_END, render_grading())
+    text = _replace(text, HISTORY_START, HISTORY_END, render_history())
     readme.write_text(text)
     print(render())
     print(render_grading())
+    print(render_history())
 
 
 if __name__ == "__main__":

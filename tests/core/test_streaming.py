@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import jiwer
@@ -75,6 +76,25 @@ def test_streaming_transcribes_in_chunks_and_matches_batch(transcriber: Transcri
     assert result.raw_words and len(result.words) <= len(result.raw_words)
 
 
+def test_chunks_cut_while_recording_are_the_ones_batch_makes(transcriber: Transcriber, long_answer: np.ndarray) -> None:
+    """Streaming cuts where batch transcription cuts (the last pause of each full window), with the
+    same prompts, so every word transcribed before Stop is the word batch gives, at the same time."""
+    stream = StreamingTranscriber(lambda: transcriber, question_text=QUESTION, glossary=GLOSSARY)
+    feed_all(stream, long_answer)
+    total_s = long_answer.shape[0] / SAMPLE_RATE
+    wait_for(lambda: stream.stats.chunk_seconds > total_s - StreamingOptions().max_chunk_s - 1)
+    result = stream.finish(lambda: long_answer)
+    batch = transcriber.transcribe(long_answer, question_text=QUESTION, glossary=GLOSSARY)
+    recorded = stream.stats.chunk_seconds
+
+    def before_stop(words):  # type: ignore[no-untyped-def]
+        return [(w.text, round(w.start, 2), round(w.end, 2)) for w in words if w.start < recorded]
+
+    assert stream.stats.chunks >= 2
+    assert before_stop(result.raw_words) == before_stop(batch.raw_words)
+    assert len(before_stop(result.raw_words)) > 40
+
+
 def test_falling_behind_reads_the_rest_from_disk(transcriber: Transcriber, long_answer: np.ndarray) -> None:
     stream = StreamingTranscriber(lambda: transcriber, question_text=QUESTION, glossary=GLOSSARY,
                                   options=StreamingOptions(max_backlog_s=5.0))
@@ -122,6 +142,50 @@ def test_speech_after_the_pause_is_not_lost(transcriber: Transcriber, spoken) ->
     result = stream.finish()
     assert not stream.stats.used_speculative
     assert "Shapley values" in result.text and "LIME" in result.text
+
+
+class HeldTranscriber:
+    """The real transcriber, except that a pass given a cancel event (a speculative one) waits at
+    its start until released or cancelled: so the pass is certainly running when Stop comes."""
+
+    def __init__(self, transcriber: Transcriber) -> None:
+        self.transcriber = transcriber
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def raw_words(self, audio, prompt, *, cancel=None, **kwargs):  # type: ignore[no-untyped-def]
+        if cancel is not None:
+            self.entered.set()
+            deadline = time.monotonic() + 60
+            while not (self.release.is_set() or cancel.is_set()) and time.monotonic() < deadline:
+                time.sleep(0.01)
+        return self.transcriber.raw_words(audio, prompt, cancel=cancel, **kwargs)
+
+    def __getattr__(self, name):  # type: ignore[no-untyped-def]
+        return getattr(self.transcriber, name)
+
+
+@pytest.mark.parametrize("more_speech", [True, False])
+def test_a_speculative_pass_running_at_stop_is_dropped_only_if_speech_followed(transcriber: Transcriber, spoken,
+                                                                               more_speech: bool) -> None:  # type: ignore[no-untyped-def]
+    first = load_audio(spoken(SENTENCES[0]))
+    second = load_audio(spoken("And one more thing about LIME."))
+    silence = np.zeros(int(1.0 * SAMPLE_RATE), np.float32)
+    held = HeldTranscriber(transcriber)
+    stream = StreamingTranscriber(lambda: held, question_text=QUESTION, glossary=GLOSSARY)  # type: ignore[arg-type, return-value]
+    feed_all(stream, np.concatenate([first, silence]))
+    assert held.entered.wait(60), "a speculative pass started in the pause"
+    if more_speech:
+        feed_all(stream, second)
+    else:
+        threading.Timer(0.3, held.release.set).start()  # the pass finishes on its own, after Stop
+    result = stream.finish()
+    assert "Shapley values" in result.text
+    if more_speech:
+        assert stream.stats.speculation_cancelled and not stream.stats.used_speculative
+        assert "LIME" in result.text
+    else:
+        assert not stream.stats.speculation_cancelled and stream.stats.used_speculative
 
 
 def test_each_chunk_hands_its_words_on_and_a_failing_listener_loses_nothing(transcriber: Transcriber,

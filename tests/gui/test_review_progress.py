@@ -100,3 +100,22 @@ def test_no_history_yet(window, qtbot) -> None:  # type: ignore[no-untyped-def]
     assert page.scope.text() == "No scored answers yet."
     assert "A few more answers" in page.trends.text()
     shoot(window, "review-progress-empty", qtbot)
+
+
+def test_the_progress_page_is_prepared_ahead_but_never_during_an_answer(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """At model-ready the app imports pyqtgraph on the pool and builds the Progress page, so the first
+    Progress opens quickly; while a question is on screen it waits for first use instead."""
+    review = window.review
+    window.reload_packs()
+    window.start_page.start_button.click()  # a question is on screen (prep countdown)
+    assert window.stack.currentWidget() is window.practice_page
+    review.warm_up()
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=30000)
+    qtbot.wait(50)  # the build is queued behind the import's result
+    assert "progress" not in review.pages
+    window.controller.cancel()
+    window.show_start()
+    review.warm_up()  # as when History opens: the import is done, the page is built now
+    qtbot.waitUntil(lambda: "progress" in review.pages, timeout=30000)
+    with qtbot.waitSignal(review.progress_page.loaded, timeout=10000):
+        review.nav_actions["progress"].trigger()

@@ -1,10 +1,12 @@
 """Transcribe an answer while it is being recorded, so feedback is ready about a second after Stop.
 
 The recorder's writer thread hands every block to `feed()`, which only appends it to a pending
-buffer. A worker thread watches that buffer; once it holds enough speech, Silero VAD (shipped
-with faster-whisper) finds a pause, and the audio up to that pause is transcribed with the
-question-aware prompt plus the text so far as context. At Stop, `finish()` transcribes only
-what is left after the last cut. Glossary fixes run once over the whole answer at the end.
+buffer. A worker thread watches that buffer; once it holds a whole window (16 s), Silero VAD
+(shipped with faster-whisper) finds its last pause, and the audio up to that pause is
+transcribed with the question-aware prompt plus the text so far as context: the cuts and
+prompts batch transcription of the file would use, so the transcript is the same. At Stop,
+`finish()` transcribes only what is left after the last cut, or nothing, if the person paused
+before Stop and the pending audio was transcribed ahead. Glossary fixes run once at the end.
 
 If transcription falls behind (a slow machine, a big model), the pending buffer is not allowed
 to grow without bound: past `max_backlog_s` it is dropped and `finish()` reads the rest of the
@@ -33,8 +35,7 @@ AudioSource = Callable[[], np.ndarray]
 
 @dataclass(frozen=True)
 class StreamingOptions:
-    min_chunk_s: float = 8.0  # do not cut before this much audio is pending: 8 s kept streaming WER at batch level
-    # (0.061 on the joined eval clips; 0.073 with 4 s or 6 s)
+    min_chunk_s: float = 8.0  # cut only at a pause past this point of a window: no short chunks (unless the answer is)
     # Always cut by here. Whisper reads 30 s windows, but tiny.en dropped words from chunks of 20-24 s:
     # WER 0.21 with 24 s chunks, 0.06 with 16 s, 0.10 with 10 s on 22 joined human eval clips (157 s);
     # on espeak-ng reference answers 24 s did a little better (0.157 vs 0.182): real speech decides.
@@ -54,6 +55,7 @@ class StreamStats:
     finish_seconds: float = 0.0  # time finish() took
     speculative_passes: int = 0
     used_speculative: bool = False  # finish() had nothing left: the last pause's pass covered it
+    speculation_cancelled: bool = False  # a pass was running at Stop, but speech followed what it covered
 
 
 def release_free_memory() -> None:
@@ -87,14 +89,15 @@ def _speech_end(audio: np.ndarray) -> int | None:
     return speech[-1]["end"] if speech else None
 
 
-def find_cut(audio: np.ndarray, options: StreamingOptions, final: bool = False) -> int | None:
-    """Sample index to cut the pending audio at: the middle of a pause between min_chunk_s and max_chunk_s."""
+def find_cut(audio: np.ndarray, options: StreamingOptions) -> int | None:
+    """Sample index to cut the pending audio at: the middle of the last pause between min_chunk_s
+    and max_chunk_s (fewer, longer chunks: each boundary is a chance to lose a word)."""
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     n = audio.shape[0]
     min_samples = int(options.min_chunk_s * SAMPLE_RATE)
     max_samples = int(options.max_chunk_s * SAMPLE_RATE)
-    if n < min_samples and not final:
+    if n < min_samples:
         return None
     window = audio[: max_samples + int(options.min_pause_s * SAMPLE_RATE)]
     speech = get_speech_timestamps(
@@ -102,7 +105,7 @@ def find_cut(audio: np.ndarray, options: StreamingOptions, final: bool = False) 
     )
     if not speech:
         # Nothing but silence: let it go once it is long enough, so it is not carried forever.
-        return min(n, max_samples) if n >= min_samples else None
+        return min(n, max_samples)
     candidates = []
     for current, following in zip(speech, speech[1:]):
         gap_start, gap_end = current["end"], following["start"]
@@ -112,15 +115,20 @@ def find_cut(audio: np.ndarray, options: StreamingOptions, final: bool = False) 
     if min_samples <= last_end <= max_samples and window.shape[0] - last_end >= options.min_pause_s * SAMPLE_RATE:
         candidates.append(min(window.shape[0], last_end + int(options.min_pause_s * SAMPLE_RATE) // 2))
     if candidates:
-        # While recording, the first pause past the minimum: the same cut whenever the worker
-        # happens to look, so a given answer is always cut the same way. For a whole file
-        # (final), the last pause within the limit: fewer, longer chunks.
-        return max(candidates) if final else min(candidates)
+        return max(candidates)
     if n >= max_samples:
         # No pause in the whole window: cut at the widest gap, or at the limit.
         gaps = [((b["start"] - a["end"]), (a["end"] + b["start"]) // 2) for a, b in zip(speech, speech[1:]) if b["start"] <= max_samples]
         return max(gaps)[1] if gaps else max_samples
     return None
+
+
+def batch_cut(audio: np.ndarray, options: StreamingOptions) -> int:
+    """Where transcribe_in_chunks ends the chunk that starts at audio[0]."""
+    max_samples = int(options.max_chunk_s * SAMPLE_RATE)
+    if audio.shape[0] <= max_samples:
+        return audio.shape[0]
+    return find_cut(audio, options) or max_samples
 
 
 def transcribe_in_chunks(
@@ -139,7 +147,6 @@ def transcribe_in_chunks(
     joined clips, against 0.07 clip by clip); cutting at pauses keeps it at the clip-level rate.
     """
     options = options or StreamingOptions()
-    max_samples = int(options.max_chunk_s * SAMPLE_RATE)
     words: list[Word] = []
     language = "en"
     done = 0
@@ -148,7 +155,7 @@ def transcribe_in_chunks(
         if cancel is not None and cancel.is_set():
             raise TranscriptionCancelled()
         rest = audio[done:]
-        cut = rest.shape[0] if rest.shape[0] <= max_samples else (find_cut(rest, options, final=True) or max_samples)
+        cut = batch_cut(rest, options)
         chunk_words, language = transcriber.raw_words(
             rest[:cut], prompt_for(words), offset_s=(offset_frames + done) / SAMPLE_RATE, cancel=cancel
         )
@@ -186,6 +193,8 @@ class StreamingTranscriber:
         self._since_check = 0
         self._backlog_checked = False
         self._speculative: tuple[int, int, list[Word], str] | None = None  # (offset, frames, words, language)
+        self._speculating: int | None = None  # frames the running speculative pass covers
+        self._speculation_cancel = threading.Event()
         self._words: list[Word] = []
         self._language = "en"
         self._cond = threading.Condition()
@@ -254,7 +263,7 @@ class StreamingTranscriber:
                     audio = self._pending_audio()
                     offset = self._done_frames
                     prompt = self._prompt()
-                cut = find_cut(audio, self.options)
+                cut = self._cut(audio)
                 if cut is None:
                     with self._cond:
                         self._backlog_checked = True
@@ -283,6 +292,20 @@ class StreamingTranscriber:
         except BaseException as exc:  # reported by finish(); the answer is still on disk
             self._error = exc
 
+    def _cut(self, audio: np.ndarray) -> int | None:
+        """Where to cut the pending audio, or None to wait for more.
+
+        Only once a whole batch window (max_chunk_s and a pause) is pending, and then where batch
+        transcription would cut: the chunks, their prompts and so the transcript are the ones
+        transcribing the file after Stop gives. (Cutting at the first pause past min_chunk_s gave
+        shorter chunks, more boundaries and a WER 1.2 points above batch.) At Stop at most one
+        window is left, and the speculative pass during the person's last pause usually has it.
+        """
+        window = int((self.options.max_chunk_s + self.options.min_pause_s) * SAMPLE_RATE)
+        if audio.shape[0] < window:
+            return None
+        return batch_cut(audio, self.options)
+
     def _tell_words(self) -> None:
         """Hand the words so far to `on_words`; its failure costs only its head start, never the answer."""
         with self._cond:
@@ -305,11 +328,35 @@ class StreamingTranscriber:
         done = self._speculative
         if done is not None and done[0] == offset and done[1] >= covered:
             return
-        words, language = self._get_transcriber().raw_words(audio[:covered], prompt, offset_s=offset / SAMPLE_RATE)
+        with self._cond:
+            if self._finishing:
+                return  # Stop came first: finish() transcribes the tail itself
+            self._speculating = covered
+            self._speculation_cancel.clear()
+        try:
+            words, language = self._get_transcriber().raw_words(audio[:covered], prompt, offset_s=offset / SAMPLE_RATE,
+                                                                 cancel=self._speculation_cancel)
+        except TranscriptionCancelled:
+            self.stats.speculation_cancelled = True
+            return
+        finally:
+            with self._cond:
+                self._speculating = None
         with self._cond:
             if self._done_frames == offset:
                 self._speculative = (offset, covered, words, language)
                 self.stats.speculative_passes += 1
+
+    def _drop_useless_speculation(self) -> None:
+        """At Stop: a speculative pass still running is worth waiting for only if nothing was said
+        after the audio it covers; otherwise its result cannot be used, so it stops at its next segment."""
+        with self._cond:
+            covered = self._speculating
+            if covered is None:
+                return
+            pending = self._pending_audio()
+        if _speech_end(pending[covered:]) is not None:
+            self._speculation_cancel.set()
 
     def _use_speculative(self, tail: np.ndarray) -> list[Word] | None:
         """The speculative words, if they cover this tail: same start, and no speech after them."""
@@ -343,6 +390,7 @@ class StreamingTranscriber:
         with self._cond:
             self._finishing = True
             self._cond.notify()
+        self._drop_useless_speculation()
         self._worker.join()
         transcriber = self._get_transcriber()
         with self._cond:
