@@ -231,10 +231,10 @@ def _cold_import_ms(module: str) -> float:
 def _gui_figures(workspace, packs, repeat: int, tmp: Path) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """Wall time from the toolbar click to the data on screen (query on the pool, then table or plots).
 
-    "first" opens are the first of the session (History makes its page then; the Progress page was
-    prepared at model-ready, as the app does); the medians are later opens, as when a person goes back and forth: with the history unchanged
-    (served from History's read cache), and "after_change", after a commit since the last visit
-    (read from the database again).
+    "first" opens are the first of the session (History makes its page then; the Progress page
+    was prepared at model-ready, as the app does). The medians are later opens, as when a person
+    goes back and forth: with the history unchanged (served from History's read cache), and
+    "after_change", after a commit since the last visit (read from the database again).
     """
     from PySide6.QtCore import QSettings
 

@@ -48,13 +48,14 @@ def test_a_read_is_kept_until_this_process_commits(seeded: History) -> None:
     again.clear()
     assert len(seeded.attempt_summaries()) == 8
 
+    points = seeded.progress_points()
     seeded.set_note(first[0].id, "too long")
     after = seeded.attempt_summaries()
     assert after[0].note == "too long" and after[0] is not first[0]
-    assert seeded.progress_points()[0] is not None
+    assert seeded.progress_points() == points and seeded.progress_points()[0] is not points[0], "read again after the commit"
 
 
-def test_a_commit_from_another_process_is_seen(seeded: History, demo: Pack, data_dir: DataDir) -> None:
+def test_a_commit_through_another_connection_is_seen(seeded: History, demo: Pack, data_dir: DataDir) -> None:
     points = seeded.progress_points(pack_id="demo")
     stats = seeded.question_stats("demo")
     assert stats["tell-me"].attempts == 4
