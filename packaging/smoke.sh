@@ -4,7 +4,8 @@
 #   1. `rehearse --self-test`: exit 0 and every step of the report passed; timed (launch to done).
 #   2. The same under strace: no AF_INET/AF_INET6 socket or connect, no Python run or read from
 #      outside the bundle, and libportaudio.so.2 loaded from the bundle (not the system).
-#   3. The GUI start-up probe (REHEARSE_STARTUP_PROBE): the window comes up, the models load,
+#   3. The GUI start-up probe (REHEARSE_STARTUP_PROBE): the window comes up, the models load, the
+#      Progress page is prepared (pyqtgraph and its Qt modules import from the bundle),
 #      exit 0; also under strace, with the same network check.
 # Needs strace (apt-get install strace). Exit 0 when all pass, 1 with the failing check.
 # Usage: packaging/smoke.sh [BUNDLE_DIR]   (default: dist/rehearse at the repository root)
@@ -111,7 +112,9 @@ if [ -n "$interactive" ] && [ -n "$ready" ]; then
 else
   fail "GUI probe did not report both 'interactive' and 'model-ready'"; cat "$WORK/gui.out"; tail -20 "$WORK/gui.err"
 fi
-if grep -q Traceback "$WORK/gui.err"; then fail "traceback from the GUI"; grep -A15 Traceback "$WORK/gui.err" | head -30; fi
+if grep -q '^progress-ready ' "$WORK/gui.out"; then ok "GUI: Progress page prepared (pyqtgraph imports from the bundle)"
+else fail "GUI: the Progress page was not prepared (pyqtgraph)"; fi
+if grep -q Traceback "$WORK/gui.err"; then fail "traceback from the GUI"; grep -A15 Traceback "$WORK/gui.err" | tail -30; fi
 check_trace "$WORK/gui.strace" "GUI"
 
 echo "smoke: bundle size ${size_mb} MB; self-test ${selftest_s} s from launch to done"

@@ -124,6 +124,21 @@ def test_spec_bundles_the_models_and_their_files_exist() -> None:
         assert f'tree(ROOT / "{folder}", "{folder}")' in source
 
 
+def test_the_bundle_keeps_every_qt_module_the_charts_import() -> None:
+    """pyqtgraph imports QtOpenGL and QtOpenGLWidgets whenever it is imported; a bundle without them
+    opened no Progress page (found by the smoke test once the page was prepared at model-ready)."""
+    code = ("import os, sys; os.environ['QT_QPA_PLATFORM'] = 'offscreen'; import app.gui.charts, app.gui.progress_page; "
+            "print(' '.join(m.split('.')[1] for m in sys.modules if m.startswith('PySide6.Qt')))")
+    imported = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO).stdout.split())
+    unused = re.search(r"QT_UNUSED = \[(.*?)\]", SPEC.read_text(), re.S)
+    assert unused is not None
+    excluded = set(re.findall(r'"(Qt\w+)"', unused.group(1)))
+    optional = {"QtTest"}  # pyqtgraph tries it and carries on without it (its Qt shim's FailedImport)
+    assert {"QtOpenGL", "QtWidgets"} <= imported
+    missing = (imported - optional) & excluded
+    assert not missing, f"the spec leaves out Qt modules the charts import: {sorted(missing)}"
+
+
 def test_scripts_are_executable() -> None:
     for script in (PACKAGING / "build.sh", PACKAGING / "smoke.sh", INSTALL):
         assert os.access(script, os.X_OK), f"{script} is not executable"

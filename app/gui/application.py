@@ -148,14 +148,25 @@ STARTUP_PROBE_ENV = "REHEARSE_STARTUP_PROBE"
 
 
 def _probe_startup(app: QApplication, window: Any) -> None:
-    """For tests/bench/bench_app.py: print when the window can take input and when the model is ready, then quit."""
+    """For tests/bench/bench_app.py and packaging/smoke.sh: print when the window can take input,
+    when the model is ready and when the Progress page (pyqtgraph) is prepared, then quit."""
     from PySide6.QtCore import QTimer
 
     def say(event: str) -> None:
         print(f"{event} {time.time():.4f}", flush=True)
 
+    deadline = time.monotonic() + 30
+
+    def when_progress_ready() -> None:
+        if "progress" in window.review.pages:
+            say("progress-ready")
+        elif time.monotonic() < deadline:
+            QTimer.singleShot(50, when_progress_ready)
+            return
+        app.quit()
+
     QTimer.singleShot(0, lambda: say("interactive"))
-    window.modelReady.connect(lambda _name: (say("model-ready"), QTimer.singleShot(0, app.quit)))
+    window.modelReady.connect(lambda _name: (say("model-ready"), QTimer.singleShot(0, when_progress_ready)))
 
 
 def run(data_dir: Path | None = None, argv: list[str] | None = None, sd: Any | None = None) -> int:
