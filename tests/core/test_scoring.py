@@ -124,3 +124,36 @@ def test_warming_during_the_answer_leaves_only_the_last_stretch_for_stop() -> No
     assert sum(encoded) - before <= 2  # the open stretch at warm time, and the one after it
     assert [r.covered for r in warm] == [r.covered for r in cold] == [True, True, True]
     assert [round(r.score, 4) for r in warm] == [round(r.score, 4) for r in cold]
+
+
+def test_the_stream_warms_the_scorer_with_the_words_the_transcript_will_have(data_dir) -> None:  # type: ignore[no-untyped-def]
+    """The final transcript has glossary terms merged into one word ("Shapley values"); warming with
+    Whisper's raw words shifted every stretch after the first term, and Stop re-encoded them all."""
+    from pathlib import Path
+
+    from app.core.packs import load_pack
+    from app.core.scoring.embedder import MiniLMEmbedder
+    from app.core.transcribe.glossary import GlossaryCorrector
+    from app.core.workspace import Workspace
+
+    pack = load_pack(Path(__file__).resolve().parent.parent / "data" / "demo-pack.yaml")
+    question = pack.question("shap-and-lime")
+    embedder = MiniLMEmbedder()
+    workspace = Workspace(data_dir)
+    workspace._scorer = TokenRecallScorer(embedder)
+    raw = timed("SHAP splits a prediction with Shapley values from game theory. " * 5
+                + "LIME perturbs the example and fits a local surrogate. " * 4 + "Then I compare them.")
+    stream = workspace.start_stream(pack, question)
+    try:
+        assert stream.on_words is not None
+        stream.on_words(raw[:70])  # what a finished chunk hands over while recording
+    finally:
+        stream.close()
+    final, _ = GlossaryCorrector(pack.glossary_for(question)).correct(raw)
+    assert len(final) < len(raw), "the terms were merged"
+    encoded: list[int] = []
+    real_run = embedder._run_words
+    embedder._run_words = lambda batch: (encoded.append(len(batch)), real_run(batch))[1]  # type: ignore[method-assign]
+    workspace.scorer().score(question.key_points, final)
+    assert sum(encoded) <= 2, f"{sum(encoded)} stretches encoded at Stop"
+    workspace.close()
