@@ -35,12 +35,14 @@ def render() -> str:
             f"Stop to feedback (FLAC saved, transcript finished, key points scored, attempt in SQLite), "
             f"streaming fed at {streaming['pace']:g}x real time; {streaming['machine']['cpus']} cores, {when}. Goal: <= 1.0 s at 120 s.",
             "",
-            "| answer | streaming | left at Stop | batch |",
-            "| --- | --- | --- | --- |",
+            "| answer | streaming | left at Stop | of which scoring | batch |",
+            "| --- | --- | --- | --- | --- |",
         ]
         for row in streaming["latency"]:
+            stages = row["streaming_stages_s"]
+            scoring_ms = (stages["done"] - stages["scoring"]) * 1000 if "done" in stages and "scoring" in stages else float("nan")
             lines.append(f"| {row['answer_s']} s | {row['streaming_stop_to_feedback_s']:.2f} s | {row['streaming_tail_s']:.1f} s of audio "
-                         f"| {row['batch_stop_to_feedback_s']:.2f} s |")
+                         f"| {scoring_ms:.0f} ms | {row['batch_stop_to_feedback_s']:.2f} s |")
         lines.append("")
     sweep = _load("streaming_sweep").get("latency")
     if sweep:
