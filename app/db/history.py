@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -385,8 +385,7 @@ class History:
             query = query.limit(limit)
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
-        if any(r[2] not in questions for r in rows):
-            questions = self._read_questions()  # a question saved after the question list was read
+        questions = self._questions_of((r[2] for r in rows), questions)
         root = self._root
         with _bulk_objects():
             return [
@@ -401,6 +400,13 @@ class History:
         Attempt reads look their question up here instead of joining two tables per attempt.
         """
         return self._cache.get(("questions",), self._read_questions)
+
+    def _questions_of(self, row_ids: Iterable[int], questions: dict[int, _QuestionInfo]) -> dict[int, _QuestionInfo]:
+        """`questions`, or a fresh read if one of these attempts' question rows is not in it: a question
+        saved by a commit between reading the list and reading the attempts."""
+        if any(row_id not in questions for row_id in row_ids):
+            return self._read_questions()
+        return questions
 
     def _read_questions(self) -> dict[int, _QuestionInfo]:
         q, p = QuestionRow, PackRow
@@ -430,8 +436,7 @@ class History:
             query = query.where(_of_questions(_matching(questions, pack_id, question_id)))
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
-        if any(r[2] not in questions for r in rows):
-            questions = self._read_questions()
+        questions = self._questions_of((r[2] for r in rows), questions)
         with _bulk_objects():
             return [ProgressPoint(r[0], _utc(r[1]), questions[r[2]].pack_id, questions[r[2]].question_id, *r[3:])  # type: ignore[arg-type]
                     for r in rows]
