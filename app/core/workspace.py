@@ -103,21 +103,14 @@ class Workspace:
                      on_text: Callable[[str], None] | None = None) -> StreamingTranscriber:
         """Transcribe an answer while it is recorded, prompted for this question; each finished
         chunk also warms the scorer, so that feedback after Stop waits only on the last sentence."""
-        from app.core.transcribe.glossary import GlossaryCorrector
         from app.core.transcribe.streaming import StreamingTranscriber
-
-        glossary = pack.glossary_for(question)
-        corrector = GlossaryCorrector(glossary)
 
         def warm(words: list[Word]) -> None:
             warm_scorer = getattr(self.scorer(), "warm", None)
             if warm_scorer is not None:
-                # The words as the final transcript will have them (glossary fixes can merge words and
-                # shift every stretch after them): warming the raw words left a 2-minute answer
-                # with 124 ms of encoding at Stop instead of 45.
-                warm_scorer(corrector.correct(words)[0], question.key_points)
+                warm_scorer(words, question.key_points)
 
-        return StreamingTranscriber(self.transcriber, question_text=question.text, glossary=glossary,
+        return StreamingTranscriber(self.transcriber, question_text=question.text, glossary=pack.glossary_for(question),
                                     reference_answer=question.reference_answer, on_text=on_text, on_words=warm)
 
     def close(self) -> None:

@@ -145,8 +145,9 @@ def test_the_stream_warms_the_scorer_with_the_words_the_transcript_will_have(dat
                 + "LIME perturbs the example and fits a local surrogate. " * 4 + "Then I compare them.")
     stream = workspace.start_stream(pack, question)
     try:
-        assert stream.on_words is not None
-        stream.on_words(raw[:70])  # what a finished chunk hands over while recording
+        with stream._cond:  # as if the first chunks had been transcribed to these words
+            stream._words = raw[:70]
+        stream._tell_words()  # what the worker does after each finished chunk
     finally:
         stream.close()
     final, _ = GlossaryCorrector(pack.glossary_for(question)).correct(raw)
