@@ -13,6 +13,7 @@ and one key-point result per point.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -120,6 +121,15 @@ def seed(history, packs, n: int, rng_seed: int = 1, now: datetime | None = None,
     return history.count_attempts()
 
 
+_NOTES = itertools.count()
+
+
+def _commit(history) -> None:  # type: ignore[no-untyped-def]
+    """A real commit, as when an answer was saved or a note written since the last read: History's
+    read cache is dropped, so the next read goes to the database."""
+    history.set_note(1, f"bench note {next(_NOTES)}")
+
+
 def _timed(fn, repeat: int, before=None) -> dict[str, float]:  # type: ignore[no-untyped-def]
     times = []
     for _ in range(repeat):
@@ -189,10 +199,8 @@ def main(argv: list[str] | None = None) -> int:
             "database_mb": round(db_mb, 1),
         }
         figures["list_attempts"] = _timed(lambda: history.list_attempts(), max(1, args.repeat // 2))
-        notes = iter(range(10**9))
-
-        def commit() -> None:  # a real write, so the read below goes to the database, not the read cache
-            history.set_note(1, f"bench note {next(notes)}")
+        def commit() -> None:  # before each timed read, so it goes to the database
+            _commit(history)
 
         figures["attempt_summaries"] = _timed(lambda: history.attempt_summaries(), args.repeat, commit)
         figures["attempt_summaries_unchanged"] = _timed(lambda: history.attempt_summaries(), args.repeat)
@@ -262,16 +270,9 @@ def _gui_figures(workspace, packs, repeat: int, tmp: Path) -> dict[str, Any]:  #
     out_warm_ms = round((time.perf_counter() - t0) * 1000, 1)
     out: dict[str, Any] = {"charts_warm_up_at_model_ready_ms": out_warm_ms}
 
-    writes = iter(range(10**9))
-
-    def change_history() -> None:
-        """A real commit, as when an answer was saved or a note written since the last visit: the
-        read cache is dropped and the view reads the database again."""
-        workspace.history.set_note(1, f"bench note {next(writes)}")
-
     def open_history(changed: bool = False) -> float:
         if changed:
-            change_history()
+            _commit(workspace.history)
         review.nav_actions["practice"].trigger()  # the start page refreshes its figures on the pool meanwhile
         app.processEvents()
         t0 = time.perf_counter()
@@ -283,7 +284,7 @@ def _gui_figures(workspace, packs, repeat: int, tmp: Path) -> dict[str, Any]:  #
 
     def open_progress(pack_id: str | None, question_id: str | None, changed: bool = False) -> float:
         if changed:
-            change_history()
+            _commit(workspace.history)
         review.nav_actions["practice"].trigger()
         app.processEvents()
         t0 = time.perf_counter()
