@@ -145,9 +145,10 @@ def test_the_stream_warms_the_scorer_with_the_words_the_transcript_will_have(dat
                 + "LIME perturbs the example and fits a local surrogate. " * 4 + "Then I compare them.")
     stream = workspace.start_stream(pack, question)
     try:
-        with stream._cond:  # as if the first chunks had been transcribed to these words
-            stream._words = raw[:70]
-        stream._tell_words()  # what the worker does after each finished chunk
+        for chunk_end in (40, 70):  # two chunks, each ending at a sentence, as chunks end at pauses
+            with stream._cond:  # as if the chunks so far had been transcribed to these words
+                stream._words = raw[:chunk_end]
+            stream._tell_words()  # what the worker does after each finished chunk
     finally:
         stream.close()
     final, _ = GlossaryCorrector(pack.glossary_for(question)).correct(raw)

@@ -187,6 +187,8 @@ class StreamingTranscriber:
         self.on_text = on_text
         self.on_words = on_words  # e.g. the scorer encoding finished sentences before Stop
         self._corrector = GlossaryCorrector(self.glossary)
+        self._told: list[Word] = []  # the words handed to on_words so far, glossary-corrected (worker thread only)
+        self._told_raw = 0  # how many of self._words they come from
         self.stats = StreamStats()
         self._blocks: list[np.ndarray] = []
         self._pending_frames = 0
@@ -312,12 +314,15 @@ class StreamingTranscriber:
         """Hand the words so far to `on_words` as the final transcript will have them (glossary fixes
         merge "Shapley values" into one word, which shifts every sentence after it; the scorer warmed
         with raw words re-encoded them all at Stop: 124 ms instead of 45 for a 2-minute answer).
-        Its failure costs only its head start, never the answer."""
+        Only the words new since the last call are corrected (a glossary fix is local, and chunks end
+        in pauses): correcting the whole answer each time took 29 ms per chunk at 300 words and
+        400 ms at 4,000. Its failure costs only its head start, never the answer."""
         with self._cond:
-            words = list(self._words)
-        words, _ = self._corrector.correct(words)
+            new = self._words[self._told_raw :]
+            self._told_raw = len(self._words)
         try:
-            self.on_words(words)  # type: ignore[misc]
+            self._told += self._corrector.correct(new)[0]
+            self.on_words(list(self._told))  # type: ignore[misc]
         except Exception:  # noqa: BLE001
             log.warning("on_words failed; the answer will be scored from scratch at Stop", exc_info=True)
 
