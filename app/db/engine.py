@@ -138,10 +138,27 @@ def migrate(engine: Engine, path: Path) -> None:
         command.upgrade(config, "head")
 
 
+def _make_private(path: Path) -> None:
+    """Create the database file 0600 before SQLite first opens it, and tighten what an older version left.
+
+    SQLite gives its -wal and -shm files the mode of the database file, so a file created with
+    the default umask (0644) would make the history's newest writes readable by other users.
+    """
+    if os.name != "posix":
+        return
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    for extra in (path, path.with_name(f"{path.name}-wal"), path.with_name(f"{path.name}-shm"),
+                  *path.parent.glob(f"{path.name}.before-*.bak")):
+        if extra.exists() and extra.stat().st_mode & 0o077:
+            os.chmod(extra, 0o600)
+
+
 def open_database(path: Path) -> Engine:
     """An engine on an up-to-date database at `path`; raises DatabaseError with a message to show."""
     path.parent.mkdir(parents=True, exist_ok=True)
     _check_file(path)
+    _make_private(path)
     engine = make_engine(path)
     try:
         migrate(engine, path)

@@ -1,0 +1,89 @@
+"""Everything the app creates in the data folder is private: files 0600, folders 0700.
+
+The umask is set to the usual 022 here, so a file or folder made without care shows as 0644/0755.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app.core.analysis import judge_transcript
+from app.core.audio.files import write_recording
+from app.core.packs import load_pack
+from app.core.paths import DataDir
+from app.core.transcribe.transcript import Transcript, Word
+from app.db.history import History
+
+DEMO = Path(__file__).resolve().parent.parent / "data" / "demo-pack.yaml"
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+
+
+@pytest.fixture(autouse=True)
+def usual_umask():  # type: ignore[no-untyped-def]
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_database_wal_shm_and_recording_folders_are_private(data_dir: DataDir, scorer) -> None:  # type: ignore[no-untyped-def]
+    now = datetime.now()
+    audio = write_recording(np.zeros(1600, np.float32),
+                            data_dir.recordings / f"{now:%Y}" / f"{now:%m}" / "answer.flac")
+    history = History.open(data_dir)
+    try:
+        pack = load_pack(DEMO)
+        question = pack.question("shap-and-lime")
+        words = [Word("SHAP", 0.0, 0.3, 0.9)]
+        analysis = judge_transcript(pack, question, Transcript(words, words, 1.0), scorer)
+        history.save_attempt(pack, question, analysis, audio)
+        database = data_dir.database
+        wal, shm = database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")
+        assert wal.exists() and shm.exists(), "WAL mode keeps both while the history is open"
+        assert {p.name: oct(mode(p)) for p in (database, wal, shm)} == {
+            p.name: "0o600" for p in (database, wal, shm)}
+        assert mode(audio) == 0o600
+        folders = {str(Path(d).relative_to(data_dir.root)): oct(mode(Path(d)))
+                   for d, _dirs, _files in os.walk(data_dir.root)}
+        # The recordings' <year>/<month> folders are made by app.core.audio.files (another part of
+        # issue 14 part 8): this assertion covers them and passes only once that code makes them private.
+        assert folders == {name: "0o700" for name in folders}, folders
+        assert f"recordings/{now:%Y}/{now:%m}" in folders
+    finally:
+        history.close()
+
+
+def test_files_left_readable_by_an_older_version_are_tightened(data_dir: DataDir) -> None:
+    History.open(data_dir).close()
+    database = data_dir.database
+    backup = database.with_name(database.name + ".before-0002.bak")
+    backup.write_bytes(database.read_bytes())
+    wal = database.with_name(database.name + "-wal")
+    wal.write_bytes(b"")
+    for path in (database, backup, wal):
+        os.chmod(path, 0o644)
+    History.open(data_dir).close()
+    assert [oct(mode(p)) for p in (database, backup) if p.exists()] == ["0o600", "0o600"]
+    assert not wal.exists() or mode(wal) == 0o600
+
+
+def test_private_dir_makes_every_level_under_the_root_private(tmp_path: Path) -> None:
+    data_dir = DataDir(tmp_path / "data").create()
+    made = data_dir.private_dir(data_dir.recordings / "2031" / "07")
+    assert made == data_dir.recordings / "2031" / "07"
+    assert [oct(mode(p)) for p in (made, made.parent)] == ["0o700", "0o700"]
+    assert data_dir.private_dir(made) == made, "an existing folder is fine"
+    with pytest.raises(ValueError):
+        data_dir.private_dir(tmp_path / "elsewhere")
+    with pytest.raises(ValueError):
+        data_dir.private_dir(data_dir.root / ".." / "elsewhere")
