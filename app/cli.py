@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -283,6 +284,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Everything written from here on (data folder, settings, logs, reports) is the person's own:
+    # recordings and transcripts are private, so nothing is created readable by other users.
+    if os.name == "posix":
+        os.umask(0o077)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.self_test:

@@ -87,3 +87,17 @@ def test_private_dir_makes_every_level_under_the_root_private(tmp_path: Path) ->
         data_dir.private_dir(tmp_path / "elsewhere")
     with pytest.raises(ValueError):
         data_dir.private_dir(data_dir.root / ".." / "elsewhere")
+
+
+def test_the_rehearse_command_writes_private_files(tmp_path: Path) -> None:
+    """The umask is set at the entry point: reports, settings and logs are the person's own too."""
+    import subprocess
+    import sys
+
+    report = tmp_path / "packs.json"
+    code = ("import sys; from app.cli import main; from app.core.packs.writer import write_text_atomically; "
+            "main(['packs']); write_text_atomically('x', __import__('pathlib').Path(sys.argv[1]))")
+    env = {**os.environ, "REHEARSE_DATA_DIR": str(tmp_path / "data")}
+    subprocess.run([sys.executable, "-c", code, str(report)], check=True, env=env, capture_output=True,
+                   cwd=Path(__file__).resolve().parents[2])
+    assert oct(mode(report)) == "0o600"
