@@ -1,8 +1,8 @@
 """Test set-up shared by every test.
 
 Before anything imports sounddevice, HOME points at a private folder whose `.asoundrc` defines
-an ALSA capture device `fakemic` that plays `fakemic.raw` from that folder (see
-shared/notes/audio-testing.md): the real PortAudio stack, no sound card. Tests put the answer
+an ALSA capture device `fakemic` that plays `fakemic.raw` from that folder (see DEVELOPERS.md,
+"Test fixtures"): the real PortAudio stack, no sound card. Tests put the answer
 they want "spoken" into that file with `fake_mic.load(...)`.
 """
 
@@ -35,7 +35,6 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
 SPEECH_CACHE = Path(tempfile.gettempdir()) / "rehearse-test-speech"
 
 

@@ -30,10 +30,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import spearmanr
 
-from tests.bench.common import SHARED, write_result
+from tests.bench.common import EVAL, write_result
 
-BEETLE = SHARED / "eval" / "grading" / "beetle" / "beetle_5way.tsv"
-STS = SHARED / "eval" / "grading" / "sts-answers-students" / "2015_answers-students.test.tsv"
+BEETLE = EVAL / "grading" / "beetle" / "beetle_5way.tsv"
+STS = EVAL / "grading" / "sts-answers-students" / "2015_answers-students.test.tsv"
 FILLERS = ["um", "uh", "you know", "like", "so", "I mean"]
 
 

@@ -8,7 +8,7 @@ transcribe what is left, score, save to SQLite) from the moment the person press
 streaming, the answer is fed to the stream at `--pace` times real time while it "records", as
 the recorder's writer thread would; batch transcribes the whole recording after Stop.
 
-WER uses the 22 clips of shared/eval/speech, normalised with Whisper's English text normaliser
+WER uses the 22 clips of tests/data/eval/speech, normalised with Whisper's English text normaliser
 (package whisper-normalizer: numbers, spellings, contractions). The clips are also joined into
 one 2-minute answer (with 0.8 s pauses) and fed through the streaming path, to compare with
 batch on the same audio.
@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tests.bench.common import SAMPLE_RATE, SHARED, load_model, speak, spoken_answer, write_result
+from tests.bench.common import EVAL, SAMPLE_RATE, load_model, speak, spoken_answer, write_result
 
 
 def _workspace(transcriber):  # type: ignore[no-untyped-def]
@@ -122,10 +122,10 @@ def wer(transcriber, pace: float) -> dict:  # type: ignore[no-untyped-def]
     from app.core.transcribe.streaming import StreamingTranscriber
 
     normalise = _normaliser()
-    manifest = json.loads((SHARED / "eval" / "speech" / "manifest.json").read_text())
+    manifest = json.loads((EVAL / "speech" / "manifest.json").read_text())
     references, per_clip, clips = [], [], []
     for item in manifest:
-        audio = load_audio(SHARED / "eval" / "speech" / item["path"])
+        audio = load_audio(EVAL / "speech" / item["path"])
         clips += [audio, np.zeros(int(0.8 * SAMPLE_RATE), np.float32)]
         references.append(normalise(item["reference"]))
         per_clip.append(normalise(transcriber.transcribe(audio, prompt="").text))

@@ -15,7 +15,7 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[2]
 RESULTS = Path(__file__).resolve().parent / "results"
-SHARED = REPO.parent / "shared"
+EVAL = REPO / "tests" / "data" / "eval"  # real speech and grading data, with their licences (tests/data/README.md)
 SAMPLE_RATE = 16_000
 
 

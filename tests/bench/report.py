@@ -59,7 +59,7 @@ def render() -> str:
     if streaming.get("wer"):
         w = streaming["wer"]
         lines += [
-            f"Word error rate on the {w['clips']} human speech clips of shared/eval/speech ({w['audio_s']:g} s), "
+            f"Word error rate on the {w['clips']} human speech clips of tests/data/eval/speech ({w['audio_s']:g} s), "
             f"normalised with {w['normaliser']}: batch clip by clip **{w['batch_per_clip_wer']:.1%}**; the clips "
             f"joined into one answer: batch **{w['batch_joined_wer']:.1%}**, streaming **{w['streaming_joined_wer']:.1%}** "
             "(goal: streaming at most 1 point above batch).",

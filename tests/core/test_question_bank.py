@@ -17,7 +17,7 @@ from app.core.packs import Pack, load_pack
 from app.core.transcribe.transcript import Word
 
 QUESTIONS = Path(__file__).resolve().parents[2] / "questions"
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "ml-interpretability-interview-guide.txt"
+SEED = Path(__file__).resolve().parents[1] / "data" / "seeds" / "ml-interpretability-interview-guide.txt"
 PACKS = ["ml-interpretability.yaml", "behavioural-core.yaml"]
 COOKING = (
     "Last Sunday I cooked a big pot of tomato soup. I chopped onions, garlic and carrots, simmered everything "
