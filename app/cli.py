@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__
+
+log = logging.getLogger(__name__)
 
 
 class UsageError(Exception):
@@ -24,6 +27,13 @@ def _workspace(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from app.core.workspace import Workspace
 
     return Workspace(args.data_dir, model_setting=getattr(args, "model", None))
+
+
+def _log_to_data_folder(workspace) -> None:  # type: ignore[no-untyped-def]
+    """Commands that write keep a record in the data folder's log, as the desktop app does."""
+    from app.logs import setup_logging
+
+    setup_logging(workspace.data_dir.root)
 
 
 def _print_json(data: Any) -> None:
@@ -104,6 +114,8 @@ def cmd_score(args: argparse.Namespace) -> int:
     from app.core.transcribe import ModelLoadError
 
     workspace = _workspace(args)
+    if args.save:
+        _log_to_data_folder(workspace)
     pack, question = _resolve_question(workspace, args.pack, args.question)
     from app.core.audio.files import load_audio
 
@@ -198,6 +210,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from app.core.review import reports
 
     workspace = _workspace(args)
+    _log_to_data_folder(workspace)
     history = workspace.history
     try:
         if args.kind == "csv":
@@ -216,6 +229,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         where = reports.save(text, args.output)
     except reports.ReportError as exc:
         raise UsageError(str(exc)) from None
+    log.info("Exported %s to %s", what, where)
     print(f"Exported {what} to {where}.", file=sys.stderr)
     return 0
 

@@ -123,6 +123,13 @@ class MainWindow(QMainWindow):
         practice_menu.addAction(self.progress_action)
 
         help_menu = self.menuBar().addMenu("&Help")
+        from PySide6.QtGui import QDesktopServices
+
+        from app.logs import log_folder
+
+        self.log_folder_action = self._action(  # where to look (or what to send) when something went wrong
+            "Show &log folder", lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_folder(self.workspace.data_dir.root)))))
+        help_menu.addAction(self.log_folder_action)
         help_menu.addAction(self._action("&About Rehearse", self._about))
 
     def space_pressed(self) -> None:

@@ -7,12 +7,14 @@ back on the GUI thread (queued across threads by Qt).
 
 from __future__ import annotations
 
+import logging
 import threading
-import traceback
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
 
 
 class JobSignals(QObject):
@@ -39,7 +41,7 @@ class Job(QRunnable):
             result = self.fn(*self.args, **self.kwargs)
         except Exception as exc:  # report to the GUI; never let a worker die silently
             message = str(exc) or type(exc).__name__
-            traceback.print_exc()
+            log.exception("Job %s failed", getattr(self.fn, "__qualname__", self.fn))  # the log file keeps the traceback
             self.done.set()
             self.signals.failed.emit(message)
             return
