@@ -43,19 +43,21 @@ class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
 
 
 _handlers: list[logging.Handler] = []
+_UNCAUGHT = {"uncaught": True}  # the earlier hook prints these to stderr already: not twice
 _previous_hooks: dict[str, object] = {}
 
 
 def _log_uncaught(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
     if not issubclass(exc_type, KeyboardInterrupt):
-        log.critical("Uncaught exception", exc_info=(exc_type, exc, tb))
+        log.critical("Uncaught exception", exc_info=(exc_type, exc, tb), extra=_UNCAUGHT)
     _previous_hooks["sys"](exc_type, exc, tb)  # type: ignore[operator]
 
 
 def _log_uncaught_in_thread(args: threading.ExceptHookArgs) -> None:
     if args.exc_type is not SystemExit and args.exc_value is not None:
         name = args.thread.name if args.thread else "?"
-        log.critical("Uncaught exception in thread %s", name, exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
+        log.critical("Uncaught exception in thread %s", name, exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
+                     extra=_UNCAUGHT)
     _previous_hooks["threading"](args)  # type: ignore[operator]
 
 
@@ -75,6 +77,7 @@ def setup_logging(data_dir_root: Path, level: int = logging.INFO) -> Path:
         stderr_handler = logging.StreamHandler()
         stderr_handler.setLevel(logging.WARNING)
         stderr_handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        stderr_handler.addFilter(lambda record: not getattr(record, "uncaught", False))
         _handlers.append(stderr_handler)
     for handler in _handlers:
         root.addHandler(handler)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import APP_ID, APP_NAME, __version__
 from app.core.paths import DataDir, resource_path
-from app.core.workspace import Workspace
 from app.gui.settings import AppSettings
 from app.gui.style import STYLESHEET
 from app.gui.workers import JobRunner
@@ -149,12 +148,17 @@ STARTUP_PROBE_ENV = "REHEARSE_STARTUP_PROBE"
 
 def _probe_startup(app: QApplication, window: Any) -> None:
     """For tests/bench/bench_app.py and packaging/smoke.sh: print when the window can take input,
-    when the model is ready and when the Progress page (pyqtgraph) is prepared, then quit."""
+    when the model is ready and when the Progress page (pyqtgraph) is prepared, then quit.
+    With the value `interactive`, only the first line, and the app keeps running (tests that
+    talk to a running app, tests/gui/test_single_instance.py)."""
     from PySide6.QtCore import QTimer
 
     def say(event: str) -> None:
         print(f"{event} {time.time():.4f}", flush=True)
 
+    if os.environ.get(STARTUP_PROBE_ENV) == "interactive":
+        QTimer.singleShot(0, lambda: say("interactive"))
+        return
     deadline = time.monotonic() + 30
 
     def when_progress_ready() -> None:
@@ -173,13 +177,25 @@ def run(data_dir: Path | None = None, argv: list[str] | None = None, sd: Any | N
     app = make_application(argv)
     settings = AppSettings()
     root = data_dir or (Path(settings.data_dir) if settings.data_dir else None)
-    workspace = Workspace(DataDir(root).create(), model_setting=settings.model)
+    folder = DataDir(root).create()
+    from app.gui.single_instance import bring_to_front, claim_data_folder
+    from app.logs import setup_logging
+
+    setup_logging(folder.root)
+    # Before anything opens the database or offers recovery: one window per data folder.
+    instance = claim_data_folder(folder.root)
+    if instance is None:
+        return 0  # the running one was asked to come forward
+    from app.core.workspace import Workspace  # 0.4 s of imports a second launch does without
+
+    workspace = Workspace(folder, model_setting=settings.model)
     from app.gui.main_window import MainWindow
     from app.gui.recovery import offer_recovery
 
     runner = JobRunner()
     window = MainWindow(workspace, settings, runner, sd=sd)
     window.setWindowTitle(APP_NAME)
+    instance.activated.connect(lambda: bring_to_front(window))
     window.show()
     if os.environ.get(STARTUP_PROBE_ENV):
         _probe_startup(app, window)
@@ -188,6 +204,7 @@ def run(data_dir: Path | None = None, argv: list[str] | None = None, sd: Any | N
     offer_recovery(window)
     code = app.exec()
     workspace.close()
+    instance.release()
     return code
 
 
