@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self.start_page.pack_combo.currentIndexChanged.connect(lambda _i: self.refresh_stats())
         self.start_page.mode_combo.currentIndexChanged.connect(lambda _i: self.review.refresh_schedule())
         self.round_mode: str | None = None
+        self._round_number = 0  # which round a session id arriving from the pool belongs to
         self.review = ReviewPages(self)  # History, replay, Compare, Progress, My packs, mock summary
 
         self._build_menus()
@@ -217,9 +219,23 @@ class MainWindow(QMainWindow):
         self.round_mode = mode
         self.review.round_started()
         self.controller.options = self._round_options()
-        session_id = self.workspace.history.start_session(pack, mode)
+        self._round_number += 1
+        round_number = self._round_number
+
+        def started(session_id: int) -> None:
+            if round_number == self._round_number:
+                self.controller.set_session(session_id)
+
+        def failed(message: str) -> None:  # the answers are still saved, outside a session
+            if round_number == self._round_number:
+                self.controller.set_session(None)
+                self._show_message(f"This round could not be added to the history: {message}")
+
+        # The session row is written on the pool and the question shows at once: the controller
+        # holds an answer's save until the id is here, so every attempt carries it.
+        self.runner.start(lambda: self.workspace.history.start_session(pack, mode), on_done=started, on_error=failed)
         self.stack.setCurrentWidget(self.practice_page)
-        self.controller.begin(pack, questions, index, session_id)
+        self.controller.begin(pack, questions, index, session_pending=True)
 
     def show_start(self) -> None:
         if self.controller.busy:
@@ -350,11 +366,24 @@ class MainWindow(QMainWindow):
 
                 load_model_in_background(self)
 
-    def _delete_all_data(self) -> None:
+    def _delete_all_data(self, finished: Callable[[str | None], None] | None = None) -> None:
+        """Deletes on the pool (every recording: seconds on a long history), then `finished(None or the error)`."""
         self.controller.last_attempt = None
-        self.workspace.history.delete_all()
-        self.refresh_stats()
-        self.statusBar().showMessage("All recordings and history were deleted.", 8000)
+        self.statusBar().showMessage("Deleting all recordings and history…")
+
+        def done(_result: object) -> None:
+            self.refresh_stats()
+            self.statusBar().showMessage("All recordings and history were deleted.", 8000)
+            if finished is not None:
+                finished(None)
+
+        def failed(message: str) -> None:
+            self.refresh_stats()
+            self.statusBar().showMessage(f"Deleting your data failed: {message}", 10000)
+            if finished is not None:
+                finished(message)
+
+        self.runner.start(lambda: self.workspace.history.delete_all(), on_done=done, on_error=failed)
 
     def _open_data_folder(self) -> None:
         from PySide6.QtGui import QDesktopServices

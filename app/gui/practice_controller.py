@@ -68,6 +68,8 @@ class PracticeController(QObject):
         self.index = 0
         self.phase = Phase.READY
         self.session_id: int | None = None
+        self._session_pending = False  # the round's session row is still being written (on the pool)
+        self._ended_waiting: RecordingResult | None = None  # an answer that ended before that id came
         self.recording: RecordingSession | None = None
         self.stream: StreamingTranscriber | None = None
         self.last_attempt: SavedAttempt | None = None
@@ -92,9 +94,20 @@ class PracticeController(QObject):
         assert self.question is not None
         return self.question.prep_seconds if self.options.prep_seconds is None else self.options.prep_seconds
 
-    def begin(self, pack: Pack, questions: list[Question], index: int = 0, session_id: int | None = None) -> None:
+    def begin(self, pack: Pack, questions: list[Question], index: int = 0, session_id: int | None = None,
+              *, session_pending: bool = False) -> None:
+        """Start a round. With `session_pending`, `set_session` brings the session id later: the question
+        shows at once, and an answer that ends before the id is here waits for it before it is saved."""
         self.pack, self.questions, self.index, self.session_id = pack, list(questions), index, session_id
+        self._session_pending, self._ended_waiting = session_pending, None
         self._show_question()
+
+    def set_session(self, session_id: int | None) -> None:
+        """The round's session id, once the pool has written its row (None: it could not be written)."""
+        self.session_id, self._session_pending = session_id, False
+        waiting, self._ended_waiting = self._ended_waiting, None
+        if waiting is not None:
+            self._on_recording_ended(waiting)
 
     def _set_phase(self, phase: Phase) -> None:
         self.phase = phase
@@ -201,6 +214,10 @@ class PracticeController(QObject):
 
     def _on_recording_ended(self, result: RecordingResult) -> None:
         if result.reason is StopReason.CANCELLED:
+            return
+        if self._session_pending:  # saved by set_session, so the attempt carries the round's session id
+            self._ended_waiting = result
+            self._set_phase(Phase.PROCESSING)
             return
         note = describe_end(result)
         if note:

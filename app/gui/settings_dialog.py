@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,18 +36,58 @@ from app.core.audio.recorder import Recorder
 from app.core.transcribe.models import BASE_MODEL, EMBEDDED_MODEL
 from app.gui.settings import AppSettings
 from app.gui.widgets.level_meter import LevelMeter
+from app.gui.workers import JobRunner
+
+
+class MicTest:
+    """A throwaway recording for the test meter: its folder and recorder, made, started and ended on the pool.
+
+    Stopping waits for the recorder's writer thread (up to 10 s), so neither end may run on the GUI
+    thread; the lock orders an end that comes while the start is still running after it.
+    """
+
+    def __init__(self, device: str | None, sd: Any | None) -> None:
+        self.device, self.sd = device, sd
+        self.recorder: Recorder | None = None
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
+        self._lock = threading.Lock()
+        self._ended = False
+
+    def start(self) -> None:
+        with self._lock:
+            if self._ended:
+                return
+            self._folder = tempfile.TemporaryDirectory(prefix="rehearse-mic-test-")
+            recorder = Recorder(Path(self._folder.name), device=self.device, max_seconds=60, sd=self.sd)
+            try:
+                recorder.start()
+            except BaseException:
+                self._folder.cleanup()
+                self._folder = None
+                raise
+            self.recorder = recorder
+
+    def end(self) -> None:
+        with self._lock:
+            self._ended = True
+            if self.recorder is not None:
+                self.recorder.cancel()
+            if self._folder is not None:
+                self._folder.cleanup()
+                self._folder = None
 
 
 class SettingsDialog(QDialog):
     def __init__(self, settings: AppSettings, data_dir: Path, tts_available: bool, sd: Any | None = None,
-                 delete_all: Callable[[], None] | None = None, judging: str | None = None,
-                 parent: QWidget | None = None) -> None:
+                 delete_all: Callable[[Callable[[str | None], None]], None] | None = None, judging: str | None = None,
+                 runner: JobRunner | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferences")
         self.settings = settings
         self.sd = sd
-        self._test: Recorder | None = None
-        self._test_dir: tempfile.TemporaryDirectory[str] | None = None
+        self.runner = runner or JobRunner(self)
+        self._test: MicTest | None = None
+        self._deleting = False
 
         # Microphone
         self.device = QComboBox()
@@ -161,7 +202,7 @@ class SettingsDialog(QDialog):
         delete_row.addWidget(self.deleted_note, 1)
         data_layout.addLayout(delete_row)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
 
@@ -207,38 +248,38 @@ class SettingsDialog(QDialog):
             self.data_dir.setText(folder)
 
     def _toggle_test(self, on: bool) -> None:
-        if on:
-            self._test_dir = tempfile.TemporaryDirectory(prefix="rehearse-mic-test-")
-            self._test = Recorder(Path(self._test_dir.name), device=self.device.currentData() or None, max_seconds=60, sd=self.sd)
-            try:
-                self._test.start()
-            except AudioError as exc:
-                self.device_error.setText(str(exc))
-                self.device_error.show()
-                self._test = None
-                self.test_button.setChecked(False)
-                return
+        if not on:
+            self._stop_test()
+            return
+        test = self._test = MicTest(self.device.currentData() or None, self.sd)
+        self.test_button.setText("Stop test")
+        self.runner.start(test.start, on_done=lambda _r: self._test_started(test),
+                          on_error=lambda message: self._test_failed(test, message))
+
+    def _test_started(self, test: MicTest) -> None:
+        if test is self._test:  # not stopped while it was starting
             self.device_error.hide()
             self._meter_timer.start()
-            self.test_button.setText("Stop test")
-        else:
-            self._stop_test()
+
+    def _test_failed(self, test: MicTest, message: str) -> None:
+        if test is self._test:
+            self.device_error.setText(message)
+            self.device_error.show()
+            self.test_button.setChecked(False)
 
     def _poll_meter(self) -> None:
-        if self._test is not None:
-            level = self._test.level
+        recorder = self._test.recorder if self._test is not None else None
+        if recorder is not None:
+            level = recorder.level
             self.meter.set_level(level.rms_db, level.peak_db)
-            if not self._test.running:
+            if not recorder.running:
                 self.test_button.setChecked(False)
 
     def _stop_test(self) -> None:
         self._meter_timer.stop()
-        if self._test is not None:
-            self._test.cancel()
-            self._test = None
-        if self._test_dir is not None:
-            self._test_dir.cleanup()
-            self._test_dir = None
+        test, self._test = self._test, None
+        if test is not None:
+            self.runner.start(test.end)
         self.meter.reset()
         self.test_button.setText("Test")
 
@@ -254,10 +295,22 @@ class SettingsDialog(QDialog):
             return
         if self.confirm("Delete every recording and every attempt in your history? Your question packs are kept. "
                         "This cannot be undone."):
-            self._delete_all()
-            self.deleted_note.setText("All recordings and history were deleted.")
+            self._deleting = True
+            self.delete_button.setEnabled(False)
+            self.buttons.setEnabled(False)  # the dialog stays until the deletion has ended
+            self.deleted_note.setText("Deleting…")
+            self._delete_all(self._deleted)
+
+    def _deleted(self, error: str | None) -> None:
+        self._deleting = False
+        self.delete_button.setEnabled(True)
+        self.buttons.setEnabled(True)
+        self.deleted_note.setText("All recordings and history were deleted." if error is None
+                                  else f"Deleting failed: {error}")
 
     def accept(self) -> None:
+        if self._deleting:
+            return
         self._stop_test()
         s = self.settings
         s.input_device = self.device.currentData() or None
@@ -273,5 +326,7 @@ class SettingsDialog(QDialog):
         super().accept()
 
     def reject(self) -> None:
+        if self._deleting:
+            return
         self._stop_test()
         super().reject()

@@ -102,7 +102,7 @@ def test_delete_all_my_data_from_preferences(window, qtbot, tmp_path) -> None:  
     dialog.delete_button.click()
     assert window.workspace.history.count_attempts() == 1 and audio.exists()
     dialog.confirm = lambda _text: True
-    dialog.delete_button.click()
+    dialog.delete_button.click()  # deletes on the pool (tests/gui/test_gui_thread_free.py)
+    qtbot.waitUntil(lambda: "deleted" in dialog.deleted_note.text(), timeout=10000)
     assert window.workspace.history.count_attempts() == 0 and not audio.exists()
-    assert "deleted" in dialog.deleted_note.text()
     assert str(window.workspace.data_dir.root) in dialog.data_dir.text(), "settings show where data lives"
