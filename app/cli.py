@@ -109,16 +109,13 @@ def _resolve_question(workspace, pack_ref: str, question_id: str):  # type: igno
 def cmd_score(args: argparse.Namespace) -> int:
     from app.core.analysis import analyse_answer
     from app.core.audio import AudioFileError
-    from app.core.audio.files import write_recording
-    from app.core.audio.recovery import recording_destination
+    from app.core.audio.files import load_audio
     from app.core.transcribe import ModelLoadError
 
     workspace = _workspace(args)
     if args.save:
         _log_to_data_folder(workspace)
     pack, question = _resolve_question(workspace, args.pack, args.question)
-    from app.core.audio.files import load_audio
-
     try:
         audio = load_audio(args.audio)
     except AudioFileError as exc:
@@ -129,23 +126,34 @@ def cmd_score(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     if transcriber.info.fallback_reason:
         print(f"warning: {transcriber.info.fallback_reason}", file=sys.stderr)
-    analysis = analyse_answer(audio, pack, question, transcriber, workspace.scorer())
-    if not analysis.transcript.has_speech:
-        raise UsageError(f"{args.audio}: no speech was heard in this recording")
-    result = analysis.to_dict()
     if args.save:
-        import uuid
-
-        dest = recording_destination(workspace.data_dir.recordings, uuid.uuid4().hex)
-        write_recording(audio, dest)
-        result["attempt_id"] = workspace.history.save_attempt(
-            pack, question, analysis, dest, settings={"model": transcriber.info.name, "source": str(args.audio)}
-        )
+        saved = _save_answer(workspace, pack, question, audio, args.audio)
+        analysis, attempt_id = saved.analysis, saved.attempt_id
+    else:
+        analysis, attempt_id = analyse_answer(audio, pack, question, transcriber, workspace.scorer()), None
+    if not analysis.transcript.has_speech:
+        kept = f" (kept as attempt {attempt_id})" if attempt_id is not None else ""
+        raise UsageError(f"{args.audio}: no speech was heard in this recording{kept}")
+    result = analysis.to_dict()
+    if attempt_id is not None:
+        result["attempt_id"] = attempt_id
     if args.json:
         _print_json(result)
     else:
         _print_analysis(result)
     return 0
+
+
+def _save_answer(workspace, pack, question, audio, source: Path):  # type: ignore[no-untyped-def]
+    """The app's own save path: the FLAC and a journal first, so a crash here is recovered by the app."""
+    import uuid
+
+    from app.core.attempts import save_recording_as_attempt
+    from app.core.audio.pending import pending_from_audio
+
+    context = {"pack_id": pack.id, "question_id": question.id, "pack_path": str(pack.source) if pack.source else None}
+    pending = pending_from_audio(workspace.data_dir.create().incoming, uuid.uuid4().hex, audio, context)
+    return save_recording_as_attempt(workspace, pack, question, pending, settings={"source": str(source)})
 
 
 def _print_analysis(result: dict[str, Any]) -> None:

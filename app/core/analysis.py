@@ -60,13 +60,17 @@ class AnswerAnalysis:
         }
 
 
-def judge_transcript(pack: Pack, question: Question, transcript: Transcript, scorer: KeyPointScorer) -> AnswerAnalysis:
-    """Scoring alone, for a transcript already made (streaming, re-scoring, tests on text)."""
+def judge_transcript(pack: Pack, question: Question, transcript: Transcript, scorer: KeyPointScorer,
+                     target_s: float | None = None) -> AnswerAnalysis:
+    """Scoring alone, for a transcript already made (streaming, re-scoring, tests on text).
+
+    `target_s` is the target the person practised against (Preferences may override the pack's).
+    """
     return AnswerAnalysis(
         pack_id=pack.id,
         question_id=question.id,
         transcript=transcript,
-        delivery=analyse_delivery(transcript.words, transcript.duration_s, question.answer_seconds),
+        delivery=analyse_delivery(transcript.words, transcript.duration_s, target_s or question.answer_seconds),
         key_points=scorer.score(question.key_points, transcript.words),
         scorer=scorer.name,
     )
@@ -80,6 +84,7 @@ def analyse_answer(
     scorer: KeyPointScorer,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    target_s: float | None = None,
 ) -> AnswerAnalysis:
     """Transcribe with the question-aware prompt, then judge. `progress(stage, fraction)` is optional."""
 
@@ -97,7 +102,7 @@ def analyse_answer(
     )
     if progress:
         progress("scoring", 0.0)
-    analysis = judge_transcript(pack, question, transcript, scorer)
+    analysis = judge_transcript(pack, question, transcript, scorer, target_s)
     if progress:
         progress("done", 1.0)
     return analysis

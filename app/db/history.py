@@ -528,6 +528,13 @@ class History:
             return [Judgement(attempt_id, float(score), bool(auto if override is None else override), override is not None)
                     for attempt_id, score, auto, override in rows]
 
+    def attempt_with_audio(self, audio_path: Path) -> int | None:
+        """The attempt stored with this recording, if any: recovery uses it to never store an answer twice."""
+        with self.engine.connect() as connection:
+            return connection.execute(
+                select(AttemptRow.id).where(AttemptRow.audio_path == self.data_dir.relative(audio_path)).limit(1)
+            ).scalar()
+
     def delete_attempt(self, attempt_id: int) -> None:
         """Delete the row, then its recording (a failed delete of the file leaves no dangling row)."""
         with self._sessions.begin() as session:

@@ -190,7 +190,7 @@ def run(data_dir: Path | None = None, argv: list[str] | None = None, sd: Any | N
 
     workspace = Workspace(folder, model_setting=settings.model)
     from app.gui.main_window import MainWindow
-    from app.gui.recovery import offer_recovery
+    from app.gui.recovery_prompt import offer_recovery
 
     runner = JobRunner()
     window = MainWindow(workspace, settings, runner, sd=sd)

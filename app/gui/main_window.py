@@ -277,7 +277,7 @@ class MainWindow(QMainWindow):
             self.review.mock_answer_saved(saved)  # no feedback until the last answer
             return
         self.feedback_page.show_analysis(
-            question, saved.analysis, has_audio=saved.audio_path.exists(), notice=saved.error,
+            question, saved.analysis, has_audio=saved.audio_path.exists(), notice=saved.notice,
             has_next=self.controller.index + 1 < len(self.controller.questions),
         )
         self.stack.setCurrentWidget(self.feedback_page)

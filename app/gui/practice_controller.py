@@ -159,7 +159,7 @@ class PracticeController(QObject):
             device=self.options.device,
             max_seconds=clock.hard_limit_s,
             context={"pack_id": self.pack.id, "question_id": self.question.id, "session_id": self.session_id,
-                     "pack_path": str(self.pack.source) if self.pack.source else None},
+                     "pack_path": str(self.pack.source) if self.pack.source else None, "target_s": clock.target_s},
             sd=self.sd,
             parent=self,
         )
@@ -230,13 +230,12 @@ class PracticeController(QObject):
             self.workspace,
             self.pack,
             self.question,
-            result.part_path,
-            result.journal_path,
-            recording_id=recorder.recording_id,
-            started_at=recorder.started_at,
+            result.pending,
             session_id=self.session_id,
             settings={"device": recorder.device.name if recorder.device else None, "stop": result.reason.value,
                       "target_s": self.clock().target_s},
+            target_s=self.clock().target_s,
+            lost_s=result.lost_s,
             on_progress=self.processing,
             stream=self.stream,
             on_done=self._on_saved,
@@ -247,8 +246,8 @@ class PracticeController(QObject):
         self.last_attempt = saved
         self.recording = None
         self.stream = None
-        if saved.error:
-            self.message.emit(saved.error)
+        if saved.notice:
+            self.message.emit(saved.notice)
         self._set_phase(Phase.FEEDBACK)
         self.feedbackReady.emit(saved)
 

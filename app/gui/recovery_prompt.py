@@ -1,16 +1,23 @@
-"""At start-up: recordings left by a crash are offered for recovery (transcribe, score, save) or discard."""
+"""At start-up: answers left by a crash are offered for recovery (transcribe, score, save) or discard.
+
+Only orphans are offered: an answer a live process owns (another window recording or saving it)
+is never listed, so it can never be discarded from here.
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from PySide6.QtWidgets import QMessageBox
 
-from app.core.audio.recovery import UnfinishedRecording, discard, find_unfinished
-from app.core.recovery import recover_recording
+from app.core.attempts import recover_recording
+from app.core.audio.pending import PendingRecording, discard, find_unfinished
+
+log = logging.getLogger(__name__)
 
 
-def _describe(items: list[UnfinishedRecording]) -> str:
+def _describe(items: list[PendingRecording]) -> str:
     lines = []
     for item in items[:10]:
         when = item.started_at.astimezone().strftime("%Y-%m-%d %H:%M") if item.started_at else "unknown time"
@@ -22,28 +29,38 @@ def _describe(items: list[UnfinishedRecording]) -> str:
 
 
 def offer_recovery(window: Any, ask: Any = None) -> None:
-    """`ask(text) -> 'recover' | 'discard' | 'later'` is a seam for tests; by default a message box."""
-    items = [u for u in find_unfinished(window.workspace.data_dir.incoming) if u.duration_s > 0]
+    """Look for orphans on the pool, then ask. `ask(window, text) -> 'recover' | 'discard' | 'later'`
+    is a seam for tests; by default a message box."""
+    incoming = window.workspace.data_dir.incoming
+
+    def orphans() -> list[PendingRecording]:
+        return [u for u in find_unfinished(incoming) if u.duration_s > 0]
+
+    window.runner.start(orphans, on_done=lambda items: _offer(window, items, ask or _ask),
+                        on_error=window._show_message)
+
+
+def _offer(window: Any, items: list[PendingRecording], ask: Any) -> None:
     if not items:
         return
+    log.info("offering %d unfinished answers for recovery", len(items))
     text = f"Rehearse was closed while recording. These answers were kept:\n{_describe(items)}"
-    choice = (ask or _ask)(window, text)
-    if choice == "discard":
-        for item in items:
-            discard(item)
+    choice = ask(window, text)
+    if choice == "later":
         return
-    if choice != "recover":
-        return
-    window.statusBar().showMessage("Recovering interrupted answers…")
+    window.statusBar().showMessage("Recovering interrupted answers…" if choice == "recover" else "Discarding…")
 
-    def recover_all() -> list[str]:
-        return [recover_recording(window.workspace, item) for item in items]
+    def act() -> list[str]:
+        if choice == "recover":
+            return [recover_recording(window.workspace, item) for item in items]
+        kept = [item for item in items if not discard(item)]
+        return [f"{len(kept)} answers were not discarded: another Rehearse is saving them."] if kept else ["Discarded."]
 
     def done(messages: list[str]) -> None:
         window.statusBar().showMessage(" ".join(messages), 10000)
         window.refresh_stats()
 
-    window.runner.start(recover_all, on_done=done, on_error=lambda m: window.statusBar().showMessage(m, 10000))
+    window.runner.start(act, on_done=done, on_error=lambda m: window.statusBar().showMessage(m, 10000))
 
 
 def _ask(window: Any, text: str) -> str:

@@ -272,8 +272,8 @@ class ReviewPages(QObject):
         """Mock interview: no feedback between questions; after the last, one summary of every answer."""
         w = self.window
         self.mock_ids.append(saved.attempt_id)
-        if saved.error:
-            self.mock_notices[saved.attempt_id] = saved.error
+        if saved.notice:
+            self.mock_notices[saved.attempt_id] = saved.notice
         if w.controller.index + 1 < len(w.controller.questions):
             w.statusBar().showMessage(f"Answer {len(self.mock_ids)} saved. Next question.", 4000)
             w.controller.next_question()

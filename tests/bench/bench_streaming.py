@@ -47,14 +47,12 @@ def _workspace(transcriber):  # type: ignore[no-untyped-def]
     return workspace
 
 
-def _record(workspace, audio: np.ndarray, stream, pace: float) -> tuple[Path, Path]:  # type: ignore[no-untyped-def]
+def _record(workspace, audio: np.ndarray, stream, pace: float):  # type: ignore[no-untyped-def]
     """Write the answer to a part file block by block (as the recorder does), feeding the stream."""
-    from app.core.audio.recorder import write_journal
+    from app.core.audio.pending import start_pending
 
-    rec_id = uuid.uuid4().hex
-    part = workspace.data_dir.incoming / f"{rec_id}.pcm"
-    journal = workspace.data_dir.incoming / f"{rec_id}.json"
-    write_journal(journal, {"id": rec_id, "samplerate": SAMPLE_RATE})
+    pending = start_pending(workspace.data_dir.incoming, uuid.uuid4().hex, {})
+    part = pending.part_path
     block = int(0.05 * SAMPLE_RATE)
     started = time.perf_counter()
     with open(part, "wb") as fh:
@@ -67,7 +65,7 @@ def _record(workspace, audio: np.ndarray, stream, pace: float) -> tuple[Path, Pa
             delay = due - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
-    return part, journal
+    return pending
 
 
 def latency(transcriber, lengths: list[int], pace: float, modes: tuple[str, ...] = ("streaming", "batch")) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -86,15 +84,14 @@ def latency(transcriber, lengths: list[int], pace: float, modes: tuple[str, ...]
             stream = None
             if mode == "streaming":
                 stream = workspace.start_stream(pack, question)
-            part, journal = _record(workspace, audio, stream, pace if mode == "streaming" else 1000.0)
+            pending = _record(workspace, audio, stream, pace if mode == "streaming" else 1000.0)
             stages: dict[str, float] = {}
             started = time.perf_counter()
 
             def progress(stage: str, _fraction: float) -> None:
                 stages.setdefault(stage, time.perf_counter() - started)
 
-            saved = save_recording_as_attempt(workspace, pack, question, part, journal, recording_id=part.stem,
-                                              stream=stream, progress=progress)
+            saved = save_recording_as_attempt(workspace, pack, question, pending, stream=stream, progress=progress)
             row[f"{mode}_stop_to_feedback_s"] = round(time.perf_counter() - started, 3)
             # When each stage began, from Stop: audio saved -> transcribing -> scoring -> done.
             row[f"{mode}_stages_s"] = {k: round(v, 3) for k, v in stages.items()}

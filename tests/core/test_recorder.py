@@ -19,7 +19,7 @@ import soundfile
 from app.core.audio import NoInputDeviceError
 from app.core.audio.devices import list_input_devices, resolve_input_device
 from app.core.audio.recorder import Recorder, StopReason
-from app.core.audio.recovery import discard, finalize, find_unfinished
+from app.core.audio.pending import PendingRecording, discard, find_unfinished
 
 
 def record_until_stopped(recorder: Recorder, timeout: float = 20.0):  # type: ignore[no-untyped-def]
@@ -49,13 +49,16 @@ def test_recording_writes_exactly_the_samples_the_device_delivered(tmp_path: Pat
     assert result.frames == len(expected) + 16000
     journal = json.loads(result.journal_path.read_text())
     assert journal["samplerate"] == 16000 and journal["context"] == {"question_id": "q1"}
-    dest = tmp_path / "final.flac"
-    assert finalize(result.part_path, result.journal_path, dest) == pytest.approx(result.frames / 16000)
+    dest, seconds = result.pending.finalise()
+    assert seconds == pytest.approx(result.frames / 16000)
+    assert json.loads(result.journal_path.read_text())["audio"] == dest.relative_to(tmp_path).as_posix()
     got, rate = soundfile.read(str(dest), dtype="int16")
     assert rate == 16000
     assert np.array_equal(got[: len(expected)], expected)
     assert np.abs(got[len(expected) :]).max() <= 1  # the device's silence after the file
-    assert not result.part_path.exists() and not result.journal_path.exists()
+    assert not result.part_path.exists() and result.journal_path.exists()  # the journal stays until the attempt is stored
+    result.pending.done()
+    assert sorted(p.name for p in (tmp_path / "incoming").iterdir()) == []
     assert recorder.level.peak_db > -60
 
 
@@ -71,13 +74,22 @@ def test_an_unfinished_recording_is_found_and_recovered(tmp_path: Path, fake_mic
     fake_mic.load(spoken("This recording is interrupted."))
     recorder = Recorder(tmp_path / "incoming", device=fake_mic.device, max_seconds=3, context={"pack_id": "demo"})
     result = record_until_stopped(recorder)
-    # Nothing finalised it: this is what a crash leaves behind.
+    # This process still owns it (the save path would finish it): it is not an orphan.
+    assert find_unfinished(tmp_path / "incoming") == []
+    assert not discard(PendingRecording(result.journal_path, {}))
+    assert result.part_path.exists()
+    result.pending.release()  # what a crash does: the lock goes with the process
     found = find_unfinished(tmp_path / "incoming")
     assert [u.part_path for u in found] == [result.part_path]
     assert found[0].duration_s == pytest.approx(3.0) and found[0].context == {"pack_id": "demo"}
     assert found[0].started_at is not None
-    assert find_unfinished(tmp_path / "incoming", exclude={result.part_path}) == []
-    assert finalize(found[0].part_path, found[0].journal_path, tmp_path / "r.flac") == pytest.approx(3.0)
+    assert found[0].take()
+    assert found[0].finalise()[1] == pytest.approx(3.0)
+    found[0].release()  # crashed again, after the FLAC was written: still found, now by its FLAC
+    [again] = find_unfinished(tmp_path / "incoming")
+    assert again.finalised and again.duration_s == pytest.approx(3.0)
+    assert again.take()
+    again.done()
     assert find_unfinished(tmp_path / "incoming") == []
 
 
@@ -87,7 +99,7 @@ def test_discard_and_orphans(tmp_path: Path) -> None:
     found = find_unfinished(tmp_path)
     assert [u.part_path.name for u in found] == ["b.pcm"] and found[0].duration_s == pytest.approx(0.1)
     assert not (tmp_path / "a.json").exists()
-    discard(found[0])
+    assert discard(found[0])
     assert list(tmp_path.iterdir()) == []
 
 

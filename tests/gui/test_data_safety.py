@@ -50,7 +50,7 @@ def test_the_window_shows_first_and_a_damaged_database_is_offered_a_new_one_afte
 
 def test_start_up_offers_to_recover_an_interrupted_answer(window, qtbot, fake_mic, spoken) -> None:  # type: ignore[no-untyped-def]
     from app.core.audio.recorder import Recorder
-    from app.gui.recovery import offer_recovery
+    from app.gui.recovery_prompt import offer_recovery
 
     window.import_pack_file(DEMO)
     fake_mic.load(spoken("SHAP uses Shapley values from game theory."))
@@ -58,9 +58,14 @@ def test_start_up_offers_to_recover_an_interrupted_answer(window, qtbot, fake_mi
                         context={"pack_id": "demo", "question_id": "shap-and-lime"})
     recorder.start()
     qtbot.waitUntil(lambda: not recorder.running, timeout=10000)
-    recorder.stop()  # the part file stays: nothing finalised it, as after a crash
+    result = recorder.stop()
     questions: list[str] = []
     offer_recovery(window, ask=lambda _w, text: questions.append(text) or "recover")
+    qtbot.wait(300)
+    assert questions == [], "this process still owns the answer: it is not offered"
+    result.pending.release()  # what a crash does: the part file stays, its owner is gone
+    offer_recovery(window, ask=lambda _w, text: questions.append(text) or "recover")
+    qtbot.waitUntil(lambda: bool(questions), timeout=5000)
     assert "closed while recording" in questions[0] and "shap-and-lime" in questions[0]
     qtbot.waitUntil(lambda: window.workspace.history.count_attempts() == 1, timeout=60000)
     [attempt] = window.workspace.history.list_attempts()
@@ -69,15 +74,15 @@ def test_start_up_offers_to_recover_an_interrupted_answer(window, qtbot, fake_mi
 
 def test_discarding_an_interrupted_answer_removes_it(window, qtbot, fake_mic, spoken) -> None:  # type: ignore[no-untyped-def]
     from app.core.audio.recorder import Recorder
-    from app.gui.recovery import offer_recovery
+    from app.gui.recovery_prompt import offer_recovery
 
     fake_mic.load(spoken("Throw this away."))
     recorder = Recorder(window.workspace.data_dir.incoming, device=fake_mic.device, max_seconds=2)
     recorder.start()
     qtbot.waitUntil(lambda: not recorder.running, timeout=10000)
-    recorder.stop()
+    recorder.stop().pending.release()  # as after a crash
     offer_recovery(window, ask=lambda _w, _t: "discard")
-    assert list(window.workspace.data_dir.incoming.iterdir()) == []
+    qtbot.waitUntil(lambda: list(window.workspace.data_dir.incoming.iterdir()) == [], timeout=5000)
 
 
 def test_delete_all_my_data_from_preferences(window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.core.analysis import analyse_answer
 from app.core.audio.files import load_audio, write_recording
-from app.core.audio.recovery import recording_destination
+from app.core.audio.pending import recording_destination
 from app.core.packs import load_pack
 from tests.core.test_review_seeding import DEMO
 from tests.gui.test_review_history import answer_dialog, shoot

@@ -62,9 +62,27 @@ def load_audio(path: str | Path, max_seconds: float = MAX_ANSWER_SECONDS) -> np.
     return audio.astype(np.float32, copy=False)
 
 
+def recording_seconds(path: Path) -> float:
+    """A stored recording's length, from its header."""
+    return float(soundfile.info(str(path)).duration)
+
+
+def private_parents(path: Path) -> None:
+    """Create the folders above a recording (year, month), each readable by its owner only."""
+    missing = []
+    folder = path.parent
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
+        if os.name == "posix":
+            os.chmod(folder, 0o700)
+
+
 def write_recording(samples: np.ndarray, path: Path) -> Path:
     """Write 16 kHz mono audio as FLAC (or WAV by suffix), readable by its owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_parents(path)
     tmp = path.with_name(path.name + ".tmp")
     soundfile.write(str(tmp), samples, SAMPLE_RATE, format=path.suffix.lstrip(".").upper() or "FLAC", subtype="PCM_16")
     _private(tmp)
@@ -77,24 +95,38 @@ def pcm_to_recording(pcm_path: Path, dest: Path, chunk_frames: int = SAMPLE_RATE
 
     Returns the duration in seconds. A trailing odd byte (a torn write) is ignored.
     """
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    private_parents(dest)
     tmp = dest.with_name(dest.name + ".tmp")
     frames = 0
     fmt = dest.suffix.lstrip(".").upper() or "FLAC"
-    with open(pcm_path, "rb") as src, soundfile.SoundFile(
-        str(tmp), "w", samplerate=SAMPLE_RATE, channels=1, format=fmt, subtype="PCM_16"
-    ) as out:
-        while True:
-            data = src.read(chunk_frames * 2)
-            usable = len(data) - len(data) % 2
-            if usable <= 0:
-                break
-            block = np.frombuffer(data[:usable], dtype="<i2")
-            out.write(block)
-            frames += block.size
-    _private(tmp)
-    os.replace(tmp, dest)
+    try:
+        with open(pcm_path, "rb") as src, soundfile.SoundFile(
+            str(tmp), "w", samplerate=SAMPLE_RATE, channels=1, format=fmt, subtype="PCM_16"
+        ) as out:
+            while True:
+                data = src.read(chunk_frames * 2)
+                usable = len(data) - len(data) % 2
+                if usable <= 0:
+                    break
+                block = np.frombuffer(data[:usable], dtype="<i2")
+                out.write(block)
+                frames += block.size
+        _private(tmp)
+        _fsync(tmp)  # the part file is deleted next: the FLAC must be on disk first
+        os.replace(tmp, dest)
+        _fsync(dest.parent)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a half-written FLAC (a full disk): the part file is still there
+        raise
     return frames / SAMPLE_RATE
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def read_pcm(pcm_path: Path) -> np.ndarray:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import errno
-import json
+import logging
 import os
 import queue
 import threading
@@ -26,12 +26,14 @@ import numpy as np
 from app.core.audio.devices import InputDevice, _sounddevice, resolve_input_device
 from app.core.audio.errors import AudioDeviceError
 from app.core.audio.files import SAMPLE_RATE
+from app.core.audio.journal import JOURNAL_SUFFIX, PART_SUFFIX
 from app.core.audio.level import Level, LevelMeter
+from app.core.audio.pending import PendingRecording, start_pending
 
 FLUSH_INTERVAL_S = 0.5
 BLOCK_SECONDS = 0.05
-JOURNAL_SUFFIX = ".json"
-PART_SUFFIX = ".pcm"
+
+log = logging.getLogger(__name__)
 
 
 class StopReason(str, enum.Enum):
@@ -45,30 +47,30 @@ class StopReason(str, enum.Enum):
 
 @dataclass
 class RecordingResult:
-    """What a finished recording left on disk; the part file holds every sample written."""
+    """What a finished recording left on disk; the part file holds every sample written.
 
-    part_path: Path
-    journal_path: Path
+    `pending` is still owned by this process: the save path finishes it (or a cancel drops it).
+    """
+
+    pending: PendingRecording
     frames: int
     reason: StopReason
     error: str | None = None
     overflows: int = 0
+    lost_s: float = 0.0  # audio the device dropped (input overflow) before it reached us
     started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+    @property
+    def part_path(self) -> Path:
+        return self.pending.part_path
+
+    @property
+    def journal_path(self) -> Path:
+        return self.pending.journal_path
 
     @property
     def duration_s(self) -> float:
         return self.frames / SAMPLE_RATE
-
-
-def write_journal(path: Path, payload: dict[str, Any]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(payload, fh)
-        fh.flush()
-        os.fsync(fh.fileno())
-    if os.name == "posix":
-        os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
 
 
 class Recorder:
@@ -103,6 +105,11 @@ class Recorder:
         self._error: str | None = None
         self._frames = 0
         self._overflows = 0
+        self._lost_s = 0.0
+        self._next_adc_time: float | None = None
+        self._sync_failed = False
+        self._failed_listeners: set[int] = set()
+        self.pending: PendingRecording | None = None
         self._finished = threading.Event()
         self._lock = threading.Lock()
         self._result: RecordingResult | None = None
@@ -139,19 +146,16 @@ class Recorder:
         self.device = resolve_input_device(self.device_ref, sd)
         self.incoming_dir.mkdir(parents=True, exist_ok=True)
         samplerate = self._open_stream(sd)
-        write_journal(
-            self.journal_path,
-            {
-                "id": self.recording_id,
-                "format": "s16le",
-                "samplerate": SAMPLE_RATE,
-                "channels": 1,
-                "started_at": self.started_at.isoformat(),
-                "device": self.device.name,
-                "context": self.context,
-            },
-        )
-        self._part = self._open_part()
+        try:
+            # The lock is taken before the journal exists: no other process ever sees this answer unowned.
+            self.pending = start_pending(self.incoming_dir, self.recording_id, self.context, self.started_at,
+                                         device=self.device.name)
+            self._part = self._open_part()
+        except BaseException:
+            self._close_stream()
+            if self.pending is not None:
+                self.pending.done()
+            raise
         self._resampler = None
         if samplerate != SAMPLE_RATE:
             import soxr
@@ -177,16 +181,13 @@ class Recorder:
         return self._result
 
     def _open_part(self) -> BinaryIO:
-        part = open(self.part_path, "ab", buffering=0)
-        if os.name == "posix":
-            os.chmod(self.part_path, 0o600)
-        return part
+        fd = os.open(self.part_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        return open(fd, "ab", buffering=0)
 
     def cancel(self) -> None:
         """Stop and delete what was recorded (the person pressed Esc)."""
         result = self.stop(StopReason.CANCELLED)
-        for path in (result.part_path, result.journal_path):
-            path.unlink(missing_ok=True)
+        result.pending.done()
 
     # -- PortAudio side ---------------------------------------------------------------------
     def _open_stream(self, sd: Any) -> int:
@@ -213,9 +214,21 @@ class Recorder:
         raise AudioDeviceError(f"Could not open the microphone '{self.device.name}': {last_error}")
 
     def _callback(self, indata: np.ndarray, frames: int, time_info: Any, status: Any) -> None:
-        if status and getattr(status, "input_overflow", False):
+        overflow = bool(status and getattr(status, "input_overflow", False))
+        if overflow:
             self._overflows += 1
+        self._count_lost(frames, getattr(time_info, "inputBufferAdcTime", 0.0) or 0.0, overflow)
         self._queue.put(indata[:, 0].copy())
+
+    def _count_lost(self, frames: int, adc_time: float, overflow: bool) -> None:
+        """Audio dropped before it reached us shows as a jump in the device's capture clock; a
+        device without that clock reports only the overflow, taken as one block lost."""
+        if adc_time:
+            if self._next_adc_time is not None and adc_time - self._next_adc_time > 2 * BLOCK_SECONDS:
+                self._lost_s += adc_time - self._next_adc_time  # a clock's jitter is far below two blocks
+            self._next_adc_time = adc_time + frames / self._device_rate
+        elif overflow:
+            self._lost_s += BLOCK_SECONDS
 
     def _stream_finished(self) -> None:
         with self._lock:
@@ -282,6 +295,7 @@ class Recorder:
         try:
             self._part.write(pcm.tobytes())
         except OSError as exc:
+            log.error("recording %s: write failed: %s", self.recording_id, exc)
             disk_full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
             self._request_stop(
                 StopReason.DISK_FULL if disk_full else StopReason.WRITE_FAILED,
@@ -295,8 +309,10 @@ class Recorder:
         for listener in self._listeners:
             try:
                 listener(block)
-            except Exception:  # a listener bug must never cost the recording
-                pass
+            except Exception:  # a listener bug must never cost the recording; say so once
+                if id(listener) not in self._failed_listeners:
+                    self._failed_listeners.add(id(listener))
+                    log.exception("recording %s: a listener of the audio failed", self.recording_id)
         if self.max_frames is not None and self._frames >= self.max_frames:
             self._request_stop(StopReason.LIMIT)
             return False
@@ -305,12 +321,17 @@ class Recorder:
     def _sync(self, last_sync: float, force: bool = False) -> float:
         now = time.monotonic()
         if force or now - last_sync >= FLUSH_INTERVAL_S:
-            try:
-                os.fsync(self._part.fileno())
-            except OSError:
-                pass
+            self._fsync_part()
             return now
         return last_sync
+
+    def _fsync_part(self) -> None:
+        try:
+            os.fsync(self._part.fileno())
+        except OSError:
+            if not self._sync_failed:  # the data is still written; only its durability is in doubt
+                self._sync_failed = True
+                log.warning("recording %s: fsync of the part file failed", self.recording_id, exc_info=True)
 
     def _request_stop(self, reason: StopReason, error: str | None = None) -> None:
         """Record why the recording ends; a write failure outranks a stop already asked for."""
@@ -322,20 +343,21 @@ class Recorder:
 
     def _finish(self) -> None:
         self._close_stream_from_writer()
-        try:
-            os.fsync(self._part.fileno())
-        except OSError:
-            pass
+        self._fsync_part()
         self._part.close()
+        assert self.pending is not None
         self._result = RecordingResult(
-            part_path=self.part_path,
-            journal_path=self.journal_path,
+            pending=self.pending,
             frames=self._frames,
             reason=self._stop_reason or StopReason.USER,
             error=self._error,
             overflows=self._overflows,
+            lost_s=round(self._lost_s, 2),
             started_at=self.started_at,
         )
+        if self._overflows or self._lost_s:
+            log.warning("recording %s: %d input overflows, %.2f s of audio lost", self.recording_id,
+                        self._overflows, self._lost_s)
         self._finished.set()
         if self.on_finished and (self._stop_reason not in (StopReason.USER, StopReason.CANCELLED) or self._error):
             self.on_finished(self._result)
