@@ -94,21 +94,6 @@ class DataDir:
             ensure_private_dir(folder)
         return self
 
-    def private_dir(self, path: Path) -> Path:
-        """Create a folder under the data folder with every level from the root down 0700.
-
-        `mkdir(parents=True)` would make the levels in between (a recording's year and month)
-        0755 under the usual umask: readable by every user of the machine.
-        """
-        path = Path(path)
-        parts = path.relative_to(self.root).parts  # ValueError for a folder outside the data folder
-        if ".." in parts:
-            raise ValueError(f"{path} is not inside the data folder {self.root}")
-        folder = ensure_private_dir(self.root)
-        for part in parts:
-            folder = ensure_private_dir(folder / part)
-        return folder
-
     def relative(self, path: Path) -> str:
         """Paths are stored relative to the data folder, so the folder can be moved."""
         try:

@@ -55,8 +55,7 @@ def test_database_wal_shm_and_recording_folders_are_private(data_dir: DataDir, s
         assert mode(audio) == 0o600
         folders = {str(Path(d).relative_to(data_dir.root)): oct(mode(Path(d)))
                    for d, _dirs, _files in os.walk(data_dir.root)}
-        # The recordings' <year>/<month> folders are made by app.core.audio.files (another part of
-        # issue 14 part 8): this assertion covers them and passes only once that code makes them private.
+        # The recordings' <year>/<month> folders included (app.core.audio.files.private_parents).
         assert folders == {name: "0o700" for name in folders}, folders
         assert f"recordings/{now:%Y}/{now:%m}" in folders
     finally:
@@ -75,18 +74,6 @@ def test_files_left_readable_by_an_older_version_are_tightened(data_dir: DataDir
     History.open(data_dir).close()
     assert [oct(mode(p)) for p in (database, backup) if p.exists()] == ["0o600", "0o600"]
     assert not wal.exists() or mode(wal) == 0o600
-
-
-def test_private_dir_makes_every_level_under_the_root_private(tmp_path: Path) -> None:
-    data_dir = DataDir(tmp_path / "data").create()
-    made = data_dir.private_dir(data_dir.recordings / "2031" / "07")
-    assert made == data_dir.recordings / "2031" / "07"
-    assert [oct(mode(p)) for p in (made, made.parent)] == ["0o700", "0o700"]
-    assert data_dir.private_dir(made) == made, "an existing folder is fine"
-    with pytest.raises(ValueError):
-        data_dir.private_dir(tmp_path / "elsewhere")
-    with pytest.raises(ValueError):
-        data_dir.private_dir(data_dir.root / ".." / "elsewhere")
 
 
 def test_the_rehearse_command_writes_private_files(tmp_path: Path) -> None:
