@@ -190,12 +190,14 @@ def run(data_dir: Path | None = None, argv: list[str] | None = None, sd: Any | N
 
     workspace = Workspace(folder, model_setting=settings.model)
     from app.gui.main_window import MainWindow
+    from app.gui.quitting import quit_on_signals
     from app.gui.recovery_prompt import offer_recovery
 
     runner = JobRunner()
     window = MainWindow(workspace, settings, runner, sd=sd)
     window.setWindowTitle(APP_NAME)
     instance.activated.connect(lambda: bring_to_front(window))
+    quit_on_signals(window.quit_guard)
     window.show()
     if os.environ.get(STARTUP_PROBE_ENV):
         _probe_startup(app, window)

@@ -20,6 +20,7 @@ from app.core.workspace import Workspace
 from app.gui.feedback_page import FeedbackPage
 from app.gui.practice_controller import Phase, PracticeController, RoundOptions
 from app.gui.practice_page import PracticePage
+from app.gui.quitting import QuitGuard
 from app.gui.review_pages import ReviewPages
 from app.gui.settings import AppSettings
 from app.gui.settings_dialog import SettingsDialog
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         self.round_mode: str | None = None
         self._round_number = 0  # which round a session id arriving from the pool belongs to
         self.review = ReviewPages(self)  # History, replay, Compare, Progress, My packs, mock summary
+        self.quit_guard = QuitGuard(self)
 
         self._build_menus()
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.review.build_toolbar())
@@ -399,13 +401,9 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.controller.phase is Phase.ANSWER:
-            answer = QMessageBox.question(self, "Stop recording?", "You are recording an answer. Stop and save it before quitting?",
-                                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel)
-            if answer != QMessageBox.StandardButton.Save:
-                event.ignore()
-                return
-            self.controller.stop_answer()
+        if not self.quit_guard.may_close():  # an answer is being recorded or saved: it is saved first
+            event.ignore()
+            return
         self.settings.save_window_state(self.saveGeometry(), self.saveState())
         self.settings.sync()
         self._stop_playback()
