@@ -327,6 +327,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the last line of defence: a message, not a traceback
         from app.db.engine import DatabaseError
 
+        logging.getLogger("app.cli").exception("rehearse %s failed", getattr(args, "command", None) or "gui")
         if isinstance(exc, DatabaseError | OSError):
             print(f"rehearse: error: {exc}", file=sys.stderr)
             return 2

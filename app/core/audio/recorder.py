@@ -245,11 +245,11 @@ class Recorder:
         try:
             stream.stop()
         except Exception:  # a device that vanished may fail to stop; closing still releases it
-            pass
+            log.warning("the input stream did not stop cleanly", exc_info=True)
         try:
             stream.close()
         except Exception:
-            pass
+            log.warning("the input stream did not close cleanly", exc_info=True)
 
     # -- writer thread ------------------------------------------------------------------------
     def _write_loop(self) -> None:

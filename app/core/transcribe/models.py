@@ -8,11 +8,14 @@ or the path of any CTranslate2 Whisper folder. Nothing is ever fetched from the 
 from __future__ import annotations
 
 import importlib.util
+import logging
 import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 EMBEDDED_MODEL = "tiny.en"
 BASE_MODEL = "base"
@@ -109,5 +112,6 @@ def load_whisper(setting: str | None = None, models_dir: Path | None = None, cpu
         requested = (setting or EMBEDDED_MODEL).strip()
         if not fallback or requested in (EMBEDDED_MODEL, "embedded", "default"):
             raise
+        log.warning("speech model %r could not be loaded (%s); using the built-in one", requested, exc)
         path = embedded_model_path()
         return _load(path, threads), ModelInfo(EMBEDDED_MODEL, path, fallback_reason=f"{exc} Using the built-in tiny.en model instead.")

@@ -294,6 +294,7 @@ class StreamingTranscriber:
                 if self.on_words is not None:
                     self._tell_words()
         except BaseException as exc:  # reported by finish(); the answer is still on disk
+            log.exception("streaming transcription stopped; the rest is transcribed from the recording")
             self._error = exc
 
     def _cut(self, audio: np.ndarray) -> int | None:
