@@ -8,7 +8,7 @@ import pytest
 
 from app.core.packs import KeyPoint, Pack, Question
 from app.core.review.progress import ProgressPoint, progress_points
-from app.core.review.scheduler import card_state, grade, next_question, schedule
+from app.core.review.scheduler import Order, card_state, grade, next_question, schedule
 from app.db.history import History
 from tests.core.test_review_seeding import T0, demo, history, save  # noqa: F401 - fixtures
 
@@ -75,7 +75,7 @@ def test_round_order_weak_then_new_then_due_then_the_rest() -> None:
     reasons = [p.reason for p in picks]
     assert reasons[0].startswith("Weak last time (2 days ago): covered 2 of 4 key points (50%) and ran 67% over the target.")
     assert reasons[1].startswith("Weak last time (yesterday): covered 1 of 4 key points (25%) and on target.")
-    assert reasons[2] == "Never practised."
+    assert reasons[2] == "Never practised; comes after the questions answered weakly."
     assert reasons[3].startswith("Due for review: practised 3 days ago, interval 1 day, overdue by 2 days.")
     assert reasons[4].startswith("Not due until Fri 13 Mar (interval 1 day after a good answer 5 hours ago)")
     assert [p.short for p in picks] == [
@@ -83,6 +83,49 @@ def test_round_order_weak_then_new_then_due_then_the_rest() -> None:
         "Due (overdue by 2 days); last: 4/4 points, on target", "Not due until Fri 13 Mar",
     ]
     assert next_question(pack, history, now, tz=UTC).question.id == "weak"  # type: ignore[union-attr]
+
+
+def test_a_short_answer_short_of_good_ranks_above_questions_never_practised() -> None:
+    """The reported case: 4 of 6 points, too short (hard, not poor), practised an hour ago, in a pack of 40
+    with 36 questions never practised. It used to rank 40th of 40; now it comes first."""
+    ids = [f"q{n:02d}" for n in range(40)]
+    pack = _pack(*ids)
+    now = T0 + timedelta(days=10)
+    history = [
+        point("q05", now - timedelta(hours=1), 4 / 6, duration_s=27, target_s=60, points=6),  # 45 % of target
+        point("q01", now - timedelta(hours=2), 1.0),  # good: not due until tomorrow
+        point("q02", now - timedelta(days=3), 1.0),  # good, due
+        point("q03", now - timedelta(hours=3), 1.0),
+    ]
+    assert card_state("q05", history[:1]).last_grade == "hard", "the case is a hard answer, not a poor one"
+    picks = schedule(pack, history, now, tz=UTC)
+    order = [p.question.id for p in picks]
+    assert order[0] == "q05"
+    never = [q for q in ids if q not in ("q01", "q02", "q03", "q05")]
+    assert order[1:37] == never and order[37:] == ["q02", "q03", "q01"]
+    first = picks[0]
+    assert first.tier == 0 and first.short == "Not yet good: 4/6 points, 45% of target"
+    assert first.reason == (
+        "Not yet good last time (1 hour ago): covered 4 of 6 key points (67%) and stopped at 45% of the target; "
+        "a good answer covers 80% of the key points in 60-110% of the target time. Practising a weak answer "
+        "again helps most, so it comes before questions never practised.")
+
+    unseen = schedule(pack, history, now, tz=UTC, order=Order.UNSEEN_FIRST)
+    assert [p.question.id for p in unseen] == [*never, "q05", "q02", "q03", "q01"]
+    assert unseen[0].reason == "Never practised; questions never practised come first (you chose \u201cUnseen first\u201d)."
+    assert unseen[36].reason.endswith("so it comes right after the questions never practised.")
+    assert next_question(pack, history, now, order=Order.UNSEEN_FIRST).question.id == "q00"  # type: ignore[union-attr]
+
+
+def test_poor_answers_come_before_answers_short_of_good() -> None:
+    pack = _pack("hard", "poor", "new")
+    now = T0 + timedelta(days=10)
+    history = [point("hard", now - timedelta(hours=1), 0.5, duration_s=30),  # 2/4, 50 % of target: score 0.4
+               point("poor", now - timedelta(hours=2), 0.25)]  # 1/4 on target: score 0.25
+    assert [p.question.id for p in schedule(pack, history, now)] == ["poor", "hard", "new"]
+    history[1] = point("poor", now - timedelta(hours=2), 0.75, duration_s=140)  # 3/4, far too long: poor, score 0.25
+    history[0] = point("hard", now - timedelta(hours=1), 0.5, duration_s=50)  # 2/4 on target: hard, score 0.5
+    assert [p.question.id for p in schedule(pack, history, now)] == ["poor", "hard", "new"]
 
 
 def test_the_most_overdue_comes_first_among_due_questions() -> None:

@@ -12,9 +12,13 @@ the ease, 2.5 to start); a hard answer keeps it short and lowers the ease; a poo
 it, so the question is due again at once. Practising a card before it is due does not grow
 its interval: cramming the same question five times in an evening is not five reviews.
 
-The order of a round: questions due after a poor answer (weakest first), then questions never
-practised (in pack order), then the other due questions (most overdue first), then the rest
-by when they fall due. Each pick carries a sentence that says why it is where it is.
+The order of a round: questions whose last answer was weak (poor or hard: anything short of
+good, poor before hard, weakest first), then questions never practised (in pack order), then
+the other due questions (most overdue first), then the rest by when they fall due. A weak
+answer comes before an unseen question because practising it again is what helps most: a
+4-of-6 answer that was too short is not left behind dozens of questions never tried. With
+`Order.UNSEEN_FIRST` (the person's choice) the never-practised questions come first instead.
+Each pick carries a sentence that says why it is where it is.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
+from enum import Enum
 
 from app.core.packs.model import Pack, Question
 from app.core.review.progress import ProgressPoint, describe_timing
@@ -35,6 +40,13 @@ MIN_EASE = 1.3
 MAX_EASE = 3.0
 FIRST_INTERVAL_DAYS = 1.0
 HARD_FACTOR = 1.2
+
+
+class Order(str, Enum):
+    """Which comes first in a weakest-first round: answers that were weak, or questions never tried."""
+
+    WEAK_FIRST = "weak-first"
+    UNSEEN_FIRST = "unseen-first"
 
 
 def grade(coverage: float, timing_error: float) -> str:
@@ -117,7 +129,7 @@ def card_state(question_id: str, attempts: Sequence[ProgressPoint]) -> CardState
 class Pick:
     question: Question
     state: CardState
-    tier: int  # 0 due after a poor answer, 1 new, 2 due, 3 not due yet
+    tier: int  # 0 weak last time (poor or hard), 1 new, 2 due after a good answer, 3 not due yet
     reason: str  # why it is in this place of the round
     weakness: str  # what was weak about the last answer ("" for new questions)
     short: str = ""  # the reason in a few words, for a table cell
@@ -153,24 +165,33 @@ def _last_answer(state: CardState, points: int) -> str:
 def _brief(state: CardState) -> str:
     points = f"{state.last_covered}/{state.last_points} points" if state.last_points else f"{state.last_coverage:.0%} of points"
     timing = describe_timing(state.last_duration_s, state.last_target_s)
-    timing = timing.replace(" the target", "").replace("stopped at", "only")
+    timing = timing.replace("stopped at ", "").replace(" of the target", " of target").replace(" the target", "")
     return f"{points}, {timing}"
 
 
-def _pick(question: Question, state: CardState, now: datetime, tz: tzinfo | None) -> Pick:
+def _pick(question: Question, state: CardState, now: datetime, tz: tzinfo | None, order: Order) -> Pick:
     points = len(question.key_points)
+    unseen_first = order is Order.UNSEEN_FIRST
     if state.reviews == 0:
-        return Pick(question, state, 1, "Never practised.", "", "Never practised")
+        if unseen_first:
+            return Pick(question, state, 1, "Never practised; questions never practised come first (you chose "
+                        "\u201cUnseen first\u201d).", "", "Never practised")
+        return Pick(question, state, 1, "Never practised; comes after the questions answered weakly.", "", "Never practised")
     assert state.last_at is not None and state.due_at is not None
     last = _last_answer(state, points)
     weakness = f"Last answer {last}."
     ago = _ago(now - state.last_at)
+    place = "right after the questions never practised" if unseen_first else "before questions never practised"
+    if state.last_grade == "poor":
+        reason = (f"Weak last time ({ago}): {last}. A weak answer resets the interval, so it comes "
+                  f"{'first' if not unseen_first else place} "
+                  f"({state.lapses} weak answer{'s' if state.lapses != 1 else ''} so far).")
+        return Pick(question, state, 0, reason, weakness, f"Weak last time: {_brief(state)}")
+    if state.last_grade == "hard":
+        reason = (f"Not yet good last time ({ago}): {last}; a good answer covers {GOOD_COVERAGE:.0%} of the key "
+                  f"points in 60-110% of the target time. Practising a weak answer again helps most, so it comes {place}.")
+        return Pick(question, state, 0, reason, weakness, f"Not yet good: {_brief(state)}")
     if state.due_at <= now:
-        if state.last_grade == "poor":
-            reason = (f"Weak last time ({ago}): {last}. A weak answer resets the interval, so it comes first "
-                      f"({state.lapses} weak answer{'s' if state.lapses != 1 else ''} so far).")
-            short = f"Weak last time: {_brief(state)}"
-            return Pick(question, state, 0, reason, weakness, short)
         overdue = now - state.due_at
         late = round(overdue.total_seconds() / 86400)
         due_text = "due today" if late < 1 else f"overdue by {late} day{'s' if late != 1 else ''}"
@@ -183,7 +204,8 @@ def _pick(question: Question, state: CardState, now: datetime, tz: tzinfo | None
     return Pick(question, state, 3, reason, weakness, f"Not due until {when:%a %d %b}")
 
 
-def schedule(pack: Pack, points: Iterable[ProgressPoint], now: datetime | None = None, tz: tzinfo | None = None) -> list[Pick]:
+def schedule(pack: Pack, points: Iterable[ProgressPoint], now: datetime | None = None, tz: tzinfo | None = None,
+             order: Order = Order.WEAK_FIRST) -> list[Pick]:
     """Every question of the pack in the order to practise them, each with its reason."""
     now = now or datetime.now(timezone.utc)
     by_question: dict[str, list[ProgressPoint]] = defaultdict(list)
@@ -193,15 +215,16 @@ def schedule(pack: Pack, points: Iterable[ProgressPoint], now: datetime | None =
     picks = []
     for position, question in enumerate(pack.questions):
         attempts = sorted(by_question.get(question.id, []), key=lambda p: (p.at, p.attempt_id))
-        picks.append((position, _pick(question, card_state(question.id, attempts), now, tz)))
+        picks.append((position, _pick(question, card_state(question.id, attempts), now, tz, order)))
 
     def key(item: tuple[int, Pick]) -> tuple[float, ...]:
         position, pick = item
         s = pick.state
-        if pick.tier == 0:
-            return (0, s.last_score, s.last_at.timestamp() if s.last_at else 0, position)
+        if pick.tier == 0:  # poor before hard, then the weakest
+            rank = 1 if order is Order.UNSEEN_FIRST else 0
+            return (rank, s.last_grade != "poor", s.last_score, s.last_at.timestamp() if s.last_at else 0, position)
         if pick.tier == 1:
-            return (1, position)
+            return (0 if order is Order.UNSEEN_FIRST else 1, position)
         if pick.tier == 2:
             overdue = (now - s.due_at).total_seconds() / 86400 if s.due_at else 0  # type: ignore[operator]
             return (2, -overdue / max(s.interval_days, 1.0), s.last_score, position)
@@ -210,6 +233,7 @@ def schedule(pack: Pack, points: Iterable[ProgressPoint], now: datetime | None =
     return [pick for _, pick in sorted(picks, key=key)]
 
 
-def next_question(pack: Pack, points: Iterable[ProgressPoint], now: datetime | None = None, tz: tzinfo | None = None) -> Pick | None:
-    picks = schedule(pack, points, now, tz)
+def next_question(pack: Pack, points: Iterable[ProgressPoint], now: datetime | None = None, tz: tzinfo | None = None,
+                  order: Order = Order.WEAK_FIRST) -> Pick | None:
+    picks = schedule(pack, points, now, tz, order)
     return picks[0] if picks else None
