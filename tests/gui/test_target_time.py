@@ -61,7 +61,7 @@ def test_the_target_from_preferences_reaches_feedback_history_and_scheduler(  # 
     # Feedback: the length tile names the practised target and its verdict.
     tile = window.feedback_page.panel.tiles[1]
     assert "target 0:30" in tile.detail.text() and "on target" not in tile.detail.text(), tile.detail.text()
-    screenshot(window, "target-feedback-1440x900")
+    screenshot(window, "target-feedback-1280x800")
 
     # The stored attempt and History.
     [attempt] = window.workspace.history.list_attempts()
