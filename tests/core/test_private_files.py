@@ -88,3 +88,20 @@ def test_the_rehearse_command_writes_private_files(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-c", code, str(report)], check=True, env=env, capture_output=True,
                    cwd=Path(__file__).resolve().parents[2])
     assert oct(mode(report)) == "0o600"
+
+
+def test_exported_reports_are_private_even_over_an_older_readable_file(tmp_path: Path) -> None:
+    """The GUI's Export buttons and `rehearse export FILE` both go through reports.save."""
+    from app.core.review.reports import save
+
+    report = tmp_path / "answer.html"
+    report.write_text("older export")
+    os.chmod(report, 0o644)
+    (tmp_path / "answer.html.tmp").write_text("left by a crash")  # O_CREAT keeps a leftover's mode
+    os.chmod(tmp_path / "answer.html.tmp", 0o644)
+    save("<p>my answer</p>", report)
+    assert report.read_text() == "<p>my answer</p>"
+    assert oct(mode(report)) == "0o600"
+    fresh = tmp_path / "new.md"
+    save("# answer", fresh)
+    assert oct(mode(fresh)) == "0o600"

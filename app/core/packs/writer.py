@@ -88,11 +88,20 @@ def dump_pack(pack: Pack | dict[str, Any]) -> str:
     return text.replace("\n- id: ", "\n\n- id: ")
 
 
-def write_text_atomically(text: str, path: Path) -> Path:
-    """Write UTF-8 text through a temporary file, so a crash never leaves half a pack."""
+def write_text_atomically(text: str, path: Path, mode: int | None = None) -> Path:
+    """Write UTF-8 text through a temporary file, so a crash never leaves half a pack.
+
+    `mode` (e.g. 0o600 for reports of someone's answers) is set on the file whatever the umask.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+    if mode is not None:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        os.fchmod(fd, mode)  # a leftover .tmp keeps its old mode through O_CREAT; the umask only narrows
+        opened = open(fd, "w", encoding="utf-8", newline="\n")
+    else:
+        opened = open(tmp, "w", encoding="utf-8", newline="\n")
+    with opened as fh:
         fh.write(text)
         fh.flush()
         os.fsync(fh.fileno())

@@ -77,7 +77,10 @@ def csv_report(history: History, pack_id: str | None = None, question_id: str | 
 
 
 def save(text: str, output: str | Path) -> str:
-    """Write a report (UTF-8) to a file, or to stdout for '-'; returns where it went."""
+    """Write a report (UTF-8) to a file, or to stdout for '-'; returns where it went.
+
+    The file is 0600 like the data folder's: a report holds what the person said in their answers.
+    """
     if str(output) == "-":
         sys.stdout.write(text)
         return "standard output"
@@ -89,7 +92,7 @@ def save(text: str, output: str | Path) -> str:
     if not path.parent.exists():
         raise ReportError(f"{path.parent}: no such folder")
     try:
-        write_text_atomically(text, path)
+        write_text_atomically(text, path, mode=0o600)
     except OSError as exc:
         raise ReportError(f"{path}: cannot be written ({exc.strerror or exc})") from None
     return str(path)
