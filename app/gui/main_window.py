@@ -70,6 +70,10 @@ class MainWindow(QMainWindow):
         self.controller.phaseChanged.connect(self._phase_changed)
         self.start_page.pack_combo.currentIndexChanged.connect(lambda _i: self.refresh_stats())
         self.start_page.mode_combo.currentIndexChanged.connect(lambda _i: self.review.refresh_schedule())
+        self.start_page.set_order(settings.weakest_order)
+        self.start_page.set_mock_count(settings.mock_count)
+        self.start_page.orderChanged.connect(self._order_changed)
+        self.start_page.mockCountChosen.connect(lambda n: setattr(self.settings, "mock_count", n))
         self.round_mode: str | None = None
         self._round_number = 0  # which round a session id arriving from the pool belongs to
         self.review = ReviewPages(self)  # History, replay, Compare, Progress, My packs, mock summary
@@ -175,6 +179,10 @@ class MainWindow(QMainWindow):
                               on_done=self.start_page.set_stats, on_error=self._show_message)
             self.review.refresh_schedule()
 
+    def _order_changed(self, order: str) -> None:
+        self.settings.weakest_order = order
+        self.review.refresh_schedule()
+
     def import_pack(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import a question pack", str(Path.home()), "Question packs (*.yaml *.yml)")
         if path:
@@ -237,6 +245,9 @@ class MainWindow(QMainWindow):
         # holds an answer's save until the id is here, so every attempt carries it.
         self.runner.start(lambda: self.workspace.history.start_session(pack, mode), on_done=started, on_error=failed)
         self.stack.setCurrentWidget(self.practice_page)
+        # Weakest first: why each question is in its place, shown under it; a mock round says so.
+        reasons = {q.id: self.start_page.reason(q.id) or "" for q in questions} if mode == Mode.WEAKEST.value else {}
+        self.practice_page.set_round(mock=mode == Mode.MOCK.value, reasons=reasons)
         self.controller.begin(pack, questions, index, session_pending=True)
 
     def show_start(self) -> None:
@@ -330,9 +341,6 @@ class MainWindow(QMainWindow):
             self.player.stop()
 
     def _read_question(self, question, _index: int, _count: int) -> None:  # type: ignore[no-untyped-def]
-        reason = self.start_page.reason(question.id) if self.round_mode == Mode.WEAKEST.value else None
-        if reason:
-            self.statusBar().showMessage(f"Why this question: {reason}", 20000)
         if not self.settings.read_aloud:
             return
         try:

@@ -53,6 +53,17 @@ class PracticePage(QWidget):
         self.question.setWordWrap(True)
         self.question.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.question.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        # Weakest first: why this question is here, in full (the status bar cut it off and let it go).
+        self.reason = QLabel()
+        self.reason.setObjectName("reason")
+        self.reason.setWordWrap(True)
+        self.reason.setTextFormat(Qt.TextFormat.PlainText)
+        self.reason.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.reason.setAccessibleName("Why this question")
+        self.reason.hide()
+        self._mock = False
+        self._reasons: dict[str, str] = {}
+        self._shown: tuple[str, int] | None = None  # question id and index last shown: the same again is a retry
 
         self.phase_label = QLabel()
         self.phase_label.setObjectName("phase")
@@ -121,6 +132,7 @@ class PracticePage(QWidget):
         layout.setContentsMargins(32, 20, 32, 20)
         layout.addLayout(top)
         layout.addWidget(self.question)
+        layout.addWidget(self.reason)
         layout.addStretch(1)
         layout.addWidget(card)
         layout.addWidget(self.captions)
@@ -137,8 +149,20 @@ class PracticePage(QWidget):
         controller.caption.connect(self._on_caption)
         self._on_phase(Phase.READY.value)
 
+    def set_round(self, mock: bool = False, reasons: dict[str, str] | None = None) -> None:
+        """Before a round starts: whether it is a mock interview, and (weakest first) why each question is in it."""
+        self._mock = mock
+        self._reasons = dict(reasons or {})
+        self._shown = None
+
     def _on_question(self, question, index: int, count: int) -> None:  # type: ignore[no-untyped-def]
-        self.position.setText(f"Question {index + 1} of {count}")
+        label = f"Mock interview \u00b7 question {index + 1} of {count}" if self._mock else f"Question {index + 1} of {count}"
+        self.position.setText(label)
+        retry = self._shown == (question.id, index)  # "Try again": the reason was about the answer before this one
+        self._shown = (question.id, index)
+        reason = "" if retry else self._reasons.get(question.id, "")
+        self.reason.setText(f"Why this question: {reason}" if reason else "")
+        self.reason.setVisible(bool(reason))
         self.category.setText((question.category or "").capitalize())
         self.category.setVisible(bool(question.category))
         self.question.setText(question.text)

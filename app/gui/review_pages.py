@@ -22,11 +22,11 @@ if TYPE_CHECKING:
     from app.gui.main_window import MainWindow
 
 
-def weakest_first(workspace: Workspace, pack):  # type: ignore[no-untyped-def]
+def weakest_first(workspace: Workspace, pack, order=None):  # type: ignore[no-untyped-def]
     """On the pool: the scheduler's order for a weakest-first round, from this pack's history."""
-    from app.core.review.scheduler import schedule
+    from app.core.review.scheduler import Order, schedule
 
-    return schedule(pack, workspace.history.progress_points(pack_id=pack.id))
+    return schedule(pack, workspace.history.progress_points(pack_id=pack.id), order=order or Order.WEAK_FIRST)
 
 
 class ReviewPages(QObject):
@@ -287,4 +287,10 @@ class ReviewPages(QObject):
         w = self.window
         pack = w.start_page.current_pack
         if pack is not None and w.start_page.mode is Mode.WEAKEST:
-            w.runner.start(weakest_first, w.workspace, pack, on_done=w.start_page.set_schedule, on_error=w._show_message)
+            order = w.start_page.order
+
+            def done(picks: list) -> None:  # type: ignore[type-arg]
+                if w.start_page.order is order:  # a later toggle has its own answer on the way
+                    w.start_page.set_schedule(picks)
+
+            w.runner.start(weakest_first, w.workspace, pack, order, on_done=done, on_error=w._show_message)

@@ -20,6 +20,8 @@ class Key(str, enum.Enum):
     DATA_DIR = "storage/data_dir"
     LAST_PACK = "state/last_pack"
     LAST_MODE = "state/last_mode"
+    WEAKEST_ORDER = "practice/weakest_order"  # weak-first or unseen-first (app.core.review.scheduler.Order)
+    MOCK_COUNT = "practice/mock_count"
     GEOMETRY = "window/geometry"
     WINDOW_STATE = "window/state"
 
@@ -125,6 +127,26 @@ class AppSettings:
     @last_mode.setter
     def last_mode(self, value: str | None) -> None:
         self._set(Key.LAST_MODE, value)
+
+    @property
+    def weakest_order(self) -> str:
+        """Weakest-first rounds: weak answers before unseen questions (the default) or unseen first."""
+        value = self._get(Key.WEAKEST_ORDER, "weak-first", str)
+        return value if value in ("weak-first", "unseen-first") else "weak-first"
+
+    @weakest_order.setter
+    def weakest_order(self, value: str) -> None:
+        self._set(Key.WEAKEST_ORDER, value)
+
+    @property
+    def mock_count(self) -> int:
+        """Questions in a mock interview, as last chosen (clamped to a pack's size where it is used)."""
+        value = self._get(Key.MOCK_COUNT, 5, int)
+        return value if value >= 1 else 5
+
+    @mock_count.setter
+    def mock_count(self, value: int) -> None:
+        self._set(Key.MOCK_COUNT, int(value))
 
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
         return self.q.value(Key.GEOMETRY.value), self.q.value(Key.WINDOW_STATE.value)

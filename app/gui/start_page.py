@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.core.packs import Pack, PackSource
 from app.core.practice import Mode, format_seconds, order_questions
+from app.core.review.scheduler import Order
 
 COLUMNS = ("#", "Question", "Category", "Target", "Attempts", "Last coverage", "Last length", "Why now")
 WHY_COLUMN = COLUMNS.index("Why now")
@@ -31,6 +33,8 @@ if TYPE_CHECKING:
 
 class StartPage(QWidget):
     startRequested = Signal(object, object, int, str)  # pack, list[Question], start index, mode value
+    orderChanged = Signal(str)  # weakest first: Order value, chosen with "Unseen first"
+    mockCountChosen = Signal(int)  # questions in a mock interview, as the person set it
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +66,12 @@ class StartPage(QWidget):
         self.mock_count.setAccessibleName("Questions in the mock interview")
         self.mock_count.setRange(1, 1)
         self.mock_count.setSuffix(" questions")
+        self._mock_wanted = 5  # what the person chose; a smaller pack clamps the box, not the choice
+        self.mock_count.valueChanged.connect(self._mock_count_changed)
+        self.unseen_first = QCheckBox("&Unseen first")
+        self.unseen_first.setToolTip("Put questions never practised before the ones answered weakly. By default a weak "
+                                     "answer comes first: practising it again helps most.")
+        self.unseen_first.toggled.connect(lambda on: self.orderChanged.emit(self.order.value))
 
         pack_label = QLabel("&Pack:")
         pack_label.setBuddy(self.pack_combo)
@@ -75,6 +85,7 @@ class StartPage(QWidget):
         controls.addWidget(self.mode_combo)
         controls.addWidget(self.category_combo)
         controls.addWidget(self.mock_count)
+        controls.addWidget(self.unseen_first)
         controls.addStretch(1)
 
         self.table = QTableWidget(0, len(COLUMNS))
@@ -175,6 +186,30 @@ class StartPage(QWidget):
     def mode(self) -> Mode:
         return Mode(self.mode_combo.currentData())
 
+    @property
+    def order(self) -> Order:
+        return Order.UNSEEN_FIRST if self.unseen_first.isChecked() else Order.WEAK_FIRST
+
+    def set_order(self, value: str | None) -> None:
+        self.unseen_first.setChecked(value == Order.UNSEEN_FIRST.value)
+
+    def set_mock_count(self, count: int) -> None:
+        """The remembered number of mock questions (shown clamped to this pack's size)."""
+        self._mock_wanted = max(1, count)
+        self._clamp_mock_count()
+
+    def _mock_count_changed(self, value: int) -> None:
+        self._mock_wanted = value
+        self.mockCountChosen.emit(value)
+
+    def _clamp_mock_count(self) -> None:
+        pack = self.current_pack
+        count = len(pack.questions) if pack else 1
+        self.mock_count.blockSignals(True)  # a clamp is not a choice: keep the wanted number
+        self.mock_count.setRange(1, max(1, count))
+        self.mock_count.setValue(min(self._mock_wanted, max(1, count)))
+        self.mock_count.blockSignals(False)
+
     def set_mode(self, value: str | None) -> None:
         index = self.mode_combo.findData(value)
         if index >= 0:
@@ -199,14 +234,13 @@ class StartPage(QWidget):
             count = sum(q.category == category for q in pack.questions)  # type: ignore[union-attr]
             self.category_combo.addItem(f"{category.capitalize()} ({count})", category)
         self.category_combo.blockSignals(False)
-        count = len(pack.questions) if pack else 1
-        self.mock_count.setRange(1, max(1, count))
-        self.mock_count.setValue(min(5, max(1, count)))
+        self._clamp_mock_count()
         self._fill_table()
 
     def _mode_changed(self) -> None:
         self.category_combo.setVisible(self.mode is Mode.CATEGORY)
         self.mock_count.setVisible(self.mode is Mode.MOCK)
+        self.unseen_first.setVisible(self.mode is Mode.WEAKEST)
         self.table.setColumnHidden(WHY_COLUMN, self.mode is not Mode.WEAKEST)
         self._fill_table()
 

@@ -8,6 +8,7 @@ QLabel#chip { color: #0b4f9c; background: #e4efff; border-radius: 9px; padding: 
 QLabel#question { font-size: 20pt; font-weight: 500; color: #1f2328; padding: 8px 0; }
 QLabel#phase { font-size: 12pt; font-weight: 600; color: #59636e; }
 QLabel#clock { font-size: 44pt; font-weight: 300; }
+QLabel#reason { color: #424a53; background: #f6f8fa; border-left: 3px solid #1f6feb; padding: 6px 10px; }
 QLabel#captions { color: #424a53; font-size: 12pt; font-style: italic; padding: 4px 24px; }
 QLabel#rec { color: #cf222e; font-weight: 700; }
 QLabel#sectionTitle { font-size: 11pt; font-weight: 600; color: #1f2328; padding: 4px 0; }
