@@ -8,6 +8,7 @@ model is ready waits for it on its worker thread, never on the GUI thread.
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import sys
 import time
@@ -23,6 +24,8 @@ from app.core.paths import DataDir, resource_path
 from app.gui.settings import AppSettings
 from app.gui.style import STYLESHEET
 from app.gui.workers import JobRunner
+
+log = logging.getLogger(__name__)
 
 
 def tts_available() -> bool:
@@ -58,28 +61,37 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 
 def load_model_in_background(window: Any) -> None:
-    """Load Whisper and the key-point model on the pool; report in the status bar."""
-    workspace = window.workspace
+    """Load Whisper and the key-point model on the pool; report in the status bar.
 
-    def load() -> str:
+    Only the latest load reports: when the model is chosen again while an earlier choice is still
+    loading, the earlier result (a fallback from a broken folder, say) must not overwrite the status
+    of the model now in use. The status names the transcriber this load produced, not whatever
+    `workspace.model_info` holds when the result arrives.
+    """
+    workspace = window.workspace
+    window.model_load += 1
+    this_load = window.model_load
+
+    def load() -> Any:
         transcriber = workspace.transcriber()
         workspace.scorer()
         transcriber.warm_up()
-        return transcriber.info.fallback_reason or ""
+        return transcriber.info
 
-    def done(fallback: str) -> None:
-        info = workspace.model_info
-        name = info.name if info else "?"
-        if fallback:
-            window.set_model_status(f"Speech model: {name} (fallback)", error=True)
-            QMessageBox.warning(window, "Speech model", fallback)
-        else:
-            window.set_model_status(f"Speech model ready: {name}")
+    def done(info: Any) -> None:
+        if this_load != window.model_load:
+            log.info("speech model %s loaded for an earlier choice; a newer one is loading", info.name)
+            return
+        window.show_model(info)
+        if info.fallback_reason:
+            QMessageBox.warning(window, "Speech model", info.fallback_reason)
         settle_heap()
-        window.modelReady.emit(name)
+        window.modelReady.emit(info.name)
         window.review.warm_up()
 
     def failed(message: str) -> None:
+        if this_load != window.model_load:
+            return
         window.set_model_status("Speech model failed to load", error=True)
         QMessageBox.critical(window, "Speech model", f"The speech model could not be loaded: {message}\n"
                              "Answers are still recorded and saved; they can be transcribed later.")

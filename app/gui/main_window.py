@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
 
         self.model_status = QLabel("Loading the speech model…")
+        self.model_load = 0  # the latest background model load (application.load_model_in_background)
         self.statusBar().addPermanentWidget(self.model_status)
 
         self.start_page.startRequested.connect(self.start_round)
@@ -356,6 +357,15 @@ class MainWindow(QMainWindow):
     def set_model_status(self, text: str, error: bool = False) -> None:
         self.model_status.setText(text)
         self.model_status.setStyleSheet("color: #cf222e;" if error else "")
+
+    def show_model(self, info) -> None:  # type: ignore[no-untyped-def]  # a ModelInfo
+        """The status for the model actually loaded: red only while a fallback stands in for the chosen one."""
+        if info.fallback_reason:
+            self.set_model_status(f"Speech model: {info.name} (fallback)", error=True)
+            self.model_status.setToolTip(info.fallback_reason)
+        else:
+            self.set_model_status(f"Speech model ready: {info.name}")
+            self.model_status.setToolTip("")
 
     def open_preferences(self) -> None:
         if self.controller.busy:
