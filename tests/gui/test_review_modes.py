@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 
 from datetime import timedelta
 
+from app.core.coach import mock_verdict
 from app.core.practice import Mode
 from app.core.review.scheduler import Order, schedule
 from app.gui.practice_controller import Phase
@@ -158,6 +159,19 @@ def test_mock_interview_asks_every_question_then_shows_one_summary(window, qtbot
     assert [a.id for a in attempts] == ids and len({a.session_id for a in attempts}) == 1
     assert [summary.table.item(r, 1).text() for r in range(2)] == [q.text for q in controller.questions]
     assert "2 answers" in summary.totals.text()
+    # The verdict and what would help most come first: both answers ran 8 s against a 4 s target.
+    verdict = summary.verdict
+    assert verdict.isVisible() and verdict.geometry().bottom() < summary.table.geometry().top()
+    assert verdict.headline.text() == mock_verdict(summary.details).headline == "Not ready yet on any of the 2 questions."
+    lines = verdict.actions.text().splitlines()
+    assert len(lines) == 2 and lines[0].startswith("→ Key points: ")
+    assert lines[1] == "→ Both answers ran over the target: lead with your main point and drop the background."
+    from tests.gui.conftest import screenshot as shot
+
+    for width, height in ((1440, 900), (800, 600)):
+        window.resize(width, height)
+        qtbot.wait(80)
+        shot(window, f"review-mock-verdict-{width}x{height}")
     # Judged against the target practised (Preferences: 4 s), not the pack's own.
     assert summary.table.item(0, 2).text().startswith("0:08 of 0:04")
     shoot(window, "review-mock-summary", qtbot)
@@ -167,6 +181,7 @@ def test_mock_interview_asks_every_question_then_shows_one_summary(window, qtbot
     qtbot.waitUntil(lambda: bool(messages), timeout=10000)
     report = (tmp_path / "mock.md").read_text()
     assert report.startswith("# Mock interview, ") and report.count("\n## ") == 2
+    assert "**Not ready yet on any of the 2 questions.**" in report
 
     # Each answer opens with its full feedback, and Back returns to the summary.
     view = window.review.attempt_view
@@ -209,3 +224,27 @@ def test_the_mock_interview_length_is_kept_across_packs_and_remembered(window, q
     finally:
         runner.shutdown()
         again.deleteLater()
+
+
+def test_the_reason_follows_the_round_and_not_a_retry(window, qtbot, fake_mic, spoken) -> None:  # type: ignore[no-untyped-def]
+    """Try again: the reason was about the answer before this one, so it goes; the next question shows its own."""
+    seed_demo(window)
+    fake_mic.load(spoken(ANSWER))
+    window.settings.answer_seconds = 4  # the unpaced fake microphone ends each answer at the 8 s hard limit
+    page, practice, controller = window.start_page, window.practice_page, window.controller
+    page.mode_combo.setCurrentIndex(page.mode_combo.findData(Mode.WEAKEST.value))
+    qtbot.waitUntil(lambda: bool(page.table.item(0, WHY_COLUMN) and page.table.item(0, WHY_COLUMN).text()), timeout=10000)
+    picks = schedule(page.current_pack, window.workspace.history.progress_points(pack_id="demo"))
+    qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
+    assert practice.reason.text() == f"Why this question: {picks[0].reason}"
+    qtbot.waitUntil(lambda: controller.phase is Phase.PREP, timeout=120000)
+    with qtbot.waitSignal(controller.feedbackReady, timeout=120000):
+        qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert window.stack.currentWidget() is window.feedback_page
+    qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is practice and controller.index == 0
+    assert practice.reason.isHidden()
+    controller.cancel()
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert controller.index == 1 and controller.question.id == picks[1].question.id
+    assert practice.reason.text() == f"Why this question: {picks[1].reason}" and practice.reason.isVisible()
