@@ -109,6 +109,11 @@ def _content(answer: Answer) -> Finding | None:
     return Finding("content", f"covered {covered} of {total} key points", f"{verb} {_quoted([r.point for r in named])}{rest}.")
 
 
+def _about(seconds: float) -> int:
+    """A round figure to aim at: whole seconds for short gaps, fives for longer ones."""
+    return max(1, round(seconds)) if seconds < 20 else round(seconds / 5) * 5
+
+
 def _length(answer: Answer) -> Finding | None:
     d = answer.delivery
     ratio = d.length_ratio
@@ -116,11 +121,11 @@ def _length(answer: Answer) -> Finding | None:
         return None
     target = format_seconds(d.target_s)
     if ratio < TARGET_LOW:
-        more = max(5, round((d.target_s - d.duration_s) / 5) * 5)
+        more = _about(d.target_s - d.duration_s)
         return Finding("short", f"stopped at {ratio:.0%} of the {target} target",
                        f"Speak for about {more} s more (aim for {target}): give an example and what came of it.")
     if ratio > TARGET_HIGH:
-        cut = max(5, round((d.duration_s - d.target_s) / 5) * 5)
+        cut = _about(d.duration_s - d.target_s)
         return Finding("long", f"ran {ratio - 1:.0%} over the {target} target",
                        f"Cut about {cut} s (aim for {target}): lead with your main point and drop the background.")
     return None
@@ -234,7 +239,12 @@ def _numbers(indexes: Sequence[int]) -> str:
 def _across(kind: str, where: list[int], answers: Sequence[Answer]) -> str:
     """One action for a finding that came up in the answers at `where` (0-based positions)."""
     n = len(where)
-    count = f"{n} of {len(answers)} answers" if n > 1 else _numbers(where).capitalize()
+    if n == 1:
+        count = _numbers(where).capitalize()
+    elif n == len(answers):
+        count = "Both answers" if n == 2 else f"All {n} answers"
+    else:
+        count = f"{n} of {len(answers)} answers"
     if kind == "recording":
         return f"{count} had no words recognised: check the microphone in Preferences (Ctrl+,) before the next mock."
     if kind == "content":
@@ -270,6 +280,8 @@ def mock_verdict(answers: Sequence[Answer]) -> Advice:
     n = len(answers)
     if not not_ready:
         headline = f"Ready on all {n} questions." if n > 1 else "Ready on this question."
+    elif not ready:
+        headline = f"Not ready yet on any of the {n} questions." if n > 1 else "Not ready yet on this question."
     else:
         headline = f"Ready on {len(ready)} of {n} questions; not yet on {_numbers(not_ready)}."
     where: dict[str, list[int]] = {}

@@ -14,7 +14,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.analysis import AnswerAnalysis
+from app.core.coach import advice
 from app.core.packs import Question
+from app.gui.widgets.advice_box import AdviceBox
 from app.gui.widgets.answer_panel import AnswerPanel
 
 
@@ -79,8 +81,11 @@ class FeedbackPage(QWidget):
         self.reference_button.toggled.connect(self._toggle_reference)
         self.back_button = QPushButton("Questions")
         self.back_button.clicked.connect(self.backRequested)
-        self.again_button = QPushButton("Try again")
+        self.again_button = QPushButton("Try again  (Ctrl+R)")
+        self.again_button.setToolTip("Answer this question again (Ctrl+R)")
         self.again_button.clicked.connect(self.tryAgain)
+        # What to fix next, with the way to do it right beside it.
+        self.advice_box = AdviceBox(self.again_button)
         self.next_button = QPushButton("Next question  (Ctrl+N)")
         self.next_button.setObjectName("primary")
         self.next_button.clicked.connect(self.nextQuestion)
@@ -89,13 +94,13 @@ class FeedbackPage(QWidget):
         buttons.addWidget(self.play_button)
         buttons.addWidget(self.reference_button)
         buttons.addStretch(1)
-        buttons.addWidget(self.again_button)
         buttons.addWidget(self.next_button)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         layout.addWidget(self.title)
         layout.addWidget(self.notice)
+        layout.addWidget(self.advice_box)
         layout.addWidget(self.vertical, 1)
         layout.addLayout(buttons)
 
@@ -112,6 +117,7 @@ class FeedbackPage(QWidget):
         self.reference.setPlainText(question.reference_answer or "")
         self.reference_button.setChecked(False)
         self.panel.show_answer(analysis.transcript.words, analysis.key_points, analysis.delivery)
+        self.advice_box.show_advice(advice(analysis, question))
 
     def refresh(self, current_word: int | None = None) -> None:
         self.panel.refresh(current_word)
@@ -131,6 +137,7 @@ class FeedbackPage(QWidget):
         result.override = None if covered == result.covered else covered
         self.overrideRequested.emit(row, result.override)
         self.refresh()
+        self.advice_box.show_advice(advice(self.analysis, self.question))  # a correction can change what to fix
 
     def _toggle_reference(self, shown: bool) -> None:
         self.reference.setVisible(shown)

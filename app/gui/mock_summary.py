@@ -23,11 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.coach import mock_verdict
 from app.core.practice import format_seconds
 from app.core.review.export import mock_totals
 from app.core.review.progress import describe_timing
 from app.core.workspace import Workspace
 from app.db.history import AttemptDetail
+from app.gui.widgets.advice_box import AdviceBox
 from app.gui.workers import JobRunner
 
 COLUMNS = ("#", "Question", "Length", "Key points", "WPM", "Fillers", "Long pauses", "")
@@ -50,6 +52,8 @@ class MockSummaryPage(QWidget):
         self.title.setObjectName("pageTitle")
         self.totals = QLabel()
         self.totals.setWordWrap(True)
+        self.verdict = AdviceBox()  # the verdict and what would help most, before the figures
+        self.verdict.hide()
         self.hint = QLabel("Double-click an answer (or use “Open”) to replay it with its full feedback.")
         self.hint.setObjectName("muted")
         self.hint.setWordWrap(True)
@@ -81,6 +85,7 @@ class MockSummaryPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
         layout.addWidget(self.title)
+        layout.addWidget(self.verdict)
         layout.addWidget(self.totals)
         layout.addWidget(self.hint)
         layout.addWidget(self.table, 1)
@@ -91,6 +96,7 @@ class MockSummaryPage(QWidget):
         self.notices = notices or {}
         history = self.workspace.history
         self.totals.setText("Loading your answers…")
+        self.verdict.hide()
         self.runner.start(lambda: [history.get_attempt(i) for i in attempt_ids], on_done=self.set_details,
                           on_error=lambda m: self.message.emit(f"The answers could not be read: {m}"))
 
@@ -99,6 +105,8 @@ class MockSummaryPage(QWidget):
         when = details[0].summary.created_at.astimezone() if details else None
         self.title.setText(f"Mock interview, {when:%d %B %Y}" if when else "Mock interview")
         self.totals.setText(mock_totals(details) if details else "No answers were recorded.")
+        self.verdict.show_advice(mock_verdict(details))
+        self.verdict.setVisible(bool(details))
         self.table.setRowCount(len(details))
         for row, detail in enumerate(details):
             d, s = detail.delivery, detail.summary

@@ -148,3 +148,5 @@ def test_mock_verdict_all_ready_and_untranscribed_and_empty() -> None:
     assert silent.headline == "Ready on 1 of 2 questions; not yet on question 2."
     assert silent.kinds == ("recording",) and silent.actions[0].startswith("Question 2 had no words recognised")
     assert mock_verdict([]).headline == "No answers were recorded."
+    none = mock_verdict([make(duration=10.0), make(covered=(False,) * 4)])
+    assert none.headline == "Not ready yet on any of the 2 questions." and none.tone == "bad"

@@ -148,3 +148,22 @@ def test_a_question_edited_between_attempts_shows_new_and_dropped_points(history
     assert statuses["LIME explanations vary between runs"] == "new point"
     assert statuses["LIME explanations can be unstable across runs"] == "dropped point"
     assert result.question_changed
+
+
+def test_reports_open_with_the_coachs_advice(history: History, attempts: list[int]) -> None:
+    """The advice the app shows above the figures leads each attempt; the mock report starts with its verdict."""
+    first = history.get_attempt(attempts[0])  # 1 of 3 points, 1:10 against a 0:45 target
+    headline = "You covered 1 of 3 key points and ran 56% over the 0:45 target."
+    page = export.attempt_html(first)
+    assert f"<p>{headline}</p>" in page
+    assert page.index(headline) < page.index('<table class="figures">')
+    assert "<li>Make the points “LIME fits a simple, interpretable surrogate model around one prediction” and " in page
+    md = export.attempt_markdown(first)
+    assert f"**{headline}**" in md and md.index(headline) < md.index("| Figure |")
+    assert "- Cut about 25 s (aim for 0:45)" in md
+
+    details = [history.get_attempt(i) for i in attempts]
+    verdict = "Not ready yet on any of the 2 questions."
+    mock = export.mock_html(details, "Mock interview")
+    assert f"<p>{verdict}</p>" in mock and mock.index(verdict) < mock.index("<table>")
+    assert f"**{verdict}**" in export.mock_markdown(details, "Mock interview")

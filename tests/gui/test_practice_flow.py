@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+from app.core.coach import advice
 from app.core.practice import Zone
 from app.gui.practice_controller import Phase
 from tests.gui.conftest import screenshot
@@ -64,7 +65,22 @@ def test_whole_flow_pack_to_feedback_to_database(window, qtbot, fake_mic, spoken
     assert "SHAP" in page.transcript.toPlainText() and "Shapley" in page.transcript.toPlainText()
     assert page.tiles[0].value.text() == "2/3"
     assert page.play_button.isEnabled()
+    # The coach's part on top: what was measured in one line, what to do next, and Try again beside it.
+    coach = advice(saved.analysis, window.controller.question)
+    assert coach.kinds[:2] == ("long", "content"), coach  # 16 s against 8 s; one of three points missed
+    assert page.advice_box.isVisible() and page.advice_box.headline.text() == coach.headline
+    assert page.advice_box.headline.text().startswith("You ran 100% over the 0:08 target and covered 2 of 3 key points")
+    actions = page.advice_box.actions.text()
+    assert "Cut about 8 s (aim for 0:08)" in actions and "Make the point “LIME explanations can be unstable across runs”" in actions
+    assert page.again_button.parent() is page.advice_box and page.again_button.isVisible()
+    assert page.advice_box.geometry().bottom() < page.vertical.geometry().top(), "the advice sits above the figures"
     screenshot(window, "4-feedback-1280x800")
+    for width, height in ((1440, 900), (800, 600)):
+        window.resize(width, height)
+        qtbot.wait(50)
+        screenshot(window, f"4-feedback-advice-{width}x{height}")
+    window.resize(1280, 800)
+    qtbot.wait(50)
     page.reference_button.click()
     assert page.reference.isVisible()
     screenshot(window, "5-feedback-reference-1280x800")
@@ -78,6 +94,12 @@ def test_whole_flow_pack_to_feedback_to_database(window, qtbot, fake_mic, spoken
     assert attempt.question_id == "shap-and-lime" and attempt.covered_count == 2 and attempt.has_audio
     assert attempt.session_id is not None
     assert list(window.workspace.data_dir.incoming.iterdir()) == []
+
+    # Ctrl+R (the advice box's Try again) asks the same question again.
+    qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is window.practice_page and controller.phase is Phase.PREP
+    assert window.practice_page.question.text() == "Describe your experience with SHAP and LIME."
+    controller.cancel()
 
 
 def test_stop_with_space_in_real_time_and_the_answer_is_saved(window, qtbot, pulse_mic, spoken) -> None:  # type: ignore[no-untyped-def]

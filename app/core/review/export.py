@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, TextIO
 
 from app import __version__
+from app.core.coach import Advice, advice, mock_verdict
 from app.core.feedback import explain, figures, point_colour, transcript_html, transcript_tokens
 from app.core.practice import format_seconds
 from app.core.review.progress import Progress, describe_timing
@@ -47,6 +48,9 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .reference { white-space: pre-wrap; background: #f6f8fa; border-radius: 6px; padding: .6rem .9rem; }
 .charts img { width: 100%; max-width: 56rem; border: 1px solid #d0d7de; border-radius: 6px; margin: .4rem 0; }
 .better { color: #1a7f37; } .worse { color: #cf222e; }
+.advice { background: #fff8e6; border: 1px solid #e3b341; border-left: 5px solid #e3b341; border-radius: 8px; padding: .6rem 1rem; margin: .8rem 0; }
+.advice.good { background: #eefbf1; border-color: #7ccf92; } .advice.bad { background: #fff1ef; border-color: #f0a39b; }
+.advice p { font-weight: 600; margin: 0; } .advice ul { margin: .3rem 0 0; padding-left: 1.2rem; }
 a { color: #0969da; }
 @media print { body { margin: 0; } .attempt { page-break-before: always; } }
 """ + "a.word { color: inherit; text-decoration: none; }"
@@ -77,6 +81,16 @@ def png_data_uri(png: bytes) -> str:
 # -- one attempt ----------------------------------------------------------------------------------
 
 
+def _advice_html(coach: Advice) -> str:
+    """The coach's advice as the app shows it above the figures."""
+    items = "".join(f"<li>{_e(a)}</li>" for a in coach.actions)
+    return f"<div class=\"advice {_e(coach.tone)}\"><p>{_e(coach.headline)}</p>" + (f"<ul>{items}</ul>" if items else "") + "</div>"
+
+
+def _advice_markdown(coach: Advice) -> list[str]:
+    return [f"**{_md_escape(coach.headline)}**", "", *[f"- {_md_escape(a)}" for a in coach.actions], ""]
+
+
 def _attempt_section(detail: AttemptDetail, heading: str = "h1", anchor: str | None = None) -> str:
     s = detail.summary
     anchor_attr = f' id="{_e(anchor)}"' if anchor else ""
@@ -84,6 +98,7 @@ def _attempt_section(detail: AttemptDetail, heading: str = "h1", anchor: str | N
     parts.append(f"<{heading}>{_e(detail.question.text)}</{heading}>")
     parts.append(f"<p class=\"meta\">{_e(s.pack_title)} · {_e(_when(s.created_at))} · attempt {s.id}"
                  + (f" · {_e(s.status)}" if s.status != "complete" else "") + "</p>")
+    parts.append(_advice_html(advice(detail, detail.question)))
     rows = "".join(
         f"<tr><th>{_e(f.label)}</th><td class=\"value\" style=\"color:{TONE_COLOURS.get(f.tone, '#1f2328')}\">{_e(f.value)}</td>"
         f"<td class=\"muted\">{_e(f.detail)}</td></tr>"
@@ -160,6 +175,7 @@ def _attempt_markdown(detail: AttemptDetail, level: str = "#") -> str:
     s = detail.summary
     lines = [f"{level} {_md_escape(detail.question.text)}", "",
              f"{_md_escape(s.pack_title)} · {_when(s.created_at)} · attempt {s.id}" + (f" · {s.status}" if s.status != "complete" else ""), ""]
+    lines += _advice_markdown(advice(detail, detail.question))
     lines += ["| Figure | Value | |", "| --- | --- | --- |"]
     lines += [f"| {_md_cell(f.label)} | {_md_cell(f.value)} | {_md_cell(f.detail)} |" for f in figures(detail.delivery, detail.key_points)]
     lines.append("")
@@ -221,14 +237,14 @@ def mock_html(details: Sequence[AttemptDetail], title: str = "Mock interview") -
         rows.append(f"<tr><td>{n}. <a href=\"#attempt-{detail.summary.id}\">{_e(detail.question.text)}</a></td>{cells}</tr>")
     head = "".join(f"<th>{c}</th>" for c in MOCK_COLUMNS)
     body = [f"<h1>{_e(title)}</h1>", f"<p class=\"meta\">{_e(when)} · {_e(mock_totals(details))}</p>",
-            f"<table><tr>{head}</tr>{''.join(rows)}</table>"]
+            _advice_html(mock_verdict(details)), f"<table><tr>{head}</tr>{''.join(rows)}</table>"]
     body += [_attempt_section(d, "h2", f"attempt-{d.summary.id}") for d in details]
     return _page(f"Rehearse: {title}", "\n".join(body))
 
 
 def mock_markdown(details: Sequence[AttemptDetail], title: str = "Mock interview") -> str:
     when = _when(details[0].summary.created_at) if details else ""
-    lines = [f"# {title}", "", f"{when} · {mock_totals(details)}", "",
+    lines = [f"# {title}", "", f"{when} · {mock_totals(details)}", "", *_advice_markdown(mock_verdict(details)),
              "| " + " | ".join(MOCK_COLUMNS) + " |", "|" + " --- |" * len(MOCK_COLUMNS)]
     for n, d in enumerate(details, 1):
         lines.append("| " + " | ".join(_md_cell(c) for c in [f"{n}. {d.question.text}", *_summary_cells(d)]) + " |")
