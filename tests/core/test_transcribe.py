@@ -94,3 +94,37 @@ def test_the_base_model_is_assembled_once_from_its_two_wheels(tmp_path: Path, an
     assert joined.stat().st_mtime_ns == stamp, "assembled once, then reused"
     transcript = Transcriber(model, info).transcribe(answer_audio, question_text="Describe SHAP and LIME.", glossary=GLOSSARY)
     assert "SHAP" in transcript.text and "LIME" in transcript.text and transcript.model == "base"
+
+
+CUT_ANSWER = ("I chose SHAP because explanation methods that are model agnostic expose how each feature moves "
+              "the prediction, and that helps stakeholders trust the model.")
+
+
+def test_an_answer_cut_mid_sentence_has_no_ellipsis_at_the_cut(transcriber: Transcriber, spoken) -> None:  # type: ignore[no-untyped-def]
+    """Whisper ends a chunk cut mid-sentence with "each..." (and may start the next with "...");
+    joined, these read as odd ellipses inside the transcript. Real model, real cuts."""
+    from app.core.transcribe.prompt import build_initial_prompt
+
+    audio = load_audio(spoken(CUT_ANSWER))
+    texts = []
+    for share in (0.3, 0.5):
+        cut = int(len(audio) * share)
+        first, _ = transcriber.raw_words(audio[:cut], build_initial_prompt("Why SHAP?", [], None))
+        second, _ = transcriber.raw_words(audio[cut:], build_initial_prompt("Why SHAP?", [], None,
+                                                                            context=" ".join(w.text for w in first)))
+        texts += [w.text for w in first + second]
+    assert texts and not [t for t in texts if "..." in t or "…" in t], texts
+
+
+def test_cut_marks_are_dropped_only_at_the_ends_of_a_segment() -> None:
+    from app.core.transcribe.transcriber import drop_cut_marks
+    from app.core.transcribe.transcript import Word
+
+    def words(*texts: str) -> list[Word]:
+        return [Word(t, i, i + 0.5, 0.9) for i, t in enumerate(texts)]
+
+    kept = drop_cut_marks(words("...expose", "um...", "how", "each…"))
+    assert [w.text for w in kept] == ["expose", "um...", "how", "each"]
+    assert [w.start for w in kept] == [0, 1, 2, 3], "timings are kept"
+    assert [w.text for w in drop_cut_marks(words("...", "so", "..."))] == ["so"]
+    assert drop_cut_marks([]) == []

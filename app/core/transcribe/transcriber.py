@@ -42,6 +42,30 @@ def merge_word_pieces(words: Iterable[Any]) -> list[Word]:
     return merged
 
 
+ELLIPSES = ("...", "…")
+
+
+def drop_cut_marks(words: list[Word]) -> list[Word]:
+    """Whisper marks a segment that starts or ends mid-sentence with an ellipsis ("because explanation..."
+    then "...expose"), where a chunk or segment was cut, not where the person trailed off; joined
+    into one transcript these show as odd ellipses inside it. The first word's leading and the last
+    word's trailing ellipsis of a segment are dropped (a word that was nothing else goes with it).
+    """
+    out = list(words)
+    if out:
+        first = out[0]
+        text = first.text
+        while text.startswith(ELLIPSES):
+            text = text[3:] if text.startswith("...") else text[1:]
+        out[0] = Word(text, first.start, first.end, first.probability)
+        last = out[-1]
+        text = last.text
+        while text.endswith(ELLIPSES):
+            text = text[:-3] if text.endswith("...") else text[:-1]
+        out[-1] = Word(text, last.start, last.end, last.probability)
+    return [w for w in out if w.text.strip()]
+
+
 def is_hallucination(segment: Any) -> bool:
     """Whisper's "Thank you very much." over the silence at the end of a chunk.
 
@@ -89,7 +113,7 @@ class Transcriber:
                     raise TranscriptionCancelled()
                 if is_hallucination(segment):
                     continue
-                words += merge_word_pieces(segment.words or [])
+                words += drop_cut_marks(merge_word_pieces(segment.words or []))
                 if progress is not None and duration > 0:
                     progress(min(1.0, segment.end / duration))
         if offset_s:
