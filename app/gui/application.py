@@ -29,12 +29,10 @@ log = logging.getLogger(__name__)
 
 
 def tts_available() -> bool:
-    """True when Qt has a real text-to-speech engine (not only its test 'mock' engine)."""
-    try:
-        from PySide6.QtTextToSpeech import QTextToSpeech
-    except ImportError:
-        return False
-    return any(engine != "mock" for engine in QTextToSpeech.availableEngines())
+    """True when a text-to-speech engine (not Qt's test 'mock' engine) starts and has a voice."""
+    from app.gui.read_aloud import system_voice
+
+    return system_voice()[1].available
 
 
 def app_icon() -> QIcon:

@@ -21,6 +21,7 @@ from app.gui.feedback_page import FeedbackPage
 from app.gui.practice_controller import Phase, PracticeController, RoundOptions
 from app.gui.practice_page import PracticePage
 from app.gui.quitting import QuitGuard
+from app.gui.read_aloud import QuestionReader
 from app.gui.review_pages import ReviewPages
 from app.gui.settings import AppSettings
 from app.gui.settings_dialog import SettingsDialog
@@ -39,7 +40,7 @@ class MainWindow(QMainWindow):
         self.runner = runner
         self.sd = sd
         self.player = None  # QMediaPlayer, created on first replay
-        self.speech = None  # QTextToSpeech, created when reading aloud is on
+        self.reader = QuestionReader(self)  # reads questions aloud when that is on; says once why it cannot
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(760, 540)
 
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         self.controller.feedbackReady.connect(self._show_feedback)
         self.controller.message.connect(self._show_message)
         self.controller.questionChanged.connect(self._read_question)
+        self.reader.failed.connect(self._show_message)
         self.controller.roundFinished.connect(self._round_finished)
         self.controller.phaseChanged.connect(self._phase_changed)
         self.start_page.pack_combo.currentIndexChanged.connect(lambda _i: self.refresh_stats())
@@ -342,16 +344,8 @@ class MainWindow(QMainWindow):
             self.player.stop()
 
     def _read_question(self, question, _index: int, _count: int) -> None:  # type: ignore[no-untyped-def]
-        if not self.settings.read_aloud:
-            return
-        try:
-            from PySide6.QtTextToSpeech import QTextToSpeech
-
-            if self.speech is None:
-                self.speech = QTextToSpeech(self)
-            self.speech.say(question.text)
-        except Exception:  # no voice on this system: reading aloud is optional
-            self.speech = None
+        if self.settings.read_aloud:
+            self.reader.say(question.text)
 
     # -- misc ------------------------------------------------------------------------------------------
     def set_model_status(self, text: str, error: bool = False) -> None:
@@ -370,10 +364,9 @@ class MainWindow(QMainWindow):
     def open_preferences(self) -> None:
         if self.controller.busy:
             return
-        from app.gui.application import tts_available
-
+        voice = self.reader.check()
         calibration = self.workspace.calibration
-        dialog = SettingsDialog(self.settings, self.workspace.data_dir.root, tts_available(), sd=self.sd,
+        dialog = SettingsDialog(self.settings, self.workspace.data_dir.root, voice.available, tts_problem=voice.problem, sd=self.sd,
                                 delete_all=self._delete_all_data,
                                 judging=calibration.describe() if calibration else None, parent=self)
         old_model = self.settings.model

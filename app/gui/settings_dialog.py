@@ -80,7 +80,7 @@ class MicTest:
 class SettingsDialog(QDialog):
     def __init__(self, settings: AppSettings, data_dir: Path, tts_available: bool, sd: Any | None = None,
                  delete_all: Callable[[Callable[[str | None], None]], None] | None = None, judging: str | None = None,
-                 runner: JobRunner | None = None, parent: QWidget | None = None) -> None:
+                 runner: JobRunner | None = None, parent: QWidget | None = None, tts_problem: str | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferences")
         self.settings = settings
@@ -161,8 +161,13 @@ class SettingsDialog(QDialog):
         self.read_aloud = QCheckBox("Read each question aloud")
         self.read_aloud.setChecked(settings.read_aloud and tts_available)
         self.read_aloud.setEnabled(tts_available)
+        # Why the option is off, where the person looks (a tooltip alone is easy to miss).
+        self.read_aloud_note = QLabel(tts_problem or "No text-to-speech voice is available on this computer.")
+        self.read_aloud_note.setObjectName("muted")
+        self.read_aloud_note.setWordWrap(True)
+        self.read_aloud_note.setVisible(not tts_available)
         if not tts_available:
-            self.read_aloud.setToolTip("No text-to-speech voice is available on this system.")
+            self.read_aloud.setToolTip(self.read_aloud_note.text())
         self.live_captions = QCheckBox("Show live captions while answering")
         self.live_captions.setChecked(settings.live_captions)
         practice_box = QGroupBox("Practice")
@@ -171,6 +176,7 @@ class SettingsDialog(QDialog):
         form.addRow("Answer target:", self.answer)
         form.addRow("Stop recording at:", self.limit)
         form.addRow("", self.read_aloud)
+        form.addRow("", self.read_aloud_note)
         form.addRow("", self.live_captions)
         # How key points are judged: the default threshold, or the person's own (learned from corrections).
         self.judging = QLabel(judging or "Key-point threshold: set when the key-point model has loaded.")
@@ -318,7 +324,8 @@ class SettingsDialog(QDialog):
         s.prep_seconds = self.prep.value()
         s.answer_seconds = self.answer.value()
         s.hard_limit_factor = self.limit.value()
-        s.read_aloud = self.read_aloud.isChecked()
+        if self.read_aloud.isEnabled():  # with no voice now, the person's choice is kept for when there is one
+            s.read_aloud = self.read_aloud.isChecked()
         s.live_captions = self.live_captions.isChecked()
         if self.data_dir.text().strip() != self._initial_data_dir:
             s.data_dir = self.data_dir.text().strip() or None
