@@ -182,11 +182,22 @@ def findings(answer: Answer) -> list[Finding]:
     return [f for f in ordered if f is not None]
 
 
-RULES = ("recording", "content", "short", "long", "fillers", "pauses", "start", "pace")
+RULES = ("untranscribed", "recording", "content", "short", "long", "fillers", "pauses", "start", "pace")
+
+
+def transcription_failed(answer: Answer) -> bool:
+    """The model failed on this answer (saved "untranscribed"): silence from the speaker is not the reason."""
+    summary = getattr(answer, "summary", None)
+    return getattr(answer, "scorer", None) == "none" or getattr(summary, "status", None) == "untranscribed"
 
 
 def _recording(answer: Answer) -> Advice:
     seconds = answer.delivery.duration_s
+    if transcription_failed(answer):
+        return Advice(f"Your {format_seconds(seconds)} answer could not be transcribed, so it could not be judged; "
+                      "the recording is kept.",
+                      ("Play it back to hear how it went, then check the speech model in Preferences (Ctrl+,) "
+                       "before you press Try again (Ctrl+R).",), "bad", ("untranscribed",))
     if seconds < TOO_SHORT_RECORDING_S:
         return Advice(f"The recording lasted only {seconds:.1f} s, so there was nothing to judge.",
                       ("Press Try again (Ctrl+R), then Space once to start answering and again only when you have finished.",),
@@ -245,6 +256,8 @@ def _across(kind: str, where: list[int], answers: Sequence[Answer]) -> str:
         count = "Both answers" if n == 2 else f"All {n} answers"
     else:
         count = f"{n} of {len(answers)} answers"
+    if kind == "untranscribed":
+        return f"{count} could not be transcribed (the recordings are kept): check the speech model in Preferences (Ctrl+,)."
     if kind == "recording":
         return f"{count} had no words recognised: check the microphone in Preferences (Ctrl+,) before the next mock."
     if kind == "content":
@@ -298,4 +311,4 @@ def mock_verdict(answers: Sequence[Answer]) -> Advice:
     return Advice(headline, actions, tone, tuple(ranked))
 
 
-__all__ = ["Advice", "Finding", "advice", "findings", "is_ready", "mock_verdict", "plain_point"]
+__all__ = ["Advice", "Finding", "advice", "findings", "is_ready", "mock_verdict", "plain_point", "transcription_failed"]

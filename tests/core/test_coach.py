@@ -106,6 +106,18 @@ def test_no_words_gets_advice_about_the_recording_not_the_content() -> None:
     assert short.headline.startswith("The recording lasted only 0.4 s")
 
 
+def test_a_model_failure_is_not_blamed_on_the_microphone() -> None:
+    """Saved "untranscribed" (the model failed): the recording is kept and the model is what to check."""
+    failed = make(covered=(False,) * 4, words=False, duration=10.0)
+    failed.scorer = "none"  # what save_recording_as_attempt stores when transcription fails
+    a = advice(failed)
+    assert a.kinds == ("untranscribed",)
+    assert a.headline == "Your 0:10 answer could not be transcribed, so it could not be judged; the recording is kept."
+    assert "speech model" in a.actions[0] and "microphone" not in a.actions[0]
+    v = mock_verdict([make(), failed])
+    assert v.actions[0] == "Question 2 could not be transcribed (the recordings are kept): check the speech model in Preferences (Ctrl+,)."
+
+
 def test_advice_from_a_real_delivery_measurement() -> None:
     """The rules read the same Delivery that analyse_delivery measures from words."""
     words = [Word("Um,", 6.0, 6.3)] + [Word(f"w{i}", 6.5 + i * 0.5, 6.9 + i * 0.5) for i in range(20)]

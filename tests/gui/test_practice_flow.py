@@ -81,6 +81,14 @@ def test_whole_flow_pack_to_feedback_to_database(window, qtbot, fake_mic, spoken
         screenshot(window, f"4-feedback-advice-{width}x{height}")
     window.resize(1280, 800)
     qtbot.wait(50)
+    # "I did cover this" on the missed point: the advice no longer asks for it.
+    page.points.setCurrentRow(2)
+    page.mark_covered.click()
+    assert "LIME explanations" not in page.advice_box.actions.text()
+    assert page.advice_box.headline.text() == "You ran 100% over the 0:08 target; the rest was on track."
+    page.points.setCurrentRow(2)
+    page.mark_missed.click()
+    assert "LIME explanations can be unstable across runs" in page.advice_box.actions.text()
     page.reference_button.click()
     assert page.reference.isVisible()
     screenshot(window, "5-feedback-reference-1280x800")
@@ -183,6 +191,9 @@ def test_a_model_that_fails_keeps_the_recording(window, qtbot, fake_mic, spoken,
     assert saved.error and "/models/broken" in saved.error
     assert saved.audio_path.exists()
     assert window.feedback_page.notice.isVisible()
+    headline = window.feedback_page.advice_box.headline.text()
+    assert "could not be transcribed" in headline and "recording is kept" in headline, headline
+    assert "microphone" not in window.feedback_page.advice_box.actions.text(), "the model failed, not the microphone"
     [attempt] = window.workspace.history.list_attempts()
     assert attempt.status == "untranscribed" and attempt.has_audio
     screenshot(window, "7-model-failed-1280x800")
