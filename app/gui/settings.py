@@ -7,6 +7,7 @@ import enum
 from PySide6.QtCore import QByteArray, QSettings
 
 from app.core.practice import DEFAULT_HARD_LIMIT_FACTOR
+from app.core.practice_times import ANSWER_SECONDS, PREP_SECONDS, clamp_hard_limit
 
 
 class Key(str, enum.Enum):
@@ -65,7 +66,7 @@ class AppSettings:
 
     @property
     def prep_seconds(self) -> int:
-        return self._get(Key.PREP_SECONDS, 0, int)
+        return PREP_SECONDS.clamp(self._get(Key.PREP_SECONDS, 0, int))
 
     @prep_seconds.setter
     def prep_seconds(self, value: int) -> None:
@@ -73,7 +74,8 @@ class AppSettings:
 
     @property
     def answer_seconds(self) -> int:
-        return self._get(Key.ANSWER_SECONDS, 0, int)
+        """0 (the pack's time) or 30 s .. 10 min: a 2 s target saved by an older version comes back as 30 s."""
+        return ANSWER_SECONDS.clamp(self._get(Key.ANSWER_SECONDS, 0, int))
 
     @answer_seconds.setter
     def answer_seconds(self, value: int) -> None:
@@ -82,7 +84,7 @@ class AppSettings:
     @property
     def hard_limit_factor(self) -> float:
         value = self._get(Key.HARD_LIMIT_FACTOR, DEFAULT_HARD_LIMIT_FACTOR, float)
-        return value if 1.0 <= value <= 10.0 else DEFAULT_HARD_LIMIT_FACTOR
+        return clamp_hard_limit(value) if 1.0 <= value <= 10.0 else DEFAULT_HARD_LIMIT_FACTOR
 
     @hard_limit_factor.setter
     def hard_limit_factor(self, value: float) -> None:

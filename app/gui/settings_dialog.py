@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QRadioButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -33,9 +32,11 @@ from PySide6.QtWidgets import (
 from app.core.audio import AudioError
 from app.core.audio.devices import list_input_devices
 from app.core.audio.recorder import Recorder
+from app.core.practice_times import ANSWER_SECONDS, HARD_LIMIT_MAX, HARD_LIMIT_MIN, HARD_LIMIT_STEP, PREP_SECONDS
 from app.core.transcribe.models import BASE_MODEL, EMBEDDED_MODEL
 from app.gui.settings import AppSettings
 from app.gui.widgets.level_meter import LevelMeter
+from app.gui.widgets.seconds_spin_box import SecondsSpinBox
 from app.gui.workers import JobRunner
 
 
@@ -143,20 +144,22 @@ class SettingsDialog(QDialog):
             self.model_path.setText(current)
 
         # Practice
-        self.prep = QSpinBox()
-        self.prep.setRange(0, 600)
-        self.prep.setSpecialValueText("Pack's time")
-        self.prep.setSuffix(" s")
+        # Times step along a grid with a shortest real time (app.core.practice_times): one slip of the
+        # arrow below it is "Pack's time", never a 2 s answer cut off at once.
+        self.prep = SecondsSpinBox(PREP_SECONDS)
+        self.prep.setAccessibleName("Preparation time")
         self.prep.setValue(settings.prep_seconds)
-        self.answer = QSpinBox()
-        self.answer.setRange(0, 3600)
-        self.answer.setSpecialValueText("Pack's time")
-        self.answer.setSuffix(" s")
+        self.answer = SecondsSpinBox(ANSWER_SECONDS)
+        self.answer.setAccessibleName("Answer target")
         self.answer.setValue(settings.answer_seconds)
         self.limit = QDoubleSpinBox()
-        self.limit.setRange(1.0, 10.0)
-        self.limit.setSingleStep(0.5)
+        self.limit.setAccessibleName("Stop recording at")
+        self.limit.setRange(HARD_LIMIT_MIN, HARD_LIMIT_MAX)
+        self.limit.setSingleStep(HARD_LIMIT_STEP)
+        self.limit.setDecimals(2)
         self.limit.setSuffix(" × target")
+        self.limit.setToolTip("Recording stops by itself at this many times the answer target, "
+                              f"{HARD_LIMIT_MIN:g}× at the least, so running a little long is never cut off")
         self.limit.setValue(settings.hard_limit_factor)
         self.read_aloud = QCheckBox("Read each question aloud")
         self.read_aloud.setChecked(settings.read_aloud and tts_available)
