@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -18,13 +20,13 @@ from app.core.coach import advice
 from app.core.packs import Question
 from app.gui.widgets.advice_box import AdviceBox
 from app.gui.widgets.answer_panel import AnswerPanel
+from app.gui.widgets.replay_player import ReplayPlayer
 
 
 class FeedbackPage(QWidget):
     tryAgain = Signal()
     nextQuestion = Signal()
     backRequested = Signal()
-    playRequested = Signal()
     wordClicked = Signal(int)
     overrideRequested = Signal(int, object)  # key point position, True / False / None
 
@@ -53,11 +55,17 @@ class FeedbackPage(QWidget):
         marks.addStretch(1)
         self.panel = AnswerPanel(
             "Your answer",
-            "Highlighted: covered key points (hover for which) · <u style='color:#b03a2e'>underlined</u>: fillers · "
+            "Click a word to play from there · highlighted: covered key points (hover for which) · <u style='color:#b03a2e'>underlined</u>: fillers · "
             "[pause]: silences over 2 s",
             below_points=[marks_row],
         )
         self.panel.wordClicked.connect(self.wordClicked)
+        # Replay: the same player as a past attempt's; the transcript follows it, a click plays from a word.
+        self.replay = ReplayPlayer("▶ Play my answer")
+        self.replay.play_button.setToolTip("Play or pause your answer (Ctrl+P); click a word to play from there")
+        self.replay.wordChanged.connect(self._word_changed)
+        self.panel.wordClicked.connect(self.replay.seek_to_word)
+        self.play_button = self.replay.play_button
         self.panel.pointSelected.connect(self._point_selected)
         # The panel's parts, by the names the rest of the window and the tests use.
         self.tiles, self.transcript, self.points, self.why = (
@@ -74,8 +82,6 @@ class FeedbackPage(QWidget):
         self.vertical.setStretchFactor(1, 1)
         self.vertical.setChildrenCollapsible(False)
 
-        self.play_button = QPushButton("▶ Play my answer")
-        self.play_button.clicked.connect(self.playRequested)
         self.reference_button = QPushButton("Show reference answer")
         self.reference_button.setCheckable(True)
         self.reference_button.toggled.connect(self._toggle_reference)
@@ -91,7 +97,6 @@ class FeedbackPage(QWidget):
         self.next_button.clicked.connect(self.nextQuestion)
         buttons = QHBoxLayout()
         buttons.addWidget(self.back_button)
-        buttons.addWidget(self.play_button)
         buttons.addWidget(self.reference_button)
         buttons.addStretch(1)
         buttons.addWidget(self.next_button)
@@ -102,16 +107,18 @@ class FeedbackPage(QWidget):
         layout.addWidget(self.notice)
         layout.addWidget(self.advice_box)
         layout.addWidget(self.vertical, 1)
+        layout.addWidget(self.replay)
         layout.addLayout(buttons)
 
     # -- content ------------------------------------------------------------------------------------
     def show_analysis(self, question: Question, analysis: AnswerAnalysis, has_audio: bool, notice: str | None = None,
-                      has_next: bool = True) -> None:
+                      has_next: bool = True, audio_path: Path | None = None) -> None:
         self.question, self.analysis = question, analysis
         self.title.setText(question.text)
         self.notice.setText(notice or "")
         self.notice.setVisible(bool(notice))
-        self.play_button.setEnabled(has_audio)
+        self.replay.set_recording(audio_path if has_audio else None, analysis.delivery.duration_s,
+                                  [w.start for w in analysis.transcript.words])
         self.next_button.setEnabled(has_next)
         self.reference_button.setEnabled(bool(question.reference_answer))
         self.reference.setPlainText(question.reference_answer or "")
@@ -120,7 +127,13 @@ class FeedbackPage(QWidget):
         self.advice_box.show_advice(advice(analysis, question))
 
     def refresh(self, current_word: int | None = None) -> None:
-        self.panel.refresh(current_word)
+        self.panel.refresh(self.replay.current_word if current_word is None else current_word)
+
+    def _word_changed(self, index: int | None) -> None:
+        """The transcript highlights the word being played and keeps it in view."""
+        self.panel.render_transcript(index)
+        if index is not None:
+            self.transcript.scroll_to_word(index)
 
     def _point_selected(self, row: int) -> None:
         analysis = self.analysis

@@ -39,7 +39,6 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.runner = runner
         self.sd = sd
-        self.player = None  # QMediaPlayer, created on first replay
         self.reader = QuestionReader(self)  # reads questions aloud when that is on; says once why it cannot
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(760, 540)
@@ -62,8 +61,7 @@ class MainWindow(QMainWindow):
         self.feedback_page.backRequested.connect(self.show_start)
         self.feedback_page.tryAgain.connect(self._try_again)
         self.feedback_page.nextQuestion.connect(self.next_question)
-        self.feedback_page.playRequested.connect(self.play_answer)
-        self.feedback_page.wordClicked.connect(self._seek_to_word)
+        self.feedback_page.replay.message.connect(self._show_message)
         self.feedback_page.overrideRequested.connect(self._save_override)
         self.controller.feedbackReady.connect(self._show_feedback)
         self.controller.message.connect(self._show_message)
@@ -294,7 +292,7 @@ class MainWindow(QMainWindow):
             return
         self.feedback_page.show_analysis(
             question, saved.analysis, has_audio=saved.audio_path.exists(), notice=saved.notice,
-            has_next=self.controller.index + 1 < len(self.controller.questions),
+            has_next=self.controller.index + 1 < len(self.controller.questions), audio_path=saved.audio_path,
         )
         self.stack.setCurrentWidget(self.feedback_page)
         self.statusBar().showMessage(f"Saved attempt {saved.attempt_id}", 4000)
@@ -311,37 +309,12 @@ class MainWindow(QMainWindow):
 
     # -- replay and reading aloud ---------------------------------------------------------------------------
     def play_answer(self) -> None:
-        saved = self.controller.last_attempt
-        if saved is None or self.stack.currentWidget() is not self.feedback_page:
-            return
-        from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
-
-        if self.player is None:
-            self.player = QMediaPlayer(self)
-            self.audio_output = QAudioOutput(self)
-            self.player.setAudioOutput(self.audio_output)
-            self.player.errorOccurred.connect(lambda _e, text: self._show_message(f"Playback failed: {text}"))
-        if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
-            self.player.pause()
-            return
-        url = QUrl.fromLocalFile(str(saved.audio_path))
-        if self.player.source() != url:
-            self.player.setSource(url)
-        self.player.play()
-
-    def _seek_to_word(self, index: int) -> None:
-        saved = self.controller.last_attempt
-        if saved is None or not 0 <= index < len(saved.analysis.transcript.words):
-            return
-        if self.player is None:
-            self.play_answer()
-        if self.player is not None:
-            self.player.setPosition(int(saved.analysis.transcript.words[index].start * 1000))
-            self.player.play()
+        """Ctrl+P: play or pause the answer on the feedback page (its player: app/gui/widgets/replay_player.py)."""
+        if self.stack.currentWidget() is self.feedback_page:
+            self.feedback_page.replay.toggle_play()
 
     def _stop_playback(self) -> None:
-        if self.player is not None:
-            self.player.stop()
+        self.feedback_page.replay.stop()
 
     def _read_question(self, question, _index: int, _count: int) -> None:  # type: ignore[no-untyped-def]
         if self.settings.read_aloud:
@@ -382,6 +355,7 @@ class MainWindow(QMainWindow):
     def _delete_all_data(self, finished: Callable[[str | None], None] | None = None) -> None:
         """Deletes on the pool (every recording: seconds on a long history), then `finished(None or the error)`."""
         self.controller.last_attempt = None
+        self.feedback_page.replay.release()  # the recording on the feedback page is about to go
         self.statusBar().showMessage("Deleting all recordings and history…")
 
         def done(_result: object) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QMouseEvent, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QToolTip, QWidget
 
 from app.core.feedback import TRANSCRIPT_CSS
@@ -28,6 +28,27 @@ class TranscriptView(QTextBrowser):
         scroll = self.verticalScrollBar().value()
         self.setHtml(f'<div style="line-height:150%">{html}</div>')
         self.verticalScrollBar().setValue(scroll)
+
+    def scroll_to_word(self, index: int) -> None:
+        """Keep word `index` in view (the word being played moves on past the visible part)."""
+        document = self.document()
+        target = f"word:{index}"
+        block = document.begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                if fragment.isValid() and fragment.charFormat().anchorHref() == target:
+                    cursor = QTextCursor(document)
+                    cursor.setPosition(fragment.position())
+                    rect = self.cursorRect(cursor)
+                    viewport = self.viewport().rect()
+                    if not viewport.adjusted(0, 20, 0, -20).contains(rect.center()):
+                        bar = self.verticalScrollBar()
+                        bar.setValue(bar.value() + rect.center().y() - viewport.height() // 3)
+                    return
+                it += 1
+            block = block.next()
 
     def _on_anchor(self, url: QUrl) -> None:
         target = url.toString()
