@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.feedback import TRANSCRIPT_CSS, transcript_html, transcript_tokens
-from app.core.practice import format_seconds
 from app.core.review.compare import Comparison, compare_attempts
+from app.core.review.labels import attempt_labels
 from app.core.workspace import Workspace
 from app.db.history import AttemptDetail, AttemptSummary
 from app.gui.workers import JobRunner
@@ -34,11 +34,6 @@ VERDICT_COLOURS = {"better": "#1a7f37", "worse": "#cf222e", "same": "#59636e", "
 STATUS_COLOURS = {"newly covered": "#1a7f37", "newly missed": "#cf222e", "still covered": "#1f2328",
                   "still missed": "#8c1c13", "new point": "#59636e", "dropped point": "#59636e"}
 STATUS_ORDER = ("newly covered", "newly missed", "still missed", "still covered", "new point", "dropped point")
-
-
-def _label(s: AttemptSummary) -> str:
-    return (f"{s.created_at.astimezone():%Y-%m-%d %H:%M} · {format_seconds(s.duration_s)} · "
-            f"{s.covered_count}/{s.point_count} points")
 
 
 def load_pair(workspace: Workspace, first_id: int, second_id: int) -> tuple[Comparison, list[AttemptSummary]]:
@@ -95,7 +90,7 @@ class CompareView(QWidget):
         self.after_combo = QComboBox()
         self.after_combo.setAccessibleName("Later answer")
         for combo in (self.before_combo, self.after_combo):
-            combo.setMinimumContentsLength(22)
+            combo.setMinimumContentsLength(38)  # date, length and points: what tells two answers apart
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.activated.connect(lambda _i: self._pick_changed())
         pickers = QHBoxLayout()
@@ -206,8 +201,9 @@ class CompareView(QWidget):
         for combo, chosen in ((self.before_combo, comparison.before.summary.id), (self.after_combo, comparison.after.summary.id)):
             combo.blockSignals(True)
             combo.clear()
-            for s in self.siblings:
-                combo.addItem(_label(s), s.id)
+            for s, label in zip(self.siblings, attempt_labels(self.siblings)):  # never two alike
+                combo.addItem(label, s.id)
+                combo.setItemData(combo.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
             combo.setCurrentIndex(max(0, combo.findData(chosen)))
             combo.blockSignals(False)
 
@@ -270,9 +266,10 @@ class CompareView(QWidget):
                     item.setForeground(colour)
                 self.points.setItem(row, column, item)
 
+        names = dict(zip((s.id for s in self.siblings), attempt_labels(self.siblings)))  # as in the dropdowns
         for caption, box, detail, name in ((self.before_caption, self.before_text, before, "Before"),
                                            (self.after_caption, self.after_text, after, "After")):
-            caption.setText(f"{name}: {detail.summary.created_at.astimezone():%Y-%m-%d %H:%M}")
+            caption.setText(f"{name}: {names.get(detail.summary.id, detail.summary.created_at.astimezone().strftime('%Y-%m-%d %H:%M'))}")
             box.setHtml(f'<div style="line-height:150%">{self._transcript(detail)}</div>')
         self._fit_figures()
         QTimer.singleShot(0, self._fit_figures)  # again once the layout has settled

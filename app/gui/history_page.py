@@ -47,7 +47,7 @@ class Column:
     text: Callable[[AttemptSummary], str]
     sort: Callable[[AttemptSummary], Any]
     align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
-    width: int = 70
+    sample: str = ""  # the widest text a figure column shows: it is sized to this or its title
 
 
 def _ratio(s: AttemptSummary) -> float | None:
@@ -56,18 +56,18 @@ def _ratio(s: AttemptSummary) -> float | None:
 
 LEFT = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
 COLUMNS = (
-    Column("created_at", "Date", lambda s: s.created_at.astimezone().strftime("%Y-%m-%d %H:%M"), lambda s: (s.created_at, s.id), LEFT, 124),
-    Column("pack", "Pack", lambda s: s.pack_title, lambda s: s.pack_title.lower(), LEFT, 150),
-    Column("question", "Question", lambda s: s.question_text, lambda s: s.question_text.lower(), LEFT, 300),
-    Column("duration_s", "Length", lambda s: format_seconds(s.duration_s), lambda s: s.duration_s, width=62),
-    Column("length_ratio", "Of target", lambda s: "-" if _ratio(s) is None else f"{_ratio(s):.0%}", _ratio, width=74),
-    Column("coverage", "Points", lambda s: f"{s.covered_count}/{s.point_count}", lambda s: (s.coverage, s.covered_count), width=62),
-    Column("words_per_minute", "WPM", lambda s: "-" if s.words_per_minute is None else f"{s.words_per_minute:.0f}", lambda s: s.words_per_minute, width=52),
-    Column("filler_count", "Fillers", lambda s: str(s.filler_count), lambda s: s.filler_count, width=60),
-    Column("long_pause_count", "Pauses", lambda s: str(s.long_pause_count), lambda s: s.long_pause_count, width=62),
-    Column("note", "Note", lambda s: (s.note or "").splitlines()[0] if s.note else "", lambda s: (s.note or "").lower(), LEFT, 160),
+    Column("created_at", "Date", lambda s: s.created_at.astimezone().strftime("%Y-%m-%d %H:%M"), lambda s: (s.created_at, s.id), LEFT, "2026-12-31 23:59"),
+    Column("pack", "Pack", lambda s: s.pack_title, lambda s: s.pack_title.lower(), LEFT),
+    Column("question", "Question", lambda s: s.question_text, lambda s: s.question_text.lower(), LEFT),
+    Column("duration_s", "Length", lambda s: format_seconds(s.duration_s), lambda s: s.duration_s, sample="10:00"),
+    Column("length_ratio", "Of target", lambda s: "-" if _ratio(s) is None else f"{_ratio(s):.0%}", _ratio, sample="250%"),
+    Column("coverage", "Points", lambda s: f"{s.covered_count}/{s.point_count}", lambda s: (s.coverage, s.covered_count), sample="10/10"),
+    Column("words_per_minute", "WPM", lambda s: "-" if s.words_per_minute is None else f"{s.words_per_minute:.0f}", lambda s: s.words_per_minute, sample="188"),
+    Column("filler_count", "Fillers", lambda s: str(s.filler_count), lambda s: s.filler_count, sample="88"),
+    Column("long_pause_count", "Pauses", lambda s: str(s.long_pause_count), lambda s: s.long_pause_count, sample="88"),
+    Column("note", "Note", lambda s: (s.note or "").splitlines()[0] if s.note else "", lambda s: (s.note or "").lower(), LEFT),
 )
-FLEXIBLE = ("pack", "question", "note")  # share what the figures leave
+FLEXIBLE = ("pack", "question", "note")  # share what the figures leave; the question gets the most
 
 PERIODS = (("Any time", None), ("Today", 0), ("Last 7 days", 7), ("Last 30 days", 30), ("Last 12 months", 365), ("Date range…", -1))
 
@@ -104,9 +104,11 @@ class HistoryModel(QAbstractTableModel):
             return column.text(row)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(column.align)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == Qt.ItemDataRole.ToolTipRole:  # the full text of what a narrow column elides
             if column.key == "question":
                 return row.question_text
+            if column.key == "pack":
+                return row.pack_title
             if column.key == "note":
                 return row.note
             if column.key == "length_ratio":
@@ -206,9 +208,9 @@ class HistoryPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(26)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for i, column in enumerate(COLUMNS):
-            header.resizeSection(i, column.width)
         header.setSectionResizeMode(self.model.column_of("question"), QHeaderView.ResizeMode.Stretch)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self._text_widths: dict[str, int] = {}  # the widest pack title and note in the rows shown
         header.setSortIndicator(0, Qt.SortOrder.DescendingOrder)
         self.table.doubleClicked.connect(self._open_index)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
@@ -240,7 +242,9 @@ class HistoryPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
 
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self._open_selected, context=Qt.ShortcutContext.WidgetShortcut)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # Enter on the keypad too
+            shortcut = QShortcut(QKeySequence(key), self.table, self._open_selected, context=Qt.ShortcutContext.WidgetShortcut)
+            shortcut.setWhatsThis("History: replay the selected answer")
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table, self.delete_selected,
                   context=Qt.ShortcutContext.WidgetShortcut)
         self.pack_combo.currentIndexChanged.connect(self._pack_changed)
@@ -287,16 +291,44 @@ class HistoryPage(QWidget):
         super().resizeEvent(event)
         self._fit_columns()
 
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        """Coming back (from an answer whose note was just saved, say) shows the history as it is now;
+        unchanged, the read cache answers at once and the selection and scroll stay."""
+        super().showEvent(event)
+        self.reload()
+
+    def _figure_width(self, column: Column) -> int:
+        """Wide enough for the title with its sort arrow, or for the widest figure, whichever is more."""
+        title = self.table.horizontalHeader().fontMetrics().horizontalAdvance(column.title) + 20
+        return max(title, self.table.fontMetrics().horizontalAdvance(column.sample) + 14)
+
+    def _measure_texts(self) -> None:
+        """The widest pack title and note first line among the rows (distinct values only: few)."""
+        metrics = self.table.fontMetrics()
+        for key in ("pack", "note"):
+            text_of = COLUMNS[self.model.column_of(key)].text
+            values = {text_of(row) for row in self.model.rows}
+            self._text_widths[key] = max((metrics.horizontalAdvance(v) for v in values if v), default=0)
+
     def _fit_columns(self) -> None:
-        """Figures keep their width; pack, question and note share the rest, so nothing needs a side scroll."""
+        """Figures take what they need; the question stretches over most of the rest, the pack and note
+        columns take their text's width up to a share of it, so nothing needs a side scroll."""
         header = self.table.horizontalHeader()
         pack_column = self.model.column_of("pack")
         self.table.setColumnHidden(pack_column, self.pack_combo.currentData() is not None)  # one pack: no need to repeat it
-        fixed = sum(c.width for c in COLUMNS if c.key not in FLEXIBLE)
+        fixed = 0
+        for i, column in enumerate(COLUMNS):
+            if column.key not in FLEXIBLE:
+                width = self._figure_width(column)
+                header.resizeSection(i, width)
+                fixed += width
         rest = max(0, self.table.viewport().width() - fixed)
-        if not self.table.isColumnHidden(pack_column):
-            header.resizeSection(pack_column, int(max(70, min(170, rest * 0.2))))
-        header.resizeSection(self.model.column_of("note"), int(max(60, min(220, rest * 0.18))))
+        for key, share in (("pack", 0.25), ("note", 0.2)):
+            index = self.model.column_of(key)
+            if not self.table.isColumnHidden(index):
+                title = header.fontMetrics().horizontalAdvance(COLUMNS[index].title) + 20
+                wanted = max(title, self._text_widths.get(key, 0) + 16)
+                header.resizeSection(index, int(max(title, min(wanted, rest * share))))
 
     def _period_changed(self) -> None:
         custom = self.period_combo.currentData() == -1
@@ -347,10 +379,15 @@ class HistoryPage(QWidget):
             return  # a newer filter is on its way
         if rows != self._shown:  # unchanged history (kept by History's read cache): keep the selection and scroll
             self._shown = rows
+            chosen = [s.id for s in self.selected()]  # a changed row (a new note) keeps its selection
             self.model.set_rows(rows)
+            self._measure_texts()
+            self._fit_columns()
             header = self.table.horizontalHeader()
             if header.sortIndicatorSection() != 0 or header.sortIndicatorOrder() != Qt.SortOrder.DescendingOrder:
                 self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+            if len(chosen) == 1:
+                self.select_attempt(chosen[0])
         total = len(rows)
         self.count.setText(f"{total:,} attempt{'s' if total != 1 else ''}" if total else "No attempts match these filters.")
         self._selection_changed()
