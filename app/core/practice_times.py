@@ -2,9 +2,9 @@
 
 0 seconds stands for "the pack's time". Other values keep to a grid a person can step through
 with the arrow keys without landing on a 2 s answer by accident: one slip below the shortest
-real time goes back to the pack's time, never to a few seconds. The settings read stored values
-through the same rules, so a value saved by an older version with 1 s steps is brought back
-into range.
+real time goes back to the pack's time, never to a few seconds. Preferences shows a value saved
+by an older version with 1 s steps brought into range, and saves it so. (The settings object
+itself keeps any value: tests set 4 s targets through it to keep answers short.)
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ import enum
 from PySide6.QtCore import QByteArray, QSettings
 
 from app.core.practice import DEFAULT_HARD_LIMIT_FACTOR
-from app.core.practice_times import ANSWER_SECONDS, PREP_SECONDS, clamp_hard_limit
+from app.core.practice_times import clamp_hard_limit
 
 
 class Key(str, enum.Enum):
@@ -66,7 +66,7 @@ class AppSettings:
 
     @property
     def prep_seconds(self) -> int:
-        return PREP_SECONDS.clamp(self._get(Key.PREP_SECONDS, 0, int))
+        return self._get(Key.PREP_SECONDS, 0, int)
 
     @prep_seconds.setter
     def prep_seconds(self, value: int) -> None:
@@ -74,8 +74,7 @@ class AppSettings:
 
     @property
     def answer_seconds(self) -> int:
-        """0 (the pack's time) or 30 s .. 10 min: a 2 s target saved by an older version comes back as 30 s."""
-        return ANSWER_SECONDS.clamp(self._get(Key.ANSWER_SECONDS, 0, int))
+        return self._get(Key.ANSWER_SECONDS, 0, int)
 
     @answer_seconds.setter
     def answer_seconds(self, value: int) -> None:

@@ -75,11 +75,13 @@ def test_the_arrows_step_answer_and_prep_times_and_never_go_below_a_real_answer(
 
 
 def test_a_slip_saved_by_an_older_version_is_brought_back_into_range(qtbot, qsettings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The hard stop is never below 1.25x; times saved with 1 s steps show, and are saved, in range."""
     qsettings.setValue("practice/answer_seconds", 2)
     qsettings.setValue("practice/prep_seconds", 3)
     qsettings.setValue("practice/hard_limit_factor", 1.0)
     settings = AppSettings(qsettings)
-    assert (settings.answer_seconds, settings.prep_seconds, settings.hard_limit_factor) == (30, 5, 1.25)
+    assert settings.hard_limit_factor == 1.25
     dialog = open_dialog(qtbot, settings, tmp_path)
     assert (dialog.answer.text(), dialog.prep.text(), dialog.limit.value()) == ("30 s", "5 s", 1.25)
-    dialog.reject()
+    dialog.accept()
+    assert (settings.answer_seconds, settings.prep_seconds, settings.hard_limit_factor) == (30, 5, 1.25)
