@@ -246,7 +246,7 @@ class HistoryPage(QWidget):
             shortcut = QShortcut(QKeySequence(key), self.table, self._open_selected, context=Qt.ShortcutContext.WidgetShortcut)
             shortcut.setWhatsThis("History: replay the selected answer")
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table, self.delete_selected,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+                  context=Qt.ShortcutContext.WidgetShortcut).setWhatsThis("History: delete the selected answer")
         self.pack_combo.currentIndexChanged.connect(self._pack_changed)
         self.question_combo.currentIndexChanged.connect(lambda _i: self.reload())
         self.period_combo.currentIndexChanged.connect(self._period_changed)

@@ -132,6 +132,9 @@ class MainWindow(QMainWindow):
         practice_menu.addAction(self.progress_action)
 
         help_menu = self.menuBar().addMenu("&Help")
+        self.shortcuts_action = self._action("&Keyboard shortcuts", self.show_shortcuts)
+        self.shortcuts_action.setShortcuts([QKeySequence("F1"), QKeySequence("Ctrl+/")])
+        help_menu.addAction(self.shortcuts_action)
         from PySide6.QtGui import QDesktopServices
 
         from app.logs import log_folder
@@ -140,6 +143,17 @@ class MainWindow(QMainWindow):
             "Show &log folder", lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_folder(self.workspace.data_dir.root)))))
         help_menu.addAction(self.log_folder_action)
         help_menu.addAction(self._action("&About Rehearse", self._about))
+
+    def show_shortcuts(self) -> None:
+        """Help > Keyboard shortcuts: the list is read from the window's actions each time it opens."""
+        from app.gui.shortcuts_dialog import ShortcutsDialog
+
+        old = getattr(self, "shortcuts_dialog", None)
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        self.shortcuts_dialog = ShortcutsDialog(self)
+        self.shortcuts_dialog.show()
 
     def space_pressed(self) -> None:
         page = self.stack.currentWidget()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -73,7 +74,7 @@ class StartPage(QWidget):
                                      "answer comes first: practising it again helps most.")
         self.unseen_first.toggled.connect(lambda on: self.orderChanged.emit(self.order.value))
 
-        pack_label = QLabel("&Pack:")
+        pack_label = QLabel("P&ack:")  # Alt+P opens the Practice menu
         pack_label.setBuddy(self.pack_combo)
         mode_label = QLabel("&Mode:")
         mode_label.setBuddy(self.mode_combo)
@@ -102,6 +103,9 @@ class StartPage(QWidget):
         header.setSectionResizeMode(WHY_COLUMN, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(WHY_COLUMN, 200)
         self.table.doubleClicked.connect(lambda index: self._start(index.row()))
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # Enter starts the highlighted question, as a double-click does
+            shortcut = QShortcut(QKeySequence(key), self.table, self._start_current, context=Qt.ShortcutContext.WidgetShortcut)
+            shortcut.setWhatsThis("Questions: start the highlighted question")
 
         self.problems = QLabel()
         self.problems.setObjectName("warning")
@@ -273,6 +277,10 @@ class StartPage(QWidget):
         self.start_button.setEnabled(bool(questions))
         if questions and not self.table.selectedItems():
             self.table.selectRow(0)
+
+    def _start_current(self) -> None:
+        row = self.table.currentRow()
+        self._start(row if row >= 0 else None)
 
     def _start(self, row: int | None) -> None:
         pack = self.current_pack
