@@ -203,7 +203,8 @@ class History:
                 prep_seconds=question.prep_seconds,
                 answer_seconds=question.answer_seconds,
                 reference_answer=question.reference_answer,
-                key_points=[{"point": kp.text, "cues": list(kp.cues)} for kp in question.key_points],
+                key_points=[{"point": kp.text, "cues": list(kp.cues), "examples": list(kp.examples)}
+                            for kp in question.key_points],
             )
             session.add(row)
             session.flush()
@@ -466,7 +467,8 @@ class History:
                 question=Question(
                     id=question.question_id,
                     text=question.text,
-                    key_points=tuple(KeyPoint(kp["point"], tuple(kp.get("cues", []))) for kp in question.key_points),
+                    key_points=tuple(KeyPoint(kp["point"], tuple(kp.get("cues", [])), tuple(kp.get("examples", [])))
+                                     for kp in question.key_points),
                     category=question.category,
                     prep_seconds=question.prep_seconds,
                     answer_seconds=question.answer_seconds,

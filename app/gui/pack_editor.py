@@ -49,21 +49,44 @@ def _terms(text: str) -> list[str]:
     return [t.strip() for t in text.split(",") if t.strip()]
 
 
+def _examples(text: str) -> list[str]:
+    return [t.strip() for t in text.split(";") if t.strip()]
+
+
 def parse_key_points(text: str) -> list[Any]:
-    """One key point per line; cue words after a '|', separated by commas."""
+    """One key point per line: the claim, then cue words after a '|' (commas between them), then
+    examples after a second '|' (semicolons between them, as an example may hold a comma)."""
     points: list[Any] = []
     for line in text.splitlines():
-        point, _, cues = line.partition("|")
+        point, _, rest = line.partition("|")
+        cues, _, examples = rest.partition("|")
         point = point.strip()
-        if not point and not cues.strip():
+        if not point and not rest.strip():
             continue
-        cue_list = _terms(cues)
-        points.append({"point": point, "cues": flow(cue_list)} if cue_list else point)
+        cue_list, example_list = _terms(cues), _examples(examples)
+        if not (cue_list or example_list):
+            points.append(point)
+            continue
+        item: dict[str, Any] = {"point": point}
+        if cue_list:
+            item["cues"] = flow(cue_list)
+        if example_list:
+            item["examples"] = example_list
+        points.append(item)
     return points
 
 
 def key_points_text(question: Question) -> str:
-    return "\n".join(kp.text + (f" | {', '.join(kp.cues)}" if kp.cues else "") for kp in question.key_points)
+    """The key points as the form shows them, the inverse of `parse_key_points`."""
+    lines = []
+    for kp in question.key_points:
+        line = kp.text
+        if kp.cues or kp.examples:
+            line += f" | {', '.join(kp.cues)}"
+        if kp.examples:
+            line += f" | {'; '.join(kp.examples)}"
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def question_draft(question: Question) -> dict[str, Any]:
@@ -208,8 +231,11 @@ class PackEditorPage(QWidget):
         self.q_prep.setSuffix(" s")
         self.q_points = QPlainTextEdit()
         self.q_points.setFixedHeight(96)
-        self.q_points.setPlaceholderText("One checkable claim per line.\nOptional cue words after a bar: "
-                                         "LIME fits a local surrogate model | surrogate, perturb")
+        self.q_points.setPlaceholderText("One checkable claim per line. Optional cue words after a bar, then examples "
+                                         "(shown, never required) after a second bar:\nUses an analogy | analogy | "
+                                         "a mail truck; a credit officer weighing evidence")
+        self.q_points.setToolTip("claim | cue, cue | example; example\nThe judge checks the claim only: an example "
+                                 "the answer may give belongs after the second bar, not in the claim.")
         self.q_reference = QPlainTextEdit()
         self.q_reference.setFixedHeight(96)
         self.q_reference.setPlaceholderText("A model answer, shown on request after answering (optional)")

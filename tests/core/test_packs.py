@@ -90,6 +90,51 @@ def test_broken_packs_name_file_line_and_field(change: tuple[str, str], expected
     assert any(e.startswith(expected) for e in found), found
 
 
+WITH_EXAMPLES = GOOD.replace("        cues: [surrogate, perturb]\n", "        cues: [surrogate, perturb]\n        examples: [a sparse linear model, a shallow tree]\n")
+
+
+def test_a_key_point_holds_its_examples_apart_from_the_claim() -> None:
+    point = load_pack_text(WITH_EXAMPLES).questions[0].key_points[1]
+    assert point.text == "LIME fits a surrogate"  # what the judge checks
+    assert point.examples == ("a sparse linear model", "a shallow tree")
+    assert point.display == "LIME fits a surrogate (e.g. a sparse linear model, a shallow tree)"
+    assert load_pack_text(WITH_EXAMPLES).warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("examples", "expected"),
+    [
+        ("examples: a shallow tree", "packs/x.yaml:12: questions[0].key_points[1].examples: must be a list, not str 'a shallow tree'"),
+        ("examples: [a shallow tree, 3]", "packs/x.yaml:12: questions[0].key_points[1].examples[1]: must be text, not int 3"),
+        ("examples: [a shallow tree, '']", "packs/x.yaml:12: questions[0].key_points[1].examples[1]: must not be empty"),
+        ("examples: [[a, b]]", "packs/x.yaml:12: questions[0].key_points[1].examples[0]: must be text, not a list"),
+    ],
+)
+def test_bad_examples_name_file_line_and_field(examples: str, expected: str) -> None:
+    broken = GOOD.replace("        cues: [surrogate, perturb]\n", f"        cues: [surrogate, perturb]\n        {examples}\n")
+    found = errors_of(broken)
+    assert any(e.startswith(expected) for e in found), found
+
+
+@pytest.mark.parametrize("claim", ["LIME fits a surrogate, such as a linear model", "LIME fits a surrogate (e.g. a tree)",
+                                   "LIME fits a surrogate, for example a linear model"])
+def test_an_example_inside_a_claim_warns_and_suggests_examples(claim: str) -> None:
+    for text in (GOOD.replace("point: LIME fits a surrogate", f"point: {claim}"),
+                 GOOD.replace("- SHAP uses Shapley values", f"- {claim}")):
+        pack = load_pack_text(text, "p.yaml")
+        assert len(pack.warnings) == 1, pack.warnings
+        warning = str(pack.warnings[0])
+        assert warning.startswith("p.yaml:") and ": warning: questions[0].key_points[" in warning
+        assert "move it to 'examples:'" in warning
+
+
+def test_content_hash_changes_with_examples_but_not_for_points_without_them() -> None:
+    plain, with_examples = load_pack_text(GOOD).questions[0], load_pack_text(WITH_EXAMPLES).questions[0]
+    other = load_pack_text(WITH_EXAMPLES.replace("a shallow tree", "a rule list")).questions[0]
+    assert len({plain.content_hash, with_examples.content_hash, other.content_hash}) == 3
+    assert plain.content_hash == "683e92507ae43476"  # as before examples existed: no new history rows
+
+
 def test_unknown_keys_warn_with_a_suggestion_but_the_pack_loads() -> None:
     pack = load_pack_text(GOOD.replace("title: X", "title: X\ntitel: typo"), "p.yaml")
     assert [str(w) for w in pack.warnings] == ["p.yaml:3: warning: titel: unknown key, ignored (did you mean 'title'?)"]

@@ -130,3 +130,25 @@ def test_every_seed_question_is_in_the_pack_by_meaning(scorer) -> None:  # type:
     assert list(columns) == list(range(40))
     # Re-worded, not copied: no pack question repeats its seed question word for word.
     assert not {text.lower() for _, text in seed} & {q.text.lower() for q in pack.questions}
+
+
+_EXAMPLE_WORDS = re.compile(r"\b(such as|e\.g\.|for example|for instance)", re.IGNORECASE)
+_SHAPE_WORDS = ("opens with", "ends with", "starts with", "closes with")
+
+
+def test_built_in_points_are_claims_a_judge_can_check(pack: Pack) -> None:
+    """The judge checks every word of a claim: an example inside it becomes a requirement, and a point about
+    the answer's shape ('Opens with ...') cannot be heard in its content."""
+    for question in pack.questions:
+        for point in question.key_points:
+            assert not _EXAMPLE_WORDS.search(point.text), (question.id, point.text, "move the example to examples:")
+            if question.category in ("behavioural", "general"):
+                assert not point.text.lower().startswith(_SHAPE_WORDS), (question.id, point.text)
+
+
+def test_a_plain_analogy_covers_the_analogy_point_and_its_example_is_not_required(scorer) -> None:  # type: ignore[no-untyped-def]
+    question = load_pack(QUESTIONS / "ml-interpretability.yaml").question("explain-model-to-non-technical")
+    point = next(kp for kp in question.key_points if "analogy" in kp.text)
+    assert point.examples == ("a credit officer weighing evidence",)
+    [result] = scorer.score([point], timed("I start from their decision and I use a simple analogy so it feels familiar."))
+    assert result.covered, (result.score, result.missing_words)

@@ -27,12 +27,12 @@ def check_errors(text: str, tmp_path: Path, name: str) -> list[str]:
     cwd = os.getcwd()
     os.chdir(tmp_path)
     try:
-        load_pack(name)
+        pack = load_pack(name)
     except PackError as exc:
         return [str(i) for i in exc.issues + exc.warnings]
     finally:
         os.chdir(cwd)
-    return []
+    return [str(w) for w in pack.warnings]
 
 
 def problems(editor) -> list[str]:  # type: ignore[no-untyped-def]
@@ -144,3 +144,46 @@ def test_import_never_writes_outside_the_user_pack_folder(window, qtbot, tmp_pat
     assert window.import_pack_file(DEMO) is False
     assert not outside.exists()
     assert seen and "cannot be used as a pack file name" in seen[0]
+
+
+def test_key_point_examples_are_edited_in_the_form_beside_the_cues(window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    source = tmp_path / "demo.yaml"
+    source.write_text(DEMO.read_text().replace(
+        "        cues: [surrogate, perturb]\n",
+        "        cues: [surrogate, perturb]\n        examples: [a sparse linear model, 'a shallow tree, depth two']\n"))
+    window.import_pack_file(source)
+    editor = open_editor(window, qtbot)
+    index = editor.chooser.findData(str(window.workspace.data_dir.packs / "demo.yaml"))
+    editor.chooser.setCurrentIndex(index)
+    editor.chooser.activated.emit(index)
+    lines = editor.q_points.toPlainText().splitlines()
+    assert lines[1] == ("LIME fits a simple, interpretable surrogate model around one prediction | surrogate, perturb"
+                        " | a sparse linear model; a shallow tree, depth two")
+    assert lines[2] == "LIME explanations can be unstable across runs | unstable", "no examples, no second bar"
+
+    # Examples typed in the form go to `examples:`; the claim the judge checks stays as it was.
+    cursor = editor.q_points.textCursor()
+    cursor.movePosition(cursor.MoveOperation.End)
+    editor.q_points.setTextCursor(cursor)
+    qtbot.keyClicks(editor.q_points, " | a different top feature per seed")
+    assert "    examples:\n    - a different top feature per seed\n" in editor.yaml.toPlainText()
+    assert problems(editor) == []
+    point = editor.pack.question("shap-and-lime").key_points[2]
+    assert (point.text, point.cues, point.examples) == (
+        "LIME explanations can be unstable across runs", ("unstable",), ("a different top feature per seed",))
+    assert editor.pack.question("shap-and-lime").key_points[1].examples == ("a sparse linear model", "a shallow tree, depth two")
+
+    # An example written into the claim gets the same warning as `rehearse check`, pointing at `examples:`.
+    qtbot.keyClick(editor.q_points, Qt.Key.Key_Return)
+    qtbot.keyClicks(editor.q_points, "Uses an analogy, such as a mail truck")
+    expected = check_errors(editor.yaml.toPlainText(), tmp_path, "demo.yaml")
+    assert problems(editor) == expected and len(expected) == 1
+    assert "warning: questions[0].key_points[3]: 'such as ...'" in expected[0] and "'examples:'" in expected[0]
+    assert editor.save_button.isEnabled(), "a warning does not stop saving"
+    shoot(window, "review-pack-editor-examples", qtbot)
+
+    with qtbot.waitSignal(editor.packSaved, timeout=10000):
+        editor.save_button.click()
+    saved = load_pack(window.workspace.data_dir.packs / "demo.yaml").question("shap-and-lime")
+    assert [kp.examples for kp in saved.key_points] == [(), ("a sparse linear model", "a shallow tree, depth two"),
+                                                       ("a different top feature per seed",), ()]

@@ -40,9 +40,12 @@ PACK_KEYS = {"id", "title", "language", "description", "glossary", "defaults", "
 QUESTION_KEYS = {
     "id", "text", "category", "prep_seconds", "answer_seconds", "reference_answer", "key_points", "glossary", "tags",
 }
-KEY_POINT_KEYS = {"point", "cues"}
+KEY_POINT_KEYS = {"point", "cues", "examples"}
 DEFAULT_KEYS = {"prep_seconds", "answer_seconds"}
 _TIME_LIMITS = {"prep_seconds": (0, 600), "answer_seconds": (5, 3600)}
+MAX_EXAMPLES = 10
+# An example written into the claim ("..., such as a credit officer") makes the judge require it.
+_EXAMPLE_IN_CLAIM = re.compile(r"(?<!\w)(such as|e\.g\.|eg\.|for example|for instance)(?!\w)", re.IGNORECASE)
 
 
 class _TooManyIssues(Exception):
@@ -193,6 +196,7 @@ def _suggest(key: str, known: set[str]) -> str:
 def _read_key_point(r: _Reader, node: Node, field: str) -> KeyPoint | None:
     if isinstance(node, ScalarNode):
         text = r.text(node, field)
+        _warn_example_in_claim(r, node, field, text)
         return KeyPoint(text) if text else None
     fields = r.mapping(node, field, KEY_POINT_KEYS)
     if fields is None:
@@ -202,7 +206,17 @@ def _read_key_point(r: _Reader, node: Node, field: str) -> KeyPoint | None:
         return None
     text = r.text(fields["point"][1], f"{field}.point")
     cues = r.text_list(fields["cues"][1], f"{field}.cues", limit=30) if "cues" in fields else ()
-    return KeyPoint(text, cues) if text else None
+    examples = r.text_list(fields["examples"][1], f"{field}.examples", limit=MAX_EXAMPLES) if "examples" in fields else ()
+    _warn_example_in_claim(r, fields["point"][1], f"{field}.point", text)
+    return KeyPoint(text, cues, examples) if text else None
+
+
+def _warn_example_in_claim(r: _Reader, node: Node, field: str, text: str | None) -> None:
+    """The judge checks every word of the claim, so an example inside it becomes a requirement."""
+    match = _EXAMPLE_IN_CLAIM.search(text or "")
+    if match:
+        r.warn(node, field, f"'{match.group(1)} ...' puts an example inside the claim, so the judge would require it; "
+                            "move it to 'examples:' (a list beside 'point:')")
 
 
 def _read_question(r: _Reader, node: Node, field: str, defaults: dict[str, int]) -> Question | None:

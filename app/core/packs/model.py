@@ -14,10 +14,21 @@ DEFAULT_ANSWER_SECONDS = 90
 
 @dataclass(frozen=True)
 class KeyPoint:
-    """One checkable claim a good answer makes; cues are words a speaker covering it would likely say."""
+    """One checkable claim a good answer makes; cues are words a speaker covering it would likely say.
+
+    `text` is the claim alone: it is what the judge checks. `examples` are ways of making the claim
+    ("a credit officer weighing evidence") that a good answer may use but need not: they are shown,
+    never required.
+    """
 
     text: str
     cues: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+
+    @property
+    def display(self) -> str:
+        """The claim with its examples, for people: "Uses an analogy (e.g. a mail truck, a credit officer)"."""
+        return f"{self.text} (e.g. {', '.join(self.examples)})" if self.examples else self.text
 
 
 @dataclass(frozen=True)
@@ -38,7 +49,10 @@ class Question:
             {
                 "text": self.text,
                 "reference_answer": self.reference_answer or "",
-                "key_points": [[kp.text, list(kp.cues)] for kp in self.key_points],
+                # Examples only when there are some: a question without them keeps its old hash (and row).
+                "key_points": [
+                    [kp.text, list(kp.cues)] + ([list(kp.examples)] if kp.examples else []) for kp in self.key_points
+                ],
             },
             sort_keys=True,
         )

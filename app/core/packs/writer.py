@@ -50,7 +50,15 @@ def flow(items: list[str]) -> list[str]:
 
 
 def key_point_data(point: KeyPoint) -> Any:
-    return {"point": point.text, "cues": _Flow(point.cues)} if point.cues else point.text
+    """A bare string when the point is only a claim, else a mapping with what it has."""
+    if not (point.cues or point.examples):
+        return point.text
+    data: dict[str, Any] = {"point": point.text}
+    if point.cues:
+        data["cues"] = _Flow(point.cues)
+    if point.examples:
+        data["examples"] = list(point.examples)
+    return data
 
 
 def question_data(question: Question) -> dict[str, Any]:
