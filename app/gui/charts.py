@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+from datetime import datetime, time, timedelta
 from collections.abc import Mapping
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Signal
@@ -28,6 +29,38 @@ BAND_EDGE = QColor(26, 127, 55, 110)
 BETTER = {"up": "higher is better", "down": "lower is better", "band": "best inside the green band"}
 
 
+class TimeAxis(pg.DateAxisItem):
+    """Dates and times of answers; for daily averages, dates only.
+
+    A day's average is plotted at that day's noon. Left to itself the date axis labels a range of
+    a day or less in hours, so answers given between 00:01 and 00:11 read "12:00"; with
+    `days_only` every tick sits on a day's point and names the day.
+    """
+
+    days_only = False
+
+    def tickValues(self, minVal, maxVal, size):  # type: ignore[no-untyped-def]  # noqa: N802, N803
+        if not self.days_only:
+            return super().tickValues(minVal, maxVal, size)
+        first = datetime.fromtimestamp(minVal).date()
+        days = (datetime.fromtimestamp(maxVal).date() - first).days + 1
+        room = max(1, int(size // 70))  # a label is about 50 px wide
+        step = next((s for s in (1, 2, 7, 14, 30, 61, 91, 182, 365, 730) if days / s <= room), 1461)
+        ticks = []
+        for k in range(days + 1):
+            day = first + timedelta(days=k)
+            at = datetime.combine(day, time(12)).astimezone().timestamp()
+            if day.toordinal() % step == 0 and minVal <= at <= maxVal:
+                ticks.append(at)
+        return [(step * 86400.0, ticks)]
+
+    def tickStrings(self, values, scale, spacing):  # type: ignore[no-untyped-def]  # noqa: N802
+        if not self.days_only:
+            return super().tickStrings(values, scale, spacing)
+        form = "%d %b" if spacing < 180 * 86400 else "%b %Y"
+        return [datetime.fromtimestamp(v).strftime(form) for v in values]
+
+
 class ChartView(QWidget):
     """One chart. `curve` holds the plotted points (curve.getData() gives the arrays)."""
 
@@ -37,7 +70,8 @@ class ChartView(QWidget):
         super().__init__(parent)
         self.key = key
         self.chart: Chart | None = None
-        self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
+        self.axis = TimeAxis(orientation="bottom")
+        self.plot = pg.PlotWidget(axisItems={"bottom": self.axis})
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=True, y=False)
         self.plot.showGrid(x=False, y=True, alpha=0.15)
@@ -66,8 +100,10 @@ class ChartView(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.plot, 1)
 
-    def set_chart(self, chart: Chart) -> None:
+    def set_chart(self, chart: Chart, per_day: bool = False) -> None:
+        """`per_day`: each point is a day's average (at its noon), so the axis names days, not hours."""
         self.chart = chart
+        self.axis.days_only = per_day
         self.title.setText(f"<b>{chart.title}</b> <span style='color:#59636e'>· {BETTER[chart.better]}</span>")
         self.title.setToolTip(f"{chart.title}: {BETTER[chart.better]}")
         self.curve.setData(chart.x, chart.y, data=chart.ids)
@@ -142,7 +178,7 @@ def render_chart_pngs(progress: Progress, width: int = 900, height: int = 260) -
     for key, chart in progress.charts.items():
         view = ChartView(key)
         view.plot.getPlotItem().setGeometry(QRectF(0, 0, width, height))  # laid out at this size, never shown
-        view.set_chart(chart)
+        view.set_chart(chart, per_day=progress.scope == "all")
         out[key] = view.png(width, height)
         view.deleteLater()
     return out

@@ -263,7 +263,7 @@ class ProgressPage(QWidget):
         self.data = data
         progress = data.progress
         for key, view in self.charts.items():
-            view.set_chart(progress.charts[key])
+            view.set_chart(progress.charts[key], per_day=progress.scope == "all")
         pack = self._pack()
         question = pack.question(data.question_id) if pack and data.question_id else None
         for view in self.charts.values():
@@ -277,7 +277,8 @@ class ProgressPage(QWidget):
             scope = f"Every answer to “{question.text}” ({progress.attempts}); click a point to replay that answer."
         else:
             where = f"the questions of {pack.title}" if pack else "all questions"
-            scope = f"Daily averages over {where}: {progress.attempts:,} answers on {progress.days} days."
+            answers = f"{progress.attempts:,} answer{'s' if progress.attempts != 1 else ''}"
+            scope = f"Daily averages over {where}: {answers} on {progress.days} day{'s' if progress.days != 1 else ''}."
         self.scope.setText(scope)
         self._show_trends(progress)
         self._show_practice(data)
