@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from app.core.packs import load_pack
+from app.gui.history_page import COLUMNS
 from tests.core.test_review_seeding import DEMO, save
 from tests.gui.conftest import screenshot
 from tests.gui.test_review_history import open_history, seed_demo
@@ -85,8 +86,7 @@ def test_history_columns_give_the_question_the_room(window, qtbot, tmp_path) -> 
     page = open_history(window, qtbot)
     header = page.table.horizontalHeader()
     model = page.model
-    figures = [c.key for c in __import__("app.gui.history_page", fromlist=["COLUMNS"]).COLUMNS
-               if c.key not in ("pack", "question", "note")]
+    figures = [c.key for c in COLUMNS if c.key not in ("pack", "question", "note")]
     for width, height in ((1440, 900), (800, 600)):
         window.resize(width, height)
         qtbot.waitUntil(lambda w=width: abs(window.width() - w) < 2)

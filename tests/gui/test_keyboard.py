@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QToolBar
 
 from tests.gui.conftest import screenshot
 
@@ -50,8 +50,7 @@ def test_no_two_mnemonics_clash_on_any_page(window, qtbot) -> None:  # type: ign
     for name in ("history", "attempt", "compare", "progress", "packs", "mock"):
         review.page(name)
     bar = [a.text() for a in window.menuBar().actions()]
-    bar += [a.text() for toolbar in window.findChildren(__import__("PySide6.QtWidgets", fromlist=["QToolBar"]).QToolBar)
-            for a in toolbar.actions()]
+    bar += [a.text() for toolbar in window.findChildren(QToolBar) for a in toolbar.actions()]
     checked = 0
     for index in range(window.stack.count()):
         page = window.stack.widget(index)
