@@ -95,6 +95,11 @@ class PracticePage(QWidget):
         self.captions.setWordWrap(True)
         self.captions.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.captions.setAccessibleName("Live captions")
+        self.captions.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom)  # newest words stay in view
+        # Three lines are kept for the captions from the start of a captioned answer, so the
+        # buttons below never move when the first words (or a longer line) arrive.
+        self.captions.ensurePolished()
+        self.captions.setFixedHeight(self.captions.fontMetrics().lineSpacing() * 3 + 8)
         self.captions.hide()
 
         self.status = QLabel()
@@ -172,13 +177,20 @@ class PracticePage(QWidget):
 
     def _on_caption(self, text: str) -> None:
         self.captions.setText(text[-220:])
-        self.captions.setVisible(bool(text) and self.controller.phase is Phase.ANSWER)
+        self.captions.setVisible(self.controller.phase is Phase.ANSWER)
+
+    def _reserve_captions(self, reserve: bool) -> None:
+        """Hold the captions' place (hidden, but sized) while captions are on, none when they are off."""
+        policy = self.captions.sizePolicy()
+        policy.setRetainSizeWhenHidden(reserve)
+        self.captions.setSizePolicy(policy)
 
     def _on_phase(self, phase_value: str) -> None:
         phase = Phase(phase_value)
         if phase is not Phase.ANSWER:
             self.captions.clear()
             self.captions.hide()
+        self._reserve_captions(self.controller.options.live_captions)
         recording = phase in (Phase.ANSWER,)
         self.rec_dot.setVisible(recording)
         self.meter.setEnabled(recording)

@@ -204,3 +204,18 @@ def test_each_chunk_hands_its_words_on_and_a_failing_listener_loses_nothing(tran
     result = stream.finish(lambda: long_answer)
     assert len(seen) == stream.stats.chunks >= 3 and seen == sorted(seen) and seen[0] > 0
     assert "Shapley values" in result.text and len(result.words) > seen[-1]
+
+
+def test_captions_show_the_words_transcribed_ahead_in_a_pause(transcriber: Transcriber, spoken) -> None:  # type: ignore[no-untyped-def]
+    """A pause's speculative pass updates the captions at once (chunks end only once a 16 s window
+    is pending, so captions from chunks alone trailed speech by up to that much); the transcript is not changed."""
+    speech = load_audio(spoken(SENTENCES[0]))
+    audio = np.concatenate([speech, np.zeros(int(1.5 * SAMPLE_RATE), np.float32)])
+    captions: list[str] = []
+    stream = StreamingTranscriber(lambda: transcriber, question_text=QUESTION, glossary=GLOSSARY, on_text=captions.append)
+    feed_all(stream, audio)
+    wait_for(lambda: bool(captions))
+    assert stream.stats.chunks == 0 and stream.text == "", "nothing committed: the caption is the pass ahead"
+    assert "Shapley" in captions[-1] and captions[-1] == stream.caption()
+    result = stream.finish(lambda: audio)
+    assert result.raw_words and " ".join(w.text for w in result.raw_words) == captions[-1]

@@ -232,6 +232,21 @@ class StreamingTranscriber:
         with self._cond:
             return " ".join(w.text for w in self._words)
 
+    def caption(self) -> str:
+        """For live captions: the words so far, then the last speculative pass's words past them.
+
+        Chunks end only once a 16 s window is pending, so the committed text alone trails speech by
+        up to that much; each pause's speculative pass has the newer words. They are shown, never
+        kept: the transcript, the cuts and the prompts come from the chunks alone.
+        """
+        with self._cond:
+            words = [w.text for w in self._words]
+            ahead = self._speculative
+            if ahead is not None:
+                committed_s = self._done_frames / SAMPLE_RATE
+                words += [w.text for w in ahead[2] if w.start >= committed_s - 0.01]
+        return " ".join(words)
+
     @property
     def fed_seconds(self) -> float:
         return self._fed_frames / SAMPLE_RATE
@@ -290,7 +305,7 @@ class StreamingTranscriber:
                     self.stats.chunk_seconds += cut / SAMPLE_RATE
                 release_free_memory()
                 if self.on_text is not None:
-                    self.on_text(self.text)
+                    self.on_text(self.caption())
                 if self.on_words is not None:
                     self._tell_words()
         except BaseException as exc:  # reported by finish(); the answer is still on disk
@@ -355,9 +370,12 @@ class StreamingTranscriber:
             with self._cond:
                 self._speculating = None
         with self._cond:
-            if self._done_frames == offset:
-                self._speculative = (offset, covered, words, language)
-                self.stats.speculative_passes += 1
+            if self._done_frames != offset:
+                return
+            self._speculative = (offset, covered, words, language)
+            self.stats.speculative_passes += 1
+        if self.on_text is not None:
+            self.on_text(self.caption())  # captions need not wait for the chunk to end (up to 16 s)
 
     def _drop_useless_speculation(self) -> None:
         """At Stop: a speculative pass still running is worth waiting for only if nothing was said
