@@ -79,8 +79,19 @@ class Pack:
         raise KeyError(f"pack '{self.id}' has no question '{question_id}' (it has: {known}{more})")
 
     def glossary_for(self, question: Question) -> tuple[str, ...]:
-        """Pack glossary plus the question's own terms, without repeats."""
-        return tuple(dict.fromkeys((*question.glossary, *self.glossary)))
+        """The question's own terms, the pack glossary, then terms found in the pack's texts (the
+        question's first), without repeats: a hand-written glossary misses terms its own questions use."""
+        from app.core.packs.terms import technical_terms
+
+        def texts(q: Question) -> list[str | None]:
+            points = [part for kp in q.key_points for part in (kp.text, *kp.cues, *kp.examples)]
+            return [q.text, *points, q.reference_answer]
+
+        others = [text for q in self.questions if q is not question for text in texts(q)]
+        found = technical_terms([*texts(question), *others])
+        listed = (*question.glossary, *self.glossary)
+        known = {t.lower() for t in listed}
+        return tuple(dict.fromkeys((*listed, *(t for t in found if t.lower() not in known))))
 
     @property
     def categories(self) -> list[str]:

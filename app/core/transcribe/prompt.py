@@ -12,6 +12,7 @@ fixed afterwards by the glossary corrector.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 DISFLUENT_PREFACE = "Umm, let me think, like, hmm... Okay, so, uh, here is my answer."
@@ -22,10 +23,12 @@ MAX_TERMS = 12
 
 
 def rank_terms(glossary: Iterable[str], *texts: str | None) -> list[str]:
-    """Glossary terms that occur in the given texts first (they matter most), then the rest."""
+    """Glossary terms that occur in the given texts first (they matter most), then the rest.
+
+    Whole words only: "AI" is not used by a text because it says "explains"."""
     haystack = " ".join(t for t in texts if t).lower()
     terms = list(dict.fromkeys(t.strip() for t in glossary if t and t.strip()))
-    return sorted(terms, key=lambda t: t.lower() not in haystack)
+    return sorted(terms, key=lambda t: re.search(rf"(?<![\w-]){re.escape(t.lower())}(?![\w-])", haystack) is None)
 
 
 def prompt_terms(glossary: Iterable[str], question_text: str | None, reference_answer: str | None) -> list[str]:
