@@ -70,7 +70,8 @@ def judge_transcript(pack: Pack, question: Question, transcript: Transcript, sco
         pack_id=pack.id,
         question_id=question.id,
         transcript=transcript,
-        delivery=analyse_delivery(transcript.words, transcript.duration_s, target_s or question.answer_seconds),
+        delivery=analyse_delivery(transcript.words, transcript.duration_s, target_s or question.answer_seconds,
+                                  speech=transcript.speech, gaps=transcript.gaps),
         key_points=scorer.score(question.key_points, transcript.words),
         scorer=scorer.name,
     )

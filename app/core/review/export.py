@@ -122,7 +122,7 @@ def _attempt_section(detail: AttemptDetail, heading: str = "h1", anchor: str | N
         mark = "✓" if covered else "✗"
         parts.append(
             f"<li class=\"{'covered' if covered else 'missed'}\"><span class=\"swatch\" style=\"{swatch}\"></span>"
-            f"{mark} {_e(result.point)}<span class=\"why\">{_e(explain(result))}</span></li>"
+            f"{mark} {_e(result.point)}<span class=\"why\">{_e(explain(result, detail.transcript.words))}</span></li>"
         )
     parts.append("</ul>")
     if detail.question.reference_answer:
@@ -142,13 +142,16 @@ def transcript_markdown(detail: AttemptDetail) -> str:
     i = 0
     while i < len(tokens):
         token = tokens[i]
+        if token.unclear_before_s is not None:
+            out.append(f"[unclear {token.unclear_before_s:.1f} s]")
         if token.pause_before_s is not None:
             out.append(f"[pause {token.pause_before_s:.1f} s]")
         if token.points:
             point = token.points[0]
             j = i
             words = []
-            while j < len(tokens) and tokens[j].points[:1] == [point] and (j == i or tokens[j].pause_before_s is None):
+            while j < len(tokens) and tokens[j].points[:1] == [point] and (
+                    j == i or (tokens[j].pause_before_s is None and tokens[j].unclear_before_s is None)):
                 word = _md_escape(tokens[j].word.text)
                 words.append(f"_{word}_" if tokens[j].filler else word)
                 j += 1
@@ -158,6 +161,8 @@ def transcript_markdown(detail: AttemptDetail) -> str:
         text = _md_escape(token.word.text)
         out.append(f"_{text}_" if token.filler else text)
         i += 1
+    if tokens and tokens[-1].unclear_after_s is not None:
+        out.append(f"[unclear {tokens[-1].unclear_after_s:.1f} s]")
     return " ".join(out)
 
 
@@ -190,7 +195,7 @@ def _attempt_markdown(detail: AttemptDetail, level: str = "#") -> str:
     for i, result in enumerate(detail.key_points, 1):
         mark = "x" if result.judged_covered else " "
         lines.append(f"{i}. [{mark}] {_md_escape(result.point)}  ")
-        lines.append(f"   {_md_escape(explain(result))}")
+        lines.append(f"   {_md_escape(explain(result, detail.transcript.words))}")
     lines.append("")
     if detail.question.reference_answer:
         lines += [f"{level}# Reference answer", "", *[f"> {line}" for line in detail.question.reference_answer.splitlines()], ""]

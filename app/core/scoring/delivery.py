@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.scoring.text import FILLER_PHRASES, FILLER_TOKENS, bare
-from app.core.transcribe.transcript import Word
+from app.core.transcribe.transcript import Gap, Word
 
 LONG_PAUSE_S = 2.0
+SPEECH_IN_GAP_S = 0.5  # VAD speech this long inside a gap between words means it was not all silence
 FILLER_PAUSE_S = 0.3
 # An answer between 60 % and 110 % of its target time counts as on target.
 TARGET_LOW = 0.6
@@ -47,6 +49,7 @@ class Delivery:
     words_per_minute: float | None
     fillers: list[Filler] = field(default_factory=list)
     long_pauses: list[Pause] = field(default_factory=list)
+    unclear: list[Pause] = field(default_factory=list)  # speech with no words: shown, never counted as pauses
 
     @property
     def length_ratio(self) -> float | None:
@@ -80,6 +83,7 @@ class Delivery:
             "fillers": [{"word": f.word, "start_s": round(f.start_s, 2), "end_s": round(f.end_s, 2), "index": f.index, "length": f.length} for f in self.fillers],
             "fillers_per_minute": round(self.fillers_per_minute, 2),
             "long_pauses": [{"start_s": round(p.start_s, 2), "end_s": round(p.end_s, 2), "duration_s": round(p.duration_s, 2), "after_word": p.after_word} for p in self.long_pauses],
+            "unclear": [{"start_s": round(p.start_s, 2), "end_s": round(p.end_s, 2), "after_word": p.after_word} for p in self.unclear],
         }
 
     @classmethod
@@ -93,6 +97,7 @@ class Delivery:
             words_per_minute=data.get("words_per_minute"),
             fillers=[Filler(f["word"], f["start_s"], f.get("end_s", f["start_s"]), f.get("index", 0), f.get("length", 1)) for f in data.get("fillers", [])],
             long_pauses=[Pause(p["start_s"], p["end_s"], p.get("after_word", 0)) for p in data.get("long_pauses", [])],
+            unclear=[Pause(p["start_s"], p["end_s"], p.get("after_word", -1)) for p in data.get("unclear", [])],
         )
 
 
@@ -133,15 +138,49 @@ def find_fillers(words: Sequence[Word]) -> list[Filler]:
     return fillers
 
 
-def find_long_pauses(words: Sequence[Word], min_pause_s: float = LONG_PAUSE_S) -> list[Pause]:
-    return [
-        Pause(words[i].end, words[i + 1].start, i)
-        for i in range(len(words) - 1)
-        if words[i + 1].start - words[i].end > min_pause_s
-    ]
+def _silent_runs(start: float, end: float, speech: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    """[start, end) less the VAD speech inside it (pieces under SPEECH_IN_GAP_S are word-time slack)."""
+    runs, cursor = [], start
+    for s_start, s_end in sorted(speech):
+        lo, hi = max(s_start, start), min(s_end, end)
+        if hi - lo < SPEECH_IN_GAP_S:
+            continue
+        if lo > cursor:
+            runs.append((cursor, lo))
+        cursor = max(cursor, hi)
+    if end > cursor:
+        runs.append((cursor, end))
+    return runs
 
 
-def analyse_delivery(words: Sequence[Word], duration_s: float, target_s: float | None = None) -> Delivery:
+def find_long_pauses(words: Sequence[Word], min_pause_s: float = LONG_PAUSE_S,
+                     speech: Sequence[tuple[float, float]] | None = None) -> list[Pause]:
+    """Gaps between words longer than min_pause_s, where there was silence.
+
+    Prompted decoding can skip a stretch of speech, and the gap it leaves is no pause: given the
+    VAD speech regions, only the silent runs of a gap count. `speech=None` (not known, an older
+    transcript) counts the whole gap, as before.
+    """
+    pauses = []
+    for i in range(len(words) - 1):
+        start, end = words[i].end, words[i + 1].start
+        if end - start <= min_pause_s:
+            continue
+        runs = [(start, end)] if speech is None else _silent_runs(start, end, speech)
+        pauses += [Pause(a, b, i) for a, b in runs if b - a > min_pause_s]
+    return pauses
+
+
+def place_gaps(words: Sequence[Word], gaps: Sequence[Gap]) -> list[Pause]:
+    """Unclear stretches as Pauses placed after the word before them (-1: before the first word)."""
+    starts = [w.start for w in words]
+    return [Pause(g.start, g.end, bisect.bisect_right(starts, g.start) - 1) for g in sorted(gaps, key=lambda g: g.start)]
+
+
+def analyse_delivery(words: Sequence[Word], duration_s: float, target_s: float | None = None,
+                     speech: Sequence[tuple[float, float]] | None = None, gaps: Sequence[Gap] = ()) -> Delivery:
+    """The delivery figures. `speech` (VAD regions) keeps skipped speech from counting as a pause;
+    `gaps` are the transcript's unclear stretches, shown where they were."""
     fillers = find_fillers(words)
     filler_words = sum(f.length for f in fillers)
     spoken = len(words) - filler_words
@@ -158,7 +197,8 @@ def analyse_delivery(words: Sequence[Word], duration_s: float, target_s: float |
         word_count=spoken,
         words_per_minute=wpm,
         fillers=fillers,
-        long_pauses=find_long_pauses(words),
+        long_pauses=find_long_pauses(words, speech=speech),
+        unclear=place_gaps(words, gaps),
     )
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.core.audio.files import SAMPLE_RATE
+from app.core.transcribe.fidelity import Heard, hear_chunk
 from app.core.transcribe.glossary import GlossaryCorrector
 from app.core.transcribe.prompt import build_initial_prompt
 from app.core.transcribe.transcriber import ProgressCallback, Transcriber, TranscriptionCancelled
@@ -142,14 +143,30 @@ def transcribe_in_chunks(
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
 ) -> tuple[list[Word], str]:
-    """Whole audio, cut at pauses into windows Whisper handles well, each prompted with the text so far.
+    """The words and language of `hear_in_chunks`."""
+    heard = hear_in_chunks(transcriber, audio, prompt_for, offset_frames=offset_frames, options=options,
+                           progress=progress, cancel=cancel)
+    return heard.words, heard.language
+
+
+def hear_in_chunks(
+    transcriber: Transcriber,
+    audio: np.ndarray,
+    prompt_for: Callable[[list[Word]], str],
+    *,
+    offset_frames: int = 0,
+    options: StreamingOptions | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+) -> Heard:
+    """Whole audio, cut at pauses into windows Whisper handles well, each prompted with the text so far
+    and checked for wordless speech (`hear_chunk`).
 
     Long-form decoding of one long file dropped whole windows here (WER 0.44 on 2.6 minutes of
     joined clips, against 0.07 clip by clip); cutting at pauses keeps it at the clip-level rate.
     """
     options = options or StreamingOptions()
-    words: list[Word] = []
-    language = "en"
+    heard = Heard()
     done = 0
     total = audio.shape[0]
     while total - done > 0:
@@ -157,14 +174,12 @@ def transcribe_in_chunks(
             raise TranscriptionCancelled()
         rest = audio[done:]
         cut = batch_cut(rest, options)
-        chunk_words, language = transcriber.raw_words(
-            rest[:cut], prompt_for(words), offset_s=(offset_frames + done) / SAMPLE_RATE, cancel=cancel
-        )
-        words += chunk_words
+        heard.extend(hear_chunk(transcriber, rest[:cut], prompt_for(heard.words),
+                                offset_s=(offset_frames + done) / SAMPLE_RATE, cancel=cancel))
         done += cut
         if progress is not None:
             progress(min(1.0, done / total))
-    return words, language
+    return heard
 
 
 class StreamingTranscriber:
@@ -196,11 +211,12 @@ class StreamingTranscriber:
         self._done_frames = 0  # frames already transcribed (the offset of the pending audio)
         self._since_check = 0
         self._backlog_checked = False
-        self._speculative: tuple[int, int, list[Word], str] | None = None  # (offset, frames, words, language)
+        self._speculative: tuple[int, int, Heard] | None = None  # (offset, frames, what the pass heard)
         self._speculating: int | None = None  # frames the running speculative pass covers
         self._speculation_cancel = threading.Event()
         self._words: list[Word] = []
         self._language = "en"
+        self._heard = Heard()  # speech regions, unclear gaps and repair counts of the committed chunks (not words)
         self._cond = threading.Condition()
         self._finishing = False
         self._closed = False
@@ -244,7 +260,7 @@ class StreamingTranscriber:
             ahead = self._speculative
             if ahead is not None:
                 committed_s = self._done_frames / SAMPLE_RATE
-                words += [w.text for w in ahead[2] if w.start >= committed_s - 0.01]
+                words += [w.text for w in ahead[2].words if w.start >= committed_s - 0.01]
         return " ".join(words)
 
     @property
@@ -289,13 +305,12 @@ class StreamingTranscriber:
                     self._speculate(audio, offset, prompt)
                     continue
                 started = time.perf_counter()
-                words, language = self._get_transcriber().raw_words(audio[:cut], prompt, offset_s=offset / SAMPLE_RATE)
+                heard = hear_chunk(self._get_transcriber(), audio[:cut], prompt, offset_s=offset / SAMPLE_RATE)
                 self.stats.busy_seconds += time.perf_counter() - started
                 with self._cond:
                     if self.stats.spilled or self._closed:
                         return
-                    self._words += words
-                    self._language = language
+                    self._commit(heard)
                     pending = self._pending_audio()
                     self._blocks = [pending[cut:]]
                     self._pending_frames -= cut
@@ -311,6 +326,13 @@ class StreamingTranscriber:
         except BaseException as exc:  # reported by finish(); the answer is still on disk
             log.exception("streaming transcription stopped; the rest is transcribed from the recording")
             self._error = exc
+
+    def _commit(self, heard: Heard) -> None:
+        """Add a chunk's words, and keep its speech regions, gaps and counts for the transcript."""
+        self._words += heard.words
+        self._language = heard.language
+        self._heard.extend(Heard(language=heard.language, speech=heard.speech, gaps=heard.gaps, redecoded=heard.redecoded,
+                                 recovered_words=heard.recovered_words, unclear=heard.unclear))
 
     def _cut(self, audio: np.ndarray) -> int | None:
         """Where to cut the pending audio, or None to wait for more.
@@ -361,8 +383,8 @@ class StreamingTranscriber:
             self._speculating = covered
             self._speculation_cancel.clear()
         try:
-            words, language = self._get_transcriber().raw_words(audio[:covered], prompt, offset_s=offset / SAMPLE_RATE,
-                                                                 cancel=self._speculation_cancel)
+            heard = hear_chunk(self._get_transcriber(), audio[:covered], prompt, offset_s=offset / SAMPLE_RATE,
+                               cancel=self._speculation_cancel)
         except TranscriptionCancelled:
             self.stats.speculation_cancelled = True
             return
@@ -372,7 +394,7 @@ class StreamingTranscriber:
         with self._cond:
             if self._done_frames != offset:
                 return
-            self._speculative = (offset, covered, words, language)
+            self._speculative = (offset, covered, heard)
             self.stats.speculative_passes += 1
         if self.on_text is not None:
             self.on_text(self.caption())  # captions need not wait for the chunk to end (up to 16 s)
@@ -388,14 +410,13 @@ class StreamingTranscriber:
         if _speech_end(pending[covered:]) is not None:
             self._speculation_cancel.set()
 
-    def _use_speculative(self, tail: np.ndarray) -> list[Word] | None:
-        """The speculative words, if they cover this tail: same start, and no speech after them."""
+    def _use_speculative(self, tail: np.ndarray) -> Heard | None:
+        """The speculative pass, if it covers this tail: same start, and no speech after it."""
         done = self._speculative
         if done is None or done[0] != self._done_frames or done[1] > tail.shape[0]:
             return None
         if _speech_end(tail[done[1]:]) is not None:
             return None
-        self._language = done[3]
         return done[2]
 
     # -- end ---------------------------------------------------------------------------------------
@@ -440,18 +461,17 @@ class StreamingTranscriber:
         if ahead is not None:
             self.stats.tail_seconds = 0.0
             self.stats.used_speculative = True
-            self._words += ahead
+            self._commit(ahead)
         elif tail.shape[0] >= SAMPLE_RATE // 10:
             earlier = list(self._words)
-            words, language = transcribe_in_chunks(
+            self._commit(hear_in_chunks(
                 transcriber, tail, lambda so_far: self._prompt_with(earlier + so_far),
                 offset_frames=offset, options=self.options, progress=progress, cancel=cancel,
-            )
-            self._words += words
-            self._language = language
+            ))
         transcript = transcriber.assemble(
             list(self._words), total_frames / SAMPLE_RATE, self.glossary,
             build_initial_prompt(self.question_text, self.glossary, self.reference_answer), self._language,
+            heard=self._heard,
         )
         self.stats.finish_seconds = time.perf_counter() - started
         if progress is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -14,6 +14,9 @@ from app.core.transcribe.glossary import GlossaryCorrector
 from app.core.transcribe.models import ModelInfo
 from app.core.transcribe.prompt import build_initial_prompt
 from app.core.transcribe.transcript import Transcript, Word
+
+if TYPE_CHECKING:
+    from app.core.transcribe.fidelity import Heard
 
 ProgressCallback = Callable[[float], None]
 
@@ -135,7 +138,7 @@ class Transcriber:
 
         Answers longer than one Whisper window are cut at pauses first (see transcribe_in_chunks).
         """
-        from app.core.transcribe.streaming import transcribe_in_chunks
+        from app.core.transcribe.streaming import hear_in_chunks
 
         if prompt is None:
             def prompt_for(so_far: list[Word]) -> str:
@@ -147,10 +150,10 @@ class Transcriber:
             def prompt_for(so_far: list[Word]) -> str:
                 return fixed
 
-        raw, language = transcribe_in_chunks(self, audio, prompt_for, progress=progress, cancel=cancel)
+        heard = hear_in_chunks(self, audio, prompt_for, progress=progress, cancel=cancel)
         if progress is not None:
             progress(1.0)
-        return self.assemble(raw, audio.shape[0] / SAMPLE_RATE, glossary, prompt_for([]), language)
+        return self.assemble(heard.words, audio.shape[0] / SAMPLE_RATE, glossary, prompt_for([]), heard.language, heard=heard)
 
     def warm_up(self) -> None:
         """Run the model and the VAD once on a second of noise, so the first real answer is not slower."""
@@ -160,8 +163,10 @@ class Transcriber:
         noise = np.random.default_rng(0).normal(0, 0.01, SAMPLE_RATE).astype(np.float32)
         self.raw_words(noise, "")
 
-    def assemble(self, raw: list[Word], duration_s: float, glossary: Sequence[str], prompt: str, language: str = "en") -> Transcript:
-        """The transcript from raw words: glossary near misses corrected, the raw words kept."""
+    def assemble(self, raw: list[Word], duration_s: float, glossary: Sequence[str], prompt: str, language: str = "en",
+                 heard: Heard | None = None) -> Transcript:
+        """The transcript from raw words: glossary near misses corrected, the raw words kept; `heard`
+        brings the speech regions, unclear gaps and repair counts (its words are not used)."""
         words, corrections = GlossaryCorrector(glossary).correct(raw)
         return Transcript(
             words=words,
@@ -171,4 +176,9 @@ class Transcriber:
             language=language,
             model=self.info.name,
             prompt=prompt,
+            gaps=list(heard.gaps) if heard else [],
+            speech=list(heard.speech) if heard else None,
+            redecoded=heard.redecoded if heard else 0,
+            recovered_words=heard.recovered_words if heard else 0,
+            unclear=heard.unclear if heard else 0,
         )

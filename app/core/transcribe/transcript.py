@@ -32,6 +32,27 @@ class Correction:
     corrected: str
 
 
+@dataclass(frozen=True)
+class Gap:
+    """Speech with no words (VAD heard speech, Whisper gave nothing even when asked again): shown as
+    "[unclear 1.8 s]", never as a pause."""
+
+    start: float
+    end: float
+    kind: str = "unclear"
+
+    @property
+    def duration_s(self) -> float:
+        return self.end - self.start
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": round(self.start, 3), "end": round(self.end, 3), "kind": self.kind}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Gap":
+        return cls(float(data["start"]), float(data["end"]), data.get("kind", "unclear"))
+
+
 @dataclass
 class Transcript:
     words: list[Word]
@@ -41,6 +62,13 @@ class Transcript:
     language: str = "en"
     model: str = ""
     prompt: str = ""
+    gaps: list[Gap] = field(default_factory=list)
+    # VAD speech regions (s): a gap between words is a pause only where there was none. None: not
+    # known (a transcript saved before they were kept), so every long gap between words counts.
+    speech: list[tuple[float, float]] | None = None
+    redecoded: int = 0  # wordless stretches decoded again
+    recovered_words: int = 0  # words those re-decodes brought back
+    unclear: int = 0  # stretches that stayed wordless (the gaps)
 
     @property
     def text(self) -> str:
@@ -63,6 +91,11 @@ class Transcript:
             "language": self.language,
             "model": self.model,
             "prompt": self.prompt,
+            "gaps": [g.to_dict() for g in self.gaps],
+            "speech": None if self.speech is None else [[round(a, 3), round(b, 3)] for a, b in self.speech],
+            "redecoded": self.redecoded,
+            "recovered_words": self.recovered_words,
+            "unclear": self.unclear,
         }
 
     @classmethod
@@ -75,4 +108,9 @@ class Transcript:
             language=data.get("language", "en"),
             model=data.get("model", ""),
             prompt=data.get("prompt", ""),
+            gaps=[Gap.from_dict(g) for g in data.get("gaps", [])],
+            speech=None if data.get("speech") is None else [(float(a), float(b)) for a, b in data["speech"]],
+            redecoded=int(data.get("redecoded", 0)),
+            recovered_words=int(data.get("recovered_words", 0)),
+            unclear=int(data.get("unclear", 0)),
         )

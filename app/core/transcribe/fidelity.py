@@ -1,0 +1,175 @@
+"""No wordless speech: where voice activity found speech but Whisper gave no words, decode again.
+
+Prompted decoding now and then skips a stretch of audio (a 29 s answer lost "Examples are kernel
+SHAP, LIME and"; the gap then read as a long pause). After each chunk is decoded, Silero VAD's
+speech regions are compared with the word times; a stretch of speech of MIN_WORDLESS_S or more
+with no words is decoded again on its own, without the prompt (then with temperature fallback),
+and its words are merged in. What still gives nothing is kept as an "unclear" gap, so the
+feedback says so instead of calling it a pause.
+
+Batch (`transcribe_in_chunks`) and streaming both go through `hear_chunk`, so they still give the
+same transcript.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from app.core.audio.files import SAMPLE_RATE
+from app.core.transcribe.transcript import Gap, Word
+
+if TYPE_CHECKING:
+    from app.core.transcribe.transcriber import Transcriber
+
+log = logging.getLogger(__name__)
+
+MIN_WORDLESS_S = 0.5  # speech this long with no words is decoded again
+WORD_SLACK_S = 0.15  # Whisper's word times are this loose at either end: not a wordless stretch
+CONTEXT_S = 0.2  # audio either side of a stretch given to the re-decode (a word cut at the edge is heard)
+FALLBACK_TEMPERATURES = (0.2, 0.4, 0.6, 0.8, 1.0)
+# Re-decoding a short stretch without context is prone to "Thank you." on noise: a segment must be
+# likelier speech than not and decoded with some confidence to count.
+MAX_NO_SPEECH = 0.6
+MIN_AVG_LOGPROB = -1.0
+
+Region = tuple[float, float]
+
+
+@dataclass
+class Heard:
+    """One chunk (or a whole answer) as heard: words, VAD speech regions, unclear gaps, what repair did."""
+
+    words: list[Word] = field(default_factory=list)
+    language: str = "en"
+    speech: list[Region] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)
+    redecoded: int = 0  # wordless stretches decoded again
+    recovered_words: int = 0  # words those re-decodes brought back
+    unclear: int = 0  # stretches that stayed wordless
+
+    def extend(self, other: "Heard") -> None:
+        self.words += other.words
+        self.language = other.language
+        self.speech += other.speech
+        self.gaps += other.gaps
+        self.redecoded += other.redecoded
+        self.recovered_words += other.recovered_words
+        self.unclear += other.unclear
+
+
+def speech_regions(audio: np.ndarray) -> list[Region]:
+    """Silero VAD's speech regions in seconds, split at silences of 0.3 s or more (a long pause
+    must show as silence, which faster-whisper's 2 s default would merge into speech)."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    if audio.shape[0] < SAMPLE_RATE // 10:
+        return []
+    stamps = get_speech_timestamps(audio, VadOptions(min_silence_duration_ms=300, speech_pad_ms=100))
+    return [(s["start"] / SAMPLE_RATE, s["end"] / SAMPLE_RATE) for s in stamps]
+
+
+def wordless_stretches(speech: Sequence[Region], words: Sequence[Word], min_s: float = MIN_WORDLESS_S) -> list[Region]:
+    """Parts of the speech regions no word covers (words widened by WORD_SLACK_S), min_s or longer."""
+    covered = sorted((w.start - WORD_SLACK_S, w.end + WORD_SLACK_S) for w in words)
+    out: list[Region] = []
+    for start, end in speech:
+        cursor = start
+        for w_start, w_end in covered:
+            if w_end <= cursor or w_start >= end:
+                continue
+            if w_start - cursor >= min_s:
+                out.append((cursor, w_start))
+            cursor = max(cursor, w_end)
+        if end - cursor >= min_s:
+            out.append((cursor, end))
+    return out
+
+
+def _confident(segment: Any) -> bool:
+    return segment.no_speech_prob <= MAX_NO_SPEECH and segment.avg_logprob >= MIN_AVG_LOGPROB
+
+
+def redecode(transcriber: "Transcriber", audio: np.ndarray, temperature: float | tuple[float, ...]) -> list[Word]:
+    """Words Whisper hears in `audio` alone, with no prompt and no VAD filter (VAD already said it is speech)."""
+    from app.core.transcribe.transcriber import drop_cut_marks, merge_word_pieces
+
+    words: list[Word] = []
+    with transcriber._lock:
+        if temperature != 0.0:
+            import ctranslate2
+
+            ctranslate2.set_random_seed(0)  # sampling: the same audio gives the same words, batch or streaming
+        segments, _ = transcriber.model.transcribe(
+            audio, language="en" if transcriber.info.name.endswith(".en") else transcriber.options.language,
+            beam_size=transcriber.options.beam_size, word_timestamps=True, initial_prompt=None,
+            vad_filter=False, condition_on_previous_text=False, temperature=temperature,
+        )
+        for segment in segments:
+            if _confident(segment):
+                words += drop_cut_marks(merge_word_pieces(segment.words or []))
+    return words
+
+
+def repair(transcriber: "Transcriber", audio: np.ndarray, words: list[Word], offset_s: float = 0.0,
+           speech: list[Region] | None = None, cancel: threading.Event | None = None) -> Heard:
+    """Fill the wordless stretches of one chunk: `words` are its words (times include `offset_s`),
+    `speech` its VAD regions relative to the chunk (found here if not given)."""
+    from app.core.transcribe.transcriber import TranscriptionCancelled
+
+    if speech is None:
+        speech = speech_regions(audio)
+    regions = [(s + offset_s, e + offset_s) for s, e in speech]
+    heard = Heard(words=list(words), speech=regions)
+    duration = audio.shape[0] / SAMPLE_RATE
+    for start, end in wordless_stretches(regions, words):
+        if cancel is not None and cancel.is_set():
+            raise TranscriptionCancelled()
+        lo = max(0.0, start - offset_s - CONTEXT_S)
+        hi = min(duration, end - offset_s + CONTEXT_S)
+        clip = audio[int(lo * SAMPLE_RATE) : int(hi * SAMPLE_RATE)]
+        found: list[Word] = []
+        for temperature in (0.0, FALLBACK_TEMPERATURES):
+            found = [
+                Word(w.text, w.start + lo + offset_s, w.end + lo + offset_s, w.probability)
+                for w in redecode(transcriber, clip, temperature)
+            ]
+            # Only words inside the stretch: the context either side belongs to words already there.
+            found = [w for w in found if start <= (w.start + w.end) / 2 <= end]
+            if found:
+                break
+        heard.redecoded += 1
+        if found:
+            heard.recovered_words += len(found)
+            heard.words = sorted(heard.words + found, key=lambda w: w.start)
+            log.info("wordless speech %.2f-%.2f s decoded again: %d words recovered (%s)",
+                     start, end, len(found), " ".join(w.text for w in found))
+        else:
+            heard.unclear += 1
+            heard.gaps.append(Gap(start, end))
+            log.info("wordless speech %.2f-%.2f s decoded again: still no words, marked unclear", start, end)
+    return heard
+
+
+def hear_chunk(transcriber: "Transcriber", audio: np.ndarray, prompt: str, *, offset_s: float = 0.0,
+               cancel: threading.Event | None = None) -> Heard:
+    """Decode one chunk with its prompt, then repair its wordless stretches. The one place batch and
+    streaming decode a chunk, so their transcripts stay the same."""
+    words, language = transcriber.raw_words(audio, prompt, offset_s=offset_s, cancel=cancel)
+    try:
+        heard = repair(transcriber, audio, words, offset_s, cancel=cancel)
+    except Exception as exc:  # noqa: BLE001
+        from app.core.transcribe.transcriber import TranscriptionCancelled
+
+        if isinstance(exc, TranscriptionCancelled):
+            raise
+        log.exception("checking %.1f s of audio at %.1f s for wordless speech failed; its words are kept as decoded",
+                      audio.shape[0] / SAMPLE_RATE, offset_s)
+        heard = Heard(words=list(words))
+    heard.language = language
+    return heard
