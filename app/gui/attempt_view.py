@@ -81,7 +81,7 @@ class AttemptView(QWidget):
         self.panel = AnswerPanel(
             "Transcript",
             "Click a word to play from there · highlighted: covered key points · "
-            "<u style='color:#b03a2e'>underlined</u>: fillers",
+            "<u style='color:#b03a2e'>underlined</u>: fillers · <span style='color:#7d8590'>grey</span>: the recogniser was unsure",
             below_transcript=[note_row],
         )
         self.panel.wordClicked.connect(self.replay.seek_to_word)
@@ -136,7 +136,8 @@ class AttemptView(QWidget):
         self.replay.set_recording(Path(s.audio_path) if s.has_audio and s.audio_path else None, detail.delivery.duration_s,
                                   [w.start for w in detail.transcript.words])
         self.panel.show_answer(detail.transcript.words, detail.key_points, detail.delivery,
-                               empty_text="No speech was transcribed for this answer.")
+                               empty_text="No speech was transcribed for this answer.",
+                               raw_words=detail.transcript.raw_words, corrections=detail.transcript.corrections)
         self.note.blockSignals(True)
         self.note.setPlainText(s.note or "")
         self.note.blockSignals(False)

@@ -56,7 +56,7 @@ class FeedbackPage(QWidget):
         self.panel = AnswerPanel(
             "Your answer",
             "Click a word to play from there · highlighted: covered key points (hover for which) · <u style='color:#b03a2e'>underlined</u>: fillers · "
-            "[pause]: silences over 2 s",
+            "[pause]: silences over 2 s · <span style='color:#7d8590'>grey</span>: the recogniser was unsure",
             below_points=[marks_row],
         )
         self.panel.wordClicked.connect(self.wordClicked)
@@ -123,7 +123,8 @@ class FeedbackPage(QWidget):
         self.reference_button.setEnabled(bool(question.reference_answer))
         self.reference.setPlainText(question.reference_answer or "")
         self.reference_button.setChecked(False)
-        self.panel.show_answer(analysis.transcript.words, analysis.key_points, analysis.delivery)
+        self.panel.show_answer(analysis.transcript.words, analysis.key_points, analysis.delivery,
+                               raw_words=analysis.transcript.raw_words, corrections=analysis.transcript.corrections)
         self.advice_box.show_advice(advice(analysis, question))
 
     def refresh(self, current_word: int | None = None) -> None:

@@ -122,7 +122,7 @@ def _attempt_section(detail: AttemptDetail, heading: str = "h1", anchor: str | N
         mark = "✓" if covered else "✗"
         parts.append(
             f"<li class=\"{'covered' if covered else 'missed'}\"><span class=\"swatch\" style=\"{swatch}\"></span>"
-            f"{mark} {_e(result.point)}<span class=\"why\">{_e(explain(result))}</span></li>"
+            f"{mark} {_e(result.point)}<span class=\"why\">{_e(explain(result, detail.transcript.words))}</span></li>"
         )
     parts.append("</ul>")
     if detail.question.reference_answer:
@@ -195,7 +195,7 @@ def _attempt_markdown(detail: AttemptDetail, level: str = "#") -> str:
     for i, result in enumerate(detail.key_points, 1):
         mark = "x" if result.judged_covered else " "
         lines.append(f"{i}. [{mark}] {_md_escape(result.point)}  ")
-        lines.append(f"   {_md_escape(explain(result))}")
+        lines.append(f"   {_md_escape(explain(result, detail.transcript.words))}")
     lines.append("")
     if detail.question.reference_answer:
         lines += [f"{level}# Reference answer", "", *[f"> {line}" for line in detail.question.reference_answer.splitlines()], ""]

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFrame,
     QGridLayout,
     QLabel,
@@ -22,10 +23,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.feedback import Token, explain, figures, point_colour, transcript_html, transcript_tokens
+from app.core.feedback import (
+    Token,
+    explain,
+    figures,
+    heard_tokens,
+    point_colour,
+    transcript_html,
+    transcript_tokens,
+    word_title,
+)
 from app.core.scoring.delivery import Delivery
 from app.core.scoring.keypoints import PointResult
-from app.core.transcribe.transcript import Word
+from app.core.transcribe.transcript import Correction, Word
 from app.gui.widgets.transcript_view import TranscriptView
 
 TONES = {"good": "#1a7f37", "warn": "#9a6700", "bad": "#cf222e", "neutral": "#1f2328"}
@@ -93,6 +103,8 @@ class AnswerPanel(QWidget):
         self.key_points: list[PointResult] = []
         self.delivery: Delivery | None = None
         self.empty_text = "No speech was heard in this answer."
+        self.raw_words: list[Word] = []
+        self.corrections: list[Correction] = []
         self._tokens: list[Token] = []
         self._titles: dict[int, str] = {}
 
@@ -108,6 +120,11 @@ class AnswerPanel(QWidget):
         legend_label = QLabel(legend)
         legend_label.setObjectName("muted")
         legend_label.setWordWrap(True)
+        # The words as the recogniser heard them, before the glossary fixed jargon: a person can
+        # check that a fix did not change what they said.
+        self.heard = QCheckBox("Show what was heard")
+        self.heard.setToolTip("Show the words as the speech recogniser heard them, before glossary corrections")
+        self.heard.toggled.connect(lambda _on: self.render_transcript())
 
         self.points = QListWidget()
         self.points.setWordWrap(True)
@@ -122,7 +139,7 @@ class AnswerPanel(QWidget):
         self.why.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(_column(transcript_title, self.transcript, legend_label, *below_transcript))
+        self.splitter.addWidget(_column(transcript_title, self.transcript, legend_label, self.heard, *below_transcript))
         self.splitter.addWidget(_column("Key points", self.points, self.why, *below_points))
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
@@ -134,8 +151,17 @@ class AnswerPanel(QWidget):
         layout.addWidget(self.splitter, 1)
 
     def show_answer(self, words: Sequence[Word], key_points: Sequence[PointResult], delivery: Delivery,
-                    empty_text: str | None = None) -> None:
+                    empty_text: str | None = None, raw_words: Sequence[Word] = (),
+                    corrections: Sequence[Correction] = ()) -> None:
         self.words, self.key_points, self.delivery = list(words), list(key_points), delivery
+        self.raw_words, self.corrections = list(raw_words), list(corrections)
+        differs = bool(self.raw_words) and [w.text for w in self.raw_words] != [w.text for w in self.words]
+        self.heard.blockSignals(True)
+        self.heard.setChecked(False)
+        self.heard.blockSignals(False)
+        self.heard.setEnabled(differs)
+        self.heard.setToolTip("Show the words as the speech recogniser heard them, before glossary corrections"
+                              if differs else "The glossary changed nothing: what was heard is what is shown")
         if empty_text:
             self.empty_text = empty_text
         self.refresh(reset_row=True)
@@ -147,13 +173,6 @@ class AnswerPanel(QWidget):
         for tile, figure in zip(self.tiles, figures(self.delivery, self.key_points)):
             tile.show_figure(figure.label, figure.value, figure.detail, figure.tone)
         self._tokens = transcript_tokens(self.words, self.key_points, self.delivery)
-        self._titles = {}
-        for token in self._tokens:
-            names = [f"Key point {p + 1}: {self.key_points[p].point}" for p in token.points]
-            if token.filler:
-                names.insert(0, "Filler word")
-            if names:
-                self._titles[token.index] = "\n".join(names)
         self.render_transcript(current_word)
         row = 0 if reset_row else max(0, self.points.currentRow())
         self.points.blockSignals(True)
@@ -161,7 +180,7 @@ class AnswerPanel(QWidget):
         for i, result in enumerate(self.key_points):
             mark = "✓" if result.judged_covered else "✗"
             item = QListWidgetItem(swatch(point_colour(i) if result.judged_covered else None), f"{mark}  {result.point}")
-            item.setToolTip(explain(result))
+            item.setToolTip(explain(result, self.words))
             if not result.judged_covered:
                 item.setForeground(QBrush(QColor("#8c1c13")))
             self.points.addItem(item)
@@ -174,9 +193,17 @@ class AnswerPanel(QWidget):
         if not self.words:
             self.transcript.set_transcript(f"<i>{self.empty_text}</i>", {})
             return
-        self.transcript.set_transcript(transcript_html(self._tokens, self.key_points, current_word), self._titles)
+        tokens = self._tokens
+        if self.heard.isChecked() and self.raw_words:
+            tokens = heard_tokens(self.raw_words, self.words, self.corrections)
+        self._titles = {}
+        for token in tokens:  # words as heard may share their corrected word's index: join their titles
+            title = word_title(token, self.key_points)
+            if title and title not in self._titles.get(token.index, ""):
+                self._titles[token.index] = "\n".join(filter(None, [self._titles.get(token.index), title]))
+        self.transcript.set_transcript(transcript_html(tokens, self.key_points, current_word), self._titles)
 
     def _point_selected(self, row: int) -> None:
         valid = 0 <= row < len(self.key_points)
-        self.why.setText(explain(self.key_points[row]) if valid else "")
+        self.why.setText(explain(self.key_points[row], self.words) if valid else "")
         self.pointSelected.emit(row if valid else -1)
