@@ -103,7 +103,8 @@ class GlossaryCorrector:
             if len(key) >= 2:
                 parts = tuple(p for p in (letters_key(x) for x in re.split(r"[\s-]+", term)) if p)
                 self.terms.append(_Term(term, key, jellyfish.metaphone(key), parts))
-        self._keys = {t.key for t in self.terms}
+        self._by_key = {t.key: t for t in reversed(self.terms)}  # the first listed wins
+        self._keys = set(self._by_key)
 
     def _score(self, span: list[Word]) -> tuple[float, _Term | None]:
         """How well a span matches its closest term: 1000 for the same letters, else ratio (+15 if the sounds agree)."""
@@ -113,13 +114,16 @@ class GlossaryCorrector:
             return 0.0, None
         if any(_split_punct(w.text)[2] for w in span[:-1]):
             return 0.0, None  # a term never spans a comma or a sentence end
+        exact = self._by_key.get(key)
+        if exact is not None:
+            return 1000.0, exact
         best: tuple[float, _Term | None] = (0.0, None)
+        if len(key) < 3 or not any(is_unsure(w) for w in span):
+            return best  # only unsure words may change (this keeps a long answer's pass to a few ms)
         for term in self.terms:
-            if key == term.key:
-                return 1000.0, term
-            if len(key) < 3 or len(span) > len(term.parts) + 1 or _same_stem(key, term.key):
-                continue
             if abs(len(key) - len(term.key)) > max(2, len(term.key) // 3):
+                continue
+            if len(span) > len(term.parts) + 1 or _same_stem(key, term.key):
                 continue
             # Only words Whisper was unsure of may change; a word that already is the term's word may be sure.
             if len(span) == len(term.parts):
