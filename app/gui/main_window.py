@@ -319,7 +319,8 @@ class MainWindow(QMainWindow):
     def _save_override(self, position: int, covered: object) -> None:
         saved = self.controller.last_attempt
         if saved is not None:
-            self.runner.start(self.workspace.correct_judgement, saved.attempt_id, position, covered, on_error=self._show_message)
+            self.runner.start(self.workspace.correct_judgement, saved.attempt_id, position, covered,
+                              on_error=self._show_message, lane="history-writes")
 
     # -- replay and reading aloud ---------------------------------------------------------------------------
     def play_answer(self) -> None:

@@ -55,7 +55,17 @@ class JobRunner(QObject):
     def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
         self.pool = pool or QThreadPool.globalInstance()
+        self._lanes: dict[str, QThreadPool] = {}
         self._jobs: set[Job] = set()
+
+    def lane(self, name: str) -> QThreadPool:
+        """A pool of one thread: jobs started in the same lane run one after another, in order
+        (two quick corrections of the same answer must reach the database in the order made)."""
+        if name not in self._lanes:
+            pool = QThreadPool(self)
+            pool.setMaxThreadCount(1)
+            self._lanes[name] = pool
+        return self._lanes[name]
 
     def start(
         self,
@@ -64,6 +74,7 @@ class JobRunner(QObject):
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[str], None] | None = None,
         on_progress: Callable[[str, float], None] | None = None,
+        lane: str | None = None,
         **kwargs: Any,
     ) -> Job:
         job = Job(fn, *args, with_progress=on_progress is not None, **kwargs)
@@ -76,7 +87,7 @@ class JobRunner(QObject):
         job.signals.finished.connect(lambda _=None, j=job: self._jobs.discard(j))
         job.signals.failed.connect(lambda _=None, j=job: self._jobs.discard(j))
         self._jobs.add(job)
-        self.pool.start(job)
+        (self.lane(lane) if lane else self.pool).start(job)
         return job
 
     @property
@@ -86,4 +97,5 @@ class JobRunner(QObject):
     def shutdown(self, timeout_ms: int = 15000) -> bool:
         for job in self._jobs:
             job.cancel.set()
-        return self.pool.waitForDone(timeout_ms)
+        lanes_done = all(pool.waitForDone(timeout_ms) for pool in self._lanes.values())
+        return self.pool.waitForDone(timeout_ms) and lanes_done

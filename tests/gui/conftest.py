@@ -50,7 +50,11 @@ def window(qtbot, workspace, qsettings):  # type: ignore[no-untyped-def]
 
     make_application([])
     runner = JobRunner()
-    win = MainWindow(workspace, AppSettings(qsettings), runner)
+    settings = AppSettings(qsettings)
+    # The ALSA fake microphone unless a test names another: once the PulseAudio fixture has started,
+    # the system default input is PulseAudio's silent null sink.
+    settings.input_device = "fakemic"
+    win = MainWindow(workspace, settings, runner)
     qtbot.addWidget(win)
     win.resize(1280, 800)
     win.show()

@@ -96,6 +96,7 @@ def test_whole_flow_pack_to_feedback_to_database(window, qtbot, fake_mic, spoken
     qtbot.wait(50)
     screenshot(window, "4-feedback-800x600")
 
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=10_000)  # the two corrections, stored in the order made
     attempts = window.workspace.history.list_attempts()
     assert len(attempts) == 1
     attempt = attempts[0]
