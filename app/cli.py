@@ -130,7 +130,11 @@ def cmd_score(args: argparse.Namespace) -> int:
         saved = _save_answer(workspace, pack, question, audio, args.audio)
         analysis, attempt_id = saved.analysis, saved.attempt_id
     else:
-        analysis, attempt_id = analyse_answer(audio, pack, question, transcriber, workspace.scorer()), None
+        from app.core.scoring.star import is_story_question
+
+        story_judge = workspace.judge() if is_story_question(question) else None
+        analysis, attempt_id = analyse_answer(audio, pack, question, transcriber, workspace.scorer(),
+                                              story_judge=story_judge), None
     if not analysis.transcript.has_speech:
         kept = f" (kept as attempt {attempt_id})" if attempt_id is not None else ""
         raise UsageError(f"{args.audio}: no speech was heard in this recording{kept}")

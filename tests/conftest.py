@@ -163,9 +163,18 @@ def transcriber():
 
 @pytest.fixture(scope="session")
 def scorer():
+    """Token recall: the scorer under the judge, and the one its own tests are about."""
     from app.core.scoring import TokenRecallScorer
 
     return TokenRecallScorer()
+
+
+@pytest.fixture(scope="session")
+def judge():
+    """The app's key-point judge (the entailment cross-encoder)."""
+    from app.core.scoring.entailment import EntailmentJudge
+
+    return EntailmentJudge().load()
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:

@@ -12,6 +12,8 @@ import numpy as np
 from app.core.packs.model import Pack, Question
 from app.core.scoring.delivery import Delivery, analyse_delivery
 from app.core.scoring.keypoints import KeyPointScorer, PointResult
+from app.core.scoring.entailment import EntailmentJudge
+from app.core.scoring.star import StarCheck, check_story, is_story_question
 from app.core.transcribe.transcriber import Transcriber
 from app.core.transcribe.transcript import Transcript
 
@@ -26,6 +28,7 @@ class AnswerAnalysis:
     delivery: Delivery
     key_points: list[PointResult]
     scorer: str
+    star: list[StarCheck] | None = None  # behavioural questions: which parts of the story were told
 
     @property
     def covered_count(self) -> int:
@@ -57,15 +60,18 @@ class AnswerAnalysis:
             "model": self.transcript.model,
             "scorer": self.scorer,
             "words": [w.to_dict() for w in self.transcript.words],
+            "star": None if self.star is None else [s.to_dict() for s in self.star],
         }
 
 
 def judge_transcript(pack: Pack, question: Question, transcript: Transcript, scorer: KeyPointScorer,
-                     target_s: float | None = None) -> AnswerAnalysis:
+                     target_s: float | None = None, story_judge: EntailmentJudge | None = None) -> AnswerAnalysis:
     """Scoring alone, for a transcript already made (streaming, re-scoring, tests on text).
 
-    `target_s` is the target the person practised against (Preferences may override the pack's).
+    `target_s` is the target the person practised against (Preferences may override the pack's);
+    with a `story_judge`, a behavioural answer also says which STAR parts it told.
     """
+    story = story_judge is not None and is_story_question(question)
     return AnswerAnalysis(
         pack_id=pack.id,
         question_id=question.id,
@@ -74,6 +80,7 @@ def judge_transcript(pack: Pack, question: Question, transcript: Transcript, sco
                                   speech=transcript.speech, gaps=transcript.gaps),
         key_points=scorer.score(question.key_points, transcript.words),
         scorer=scorer.name,
+        star=check_story(story_judge, transcript.words) if story_judge is not None and story else None,
     )
 
 
@@ -86,6 +93,7 @@ def analyse_answer(
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
     target_s: float | None = None,
+    story_judge: EntailmentJudge | None = None,
 ) -> AnswerAnalysis:
     """Transcribe with the question-aware prompt, then judge. `progress(stage, fraction)` is optional."""
 
@@ -103,7 +111,7 @@ def analyse_answer(
     )
     if progress:
         progress("scoring", 0.0)
-    analysis = judge_transcript(pack, question, transcript, scorer, target_s)
+    analysis = judge_transcript(pack, question, transcript, scorer, target_s, story_judge)
     if progress:
         progress("done", 1.0)
     return analysis

@@ -22,6 +22,7 @@ from app.core.audio.files import load_audio
 from app.core.audio.pending import UNASSIGNED, PendingRecording
 from app.core.packs import Pack, PackError, Question, load_pack
 from app.core.scoring.delivery import analyse_delivery
+from app.core.scoring.star import is_story_question
 from app.core.transcribe.streaming import StreamingTranscriber
 from app.core.transcribe.transcriber import TranscriptionCancelled
 from app.core.transcribe.transcript import Transcript
@@ -100,13 +101,14 @@ def save_recording_as_attempt(
     stage("transcribing", 0.0)
     try:
         transcriber = workspace.transcriber()
+        story_judge = workspace.judge() if is_story_question(question) else None
         if stream is not None:
             transcript = stream.finish(lambda: load_audio(dest), lambda fraction: stage("transcribing", fraction), cancel)
             stage("scoring", 0.0)
-            analysis = judge_transcript(pack, question, transcript, workspace.scorer(), target_s)
+            analysis = judge_transcript(pack, question, transcript, workspace.scorer(), target_s, story_judge)
         else:
             analysis = analyse_answer(load_audio(dest), pack, question, transcriber, workspace.scorer(), stage,
-                                      cancel, target_s)
+                                      cancel, target_s, story_judge)
         settings = {"model": transcriber.info.name, "streaming": stream is not None, **(settings or {})}
         error = None
     except TranscriptionCancelled:

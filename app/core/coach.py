@@ -177,12 +177,21 @@ def findings(answer: Answer) -> list[Finding]:
     """
     content = _content(answer)
     major = content is not None and _coverage(answer) < MOST_MISSED
-    ordered = [content if major else None, _length(answer), None if major else content,
+    ordered = [content if major else None, _story(answer), _length(answer), None if major else content,
                _fillers(answer), _pauses(answer), _start(answer), _pace(answer)]
     return [f for f in ordered if f is not None]
 
 
-RULES = ("untranscribed", "recording", "content", "short", "long", "fillers", "pauses", "start", "pace")
+RULES = ("untranscribed", "recording", "content", "story", "short", "long", "fillers", "pauses", "start", "pace")
+
+
+def _story(answer: Answer) -> Finding | None:
+    """A behavioural story missing one of its parts (situation, task, action, result)."""
+    missing = [check for check in (getattr(answer, "star", None) or []) if not check.present]
+    if not missing:
+        return None
+    names = " and ".join(check.part for check in missing[:2])
+    return Finding("story", f"told a story with no {names}", "; ".join(check.missing for check in missing[:2]).capitalize())
 
 
 def transcription_failed(answer: Answer) -> bool:

@@ -92,6 +92,11 @@ class FeedbackPage(QWidget):
         self.again_button.clicked.connect(self.tryAgain)
         # What to fix next, with the way to do it right beside it.
         self.advice_box = AdviceBox(self.again_button)
+        # Behavioural questions: which parts of the story were told.
+        self.star = QLabel()
+        self.star.setObjectName("starStrip")
+        self.star.setWordWrap(True)
+        self.star.hide()
         self.next_button = QPushButton("Next question  (Ctrl+N)")
         self.next_button.setObjectName("primary")
         self.next_button.clicked.connect(self.nextQuestion)
@@ -106,6 +111,7 @@ class FeedbackPage(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.notice)
         layout.addWidget(self.advice_box)
+        layout.addWidget(self.star)
         layout.addWidget(self.vertical, 1)
         layout.addWidget(self.replay)
         layout.addLayout(buttons)
@@ -126,6 +132,19 @@ class FeedbackPage(QWidget):
         self.panel.show_answer(analysis.transcript.words, analysis.key_points, analysis.delivery,
                                raw_words=analysis.transcript.raw_words, corrections=analysis.transcript.corrections)
         self.advice_box.show_advice(advice(analysis, question))
+        self._show_story(analysis)
+
+    def _show_story(self, analysis: AnswerAnalysis) -> None:
+        """Situation · Task · Action · Result, each ticked or crossed, and what a missing one needs."""
+        checks = analysis.star or []
+        self.star.setVisible(bool(checks))
+        if not checks:
+            return
+        parts = [f"<span style='color:{'#1a7f37' if c.present else '#cf222e'}'>{'✓' if c.present else '✗'} "
+                 f"{c.part.capitalize()}</span>" for c in checks]
+        missing = [c.missing for c in checks if not c.present]
+        self.star.setText("Story: " + " · ".join(parts) + (f" — {missing[0]}" if missing else ""))
+        self.star.setToolTip("\n".join(f"{c.part}: {c.score:.2f} (needs {c.threshold:.2f})" for c in checks))
 
     def refresh(self, current_word: int | None = None) -> None:
         self.panel.refresh(self.replay.current_word if current_word is None else current_word)

@@ -7,13 +7,22 @@ answers and a human label. We read reference answer = key point, student answer 
 - lexical: share of the reference's content words (crude stems) the answer says (the app's `LexicalScorer`);
 - cosine: plain MiniLM cosine between the whole answer and the reference;
 - spans: MiniLM cosine over sentence/clause/window spans of the answer, best span (the app's first scorer);
-- rehearse: the app's scorer (`app.core.scoring.recall.TokenRecallScorer`): token recall in the best window.
+- recall: token recall in the best window (`app.core.scoring.recall.TokenRecallScorer`, the app's judge until 2026-11);
+- judge: the app's entailment judge (`app.core.scoring.entailment.EntailmentJudge`): a cross-encoder reading the
+  key point and a window of the answer together, trained by `training/train_judge.py`.
 
 Each method's decision threshold is tuned on `train` only (best macro-F1), then applied to `test_ua`
 (unseen answers to seen questions) and `test_uq` (unseen questions). A "spoken-style" copy of the test
 splits (lower case, no punctuation, fillers and false starts added, seeded) checks that the judgement
 holds on text that looks like a transcript. STS 2015 answers-students gives Spearman's rho against
 0-5 human similarity scores.
+
+The in-domain set (tests/data/eval/grading/interview: spoken-style answers to interview questions,
+labelled per key point before any model saw them) is scored at each method's own app threshold, on
+its dev and test splits (questions the judge was never trained on): agreement, false "covered"
+(share of all pairs, and of the pairs the grader marked not covered), by kind of question and by
+whether the point has cue words. `--spoken` also speaks each dev/test answer with espeak-ng and
+transcribes it with the app's Whisper model before judging, as a person's answer would arrive.
 
     python -m tests.bench.bench_grading            # writes tests/bench/results/grading.json
 """
@@ -33,6 +42,7 @@ from scipy.stats import spearmanr
 from tests.bench.common import EVAL, write_result
 
 BEETLE = EVAL / "grading" / "beetle" / "beetle_5way.tsv"
+INTERVIEW = EVAL / "grading" / "interview"
 STS = EVAL / "grading" / "sts-answers-students" / "2015_answers-students.test.tsv"
 FILLERS = ["um", "uh", "you know", "like", "so", "I mean"]
 
@@ -127,13 +137,21 @@ def method_spans() -> Method:
     return _app_scorer(EmbeddingScorer())
 
 
-def method_rehearse() -> Method:
+def method_recall() -> Method:
     from app.core.scoring.recall import TokenRecallScorer
 
     return _app_scorer(TokenRecallScorer())
 
 
-METHODS = {"lexical": method_lexical, "cosine": method_cosine, "spans": method_spans, "rehearse": method_rehearse}
+def method_judge() -> Method:
+    from app.core.scoring.entailment import EntailmentJudge
+
+    return _app_scorer(EntailmentJudge())
+
+
+METHODS = {"lexical": method_lexical, "cosine": method_cosine, "spans": method_spans, "recall": method_recall,
+           "judge": method_judge}
+APP_SCORERS = ("recall", "judge")
 
 
 # --- metrics ---
@@ -170,7 +188,9 @@ def calibration_trial(items: list[Item], scores: np.ndarray, reviewed: int, runs
     default threshold and with calibration. (Only the training split has the 5-way labels a lenient
     grader needs; the person's labels never come from the questions they are measured on.)"""
     from app.core.scoring.calibration import Judgement, calibrate
-    from app.core.scoring.recall import DEFAULT_THRESHOLD
+    from app.core.scoring.entailment import EntailmentJudge
+
+    DEFAULT_THRESHOLD = EntailmentJudge().default_threshold  # noqa: N806
 
     train = [i for i in items if i.split == "train"]
     questions = sorted({i.question for i in train})
@@ -230,19 +250,102 @@ def run(methods: Sequence[str], limit: int | None = None) -> dict:
             "ms_per_item": round(1000 * elapsed / (len(items) * 1.0 + len(noisy) + len(sts)), 2),
         }
         print(name, table[name], flush=True)
-        if name == "rehearse":
+        if name == "judge":
             calibration = [row for reviewed in (25, 50, 100, 200) for row in calibration_trial(items, by_split["train"], reviewed)]
             for row in calibration:
                 print(row, flush=True)
     majority = {s: metrics(np.zeros(len(labels[s])), labels[s], 1.0) for s in ("test_ua", "test_uq")}
     return {
-        "calibration": calibration if "rehearse" in methods else [],
+        "calibration": calibration if "judge" in methods else [],
         "dataset": {"beetle_rows": {s: int(len(v)) for s, v in labels.items()},
                     "covered_share": {s: round(float(v.mean()), 3) for s, v in labels.items()},
                     "sts_pairs": len(sts)},
         "majority_class": majority,
         "methods": table,
     }
+
+
+@dataclass(frozen=True)
+class Pair:
+    split: str
+    kind: str  # technical | behavioural
+    answer_id: str
+    answer: str
+    point: str
+    cues: tuple[str, ...]
+    covered: bool
+
+
+def interview(splits: Sequence[str] = ("dev", "test")) -> list[Pair]:
+    """The in-domain set's labelled (answer, key point) pairs of these splits; covered = "covered"."""
+    import json
+
+    questions = {q["qid"]: q for q in map(json.loads, (INTERVIEW / "questions.jsonl").read_text().splitlines())}
+    pairs = []
+    for answer in map(json.loads, (INTERVIEW / "answers.jsonl").read_text().splitlines()):
+        question = questions[answer["qid"]]
+        if question["split"] not in splits:
+            continue
+        for point in question["key_points"]:
+            pairs.append(Pair(question["split"], question["kind"], answer["aid"], answer["text"], point["text"],
+                              tuple(point.get("cues") or ()), answer["labels"][point["id"]] == "covered"))
+    return pairs
+
+
+def spoken_transcripts(pairs: Sequence[Pair]) -> dict[str, list]:
+    """Each answer spoken by espeak-ng and transcribed by the app's model: the words a judge gets."""
+    from app.core.audio.files import load_audio
+    from app.core.transcribe import Transcriber, load_whisper
+    from tests.conftest import speak
+
+    model, info = load_whisper()
+    transcriber = Transcriber(model, info)
+    out = {}
+    for pair in pairs:
+        if pair.answer_id not in out:
+            out[pair.answer_id] = transcriber.transcribe(load_audio(speak(pair.answer))).words
+    return out
+
+
+def agreement(predicted: np.ndarray, labels: np.ndarray) -> dict[str, float]:
+    negatives = max(1, int((~labels).sum()))
+    false_covered = int((predicted & ~labels).sum())
+    return {"pairs": int(len(labels)), "agreement": round(float((predicted == labels).mean()), 4),
+            "false_covered": round(false_covered / max(1, len(labels)), 4),
+            "false_covered_of_not_covered": round(false_covered / negatives, 4),
+            "missed_covered": round(int((~predicted & labels).sum()) / max(1, len(labels)), 4),
+            **{k: v for k, v in metrics(predicted.astype(float), labels, 0.5).items() if k == "macro_f1"}}
+
+
+def in_domain(methods: Sequence[str], spoken: bool) -> dict:
+    """Each app scorer at its own threshold on the in-domain dev and test splits (never trained on)."""
+    from app.core.packs.model import KeyPoint
+    from app.core.scoring.entailment import EntailmentJudge
+    from app.core.scoring.recall import TokenRecallScorer
+
+    pairs = interview()
+    labels = np.array([p.covered for p in pairs])
+    heard = spoken_transcripts(pairs) if spoken else None
+    out: dict = {"pairs": len(pairs), "covered_share": round(float(labels.mean()), 3), "spoken": spoken, "methods": {}}
+    makers = {"recall": TokenRecallScorer, "judge": EntailmentJudge}
+    for name in [m for m in methods if m in makers]:
+        scorer = makers[name]()
+        verdicts: dict[tuple[str, str], bool] = {}
+        for answer_id in dict.fromkeys(p.answer_id for p in pairs):
+            mine = [p for p in pairs if p.answer_id == answer_id]
+            words = heard[answer_id] if heard else _words(mine[0].answer)
+            for p, result in zip(mine, scorer.score([KeyPoint(p.point, p.cues) for p in mine], words)):
+                verdicts[(answer_id, p.point)] = result.covered
+        predicted = np.array([verdicts[(p.answer_id, p.point)] for p in pairs])
+        rows = {"all": agreement(predicted, labels)}
+        for label, keep in (("dev", lambda p: p.split == "dev"), ("test", lambda p: p.split == "test"),
+                            ("technical", lambda p: p.kind == "technical"), ("behavioural", lambda p: p.kind == "behavioural"),
+                            ("points with cues", lambda p: bool(p.cues)), ("points without cues", lambda p: not p.cues)):
+            mask = np.array([keep(p) for p in pairs])
+            rows[label] = agreement(predicted[mask], labels[mask])
+        out["methods"][name] = {"threshold": round(scorer.threshold, 3), **rows}
+        print(name, "in-domain", rows["all"], flush=True)
+    return out
 
 
 def scoring_speed(repeats: int = 7) -> dict:
@@ -299,6 +402,26 @@ def scoring_speed(repeats: int = 7) -> dict:
         times.append(1000 * (time.perf_counter() - started))
     out["rehearse_at_stop_after_warm_ms"] = round(statistics.median(times), 1)
     out["rehearse_at_stop_after_warm_max_ms"] = round(max(times), 1)
+
+    from app.core.scoring.entailment import EntailmentJudge
+
+    judge = EntailmentJudge(recall=TokenRecallScorer(fresh())).load()
+    cold, warm = [], []
+    for _ in range(repeats):
+        judge._cache.clear()
+        judge.recall = TokenRecallScorer(fresh())
+        started = time.perf_counter()
+        judge.score(points, words)
+        cold.append(1000 * (time.perf_counter() - started))
+        judge._cache.clear()
+        judge.recall = TokenRecallScorer(fresh())
+        judge.warm(words[:last_cut], points)
+        started = time.perf_counter()
+        judge.score(points, words)
+        warm.append(1000 * (time.perf_counter() - started))
+    out["judge_cold_ms"] = round(statistics.median(cold), 1)
+    out["judge_at_stop_after_warm_ms"] = round(statistics.median(warm), 1)
+    out["judge_at_stop_after_warm_max_ms"] = round(max(warm), 1)
     return out
 
 
@@ -306,8 +429,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=list(METHODS))
     parser.add_argument("--limit", type=int, help="score about this many Beetle rows (a quick look)")
+    parser.add_argument("--spoken", action="store_true", help="in-domain answers spoken and transcribed first")
+    parser.add_argument("--in-domain-only", action="store_true", help="only the in-domain set (a quick look)")
     args = parser.parse_args()
+    if args.in_domain_only:
+        print(in_domain(args.methods, args.spoken))
+        return
     result = run(args.methods, args.limit)
+    result["in_domain"] = in_domain(args.methods, spoken=False)
+    result["in_domain_spoken"] = in_domain(args.methods, spoken=True) if args.spoken else None
     result["speed"] = scoring_speed()
     print(result["speed"])
     if not args.limit and args.methods == list(METHODS):

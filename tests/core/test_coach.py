@@ -162,3 +162,16 @@ def test_mock_verdict_all_ready_and_untranscribed_and_empty() -> None:
     assert mock_verdict([]).headline == "No answers were recorded."
     none = mock_verdict([make(duration=10.0), make(covered=(False,) * 4)])
     assert none.headline == "Not ready yet on any of the 2 questions." and none.tone == "bad"
+
+
+def test_a_story_missing_its_result_is_named_with_what_to_add() -> None:
+    from app.core.scoring.star import PARTS, StarCheck
+
+    answer = make()
+    answer.star = [StarCheck(p.name, p.name != "result", 0.9 if p.name != "result" else 0.2, 0.5, p.missing) for p in PARTS]
+    a = advice(answer)
+    assert a.kinds == ("story",)
+    assert a.headline == "You told a story with no result; the rest was on track."
+    assert a.actions == ("No result: what changed because of what you did?",)
+    answer.star = [StarCheck(p.name, True, 0.9, 0.5, p.missing) for p in PARTS]
+    assert advice(answer).kinds == ()

@@ -22,13 +22,12 @@ def qsettings(tmp_path: Path):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def gui_workspace_model():
     """The transcriber and scorer, loaded once and shared by every window in the session."""
-    from app.core.scoring import TokenRecallScorer
+    from app.core.scoring.entailment import EntailmentJudge
     from app.core.transcribe import Transcriber, load_whisper
 
     model, info = load_whisper()
-    scorer = TokenRecallScorer()
-    scorer.embedder.load()
-    return Transcriber(model, info), scorer
+    judge = EntailmentJudge().load()
+    return Transcriber(model, info), judge.recall, judge  # key points by token recall; stories by the judge
 
 
 @pytest.fixture
@@ -36,7 +35,7 @@ def workspace(data_dir, gui_workspace_model):  # type: ignore[no-untyped-def]
     from app.core.workspace import Workspace
 
     ws = Workspace(data_dir)
-    ws._transcriber, ws._scorer = gui_workspace_model
+    ws._transcriber, ws._scorer, ws._judge = gui_workspace_model
     yield ws
     ws.close()
 

@@ -24,7 +24,7 @@ def test_the_window_shows_first_and_a_damaged_database_is_offered_a_new_one_afte
     data_dir.database.write_bytes(b"garbage, not a database" * 100)
     digest = hashlib.sha256(data_dir.database.read_bytes()).hexdigest()
     workspace = Workspace(data_dir)
-    workspace._transcriber, workspace._scorer = gui_workspace_model
+    workspace._transcriber, workspace._scorer, workspace._judge = gui_workspace_model
     window = MainWindow(workspace, AppSettings(qsettings), JobRunner())
     qtbot.addWidget(window)
     window.show()

@@ -30,7 +30,7 @@ ANSWER = ("Model-agnostic methods treat the model as a black box and only need i
 
 @pytest.fixture(scope="module")
 def analysis(gui_workspace_model, spoken):  # type: ignore[no-untyped-def]
-    transcriber, scorer = gui_workspace_model
+    transcriber, scorer, _judge = gui_workspace_model
     pack = load_pack(PACK)
     question = pack.question("agnostic-vs-specific")
     return analyse_answer(load_audio(spoken(ANSWER, speed=185, voice="en-us+f3")), pack, question, transcriber, scorer)

@@ -80,6 +80,7 @@ class TokenRecallScorer:
     """Best-window token recall of each key point over the transcript, with cue and negation adjustments."""
 
     name = "minilm-token-recall-v1"
+    default_threshold = DEFAULT_THRESHOLD
 
     def __init__(self, embedder: MiniLMEmbedder | None = None, threshold: float = DEFAULT_THRESHOLD) -> None:
         self.embedder = embedder or shared_embedder()

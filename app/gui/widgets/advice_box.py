@@ -45,7 +45,8 @@ class AdviceBox(QFrame):
         layout.addLayout(text, 1)
         for widget in beside:
             layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        # Never squeezed below its text: the advice is the first thing to read after an answer.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
 
     def show_advice(self, advice: Advice) -> None:
         self.advice = advice

@@ -1,0 +1,182 @@
+"""Key points judged as an interviewer would: does this stretch of the answer say what the point says?
+
+A cross-encoder (all-MiniLM-L6-v2 fine-tuned by this project on graded answers, int8 ONNX in
+`resources/models/judge`, rebuilt by `training/train_judge.py`) reads the key point and a window
+of the answer together, as textual entailment does, and gives the probability that the window
+covers the point. Vectors computed apart (token recall) miss paraphrases and stories told in the
+person's own words; reading both together is what a grader does.
+
+Windows of the transcript overlap (stride half a window), so a point made across a sentence
+boundary is inside one of them; the best window decides. Token recall still explains the verdict:
+the matched words are the evidence shown, the point's words with no match are listed as missing.
+A window's probability is cached by its text, so while the person speaks the finished windows are
+judged (`warm`) and Stop leaves only the last one or two.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from app.core.packs.model import KeyPoint
+from app.core.paths import resource_path
+from app.core.scoring.keypoints import PointResult
+from app.core.scoring.recall import TokenRecallScorer
+from app.core.scoring.spans import Span, span_text
+from app.core.transcribe.transcript import Word
+
+log = logging.getLogger(__name__)
+
+CACHE_SIZE = 8192
+BATCH = 16
+
+
+@dataclass(frozen=True)
+class JudgeSettings:
+    """What the training run chose (resources/models/judge/judge.json)."""
+
+    threshold: float = 0.5
+    window_words: int = 120  # 0: the whole answer in one pair
+    window_stride: int = 60
+    max_tokens: int = 256
+    positive_index: int = 1  # the "covered" column of a two-logit output; ignored for one logit
+
+    @classmethod
+    def read(cls, path: Path) -> "JudgeSettings":
+        data = json.loads(path.read_text(encoding="utf-8"))
+        labels = data.get("labels", ["not_covered", "covered"])
+        return cls(threshold=float(data["threshold"]), window_words=int(data.get("window_words", 120)),
+                   window_stride=int(data.get("window_stride_words", 60)), max_tokens=int(data.get("max_length", 256)),
+                   positive_index=labels.index("covered") if "covered" in labels else 1)
+
+
+def judge_dir() -> Path:
+    return resource_path("models", "judge")
+
+
+def windows(n_words: int, width: int, stride: int) -> list[tuple[int, int]]:
+    """Word ranges [start, end) that cover the answer: fixed starts from the beginning (so a growing
+    transcript keeps its earlier windows) plus one that ends at the last word. Width 0: one window."""
+    if width <= 0 or n_words <= width:
+        return [(0, n_words)] if n_words else []
+    out = [(start, start + width) for start in range(0, n_words - width + 1, stride)]
+    if out[-1][1] < n_words:
+        out.append((n_words - width, n_words))
+    return out
+
+
+class EntailmentJudge:
+    """`score(points, words)`: per key point, the best window's probability of covering it."""
+
+    name = "minilm-entailment-v1"
+
+    def __init__(self, model_dir: Path | None = None, threshold: float | None = None,
+                 recall: TokenRecallScorer | None = None, threads: int = 0) -> None:
+        self.model_dir = model_dir or judge_dir()
+        self.settings = JudgeSettings.read(self.model_dir / "judge.json")
+        self.default_threshold = self.settings.threshold
+        self.threshold = self.settings.threshold if threshold is None else threshold
+        self.recall = recall or TokenRecallScorer()
+        self.threads = threads
+        self._session = None
+        self._tokenizer = None
+        self._load_lock = threading.Lock()
+        self._cache: OrderedDict[tuple[str, str], float] = OrderedDict()
+        self._cache_lock = threading.Lock()
+
+    # -- model ----------------------------------------------------------------------------------
+    def load(self) -> "EntailmentJudge":
+        with self._load_lock:
+            if self._session is None:
+                import onnxruntime as ort
+                from tokenizers import Tokenizer
+
+                options = ort.SessionOptions()
+                if self.threads:
+                    options.intra_op_num_threads = self.threads
+                options.log_severity_level = 3
+                tokenizer = Tokenizer.from_file(str(resource_path("models", "minilm-tokenizer", "tokenizer.json")))
+                tokenizer.enable_truncation(self.settings.max_tokens, strategy="only_second")
+                tokenizer.enable_padding()
+                self._tokenizer = tokenizer
+                self._session = ort.InferenceSession(str(self.model_dir / "model.onnx"), options,
+                                                     providers=["CPUExecutionProvider"])
+                self.recall.embedder.load()
+        return self
+
+    def probabilities(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
+        """P(the text covers the point) for (point, text) pairs; cached by their text."""
+        with self._cache_lock:
+            known = {pair: self._cache[pair] for pair in pairs if pair in self._cache}
+        todo = list(dict.fromkeys(pair for pair in pairs if pair not in known))
+        if todo:
+            self.load()
+            for start in range(0, len(todo), BATCH):
+                batch = todo[start:start + BATCH]
+                for pair, p in zip(batch, self._forward(batch)):
+                    known[pair] = p
+            with self._cache_lock:
+                for pair in todo:
+                    self._cache[pair] = known[pair]
+                while len(self._cache) > CACHE_SIZE:
+                    self._cache.popitem(last=False)
+        return [known[pair] for pair in pairs]
+
+    def _forward(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
+        assert self._session is not None and self._tokenizer is not None
+        encodings = self._tokenizer.encode_batch([(point, text) for point, text in pairs])
+        feed = {
+            "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+            "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+            "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
+        }
+        names = {i.name for i in self._session.get_inputs()}
+        logits = self._session.run(None, {k: v for k, v in feed.items() if k in names})[0]
+        logits = np.asarray(logits, dtype=np.float64)
+        if logits.ndim == 1 or logits.shape[-1] == 1:
+            return list(1.0 / (1.0 + np.exp(-logits.reshape(-1))))
+        shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+        return list(shifted[:, self.settings.positive_index] / shifted.sum(axis=1))
+
+    # -- judging --------------------------------------------------------------------------------
+    def _windows(self, words: Sequence[Word]) -> list[tuple[int, int, str]]:
+        return [(a, b, " ".join(w.text for w in words[a:b]))
+                for a, b in windows(len(words), self.settings.window_words, self.settings.window_stride)]
+
+    def warm(self, words: Sequence[Word], points: Sequence[KeyPoint] = ()) -> None:
+        """Judge the windows that can no longer change while the transcript grows (all but those
+        touching its last words), so that Stop has only the tail left."""
+        self.recall.warm(words, points)
+        settled = [(a, b, text) for a, b, text in self._windows(words) if b < len(words) - self.settings.window_stride]
+        self.probabilities([(p.text, text) for p in points for _a, _b, text in settled])
+
+    def score(self, points: Sequence[KeyPoint], words: Sequence[Word]) -> list[PointResult]:
+        explained = self.recall.score(points, words)
+        spans = self._windows(words)
+        if not spans:
+            return [PointResult(p.text, False, 0.0, self.threshold, missing_words=r.missing_words)
+                    for p, r in zip(points, explained)]
+        probs = np.array(self.probabilities([(p.text, text) for p in points for _a, _b, text in spans]))
+        probs = probs.reshape(len(points), len(spans))
+        return [self._result(point, row, spans, why, words) for point, row, why in zip(points, probs, explained)]
+
+    def _result(self, point: KeyPoint, probs: np.ndarray, spans: list[tuple[int, int, str]], why: PointResult,
+                words: Sequence[Word]) -> PointResult:
+        best = int(np.argmax(probs))
+        score = float(probs[best])
+        covered = score >= self.threshold
+        a, b, _text = spans[best]
+        evidence = why.evidence
+        if evidence is None or evidence.end <= a or evidence.start >= b:
+            # Token recall found its best match elsewhere: show the window the judge read.
+            evidence = Span(a, b, span_text(words, a, b))
+        return PointResult(point.text, covered, score, self.threshold, evidence=evidence,
+                           start_s=words[evidence.start].start, end_s=words[evidence.end - 1].end,
+                           matched_cues=why.matched_cues, missing_words=[] if covered else why.missing_words)

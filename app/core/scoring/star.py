@@ -1,0 +1,70 @@
+"""Which parts of a behavioural story were told: situation, task, action, result (STAR).
+
+Interviewers listen for the shape of a story as much as its points. The entailment judge reads
+each part's description as a key point against the answer's windows; each part has its own
+threshold, tuned on the training split of the in-domain set's STAR labels
+(`training/tune_star.py`, written into resources/models/judge/judge.json).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from app.core.packs.model import KeyPoint, Question
+from app.core.transcribe.transcript import Word
+
+if TYPE_CHECKING:
+    from app.core.scoring.entailment import EntailmentJudge
+
+
+@dataclass(frozen=True)
+class StarPart:
+    name: str
+    hypothesis: str  # what the judge reads as the "key point"
+    missing: str  # what to tell the person when the part is not heard
+
+
+PARTS = (
+    StarPart("situation", "They describe the situation they were in",
+             "no situation: where were you and what was going on?"),
+    StarPart("task", "They say what they had to achieve or what their responsibility was",
+             "no task: what were you responsible for?"),
+    StarPart("action", "They say what they personally did", "no action: what did you yourself do?"),
+    StarPart("result", "They say what the outcome was", "no result: what changed because of what you did?"),
+)
+
+
+@dataclass(frozen=True)
+class StarCheck:
+    part: str
+    present: bool
+    score: float
+    threshold: float
+    missing: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"part": self.part, "present": self.present, "score": round(self.score, 4), "threshold": self.threshold}
+
+
+def is_story_question(question: Question) -> bool:
+    """Behavioural questions ask for a story ("Tell me about a time ...")."""
+    return (question.category or "").lower() == "behavioural"
+
+
+def thresholds(judge: EntailmentJudge) -> dict[str, float]:
+    data = json.loads((judge.model_dir / "judge.json").read_text(encoding="utf-8"))
+    star = data.get("star", {})
+    return {part.name: float(star.get(part.name, judge.default_threshold)) for part in PARTS}
+
+
+def check_story(judge: EntailmentJudge, words: Sequence[Word]) -> list[StarCheck]:
+    """Each STAR part: told or not, with the judge's best-window probability."""
+    limits = thresholds(judge)
+    if not words:
+        return [StarCheck(p.name, False, 0.0, limits[p.name], p.missing) for p in PARTS]
+    results = judge.score([KeyPoint(p.hypothesis) for p in PARTS], words)
+    return [StarCheck(p.name, r.score >= limits[p.name], r.score, limits[p.name], p.missing)
+            for p, r in zip(PARTS, results)]
