@@ -73,6 +73,7 @@ def load_model_in_background(window: Any) -> None:
     def load() -> Any:
         transcriber = workspace.transcriber()
         workspace.scorer()
+        workspace.judge()  # behavioural answers' STAR parts at Stop must not wait for its 0.5 s load
         transcriber.warm_up()
         return transcriber.info
 
