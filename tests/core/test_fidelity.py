@@ -155,3 +155,16 @@ def test_a_transcript_saved_before_gaps_still_loads_and_counts_its_pauses() -> N
     assert not analyse_delivery(transcript.words, 4.0, speech=[(0.0, 3.4)]).long_pauses
     assert len(analyse_delivery(transcript.words, 4.0, speech=[(0.0, 0.45), (2.95, 3.4)]).long_pauses) == 1
     assert Gap.from_dict(Gap(1.0, 2.0).to_dict()) == Gap(1.0, 2.0, "unclear")
+
+
+def test_a_loop_or_an_echo_of_the_prompt_s_terms_is_degenerate() -> None:
+    from app.core.transcribe.fidelity import degenerate
+    from app.core.transcribe.transcript import Word
+
+    def words(text: str) -> list[Word]:
+        return [Word(w, i * 0.3, i * 0.3 + 0.2) for i, w in enumerate(text.split())]
+
+    assert degenerate(words("SHAP explains it and then come come come come."))
+    assert degenerate(words("SHAP, EXPLAIN, MUP, RIDICTION, WIN, CHAP, LIME."))
+    assert not degenerate(words("SHAP explains a prediction with Shapley values; LIME fits a local surrogate."))
+    assert not degenerate(words("I used SHAP, LIME and t-SNE on the NLP and CV models of our team."))

@@ -59,3 +59,13 @@ def test_prompt_stays_within_whispers_budget() -> None:
     assert len(prompt) <= MAX_PROMPT_CHARS
     assert "Question: A question?" in prompt and "Term0 number 0" in prompt
     assert "Term12 number 12" not in prompt, "at most MAX_TERMS terms"
+
+
+def test_a_term_found_in_the_pack_texts_that_a_listed_term_already_holds_is_not_added_again() -> None:
+    from pathlib import Path
+
+    from app.core.packs import load_pack
+
+    pack = load_pack(Path(__file__).resolve().parents[1] / "data" / "demo-pack.yaml")
+    terms = pack.glossary_for(pack.question("shap-and-lime"))
+    assert "Shapley values" in terms and "Shapley" not in terms

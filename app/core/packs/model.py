@@ -90,7 +90,9 @@ class Pack:
         others = [text for q in self.questions if q is not question for text in texts(q)]
         found = technical_terms([*texts(question), *others])
         listed = (*question.glossary, *self.glossary)
-        known = {t.lower() for t in listed}
+        # A found term already inside a listed one ("Shapley" in "Shapley values") adds nothing but
+        # length to Whisper's prompt, and every term there pulls on the decode.
+        known = {word for t in listed for word in t.lower().split()} | {t.lower() for t in listed}
         return tuple(dict.fromkeys((*listed, *(t for t in found if t.lower() not in known))))
 
     @property

@@ -156,11 +156,35 @@ def repair(transcriber: "Transcriber", audio: np.ndarray, words: list[Word], off
     return heard
 
 
+LOOP_REPEATS = 4  # the same word this many times in a row: Whisper's repetition loop, not speech
+
+
+def degenerate(words: Sequence[Word]) -> bool:
+    """A decode that is a repetition loop, or mostly shouted single words (an echo of the prompt's terms)."""
+    texts = [w.text.strip(".,!?;:").lower() for w in words]
+    run = 1
+    for before, after in zip(texts, texts[1:]):
+        run = run + 1 if after and after == before else 1
+        if run >= LOOP_REPEATS:
+            return True
+    letters = [w.text.strip(".,!?;:-") for w in words if any(c.isalpha() for c in w.text)]
+    shouted = sum(1 for t in letters if len(t) > 1 and t.isupper())
+    return len(letters) >= 6 and shouted / len(letters) > 0.6
+
+
 def hear_chunk(transcriber: "Transcriber", audio: np.ndarray, prompt: str, *, offset_s: float = 0.0,
                cancel: threading.Event | None = None) -> Heard:
     """Decode one chunk with its prompt, then repair its wordless stretches. The one place batch and
     streaming decode a chunk, so their transcripts stay the same."""
     words, language = transcriber.raw_words(audio, prompt, offset_s=offset_s, cancel=cancel)
+    if prompt and degenerate(words):
+        # The prompt's list of terms can pull Whisper into echoing it ("SHAP, LIME, CHAP, ...") and
+        # into a loop ("come come come ..."): the plain decode is the safer reading of this chunk.
+        plain, plain_language = transcriber.raw_words(audio, "", offset_s=offset_s, cancel=cancel)
+        log.info("chunk at %.1f s decoded into a loop or a list of terms with the prompt; decoded again without it "
+                 "(%d words -> %d)", offset_s, len(words), len(plain))
+        if not degenerate(plain):
+            words, language = plain, plain_language
     try:
         heard = repair(transcriber, audio, words, offset_s, cancel=cancel)
     except Exception as exc:  # noqa: BLE001
