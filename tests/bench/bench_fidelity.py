@@ -29,6 +29,7 @@ import argparse
 import difflib
 import json
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -334,6 +335,7 @@ def main() -> None:
     cases = answers + ([human] if human else [])
     rows = run_answers(transcriber, cases, args.pace, args.repeats, "idle", pack)
     load = busy_core()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # a stopped run never leaves the busy loop spinning
     try:
         rows += run_answers(transcriber, cases, args.pace, args.repeats, "busy", pack)
     finally:
