@@ -101,3 +101,19 @@ def test_a_prompt_term_written_as_its_own_unsure_sentence_is_dropped(transcriber
     # A term given far less time than it takes to say (a sliver at a chunk's edge) goes too.
     sliver = [*raw[:-1], Word("KernelSHAP.", raw[-1].end, raw[-1].end + 0.02, 0.4)]
     assert corrector.invented(sliver) == {len(raw) - 1}
+
+
+def test_a_plural_heard_as_one_takes_the_term_and_a_term_alone_in_its_sentence_is_kept() -> None:
+    """Seen on the spoken reference answers: 'integrated gradient,' (unsure) for 'integrated gradients',
+    and 'one model family. TreeSHAP.' where TreeSHAP was really said."""
+    from app.core.transcribe.glossary import GlossaryCorrector
+    from app.core.transcribe.transcript import Word
+
+    def said(*pairs: tuple[str, float]) -> list[Word]:
+        return [Word(text, i * 0.4, i * 0.4 + 0.35, p) for i, (text, p) in enumerate(pairs)]
+
+    corrector = GlossaryCorrector(["integrated gradients", "TreeSHAP", "SHAP"])
+    fixed, _ = corrector.correct(said(("I", 0.9), ("use", 0.9), ("integrated", 0.94), ("gradient,", 0.23), ("which", 0.9)))
+    assert " ".join(w.text for w in fixed) == "I use integrated gradients, which"
+    kept, _ = corrector.correct(said(("one", 0.9), ("model", 0.9), ("family.", 0.9), ("TreeSHAP.", 0.25), ("It", 0.9), ("walks", 0.9)))
+    assert "TreeSHAP." in [w.text for w in kept]

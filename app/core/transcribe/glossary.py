@@ -75,9 +75,13 @@ def _english_words() -> frozenset[str]:
 
 
 def _same_stem(heard: str, term: str) -> bool:
-    """Another form of the term's stem ("polysemantic" / "polysemanticity", "gradient" / "gradients"):
-    the shorter is all but the last two letters of the longer one's start."""
+    """Another form of the term's stem ("polysemantic" / "polysemanticity"): the shorter is all but
+    the last two letters of the longer one's start. A plural is not another form: "integrated
+    gradient" heard for "integrated gradients" keeps its part of speech and takes the term."""
     if heard == term:
+        return False
+    longer, shorter_word = (heard, term) if len(heard) > len(term) else (term, heard)
+    if longer in (shorter_word + "s", shorter_word + "es"):
         return False
     shorter = min(len(heard), len(term))
     common = 0
@@ -138,8 +142,8 @@ class GlossaryCorrector:
                 continue
             if len(changed) == len(span) and all(h in _english_words() for h in heard):
                 continue  # English words with nothing of the term beside them: "Reading is ..." is not Rudin
-            if key in term.key:
-                continue  # the term would add sounds that were not there: "map" is not UMAP
+            if key in term.key and term.key not in (key + "s", key + "es"):
+                continue  # the term would add sounds that were not there: "map" is not UMAP (a plural may be heard as one)
             ratio = fuzz.ratio(key, term.key)
             if ratio < MIN_LETTER_RATIO or not _sounds_alike(key, term.key):
                 continue
@@ -169,7 +173,7 @@ class GlossaryCorrector:
 
         Two signs: a "sentence" made only of terms ("... regulation. SHAP, GDPR." for "regulation
         such as GDPR"), the prompt's term list echoed, whose terms before the last Whisper was
-        unsure of (a lone unsure term-sentence goes whole); and a term given less than
+        unsure of (a term alone in its sentence is kept); and a term given less than
         MIN_SYLLABLE_S a syllable, too short to have been said.
         """
         out: set[int] = set()
@@ -185,8 +189,8 @@ class GlossaryCorrector:
             ends = j > i and _split_punct(words[j - 1].text)[2][-1:] in (".", "?", "!")
             if starts and ends:
                 # An echoed list ends where speech resumes: in "SHAP, GDPR." GDPR was said ("such as GDPR").
-                echo = range(i, j - 1) if j - i > 1 else range(i, j)
-                out |= {k for k in echo if is_unsure(words[k])}
+                # A term alone in its sentence is kept: "... one model family. TreeSHAP." was said.
+                out |= {k for k in range(i, j - 1) if is_unsure(words[k])}
             i = max(j, i + 1)
         for k, word in enumerate(words):
             if is_term[k] and word.end - word.start < MIN_SYLLABLE_S * syllables(word.text):

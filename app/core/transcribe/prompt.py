@@ -25,10 +25,18 @@ MAX_TERMS = 12
 def rank_terms(glossary: Iterable[str], *texts: str | None) -> list[str]:
     """Glossary terms that occur in the given texts first (they matter most), then the rest.
 
-    Whole words only: "AI" is not used by a text because it says "explains"."""
-    haystack = " ".join(t for t in texts if t).lower()
+    Whole words only ("AI" is not used by a text because it says "explains"), except an acronym of
+    three letters or more inside a compound, written as such: "KernelSHAP" uses SHAP."""
+    joined = " ".join(t for t in texts if t)
+    haystack = joined.lower()
     terms = list(dict.fromkeys(t.strip() for t in glossary if t and t.strip()))
-    return sorted(terms, key=lambda t: re.search(rf"(?<![\w-]){re.escape(t.lower())}(?![\w-])", haystack) is None)
+
+    def used(term: str) -> bool:
+        if len(term) >= 3 and term.isupper() and term in joined:
+            return True
+        return re.search(rf"(?<![\w-]){re.escape(term.lower())}(?![\w-])", haystack) is not None
+
+    return sorted(terms, key=lambda t: not used(t))
 
 
 def prompt_terms(glossary: Iterable[str], question_text: str | None, reference_answer: str | None) -> list[str]:
