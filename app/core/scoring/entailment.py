@@ -27,6 +27,7 @@ import numpy as np
 
 from app.core.packs.model import KeyPoint
 from app.core.paths import resource_path
+from app.core.scoring.embedder import onnx_session
 from app.core.scoring.keypoints import PointResult
 from app.core.scoring.recall import TokenRecallScorer
 from app.core.scoring.spans import Span, span_text
@@ -95,19 +96,13 @@ class EntailmentJudge:
     def load(self) -> "EntailmentJudge":
         with self._load_lock:
             if self._session is None:
-                import onnxruntime as ort
                 from tokenizers import Tokenizer
 
-                options = ort.SessionOptions()
-                if self.threads:
-                    options.intra_op_num_threads = self.threads
-                options.log_severity_level = 3
                 tokenizer = Tokenizer.from_file(str(resource_path("models", "minilm-tokenizer", "tokenizer.json")))
                 tokenizer.enable_truncation(self.settings.max_tokens, strategy="only_second")
                 tokenizer.enable_padding()
                 self._tokenizer = tokenizer
-                self._session = ort.InferenceSession(str(self.model_dir / "model.onnx"), options,
-                                                     providers=["CPUExecutionProvider"])
+                self._session = onnx_session(self.model_dir / "model.onnx", self.threads)
                 self.recall.embedder.load()
         return self
 
