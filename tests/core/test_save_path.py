@@ -22,16 +22,17 @@ from app.core.packs import load_pack
 from app.core.paths import DataDir
 from app.core.transcribe import TranscriptionCancelled
 from app.core.workspace import Workspace
+from tests.core.test_recorder import _fake_sounddevice, _VanishingStream
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo-pack.yaml"
 
 
-class _ClockJumpStream:
+class _ClockJumpStream(_VanishingStream):
     """A device whose capture clock jumps 0.4 s after the fifth block: audio lost to an overflow."""
 
     def __init__(self, callback, finished_callback, blocksize, samplerate, **_: object) -> None:  # type: ignore[no-untyped-def]
-        self.callback, self.finished, self.blocksize, self.rate = callback, finished_callback, blocksize, samplerate
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        super().__init__(callback, finished_callback, blocksize)
+        self.rate = samplerate
 
     def _run(self) -> None:
         adc = 100.0
@@ -44,20 +45,10 @@ class _ClockJumpStream:
             adc += self.blocksize / self.rate
         self.finished()
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._thread.join()
-
-    def close(self) -> None:
-        pass
-
 
 def test_audio_lost_to_an_overflow_is_measured_and_told(tmp_path: Path) -> None:
-    sd = SimpleNamespace(
-        query_devices=lambda: [{"name": "USB mic", "max_input_channels": 1, "hostapi": 0, "default_samplerate": 16000.0}],
-        query_hostapis=lambda: [{"name": "ALSA"}], default=SimpleNamespace(device=(0, 0)), InputStream=_ClockJumpStream)
+    sd = _fake_sounddevice()
+    sd.InputStream = _ClockJumpStream
     done = threading.Event()
     recorder = Recorder(tmp_path, sd=sd, on_finished=lambda _r: done.set())
     recorder.start()
