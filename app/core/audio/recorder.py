@@ -26,7 +26,6 @@ import numpy as np
 from app.core.audio.devices import InputDevice, _sounddevice, resolve_input_device
 from app.core.audio.errors import AudioDeviceError
 from app.core.audio.files import SAMPLE_RATE
-from app.core.audio.journal import JOURNAL_SUFFIX, PART_SUFFIX
 from app.core.audio.level import Level, LevelMeter
 from app.core.audio.pending import PendingRecording, start_pending
 
@@ -116,8 +115,6 @@ class Recorder:
         self.device: InputDevice | None = None
         self.meter = LevelMeter(SAMPLE_RATE)
         self.recording_id = uuid.uuid4().hex
-        self.part_path = self.incoming_dir / f"{self.recording_id}{PART_SUFFIX}"
-        self.journal_path = self.incoming_dir / f"{self.recording_id}{JOURNAL_SUFFIX}"
         self.started_at = datetime.now(timezone.utc)
 
     # -- public ------------------------------------------------------------------------------
@@ -181,7 +178,8 @@ class Recorder:
         return self._result
 
     def _open_part(self) -> BinaryIO:
-        fd = os.open(self.part_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        assert self.pending is not None
+        fd = os.open(self.pending.part_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         return open(fd, "ab", buffering=0)
 
     def cancel(self) -> None:

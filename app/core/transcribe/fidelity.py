@@ -7,7 +7,7 @@ with no words is decoded again on its own, without the prompt (then with tempera
 and its words are merged in. What still gives nothing is kept as an "unclear" gap, so the
 feedback says so instead of calling it a pause.
 
-Batch (`transcribe_in_chunks`) and streaming both go through `hear_chunk`, so they still give the
+Batch (`hear_in_chunks`) and streaming both go through `hear_chunk`, so they still give the
 same transcript.
 """
 

@@ -126,27 +126,11 @@ def find_cut(audio: np.ndarray, options: StreamingOptions) -> int | None:
 
 
 def batch_cut(audio: np.ndarray, options: StreamingOptions) -> int:
-    """Where transcribe_in_chunks ends the chunk that starts at audio[0]."""
+    """Where hear_in_chunks ends the chunk that starts at audio[0]."""
     max_samples = int(options.max_chunk_s * SAMPLE_RATE)
     if audio.shape[0] <= max_samples:
         return audio.shape[0]
     return find_cut(audio, options) or max_samples
-
-
-def transcribe_in_chunks(
-    transcriber: Transcriber,
-    audio: np.ndarray,
-    prompt_for: Callable[[list[Word]], str],
-    *,
-    offset_frames: int = 0,
-    options: StreamingOptions | None = None,
-    progress: ProgressCallback | None = None,
-    cancel: threading.Event | None = None,
-) -> tuple[list[Word], str]:
-    """The words and language of `hear_in_chunks`."""
-    heard = hear_in_chunks(transcriber, audio, prompt_for, offset_frames=offset_frames, options=options,
-                           progress=progress, cancel=cancel)
-    return heard.words, heard.language
 
 
 def hear_in_chunks(

@@ -136,7 +136,7 @@ class Transcriber:
     ) -> Transcript:
         """Transcribe a whole answer (16 kHz mono float32) with the question-aware prompt and glossary fixes.
 
-        Answers longer than one Whisper window are cut at pauses first (see transcribe_in_chunks).
+        Answers longer than one Whisper window are cut at pauses first (see hear_in_chunks).
         """
         from app.core.transcribe.streaming import hear_in_chunks
 
