@@ -152,14 +152,19 @@ class EntailmentJudge:
         settled = [(a, b, text) for a, b, text in self._windows(words) if b < len(words) - self.settings.window_stride]
         self.probabilities([(p.text, text) for p in points for _a, _b, text in settled])
 
+    def window_probabilities(self, statements: Sequence[str], words: Sequence[Word]) -> np.ndarray:
+        """(statements, windows) probabilities that each window says each statement."""
+        spans = self._windows(words)
+        probs = self.probabilities([(text, window) for text in statements for _a, _b, window in spans])
+        return np.array(probs, dtype=np.float64).reshape(len(statements), len(spans))
+
     def score(self, points: Sequence[KeyPoint], words: Sequence[Word]) -> list[PointResult]:
         explained = self.recall.score(points, words)
         spans = self._windows(words)
         if not spans:
             return [PointResult(p.text, False, 0.0, self.threshold, missing_words=r.missing_words)
                     for p, r in zip(points, explained)]
-        probs = np.array(self.probabilities([(p.text, text) for p in points for _a, _b, text in spans]))
-        probs = probs.reshape(len(points), len(spans))
+        probs = self.window_probabilities([p.text for p in points], words)
         return [self._result(point, row, spans, why, words) for point, row, why in zip(points, probs, explained)]
 
     def _result(self, point: KeyPoint, probs: np.ndarray, spans: list[tuple[int, int, str]], why: PointResult,

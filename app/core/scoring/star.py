@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from app.core.packs.model import KeyPoint, Question
+from app.core.packs.model import Question
 from app.core.transcribe.transcript import Word
 
 if TYPE_CHECKING:
@@ -65,6 +65,7 @@ def check_story(judge: EntailmentJudge, words: Sequence[Word]) -> list[StarCheck
     limits = thresholds(judge)
     if not words:
         return [StarCheck(p.name, False, 0.0, limits[p.name], p.missing) for p in PARTS]
-    results = judge.score([KeyPoint(p.hypothesis) for p in PARTS], words)
-    return [StarCheck(p.name, r.score >= limits[p.name], r.score, limits[p.name], p.missing)
-            for p, r in zip(PARTS, results)]
+    # Only the probabilities: a part's verdict needs no evidence span or missing words (token recall).
+    best = judge.window_probabilities([p.hypothesis for p in PARTS], words).max(axis=1)
+    return [StarCheck(p.name, float(score) >= limits[p.name], float(score), limits[p.name], p.missing)
+            for p, score in zip(PARTS, best)]
