@@ -160,6 +160,35 @@ def _save_answer(workspace, pack, question, audio, source: Path):  # type: ignor
     return save_recording_as_attempt(workspace, pack, question, pending, settings={"source": str(source)})
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """A recorded answer (any format the app reads) stored as an attempt, through the app's save path."""
+    from app.core.answers_in import import_answer
+    from app.core.audio import AudioFileError
+    from app.core.transcribe import ModelLoadError
+
+    workspace = _workspace(args)
+    _log_to_data_folder(workspace)
+    pack, question = _resolve_question(workspace, args.pack, args.question)
+    try:
+        workspace.transcriber()
+    except ModelLoadError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        saved = import_answer(workspace, pack, question, args.audio)
+    except AudioFileError as exc:
+        raise UsageError(f"{exc} (nothing was saved)") from None
+    result = {**saved.analysis.to_dict(), "attempt_id": saved.attempt_id, "audio_path": str(saved.audio_path)}
+    if saved.error:
+        result["error"] = saved.error
+    if args.json:
+        _print_json(result)
+    else:
+        _print_analysis(result)
+        if saved.error:
+            print(saved.error, file=sys.stderr)
+    return 0
+
+
 def _print_analysis(result: dict[str, Any]) -> None:
     print(f"Transcript: {result['transcript']}")
     covered = sum(kp["covered"] for kp in result["key_points"])
@@ -278,6 +307,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--save", action="store_true", help="store the result as an attempt")
     p.add_argument("audio", type=Path)
     p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("import", help="store a recorded answer (any audio format) as an attempt for a question")
+    p.add_argument("--pack", required=True, help="pack id or file")
+    p.add_argument("--question", required=True, help="question id")
+    p.add_argument("--model", default=None, help="Whisper model: tiny.en (built in), base, or a CTranslate2 folder")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("audio", type=Path)
+    p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("history", help="list attempts")
     p.add_argument("--pack", default=None)

@@ -107,3 +107,23 @@ def test_spoken_answer_end_to_end_scored_saved_and_listed(spoken, _private_data_
 def test_python_dash_m_and_version() -> None:
     result = run_cli("--version")
     assert result.returncode == 0 and result.stdout.startswith("rehearse ")
+
+
+def test_import_stores_a_recording_and_refuses_a_bad_file(spoken, tmp_path: Path, _private_data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+
+    flac = tmp_path / "answer.flac"
+    subprocess.run(["sox", str(spoken(SPOKEN_ANSWER)), "-r", "22050", str(flac)], check=True)
+    result = run_cli("import", "--pack", str(DEMO), "--question", "shap-and-lime", str(flac), "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [kp["covered"] for kp in data["key_points"]] == [True, True, False]
+    assert Path(data["audio_path"]).is_relative_to(_private_data_dir / "recordings")
+
+    broken = tmp_path / "broken.mp3"
+    broken.write_bytes(b"ID3 not really an mp3" * 50)
+    result = run_cli("import", "--pack", str(DEMO), "--question", "shap-and-lime", str(broken))
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert "broken.mp3" in result.stderr and "nothing was saved" in result.stderr
+    listed = json.loads(run_cli("history", "--json").stdout)
+    assert [a["id"] for a in listed] == [data["attempt_id"]]

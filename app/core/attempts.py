@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 class SavedAttempt:
     attempt_id: int
     analysis: AnswerAnalysis
-    audio_path: Path
+    audio_path: Path | None  # None for a typed answer
     error: str | None = None  # set when the audio was kept but could not be transcribed
     lost_s: float = 0.0  # audio the microphone dropped while recording
 
@@ -79,6 +79,7 @@ def save_recording_as_attempt(
     progress: StageCallback | None = None,
     cancel: threading.Event | None = None,
     stream: StreamingTranscriber | None = None,
+    parent_attempt_id: int | None = None,
 ) -> SavedAttempt:
     """Finalise, transcribe, score and store one answer that this process owns (`pending.take()`).
 
@@ -124,7 +125,8 @@ def save_recording_as_attempt(
     settings = {**(settings or {}), **({"lost_s": lost_s} if lost_s else {})}
     try:
         attempt_id = workspace.history.save_attempt(pack, question, analysis, dest, session_id=session_id,
-                                                    settings=settings, status=status, created_at=pending.started_at)
+                                                    settings=settings, status=status, created_at=pending.started_at,
+                                                    parent_attempt_id=parent_attempt_id)
     except BaseException:
         log.exception("recording %s: the attempt could not be stored; kept for recovery", pending.recording_id)
         pending.release()

@@ -236,6 +236,7 @@ class History:
         settings: dict[str, Any] | None = None,
         status: str = "complete",
         created_at: datetime | None = None,
+        parent_attempt_id: int | None = None,
     ) -> int:
         """Store one scored answer and its key-point results in a single transaction."""
         delivery = analysis.delivery
@@ -262,6 +263,7 @@ class History:
                 transcript_data=analysis.transcript.to_dict(),
                 delivery=delivery.to_dict(),
                 settings={"scorer": analysis.scorer, **(settings or {})},
+                parent_attempt_id=parent_attempt_id,
             )
             for position, result in enumerate(analysis.key_points):
                 data = result.to_dict()
@@ -428,7 +430,7 @@ class History:
         a = AttemptRow
         query = (
             select(a.id, type_coerce(a.created_at, String), a.question_row_id, a.duration_s, a.target_s, a.coverage,
-                   a.words_per_minute, a.filler_count, a.covered_count, a.point_count)
+                   a.words_per_minute, a.filler_count, a.covered_count, a.point_count, a.status == "typed")
             .where(a.status.in_(sorted(SCORED_STATUSES)))
             .order_by(a.created_at, a.id)
         )
@@ -439,7 +441,8 @@ class History:
             rows = connection.execute(query).all()
         questions = self._questions_of((r[2] for r in rows), questions)
         with _bulk_objects():
-            return [ProgressPoint(r[0], _utc(r[1]), questions[r[2]].pack_id, questions[r[2]].question_id, *r[3:])  # type: ignore[arg-type]
+            return [ProgressPoint(r[0], _utc(r[1]), questions[r[2]].pack_id, questions[r[2]].question_id, *r[3:10],  # type: ignore[arg-type]
+                                  bool(r[10]))
                     for r in rows]
 
     def last_session_id(self, mode: str) -> int | None:

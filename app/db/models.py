@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -92,6 +92,8 @@ class AttemptRow(Base):
     delivery: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # model, scorer, threshold, device
     note: Mapped[str | None] = mapped_column(Text)
+    # A follow-up answer points at the answer it followed (migration 0003).
+    parent_attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempts.id", ondelete="SET NULL"), index=True)
 
     question: Mapped[QuestionRow] = relationship()
     point_results: Mapped[list["KeyPointResultRow"]] = relationship(
@@ -115,3 +117,29 @@ class KeyPointResultRow(Base):
     overridden_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     attempt: Mapped[AttemptRow] = relationship(back_populates="point_results")
+
+
+class PlanRow(Base):
+    """Practice toward an interview date: one per pack, or for all packs when pack_id is NULL."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pack_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    interview_date: Mapped[date] = mapped_column(Date)
+    daily_load: Mapped[int] = mapped_column(Integer)
+    easy_days: Mapped[list[Any]] = mapped_column(JSON, default=list)  # weekday numbers, Monday 0
+    desired_retention: Mapped[float] = mapped_column(Float, default=0.9)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class BookmarkRow(Base):
+    """A moment of a recording, with the person's note."""
+
+    __tablename__ = "bookmarks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), index=True)
+    at_s: Mapped[float] = mapped_column(Float)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -129,6 +129,8 @@ class AttemptView(QWidget):
         notice = ""
         if s.status == "untranscribed":
             notice = "This answer was saved but never transcribed, so it has no transcript or scores."
+        elif s.status == "typed":
+            notice = "A typed answer: key points were judged on the words typed; it has no recording or delivery figures."
         elif not s.has_audio:
             notice = "The recording of this answer is no longer on this computer; the transcript and feedback are kept."
         self.notice.setText(notice)
@@ -137,7 +139,8 @@ class AttemptView(QWidget):
                                   [w.start for w in detail.transcript.words])
         self.panel.show_answer(detail.transcript.words, detail.key_points, detail.delivery,
                                empty_text="No speech was transcribed for this answer.",
-                               raw_words=detail.transcript.raw_words, corrections=detail.transcript.corrections)
+                               raw_words=detail.transcript.raw_words, corrections=detail.transcript.corrections,
+                               typed=s.status == "typed")
         self.note.blockSignals(True)
         self.note.setPlainText(s.note or "")
         self.note.blockSignals(False)

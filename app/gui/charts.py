@@ -111,6 +111,9 @@ class ChartView(QWidget):
         self.curve.setSymbolSize(7 if len(chart.x) <= 60 else 4 if len(chart.x) <= 400 else 0)
         if len(chart.x) > 400:
             self.curve.setSymbol(None)
+        elif chart.typed:  # typed answers as squares, so they are not read as spoken ones
+            self.curve.setSymbol(["s" if typed else "o" for typed in chart.typed])
+            self.title.setText(self.title.text() + " <span style='color:#59636e'>· ■ typed answer</span>")
         else:
             self.curve.setSymbol("o")
         has_band = chart.band_low is not None and chart.band_high is not None and len(chart.x) > 0

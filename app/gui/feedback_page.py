@@ -130,7 +130,8 @@ class FeedbackPage(QWidget):
         self.reference.setPlainText(question.reference_answer or "")
         self.reference_button.setChecked(False)
         self.panel.show_answer(analysis.transcript.words, analysis.key_points, analysis.delivery,
-                               raw_words=analysis.transcript.raw_words, corrections=analysis.transcript.corrections)
+                               raw_words=analysis.transcript.raw_words, corrections=analysis.transcript.corrections,
+                               typed=analysis.transcript.model == "typed")
         self.advice_box.show_advice(advice(analysis, question))
         self._show_story(analysis)
 

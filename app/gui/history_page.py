@@ -59,12 +59,13 @@ COLUMNS = (
     Column("created_at", "Date", lambda s: s.created_at.astimezone().strftime("%Y-%m-%d %H:%M"), lambda s: (s.created_at, s.id), LEFT, "2026-12-31 23:59"),
     Column("pack", "Pack", lambda s: s.pack_title, lambda s: s.pack_title.lower(), LEFT),
     Column("question", "Question", lambda s: s.question_text, lambda s: s.question_text.lower(), LEFT),
-    Column("duration_s", "Length", lambda s: format_seconds(s.duration_s), lambda s: s.duration_s, sample="10:00"),
+    # A typed answer has no length, pace, fillers or pauses: "typed" says why, where the length would be.
+    Column("duration_s", "Length", lambda s: "typed" if s.status == "typed" else format_seconds(s.duration_s), lambda s: s.duration_s, sample="10:00"),
     Column("length_ratio", "Of target", lambda s: "-" if _ratio(s) is None else f"{_ratio(s):.0%}", _ratio, sample="250%"),
     Column("coverage", "Points", lambda s: f"{s.covered_count}/{s.point_count}", lambda s: (s.coverage, s.covered_count), sample="10/10"),
     Column("words_per_minute", "WPM", lambda s: "-" if s.words_per_minute is None else f"{s.words_per_minute:.0f}", lambda s: s.words_per_minute, sample="188"),
-    Column("filler_count", "Fillers", lambda s: str(s.filler_count), lambda s: s.filler_count, sample="88"),
-    Column("long_pause_count", "Pauses", lambda s: str(s.long_pause_count), lambda s: s.long_pause_count, sample="88"),
+    Column("filler_count", "Fillers", lambda s: "-" if s.status == "typed" else str(s.filler_count), lambda s: s.filler_count, sample="88"),
+    Column("long_pause_count", "Pauses", lambda s: "-" if s.status == "typed" else str(s.long_pause_count), lambda s: s.long_pause_count, sample="88"),
     Column("note", "Note", lambda s: (s.note or "").splitlines()[0] if s.note else "", lambda s: (s.note or "").lower(), LEFT),
 )
 FLEXIBLE = ("pack", "question", "note")  # share what the figures leave; the question gets the most

@@ -42,6 +42,7 @@ class MainWindow(QMainWindow):
         self.reader = QuestionReader(self)  # reads questions aloud when that is on; says once why it cannot
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(760, 540)
+        self.setAcceptDrops(True)  # a recording dropped on the window is imported as an answer
 
         self.controller = PracticeController(workspace, runner, self._round_options(), sd=sd, parent=self)
         self.start_page = StartPage()
@@ -104,6 +105,8 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         self.import_action = self._action("&Import pack…", self.import_pack, "Ctrl+O")
         file_menu.addAction(self.import_action)
+        self.import_answer_action = self._action("Import &answer…", self.import_answer, "Ctrl+I")
+        file_menu.addAction(self.import_answer_action)
         self.packs_action = self._action("&My packs…", lambda: self.review.show_pack_editor(), "Ctrl+E")
         file_menu.addAction(self.packs_action)
         file_menu.addAction(self._action("Open &data folder", self._open_data_folder))
@@ -122,7 +125,9 @@ class MainWindow(QMainWindow):
         self.next_action = self._action("&Next question", self.next_question, "Ctrl+N")
         self.again_action = self._action("&Try again", self._try_again, "Ctrl+R")
         self.play_action = self._action("&Play my answer", self.play_answer, "Ctrl+P")
-        for action in (self.space_action, self.escape_action, self.next_action, self.again_action, self.play_action):
+        self.type_action = self._action("T&ype an answer…", self.type_answer, "Ctrl+T")
+        for action in (self.space_action, self.escape_action, self.next_action, self.again_action, self.play_action,
+                       self.type_action):
             practice_menu.addAction(action)
         practice_menu.addSeparator()
         practice_menu.addAction(self._action("Back to &questions", self.show_start, "Ctrl+Home"))
@@ -227,6 +232,74 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Imported '{pack.title}' ({len(pack.questions)} questions)", 5000)
         return True
 
+    # -- answers from a file or typed ----------------------------------------------------------------------
+    def _answer_target(self):  # type: ignore[no-untyped-def]
+        """The question an imported or typed answer is for: the one on screen in a round, else the one
+        highlighted on the start page (shown on the practice page, with nothing running)."""
+        if self.controller.busy:
+            return None
+        if self.stack.currentWidget() in (self.practice_page, self.feedback_page) and self.controller.question is not None:
+            return self.controller.pack, self.controller.question
+        pack = self.start_page.current_pack
+        question = self.start_page.selected_question()
+        if pack is None or question is None:
+            return None
+        self.round_mode = None
+        self.practice_page.set_round()
+        self.controller.show_single(pack, question)
+        self.stack.setCurrentWidget(self.practice_page)
+        return pack, question
+
+    def import_answer(self) -> None:
+        """File > Import answer…: a recording for the question on screen (or highlighted on the start page)."""
+        target = self._answer_target()
+        if target is None:
+            self._show_message("Choose a question first (or wait until the answer being saved is stored).")
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self, f"Import an answer to: {target[1].text[:80]}", str(Path.home()),
+            "Audio (*.wav *.flac *.mp3 *.m4a *.ogg *.opus *.webm *.aac *.mp4);;All files (*)")
+        if path:
+            self.import_answer_file(Path(path))
+
+    def import_answer_file(self, path: Path) -> bool:
+        """Import a recording (menu or drop); a file that cannot be read is refused and nothing is saved."""
+        target = self._answer_target()
+        if target is None:
+            self._show_message("Choose a question first (or wait until the answer being saved is stored).")
+            return False
+        if self.controller.import_answer(path):
+            self.stack.setCurrentWidget(self.practice_page)
+            self.statusBar().showMessage(f"Importing {path.name} as an answer to '{target[1].text[:60]}'…", 5000)
+            return True
+        return False
+
+    def type_answer(self) -> None:
+        """Practice > Type an answer…: where speaking is not possible."""
+        from app.gui.typed_answer import TypedAnswerDialog
+
+        target = self._answer_target()
+        if target is None:
+            self._show_message("Choose a question first (or wait until the answer being saved is stored).")
+            return
+        self.typed_dialog = TypedAnswerDialog(target[1].text, self)
+        self.typed_dialog.accepted.connect(lambda: self.controller.type_answer(self.typed_dialog.text))
+        self.typed_dialog.open()
+
+    def dragEnterEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        """A recording dragged onto the window is an answer to the question on screen."""
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        if len(urls) == 1 and urls[0].isLocalFile() and not self.controller.busy:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        urls = event.mimeData().urls()
+        if len(urls) == 1 and urls[0].isLocalFile():
+            event.acceptProposedAction()
+            self.import_answer_file(Path(urls[0].toLocalFile()))
+
     # -- round -----------------------------------------------------------------------------------------
     def _round_options(self) -> RoundOptions:
         s = self.settings
@@ -294,7 +367,7 @@ class MainWindow(QMainWindow):
     def _phase_changed(self, phase: str) -> None:
         busy = phase in (Phase.STARTING.value, Phase.ANSWER.value, Phase.PROCESSING.value)
         for action in (self.import_action, self.preferences_action, self.next_action, self.packs_action,
-                       self.history_action, self.progress_action):
+                       self.history_action, self.progress_action, self.import_answer_action, self.type_action):
             action.setEnabled(not busy)
         self.review.set_busy(busy)
 
@@ -304,8 +377,12 @@ class MainWindow(QMainWindow):
         if self.round_mode == Mode.MOCK.value:
             self.review.mock_answer_saved(saved)  # no feedback until the last answer
             return
+        notice = saved.notice
+        if saved.audio_path is None:  # a typed answer
+            notice = " ".join(filter(None, ["A typed answer: key points are judged on the words you typed; it has no "
+                                            "length, pace or filler figures.", notice]))
         self.feedback_page.show_analysis(
-            question, saved.analysis, has_audio=saved.audio_path.exists(), notice=saved.notice,
+            question, saved.analysis, has_audio=saved.audio_path is not None and saved.audio_path.exists(), notice=notice,
             has_next=self.controller.index + 1 < len(self.controller.questions), audio_path=saved.audio_path,
         )
         self.stack.setCurrentWidget(self.feedback_page)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -73,6 +74,7 @@ class PracticeController(QObject):
         self.recording: RecordingSession | None = None
         self.stream: StreamingTranscriber | None = None
         self.last_attempt: SavedAttempt | None = None
+        self.parent_attempt_id: int | None = None  # set while a follow-up question is asked
         self._prep_deadline = 0.0
         self._caption_relay = _CaptionRelay(self)
         self._caption_relay.text.connect(self.caption)
@@ -238,9 +240,55 @@ class PracticeController(QObject):
             lost_s=result.lost_s,
             on_progress=self.processing,
             stream=self.stream,
+            parent_attempt_id=self.parent_attempt_id,
             on_done=self._on_saved,
             on_error=self._on_processing_failed,
         )
+
+    # -- answers from elsewhere -----------------------------------------------------------------
+    def show_single(self, pack: Pack, question: Question) -> None:
+        """Show one question with nothing running (an import or a typed answer chosen outside a round)."""
+        self._tick.stop()
+        self.pack, self.questions, self.index, self.session_id = pack, [question], 0, None
+        self._session_pending, self._ended_waiting = False, None
+        self.questionChanged.emit(question, 0, 1)
+        self._set_phase(Phase.READY)
+
+    def _answer_elsewhere(self) -> bool:
+        """Whether an imported or typed answer may be taken now: never over a live or saving answer."""
+        if self.busy or self.pack is None or self.question is None:
+            return False
+        self._tick.stop()  # the prep countdown would open the microphone over it
+        self._set_phase(Phase.PROCESSING)
+        return True
+
+    def import_answer(self, path: Path) -> bool:
+        """A recording from a file, for the question on screen, through the live answer's save path."""
+        from app.core.answers_in import import_answer
+
+        if not self._answer_elsewhere():
+            return False
+        self.processing.emit("saving audio", 0.0)
+        self.runner.start(import_answer, self.workspace, self.pack, self.question, path, session_id=self.session_id,
+                          parent_attempt_id=self.parent_attempt_id, on_progress=self.processing,
+                          on_done=self._on_saved, on_error=self._on_import_failed)
+        return True
+
+    def type_answer(self, text: str) -> bool:
+        """A typed answer for the question on screen: judged the same, stored as "typed"."""
+        from app.core.answers_in import save_typed_answer
+
+        if not self._answer_elsewhere():
+            return False
+        self.processing.emit("scoring", 0.0)
+        self.runner.start(save_typed_answer, self.workspace, self.pack, self.question, text, session_id=self.session_id,
+                          parent_attempt_id=self.parent_attempt_id, on_done=self._on_saved,
+                          on_error=self._on_import_failed)
+        return True
+
+    def _on_import_failed(self, message: str) -> None:
+        self._set_phase(Phase.READY)
+        self.message.emit(f"Nothing was saved: {message}")
 
     def _on_saved(self, saved: SavedAttempt) -> None:
         self.last_attempt = saved

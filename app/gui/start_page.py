@@ -278,6 +278,12 @@ class StartPage(QWidget):
         if questions and not self.table.selectedItems():
             self.table.selectRow(0)
 
+    def selected_question(self):  # type: ignore[no-untyped-def]
+        """The highlighted question (an import or a typed answer is for it)."""
+        questions = self.questions()
+        row = self.table.currentRow()
+        return questions[row] if 0 <= row < len(questions) else (questions[0] if questions else None)
+
     def _start_current(self) -> None:
         row = self.table.currentRow()
         self._start(row if row >= 0 else None)

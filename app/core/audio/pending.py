@@ -142,7 +142,13 @@ def pending_from_audio(incoming_dir: Path, recording_id: str, samples: np.ndarra
     journal names it before anything is transcribed, so it takes the same save path as a live one."""
     pending = start_pending(incoming_dir, recording_id, context, stage="finalised")
     dest = recording_destination(incoming_dir.parent, recording_id, pending.started_at)
-    write_recording(samples, dest)
+    try:
+        write_recording(samples, dest)
+    except BaseException:  # a full disk: no journal naming audio that is not there, nothing half-saved
+        log.exception("recording %s could not be written to %s", recording_id, dest)
+        dest.unlink(missing_ok=True)
+        pending.done()
+        raise
     pending.journal = {**pending.journal, "audio": dest.relative_to(incoming_dir.parent).as_posix()}
     write_journal(pending.journal_path, pending.journal)
     return pending

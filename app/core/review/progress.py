@@ -21,8 +21,9 @@ if TYPE_CHECKING:
     from app.core.packs.model import Pack, Question
     from app.db.history import AttemptSummary
 
-# Attempts that were never transcribed have no figures worth plotting.
-SCORED_STATUSES = frozenset({"complete", "recovered"})
+# Attempts that were never transcribed have no figures worth plotting; a typed answer has its key
+# points but no delivery figures (marked on the charts).
+SCORED_STATUSES = frozenset({"complete", "recovered", "typed"})
 TREND_WINDOW = 5
 
 
@@ -43,6 +44,7 @@ class ProgressPoint(NamedTuple):
     filler_count: int
     covered_count: int = 0
     point_count: int = 0
+    typed: bool = False  # typed, not spoken: no length, pace or fillers
 
     @property
     def length_ratio(self) -> float | None:
@@ -84,7 +86,7 @@ def progress_points(summaries: Iterable[AttemptSummary]) -> list[ProgressPoint]:
     """Scored attempts, oldest first."""
     points = [
         ProgressPoint(s.id, s.created_at, s.pack_id, s.question_id, s.duration_s, s.target_s, s.coverage,
-                      s.words_per_minute, s.filler_count, s.covered_count, s.point_count)
+                      s.words_per_minute, s.filler_count, s.covered_count, s.point_count, s.status == "typed")
         for s in summaries
         if s.status in SCORED_STATUSES
     ]
@@ -109,6 +111,7 @@ class Chart:
     band_low: list[float] | None = None
     band_high: list[float] | None = None
     ids: list[int] | None = None  # the attempt behind each point (per-question charts)
+    typed: list[bool] | None = None  # which points are typed answers (drawn as squares)
 
     def __len__(self) -> int:
         return len(self.x)
@@ -149,17 +152,20 @@ def question_series(points: Sequence[ProgressPoint]) -> Progress:
     x = [_epoch(p.at) for p in points]
     ids = [p.attempt_id for p in points]
     nan = math.nan
+    typed = [p.typed for p in points] if any(p.typed for p in points) else None
     charts = {
         "duration": Chart(
-            "duration", "Answer length (seconds)", "s", "band", x, [p.duration_s for p in points],
+            "duration", "Answer length (seconds)", "s", "band", x, [nan if p.typed else p.duration_s for p in points],
             [p.target_s * TARGET_LOW if p.target_s else nan for p in points],
             [p.target_s * TARGET_HIGH if p.target_s else nan for p in points], ids,
         ),
-        "coverage": Chart("coverage", "Key points covered (%)", "%", "up", x, [p.coverage * 100 for p in points], ids=ids),
+        "coverage": Chart("coverage", "Key points covered (%)", "%", "up", x, [p.coverage * 100 for p in points], ids=ids,
+                          typed=typed),
         "wpm": Chart("wpm", "Words per minute", "wpm", "band", x,
                      [p.words_per_minute if p.words_per_minute is not None else nan for p in points],
                      [PACE_LOW] * len(points), [PACE_HIGH] * len(points), ids),
-        "fillers": Chart("fillers", "Fillers per minute", "/min", "down", x, [p.fillers_per_minute for p in points], ids=ids),
+        "fillers": Chart("fillers", "Fillers per minute", "/min", "down", x,
+                         [nan if p.typed else p.fillers_per_minute for p in points], ids=ids),
     }
     return _progress("question", charts, points)
 

@@ -152,8 +152,9 @@ class AnswerPanel(QWidget):
 
     def show_answer(self, words: Sequence[Word], key_points: Sequence[PointResult], delivery: Delivery,
                     empty_text: str | None = None, raw_words: Sequence[Word] = (),
-                    corrections: Sequence[Correction] = ()) -> None:
+                    corrections: Sequence[Correction] = (), typed: bool = False) -> None:
         self.words, self.key_points, self.delivery = list(words), list(key_points), delivery
+        self.typed = typed  # a typed answer: key points only, no delivery figures
         self.raw_words, self.corrections = list(raw_words), list(corrections)
         differs = bool(self.raw_words) and [w.text for w in self.raw_words] != [w.text for w in self.words]
         self.heard.blockSignals(True)
@@ -170,8 +171,11 @@ class AnswerPanel(QWidget):
         """Redraw after a change of judgement (an override): figures, highlights, checklist."""
         if self.delivery is None:
             return
-        for tile, figure in zip(self.tiles, figures(self.delivery, self.key_points)):
-            tile.show_figure(figure.label, figure.value, figure.detail, figure.tone)
+        for i, (tile, figure) in enumerate(zip(self.tiles, figures(self.delivery, self.key_points))):
+            if i and getattr(self, "typed", False):
+                tile.show_figure(figure.label, "–", "typed answer: not measured", "neutral")
+            else:
+                tile.show_figure(figure.label, figure.value, figure.detail, figure.tone)
         self._tokens = transcript_tokens(self.words, self.key_points, self.delivery)
         self.render_transcript(current_word)
         row = 0 if reset_row else max(0, self.points.currentRow())
