@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,13 +12,18 @@ import numpy as np
 
 from app.core.packs.model import Pack, Question
 from app.core.scoring.delivery import Delivery, analyse_delivery
+from app.core.scoring.hedges import find_hedges, overused_words
 from app.core.scoring.keypoints import KeyPointScorer, PointResult
 from app.core.scoring.entailment import EntailmentJudge
+from app.core.scoring.shape import answer_shape
 from app.core.scoring.star import StarCheck, check_story, is_story_question
+from app.core.scoring.voice import Baseline, VoiceTrack, measure_voice, voice_track
 from app.core.transcribe.transcriber import Transcriber
 from app.core.transcribe.transcript import Transcript
 
 Progress = Callable[[str, float], None]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -65,23 +71,37 @@ class AnswerAnalysis:
 
 
 def judge_transcript(pack: Pack, question: Question, transcript: Transcript, scorer: KeyPointScorer,
-                     target_s: float | None = None, story_judge: EntailmentJudge | None = None) -> AnswerAnalysis:
+                     target_s: float | None = None, story_judge: EntailmentJudge | None = None,
+                     voice: VoiceTrack | None = None, baseline: Baseline | None = None) -> AnswerAnalysis:
     """Scoring alone, for a transcript already made (streaming, re-scoring, tests on text).
 
     `target_s` is the target the person practised against (Preferences may override the pack's);
-    with a `story_judge`, a behavioural answer also says which STAR parts it told.
+    with a `story_judge`, a behavioural answer also says which STAR parts it told. With the
+    answer's `voice` track (Praat), the delivery also carries pitch, loudness and rate, judged
+    against the speaker's `baseline` once they have one.
     """
     story = story_judge is not None and is_story_question(question)
-    return AnswerAnalysis(
-        pack_id=pack.id,
-        question_id=question.id,
-        transcript=transcript,
-        delivery=analyse_delivery(transcript.words, transcript.duration_s, target_s or question.answer_seconds,
-                                  speech=transcript.speech, gaps=transcript.gaps),
-        key_points=scorer.score(question.key_points, transcript.words),
-        scorer=scorer.name,
-        star=check_story(story_judge, transcript.words) if story_judge is not None and story else None,
-    )
+    words = transcript.words
+    delivery = analyse_delivery(words, transcript.duration_s, target_s or question.answer_seconds,
+                                speech=transcript.speech, gaps=transcript.gaps)
+    key_points = scorer.score(question.key_points, words)
+    star = check_story(story_judge, words) if story_judge is not None and story else None
+    delivery.hedges = find_hedges(words, transcript.language)
+    delivery.overused = overused_words(words, transcript.language)
+    delivery.shape = answer_shape(words, key_points, star)
+    if voice is not None:
+        delivery.voice = measure_voice(voice, words, baseline)
+    return AnswerAnalysis(pack_id=pack.id, question_id=question.id, transcript=transcript, delivery=delivery,
+                          key_points=key_points, scorer=scorer.name, star=star)
+
+
+def measured_voice(audio: np.ndarray) -> VoiceTrack | None:
+    """The whole recording's Praat track; a failure costs only the voice figures (logged)."""
+    try:
+        return voice_track(audio)
+    except Exception:
+        log.exception("the voice of this answer could not be measured; saved without voice figures")
+        return None
 
 
 def analyse_answer(
@@ -94,6 +114,7 @@ def analyse_answer(
     cancel: threading.Event | None = None,
     target_s: float | None = None,
     story_judge: EntailmentJudge | None = None,
+    baseline: Baseline | None = None,
 ) -> AnswerAnalysis:
     """Transcribe with the question-aware prompt, then judge. `progress(stage, fraction)` is optional."""
 
@@ -111,7 +132,8 @@ def analyse_answer(
     )
     if progress:
         progress("scoring", 0.0)
-    analysis = judge_transcript(pack, question, transcript, scorer, target_s, story_judge)
+    analysis = judge_transcript(pack, question, transcript, scorer, target_s, story_judge,
+                                measured_voice(audio), baseline)
     if progress:
         progress("done", 1.0)
     return analysis

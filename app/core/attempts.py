@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.core.analysis import AnswerAnalysis, analyse_answer, judge_transcript
+from app.core.analysis import AnswerAnalysis, analyse_answer, judge_transcript, measured_voice
 from app.core.audio.files import load_audio
 from app.core.audio.pending import UNASSIGNED, PendingRecording
 from app.core.packs import Pack, PackError, Question, load_pack
 from app.core.scoring.delivery import analyse_delivery
 from app.core.scoring.star import is_story_question
+from app.core.scoring.voice import Baseline, VoiceTrack, VoiceTracker
 from app.core.transcribe.streaming import StreamingTranscriber
 from app.core.transcribe.transcriber import TranscriptionCancelled
 from app.core.transcribe.transcript import Transcript
@@ -79,12 +80,14 @@ def save_recording_as_attempt(
     progress: StageCallback | None = None,
     cancel: threading.Event | None = None,
     stream: StreamingTranscriber | None = None,
+    voice: VoiceTracker | None = None,
     parent_attempt_id: int | None = None,
 ) -> SavedAttempt:
     """Finalise, transcribe, score and store one answer that this process owns (`pending.take()`).
 
     With a `stream` that transcribed the answer while it was recorded, only its last chunk is
-    left to transcribe; without one, the whole recording is transcribed now. Cancelled (the app
+    left to transcribe; without one, the whole recording is transcribed now. Likewise a `voice`
+    tracker has measured pitch and loudness while recording. Cancelled (the app
     is closing), the answer is left for the next start to recover: nothing half-saved.
     """
     def stage(name: str, fraction: float) -> None:
@@ -103,13 +106,17 @@ def save_recording_as_attempt(
     try:
         transcriber = workspace.transcriber()
         story_judge = workspace.judge() if is_story_question(question) else None
+        baseline = _voice_baseline(workspace)
         if stream is not None:
             transcript = stream.finish(lambda: load_audio(dest), lambda fraction: stage("transcribing", fraction), cancel)
             stage("scoring", 0.0)
-            analysis = judge_transcript(pack, question, transcript, workspace.scorer(), target_s, story_judge)
+            analysis = judge_transcript(pack, question, transcript, workspace.scorer(), target_s, story_judge,
+                                        _voice_track(voice, dest), baseline)
         else:
+            if voice is not None:
+                voice.close()
             analysis = analyse_answer(load_audio(dest), pack, question, transcriber, workspace.scorer(), stage,
-                                      cancel, target_s, story_judge)
+                                      cancel, target_s, story_judge, baseline)
         settings = {"model": transcriber.info.name, "streaming": stream is not None, **(settings or {})}
         error = None
     except TranscriptionCancelled:
@@ -135,6 +142,24 @@ def save_recording_as_attempt(
     if progress:
         progress("done", 1.0)
     return SavedAttempt(attempt_id, analysis, dest, error, lost_s)
+
+
+def _voice_baseline(workspace: Workspace) -> Baseline | None:
+    try:
+        return workspace.history.voice_baseline()
+    except Exception:
+        log.exception("the speaker's voice baseline could not be read; judged against the defaults")
+        return None
+
+
+def _voice_track(voice: VoiceTracker | None, dest: Path) -> VoiceTrack | None:
+    """The track measured while recording, or the whole file's when there was no tracker or it failed."""
+    if voice is not None:
+        try:
+            return voice.finish()
+        except Exception:
+            log.exception("the voice measured while recording was lost; measuring the recording again")
+    return measured_voice(load_audio(dest))
 
 
 def _find_pack(workspace: Workspace, context: dict[str, object]) -> Pack | None:

@@ -20,6 +20,8 @@ from app.core.transcribe.transcript import Correction, Word
 # 6% of the right ones; at 0.6 it is 62% and 14%, which greys too much of a good transcript.
 UNSURE_SHOWN_BELOW = 0.4
 UNSURE_TITLE = "the recogniser was unsure of this word"
+HEDGE_TITLE = "hedge: makes the answer sound unsure"
+HEDGE_STYLE = "color:#6639ba; background:#f1e9ff; font-style:italic"  # distinct from fillers (red, underlined)
 
 # Distinct, light backgrounds that keep black text readable (one per key point, cycling).
 POINT_COLOURS = ("#ffe08a", "#b9e6c9", "#c9d8ff", "#ffc8dd", "#d9c8ff", "#c8f0f0", "#ffd6b0", "#e0e0a0")
@@ -35,6 +37,7 @@ class Token:
     word: Word
     points: list[int] = field(default_factory=list)  # key points whose evidence includes this word
     filler: bool = False
+    hedge: bool = False  # "I think", "maybe", ... (scoring/hedges.py)
     unsure: bool = False  # Whisper gave the word a low probability (UNSURE_SHOWN_BELOW)
     corrected_to: str | None = None  # in the words as heard: what the glossary made of it ("" dropped)
     pause_before_s: float | None = None  # a long pause just before this word
@@ -52,6 +55,9 @@ def transcript_tokens(words: Sequence[Word], results: Sequence[PointResult], del
     for filler in delivery.fillers:
         for i in range(filler.index, min(filler.index + filler.length, len(tokens))):
             tokens[i].filler = True
+    for hedge in delivery.hedges or []:
+        for i in range(hedge.index, min(hedge.index + hedge.length, len(tokens))):
+            tokens[i].hedge = True
     for pause in delivery.long_pauses:
         if pause.after_word + 1 < len(tokens):
             tokens[pause.after_word + 1].pause_before_s = pause.duration_s
@@ -92,6 +98,8 @@ def word_title(token: Token, results: Sequence[PointResult]) -> str:
     names = [f"Key point {p + 1}: {results[p].point}" for p in token.points]
     if token.filler:
         names.insert(0, "Filler word")
+    if token.hedge:
+        names.insert(0, "Hedge: it makes the answer sound unsure; say it plainly")
     if token.unsure:
         names.append(f"The recogniser was unsure of this word ({token.word.probability:.0%})")
     if token.corrected_to == "":
@@ -128,6 +136,8 @@ def transcript_html(tokens: Sequence[Token], results: Sequence[PointResult], cur
             styles.append(f"background:{point_colour(token.points[0])}")
         if token.filler:
             styles.append("color:#b03a2e; text-decoration:underline")
+        elif token.hedge:
+            styles.append(HEDGE_STYLE)
         elif token.unsure:
             styles.append("color:#7d8590; text-decoration:underline dotted")  # Qt draws grey; browsers dot it
         if token.corrected_to is not None:
@@ -138,6 +148,8 @@ def transcript_html(tokens: Sequence[Token], results: Sequence[PointResult], cur
         title = "; ".join(f"Key point {p + 1}: {results[p].point}" for p in token.points)
         if token.filler:
             title = "filler word" + (f"; {title}" if title else "")
+        if token.hedge:
+            title = HEDGE_TITLE + (f"; {title}" if title else "")
         if token.unsure:
             title = f"{title}; {UNSURE_TITLE}" if title else UNSURE_TITLE
         if token.corrected_to is not None:
@@ -192,6 +204,47 @@ def figures(delivery: Delivery, results: Sequence[PointResult]) -> list[Figure]:
     start = delivery.speech_start_s
     out.append(Figure("First word", "-" if start is None else f"{start:.1f} s", "after you started",
                       "neutral" if start is None or start < 5 else "warn"))
+    return out + manner_figures(delivery)
+
+
+def manner_figures(delivery: Delivery) -> list[Figure]:
+    """Voice, hedges and shape (issue 18), each with a sentence a person understands; attempts
+    saved before these were measured have none."""
+    out: list[Figure] = []
+    voice = delivery.voice
+    if voice is not None and voice.pitch_variation_st is not None:
+        usual = f" · your usual {voice.usual_variation_st:.1f}" if voice.usual_variation_st is not None else ""
+        out.append(Figure("Pitch", f"{voice.pitch_variation_st:.1f} st",
+                          ("monotone: let your voice rise and fall" if voice.monotone else "varied")
+                          + f" · range {voice.pitch_range_st:.0f} st{usual}", "warn" if voice.monotone else "good"))
+        ends = len(voice.sentence_ends)
+        out.append(Figure("Sentence ends", f"{voice.trailing_count}/{ends} fade",
+                          "trailing off: keep your voice up to the last word" if voice.trails_off
+                          else "held up to the end", "warn" if voice.trails_off else "good"))
+    if voice is not None and voice.rate_trend is not None:
+        change = voice.rate_change or 1.0
+        out.append(Figure("Pace over time", f"{change - 1:+.0%}", f"last third vs before · {voice.rate_trend}",
+                          "good" if voice.rate_trend == "steady" else "warn"))
+    if delivery.hedges is not None:
+        names = sorted({h.phrase.lower() for h in delivery.hedges})
+        detail = ", ".join(f"“{n}”" for n in names[:3]) if names else "none: you sounded sure"
+        if delivery.overused:
+            detail += " · leaned on " + ", ".join(f"“{w}” ×{n}" for w, n in delivery.overused[:2])
+        out.append(Figure("Hedges", str(len(delivery.hedges)), detail,
+                          "good" if (delivery.hedges_per_minute or 0) < 2 and not delivery.overused else "warn"))
+    shape = delivery.shape
+    if shape is not None and shape.kind == "technical" and shape.direct_opening is not None:
+        first = "no key point" if shape.first_point_s is None else f"first key point at {shape.first_point_s:.0f} s"
+        out.append(Figure("Opening", "direct" if shape.direct_opening else "slow start",
+                          ("answered in the first sentence" if shape.direct_opening
+                           else "say the answer in one sentence, then the detail") + f" · {first}",
+                          "good" if shape.direct_opening else "warn"))
+    elif shape is not None and shape.kind == "story" and shape.story:
+        told = sum(p.present for p in shape.story)
+        missing = shape.missing_part
+        out.append(Figure("Story", f"{told}/{len(shape.story)} parts",
+                          missing.missing if missing else "situation, task, action and result told",
+                          "good" if missing is None else "warn"))
     return out
 
 

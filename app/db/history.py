@@ -31,6 +31,7 @@ from app.db.read_cache import ReadCache
 
 if TYPE_CHECKING:
     from app.core.review.progress import ProgressPoint
+    from app.core.scoring.voice import Baseline
 
 SORTABLE = {
     "created_at": AttemptRow.created_at,
@@ -580,6 +581,43 @@ class History:
     def count_attempts(self) -> int:
         with self._sessions() as session:
             return session.scalar(select(func.count(AttemptRow.id))) or 0
+
+    def voice_baseline(self, limit: int = 20) -> "Baseline":
+        """The speaker's usual pitch variation and pace, from their latest answers with voice figures
+        (read from the delivery JSON by SQLite, so the stored contours are not parsed)."""
+        from app.core.scoring.voice import Baseline
+
+        a = AttemptRow
+        variation = func.json_extract(a.delivery, "$.voice.pitch_variation_st")
+        query = (select(variation, a.words_per_minute).where(variation.is_not(None))
+                 .order_by(a.created_at.desc(), a.id.desc()).limit(limit))
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return Baseline.from_deliveries({"voice": {"pitch_variation_st": v}, "words_per_minute": w} for v, w in rows)
+
+    def delivery_figures(self, *, pack_id: str | None = None, question_id: str | None = None) -> dict[int, dict[str, Any]]:
+        """The issue-18 figures of each scored attempt that has them (attempt id -> figures), for the
+        progress charts; older attempts have none and are left out."""
+        from app.core.review.progress import SCORED_STATUSES
+
+        return dict(self._cache.get(("delivery_figures", pack_id, question_id),
+                                    lambda: self._read_delivery_figures(pack_id, question_id, SCORED_STATUSES)))
+
+    def _read_delivery_figures(self, pack_id: str | None, question_id: str | None,
+                               statuses: Iterable[str]) -> dict[int, dict[str, Any]]:
+        a = AttemptRow
+        paths = {"pitch_variation_st": "$.voice.pitch_variation_st", "trailing_count": "$.voice.trailing_count",
+                 "rate_change": "$.voice.rate_change", "hedges_per_minute": "$.hedges_per_minute",
+                 "first_point_s": "$.shape.first_point_s", "direct_opening": "$.shape.direct_opening"}
+        columns = [func.json_extract(a.delivery, path) for path in paths.values()]
+        query = select(a.id, *columns).where(a.status.in_(sorted(statuses))).where(
+            func.json_extract(a.delivery, "$.hedge_count").is_not(None))
+        questions = self._questions()
+        if pack_id or question_id:
+            query = query.where(_of_questions(_matching(questions, pack_id, question_id)))
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return {r[0]: dict(zip(paths, r[1:])) for r in rows}
 
     def delete_all(self) -> None:
         """'Delete all my data': every row and every recording."""

@@ -19,6 +19,7 @@ from app.core.audio.recorder import RecordingResult, StopReason
 from app.core.packs import Pack, Question
 from app.core.practice import AnswerClock, Zone
 from app.core.workspace import Workspace
+from app.core.scoring.voice import VoiceTracker
 from app.core.transcribe.streaming import StreamingTranscriber
 from app.gui.recording import RecordingSession, describe_end
 from app.gui.workers import JobRunner
@@ -73,6 +74,7 @@ class PracticeController(QObject):
         self._ended_waiting: RecordingResult | None = None  # an answer that ended before that id came
         self.recording: RecordingSession | None = None
         self.stream: StreamingTranscriber | None = None
+        self.voice: VoiceTracker | None = None  # pitch and loudness, measured while recording
         self.last_attempt: SavedAttempt | None = None
         self.parent_attempt_id: int | None = None  # set while a follow-up question is asked
         self._prep_deadline = 0.0
@@ -176,6 +178,9 @@ class PracticeController(QObject):
                 self.pack, self.question, on_text=self._caption_relay.text.emit if self.options.live_captions else None
             )
             self.recording.recorder.add_listener(self.stream.feed)
+        # Pitch and loudness are measured while recording, so Stop has only the last seconds left.
+        self.voice = VoiceTracker()
+        self.recording.recorder.add_listener(self.voice.feed)
         self.recording.start()
 
     def _on_recording_started(self) -> None:
@@ -187,6 +192,9 @@ class PracticeController(QObject):
         if self.stream is not None:
             self.stream.close()
             self.stream = None
+        if self.voice is not None:
+            self.voice.close()
+            self.voice = None
 
     def _on_recording_failed(self, message: str) -> None:
         self._drop_stream()
@@ -240,6 +248,7 @@ class PracticeController(QObject):
             lost_s=result.lost_s,
             on_progress=self.processing,
             stream=self.stream,
+            voice=self.voice,
             parent_attempt_id=self.parent_attempt_id,
             on_done=self._on_saved,
             on_error=self._on_processing_failed,
@@ -294,6 +303,7 @@ class PracticeController(QObject):
         self.last_attempt = saved
         self.recording = None
         self.stream = None
+        self.voice = None
         if saved.notice:
             self.message.emit(saved.notice)
         self._set_phase(Phase.FEEDBACK)
@@ -302,6 +312,9 @@ class PracticeController(QObject):
     def _on_processing_failed(self, message: str) -> None:
         self.recording = None
         self.stream = None
+        if self.voice is not None:
+            self.voice.close()
+            self.voice = None
         self._set_phase(Phase.READY)
         self.message.emit(f"The answer could not be processed: {message}. Its audio is kept and will be offered for recovery.")
 

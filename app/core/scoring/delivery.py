@@ -5,10 +5,15 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.core.scoring.text import FILLER_PHRASES, FILLER_TOKENS, bare
 from app.core.transcribe.transcript import Gap, Word
+
+if TYPE_CHECKING:
+    from app.core.scoring.hedges import Hedge
+    from app.core.scoring.shape import Shape
+    from app.core.scoring.voice import Voice
 
 LONG_PAUSE_S = 2.0
 SPEECH_IN_GAP_S = 0.5  # VAD speech this long inside a gap between words means it was not all silence
@@ -50,6 +55,17 @@ class Delivery:
     fillers: list[Filler] = field(default_factory=list)
     long_pauses: list[Pause] = field(default_factory=list)
     unclear: list[Pause] = field(default_factory=list)  # speech with no words: shown, never counted as pauses
+    # Issue 18 figures; None on attempts saved before they were measured (shown as not measured).
+    voice: Voice | None = None  # pitch, loudness and rate (scoring/voice.py)
+    hedges: list[Hedge] | None = None  # "I think", "maybe", ... (scoring/hedges.py)
+    overused: list[tuple[str, int]] | None = None
+    shape: Shape | None = None  # direct opening / STAR parts (scoring/shape.py)
+
+    @property
+    def hedges_per_minute(self) -> float | None:
+        if self.hedges is None:
+            return None
+        return len(self.hedges) / (self.duration_s / 60) if self.duration_s > 0 else 0.0
 
     @property
     def length_ratio(self) -> float | None:
@@ -84,10 +100,20 @@ class Delivery:
             "fillers_per_minute": round(self.fillers_per_minute, 2),
             "long_pauses": [{"start_s": round(p.start_s, 2), "end_s": round(p.end_s, 2), "duration_s": round(p.duration_s, 2), "after_word": p.after_word} for p in self.long_pauses],
             "unclear": [{"start_s": round(p.start_s, 2), "end_s": round(p.end_s, 2), "after_word": p.after_word} for p in self.unclear],
+            **({} if self.voice is None else {"voice": self.voice.to_dict()}),
+            **({} if self.hedges is None else {"hedges": [h.to_dict() for h in self.hedges],
+                                               "hedge_count": len(self.hedges),
+                                               "hedges_per_minute": round(self.hedges_per_minute or 0.0, 2)}),
+            **({} if self.overused is None else {"overused": [{"word": w, "count": n} for w, n in self.overused]}),
+            **({} if self.shape is None else {"shape": self.shape.to_dict()}),
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Delivery":
+        from app.core.scoring.hedges import Hedge
+        from app.core.scoring.shape import Shape
+        from app.core.scoring.voice import Voice
+
         return cls(
             duration_s=data["duration_s"],
             target_s=data.get("target_s"),
@@ -98,6 +124,10 @@ class Delivery:
             fillers=[Filler(f["word"], f["start_s"], f.get("end_s", f["start_s"]), f.get("index", 0), f.get("length", 1)) for f in data.get("fillers", [])],
             long_pauses=[Pause(p["start_s"], p["end_s"], p.get("after_word", 0)) for p in data.get("long_pauses", [])],
             unclear=[Pause(p["start_s"], p["end_s"], p.get("after_word", -1)) for p in data.get("unclear", [])],
+            voice=Voice.from_dict(data["voice"]) if data.get("voice") else None,
+            hedges=[Hedge.from_dict(h) for h in data["hedges"]] if "hedges" in data else None,
+            overused=[(o["word"], o["count"]) for o in data["overused"]] if "overused" in data else None,
+            shape=Shape.from_dict(data["shape"]) if data.get("shape") else None,
         )
 
 

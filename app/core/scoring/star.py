@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from app.core.packs.model import Question
 from app.core.transcribe.transcript import Word
 
+from app.core.scoring.entailment import windows
+
 if TYPE_CHECKING:
     from app.core.scoring.entailment import EntailmentJudge
 
@@ -44,9 +46,12 @@ class StarCheck:
     score: float
     threshold: float
     missing: str
+    start_s: float | None = None  # the best window's time: where the part was told (drawn in the voice strip)
+    end_s: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"part": self.part, "present": self.present, "score": round(self.score, 4), "threshold": self.threshold}
+        return {"part": self.part, "present": self.present, "score": round(self.score, 4), "threshold": self.threshold,
+                "start_s": self.start_s, "end_s": self.end_s}
 
 
 def is_story_question(question: Question) -> bool:
@@ -66,6 +71,12 @@ def check_story(judge: EntailmentJudge, words: Sequence[Word]) -> list[StarCheck
     if not words:
         return [StarCheck(p.name, False, 0.0, limits[p.name], p.missing) for p in PARTS]
     # Only the probabilities: a part's verdict needs no evidence span or missing words (token recall).
-    best = judge.window_probabilities([p.hypothesis for p in PARTS], words).max(axis=1)
-    return [StarCheck(p.name, float(score) >= limits[p.name], float(score), limits[p.name], p.missing)
-            for p, score in zip(PARTS, best)]
+    probs = judge.window_probabilities([p.hypothesis for p in PARTS], words)
+    spans = windows(len(words), judge.settings.window_words, judge.settings.window_stride)
+    checks = []
+    for part, row in zip(PARTS, probs):
+        best = int(row.argmax())
+        a, b = spans[best]
+        checks.append(StarCheck(part.name, float(row[best]) >= limits[part.name], float(row[best]), limits[part.name],
+                                part.missing, round(words[a].start, 2), round(words[b - 1].end, 2)))
+    return checks

@@ -1,0 +1,145 @@
+"""Voice figures on real speech: espeak-ng speaks flat or lively, sox fades sentence ends, Whisper
+times the words and Praat (praat-parselmouth) measures pitch and loudness."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+
+from app.core.analysis import analyse_answer
+from app.core.packs import load_pack
+from app.core.paths import builtin_packs_dir
+from app.core.scoring.delivery import Delivery
+from app.core.scoring.voice import Baseline, VoiceTracker, measure_voice, voice_track
+from tests.conftest import SPEECH_CACHE
+
+pytestmark = pytest.mark.slow
+
+SENTENCES = [
+    "Interpretability is how well a person can understand why a model made a prediction.",
+    "Global interpretability covers the logic of the whole model.",
+    "Local explanations describe one single prediction at a time.",
+    "Explanations help with debugging because they expose shortcuts and data leakage.",
+    "They also show when protected attributes drive the decisions of a model.",
+]
+
+
+def espeak(ssml: str, speed: int = 165, fade_last_s: float = 0.0) -> Path:
+    """A 16 kHz WAV of espeak-ng reading SSML (prosody range/rate), optionally faded out over its end."""
+    key = hashlib.sha256(f"{speed}|{fade_last_s}|{ssml}".encode()).hexdigest()[:16]
+    SPEECH_CACHE.mkdir(parents=True, exist_ok=True)
+    out = SPEECH_CACHE / f"voice-{key}.wav"
+    if not out.exists():
+        raw = SPEECH_CACHE / f"voice-{key}.raw.wav"
+        subprocess.run(["espeak-ng", "-m", "-v", "en-us", "-s", str(speed), "-w", str(raw), f"<speak>{ssml}</speak>"],
+                       check=True)
+        trimmed = SPEECH_CACHE / f"voice-{key}.trim.wav"  # espeak's trailing silence off, so the fade falls on words
+        subprocess.run(["sox", str(raw), str(trimmed), "reverse", "silence", "1", "0.02", "0.5%", "reverse"], check=True)
+        fade = []
+        if fade_last_s:
+            length = float(subprocess.run(["soxi", "-D", str(trimmed)], check=True, capture_output=True, text=True).stdout)
+            fade = ["fade", "t", "0", f"{length:.3f}", f"{fade_last_s:.3f}"]
+        subprocess.run(["sox", str(trimmed), "-r", "16000", "-c", "1", "-b", "16", str(out), *fade], check=True)
+        raw.unlink()
+        trimmed.unlink()
+    return out
+
+
+def joined(parts: list[Path], gap_s: float = 0.5) -> np.ndarray:
+    silence = np.zeros(int(gap_s * 16000), dtype=np.float32)
+    pieces = []
+    for part in parts:
+        pieces += [soundfile.read(str(part), dtype="float32")[0], silence]
+    return np.concatenate(pieces)
+
+
+@pytest.fixture(scope="module")
+def question():  # type: ignore[no-untyped-def]
+    pack = load_pack(builtin_packs_dir() / "ml-interpretability.yaml")
+    return pack, pack.question("what-is-interpretability")
+
+
+def answer(audio: np.ndarray, question, transcriber, scorer, baseline: Baseline | None = None) -> Delivery:  # type: ignore[no-untyped-def]
+    pack, q = question
+    delivery = analyse_answer(audio, pack, q, transcriber, scorer, baseline=baseline).delivery
+    assert delivery.voice is not None
+    return delivery
+
+
+def test_a_flat_answer_is_monotone_and_a_lively_one_is_not(question, transcriber, scorer) -> None:  # type: ignore[no-untyped-def]
+    text = " ".join(SENTENCES[:3])
+    flat = answer(soundfile.read(str(espeak(f'<prosody range="x-low">{text}</prosody>')), dtype="float32")[0],
+                  question, transcriber, scorer).voice
+    lively = answer(soundfile.read(str(espeak(f'<prosody range="x-high">{text}</prosody>')), dtype="float32")[0],
+                    question, transcriber, scorer).voice
+    assert flat.monotone is True and lively.monotone is False
+    assert flat.pitch_variation_st < 1.0 < 1.5 < lively.pitch_variation_st
+    assert flat.pitch_range_st < lively.pitch_range_st
+
+
+def test_a_faded_ending_trails_off_and_only_there(question, transcriber, scorer) -> None:  # type: ignore[no-untyped-def]
+    steady = [espeak(s) for s in SENTENCES[:4]]
+    faded_last = steady[:3] + [espeak(SENTENCES[3], fade_last_s=1.5)]
+    plain = answer(joined(steady), question, transcriber, scorer).voice
+    faded = answer(joined(faded_last), question, transcriber, scorer).voice
+    assert len(plain.sentence_ends) == 4 and plain.trailing_count == 0 and not plain.trails_off
+    assert len(faded.sentence_ends) == 4
+    assert [e.trailing for e in faded.sentence_ends] == [False, False, False, True]
+    # One fading end is noticed but is not yet a habit; every sentence fading is.
+    assert not faded.trails_off
+    every = answer(joined([espeak(s, fade_last_s=1.2) for s in SENTENCES[:4]]), question, transcriber, scorer).voice
+    assert every.trailing_count >= 3 and every.trails_off
+
+
+def test_rushing_at_the_end_is_found_and_a_steady_answer_is_steady(question, transcriber, scorer) -> None:  # type: ignore[no-untyped-def]
+    calm = [espeak(s, speed=140) for s in SENTENCES]
+    rushed = calm[:3] + [espeak(s, speed=260) for s in SENTENCES[3:]]
+    steady = answer(joined(calm), question, transcriber, scorer).voice
+    rushing = answer(joined(rushed), question, transcriber, scorer).voice
+    assert steady.rate_trend == "steady"
+    assert rushing.rate_trend == "rushing at the end" and rushing.rate_change >= 1.25
+
+
+def test_measured_while_recording_equals_the_whole_file(question, transcriber, scorer) -> None:  # type: ignore[no-untyped-def]
+    audio = joined([espeak(s) for s in SENTENCES])
+    tracker = VoiceTracker()
+    for lo in range(0, audio.shape[0], 1024):  # the recorder's block size order
+        tracker.feed(audio[lo : lo + 1024])
+    live, whole = tracker.finish(), voice_track(audio)
+    assert live.f0_hz.shape == whole.f0_hz.shape
+    voiced = (live.f0_hz > 0) & (whole.f0_hz > 0)
+    assert voiced.sum() > 0.95 * (whole.f0_hz > 0).sum()
+    assert np.median(np.abs(np.log2(live.f0_hz[voiced] / whole.f0_hz[voiced]))) < 0.01
+    words = transcriber.transcribe(audio).words
+    a, b = measure_voice(live, words), measure_voice(whole, words)
+    assert a.pitch_variation_st == pytest.approx(b.pitch_variation_st, abs=0.1)
+    assert [e.trailing for e in a.sentence_ends] == [e.trailing for e in b.sentence_ends]
+
+
+def test_after_a_few_answers_monotone_is_judged_against_the_speakers_own_baseline(question, transcriber, scorer) -> None:  # type: ignore[no-untyped-def]
+    audio = soundfile.read(str(espeak(" ".join(SENTENCES[:3]))), dtype="float32")[0]  # espeak's own, middling range
+    default = answer(audio, question, transcriber, scorer).voice
+    assert default.monotone is False and default.baseline_answers == 0
+    lively_speaker = Baseline.from_deliveries([{"voice": {"pitch_variation_st": 3.2}, "words_per_minute": 150}] * 3)
+    calibrated = answer(audio, question, transcriber, scorer, lively_speaker).voice
+    assert calibrated.monotone is True  # flat for someone whose voice usually moves this much
+    assert calibrated.baseline_answers == 3 and calibrated.usual_variation_st == pytest.approx(3.2)
+    too_few = Baseline.from_deliveries([{"voice": {"pitch_variation_st": 3.2}}] * 2)
+    assert answer(audio, question, transcriber, scorer, too_few).voice.monotone is False
+
+
+def test_old_deliveries_without_voice_still_load_and_round_trip(question, transcriber, scorer) -> None:  # type: ignore[no-untyped-def]
+    from app.core.feedback import figures
+
+    old = Delivery.from_dict({"duration_s": 30.0, "target_s": 60, "word_count": 50, "words_per_minute": 120.0})
+    assert old.voice is None and old.hedges is None and old.shape is None
+    assert [f.label for f in figures(old, [])] == ["Key points", "Length", "Pace", "Fillers", "Long pauses", "First word"]
+    new = answer(joined([espeak(s) for s in SENTENCES[:2]]), question, transcriber, scorer)
+    again = Delivery.from_dict(new.to_dict())
+    assert again.voice is not None and again.voice.to_dict() == new.voice.to_dict()
+    assert "Pitch" in [f.label for f in figures(again, [])]
