@@ -17,15 +17,13 @@ import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from app.core.audio.files import SAMPLE_RATE
+from app.core.transcribe.decoding import Decoder, TranscriptionCancelled, drop_cut_marks, merge_word_pieces
 from app.core.transcribe.transcript import Gap, Word
-
-if TYPE_CHECKING:
-    from app.core.transcribe.transcriber import Transcriber
 
 log = logging.getLogger(__name__)
 
@@ -95,12 +93,10 @@ def _confident(segment: Any) -> bool:
     return segment.no_speech_prob <= MAX_NO_SPEECH and segment.avg_logprob >= MIN_AVG_LOGPROB
 
 
-def redecode(transcriber: "Transcriber", audio: np.ndarray, temperature: float | tuple[float, ...]) -> list[Word]:
+def redecode(transcriber: Decoder, audio: np.ndarray, temperature: float | tuple[float, ...]) -> list[Word]:
     """Words Whisper hears in `audio` alone, with no prompt and no VAD filter (VAD already said it is speech)."""
-    from app.core.transcribe.transcriber import drop_cut_marks, merge_word_pieces
-
     words: list[Word] = []
-    with transcriber._lock:
+    with transcriber.lock:
         if temperature != 0.0:
             import ctranslate2
 
@@ -116,12 +112,10 @@ def redecode(transcriber: "Transcriber", audio: np.ndarray, temperature: float |
     return words
 
 
-def repair(transcriber: "Transcriber", audio: np.ndarray, words: list[Word], offset_s: float = 0.0,
+def repair(transcriber: Decoder, audio: np.ndarray, words: list[Word], offset_s: float = 0.0,
            speech: list[Region] | None = None, cancel: threading.Event | None = None) -> Heard:
     """Fill the wordless stretches of one chunk: `words` are its words (times include `offset_s`),
     `speech` its VAD regions relative to the chunk (found here if not given)."""
-    from app.core.transcribe.transcriber import TranscriptionCancelled
-
     if speech is None:
         speech = speech_regions(audio)
     regions = [(s + offset_s, e + offset_s) for s, e in speech]
@@ -172,7 +166,7 @@ def degenerate(words: Sequence[Word]) -> bool:
     return len(letters) >= 6 and shouted / len(letters) > 0.6
 
 
-def hear_chunk(transcriber: "Transcriber", audio: np.ndarray, prompt: str, *, offset_s: float = 0.0,
+def hear_chunk(transcriber: Decoder, audio: np.ndarray, prompt: str, *, offset_s: float = 0.0,
                cancel: threading.Event | None = None) -> Heard:
     """Decode one chunk with its prompt, then repair its wordless stretches. The one place batch and
     streaming decode a chunk, so their transcripts stay the same."""
@@ -187,11 +181,9 @@ def hear_chunk(transcriber: "Transcriber", audio: np.ndarray, prompt: str, *, of
             words, language = plain, plain_language
     try:
         heard = repair(transcriber, audio, words, offset_s, cancel=cancel)
-    except Exception as exc:  # noqa: BLE001
-        from app.core.transcribe.transcriber import TranscriptionCancelled
-
-        if isinstance(exc, TranscriptionCancelled):
-            raise
+    except TranscriptionCancelled:
+        raise
+    except Exception:  # noqa: BLE001
         log.exception("checking %.1f s of audio at %.1f s for wordless speech failed; its words are kept as decoded",
                       audio.shape[0] / SAMPLE_RATE, offset_s)
         heard = Heard(words=list(words))

@@ -3,81 +3,26 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 from app.core.audio.files import SAMPLE_RATE
+from app.core.transcribe.chunking import hear_in_chunks
+from app.core.transcribe.decoding import (  # noqa: F401  (re-exported: the names callers know)
+    DecodeOptions,
+    ProgressCallback,
+    TranscriptionCancelled,
+    drop_cut_marks,
+    is_hallucination,
+    merge_word_pieces,
+)
+from app.core.transcribe.fidelity import Heard
 from app.core.transcribe.glossary import GlossaryCorrector
 from app.core.transcribe.models import ModelInfo
 from app.core.transcribe.prompt import build_initial_prompt
 from app.core.transcribe.transcript import Transcript, Word
-
-if TYPE_CHECKING:
-    from app.core.transcribe.fidelity import Heard
-
-ProgressCallback = Callable[[float], None]
-
-
-class TranscriptionCancelled(Exception):
-    pass
-
-
-@dataclass(frozen=True)
-class DecodeOptions:
-    beam_size: int = 5
-    vad_filter: bool = True
-    language: str | None = "en"  # for multilingual models; None lets Whisper detect it
-
-
-def merge_word_pieces(words: Iterable[Any]) -> list[Word]:
-    """faster-whisper splits "t-SNE" into " t" + "-SNE"; a piece without a leading space joins the word before."""
-    merged: list[Word] = []
-    for w in words:
-        text = w.word
-        if merged and text and not text[0].isspace():
-            last = merged[-1]
-            merged[-1] = Word(last.text + text.strip(), last.start, float(w.end), min(last.probability, float(w.probability)))
-        elif text.strip():
-            merged.append(Word(text.strip(), float(w.start), float(w.end), float(w.probability)))
-    return merged
-
-
-ELLIPSES = ("...", "…")
-
-
-def drop_cut_marks(words: list[Word]) -> list[Word]:
-    """Whisper marks a segment that starts or ends mid-sentence with an ellipsis ("because explanation..."
-    then "...expose"), where a chunk or segment was cut, not where the person trailed off; joined
-    into one transcript these show as odd ellipses inside it. The first word's leading and the last
-    word's trailing ellipsis of a segment are dropped (a word that was nothing else goes with it).
-    """
-    out = list(words)
-    if out:
-        first = out[0]
-        text = first.text
-        while text.startswith(ELLIPSES):
-            text = text[3:] if text.startswith("...") else text[1:]
-        out[0] = Word(text, first.start, first.end, first.probability)
-        last = out[-1]
-        text = last.text
-        while text.endswith(ELLIPSES):
-            text = text[:-3] if text.endswith("...") else text[:-1]
-        out[-1] = Word(text, last.start, last.end, last.probability)
-    return [w for w in out if w.text.strip()]
-
-
-def is_hallucination(segment: Any) -> bool:
-    """Whisper's "Thank you very much." over the silence at the end of a chunk.
-
-    Seen here on spoken answers: such segments had no_speech_prob 0.73-0.84 and avg_logprob
-    -0.75..-0.84, which Whisper's own rule (no_speech > 0.6 *and* logprob < -1.0) lets through;
-    real speech segments had no_speech_prob below 0.2.
-    """
-    return segment.no_speech_prob > 0.6 and segment.avg_logprob < -0.5
-
 
 class Transcriber:
     """Wraps a loaded WhisperModel. One call at a time: CTranslate2 already uses every core given."""
@@ -86,7 +31,7 @@ class Transcriber:
         self.model = model
         self.info = info
         self.options = options or DecodeOptions()
-        self._lock = threading.Lock()
+        self.lock = threading.Lock()
 
     def raw_words(
         self,
@@ -101,7 +46,7 @@ class Transcriber:
         """Timed words as Whisper heard them (no glossary fixes), shifted by `offset_s`; and the language."""
         duration = audio.shape[0] / SAMPLE_RATE
         words: list[Word] = []
-        with self._lock:
+        with self.lock:
             segments, info = self.model.transcribe(
                 audio,
                 language="en" if self.info.name.endswith(".en") else (language or self.options.language),
@@ -138,8 +83,6 @@ class Transcriber:
 
         Answers longer than one Whisper window are cut at pauses first (see hear_in_chunks).
         """
-        from app.core.transcribe.streaming import hear_in_chunks
-
         if prompt is None:
             def prompt_for(so_far: list[Word]) -> str:
                 context = " ".join(w.text for w in so_far[-60:])
