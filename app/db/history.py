@@ -143,6 +143,7 @@ class AttemptDetail:
     delivery: Delivery
     key_points: list[PointResult]
     settings: dict[str, Any]
+    parent_attempt_id: int | None = None  # a follow-up: the answer it followed
 
 
 @dataclass(frozen=True)
@@ -482,6 +483,7 @@ class History:
                 delivery=Delivery.from_dict(row.delivery),
                 key_points=[_point_result(r) for r in row.point_results],
                 settings=dict(row.settings or {}),
+                parent_attempt_id=row.parent_attempt_id,
             )
 
     def set_note(self, attempt_id: int, note: str | None) -> None:

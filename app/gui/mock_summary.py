@@ -47,6 +47,7 @@ class MockSummaryPage(QWidget):
         self.runner = runner
         self.details: list[AttemptDetail] = []
         self.notices: dict[int, str] = {}
+        self.chains: dict[int, tuple[int, str]] = {}
 
         self.title = QLabel("Mock interview")
         self.title.setObjectName("pageTitle")
@@ -91,9 +92,12 @@ class MockSummaryPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
 
-    def show_attempts(self, attempt_ids: list[int], notices: dict[int, str] | None = None) -> None:
-        """Load the answers of the round (on the pool) and list them."""
+    def show_attempts(self, attempt_ids: list[int], notices: dict[int, str] | None = None,
+                      chains: dict[int, tuple[int, str]] | None = None) -> None:
+        """Load the answers of the round (on the pool) and list them; `chains` maps a follow-up's
+        attempt to the attempt it followed and why it was asked."""
         self.notices = notices or {}
+        self.chains = chains or {}
         history = self.workspace.history
         self.totals.setText("Loading your answers…")
         self.verdict.hide()
@@ -108,14 +112,25 @@ class MockSummaryPage(QWidget):
         self.verdict.show_advice(mock_verdict(details))
         self.verdict.setVisible(bool(details))
         self.table.setRowCount(len(details))
+        # Chains as asked in this round, else as stored (a past mock interview opened again).
+        chains = self.chains or {d.summary.id: (d.parent_attempt_id, "") for d in details if d.parent_attempt_id}
+        number, follow = 0, 0
         for row, detail in enumerate(details):
             d, s = detail.delivery, detail.summary
+            chain = chains.get(s.id)
+            if chain is None:
+                number, follow = number + 1, 0
+                label, text = str(number), detail.question.text
+            else:  # a follow-up sits under the answer it followed: the chain reads down the table
+                follow += 1
+                label = f"{number}{chr(ord('a') + follow - 1)}"
+                text = f"↳ Follow-up: {detail.question.text}\n   (asked because {chain[1]})" if chain[1] else f"↳ Follow-up: {detail.question.text}"
             timing = describe_timing(d.duration_s, d.target_s)
             target = f" of {format_seconds(d.target_s)}" if d.target_s else ""
             values = (
-                str(row + 1),
-                detail.question.text,
-                f"{format_seconds(d.duration_s)}{target}\n{timing}",
+                label,
+                text,
+                "typed" if s.status == "typed" else f"{format_seconds(d.duration_s)}{target}\n{timing}",
                 f"{s.covered_count}/{s.point_count} ({s.coverage:.0%})",
                 "-" if d.words_per_minute is None else f"{d.words_per_minute:.0f}",
                 str(len(d.fillers)),

@@ -89,6 +89,42 @@ def key_points_text(question: Question) -> str:
     return "\n".join(lines)
 
 
+def parse_follow_ups(text: str) -> list[Any]:
+    """One follow-up per line: the question, then after a '|' what it is about (a key point's number
+    or a STAR part), then after a second '|' the points its answer should make (semicolons between)."""
+    items: list[Any] = []
+    for line in text.splitlines():
+        ask, _, rest = line.partition("|")
+        about, _, points = rest.partition("|")
+        ask, about = ask.strip(), about.strip()
+        if not ask and not rest.strip():
+            continue
+        if not about and not points.strip():
+            items.append(ask)
+            continue
+        item: dict[str, Any] = {"ask": ask}
+        if about:
+            item["about"] = int(about) if about.isdigit() else about
+        if _examples(points):
+            item["key_points"] = _examples(points)
+        items.append(item)
+    return items
+
+
+def follow_ups_text(question: Question) -> str:
+    """The follow-ups as the form shows them, the inverse of `parse_follow_ups`."""
+    lines = []
+    for f in question.follow_ups:
+        line = f.text
+        if f.about is not None or f.key_points:
+            about = "" if f.about is None else str(f.about + 1) if isinstance(f.about, int) else f.about
+            line += f" | {about}"
+        if f.key_points:
+            line += f" | {'; '.join(kp.text for kp in f.key_points)}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def question_draft(question: Question) -> dict[str, Any]:
     return {
         "id": question.id,
@@ -99,12 +135,14 @@ def question_draft(question: Question) -> dict[str, Any]:
         "reference_answer": question.reference_answer or "",
         "key_points": key_points_text(question),
         "glossary": ", ".join(question.glossary),
+        "follow_ups": follow_ups_text(question),
     }
 
 
 def empty_question(number: int) -> dict[str, Any]:
     return {"id": f"question-{number}", "text": "", "category": "", "prep_seconds": DEFAULT_PREP_SECONDS,
-            "answer_seconds": DEFAULT_ANSWER_SECONDS, "reference_answer": "", "key_points": "", "glossary": ""}
+            "answer_seconds": DEFAULT_ANSWER_SECONDS, "reference_answer": "", "key_points": "", "glossary": "",
+            "follow_ups": ""}
 
 
 def draft_yaml(pack: dict[str, Any], questions: list[dict[str, Any]]) -> str:
@@ -126,6 +164,8 @@ def draft_yaml(pack: dict[str, Any], questions: list[dict[str, Any]]) -> str:
         if q["reference_answer"].strip():
             item["reference_answer"] = block(q["reference_answer"].strip())
         item["key_points"] = parse_key_points(q["key_points"])
+        if parse_follow_ups(q.get("follow_ups", "")):
+            item["follow_ups"] = parse_follow_ups(q["follow_ups"])
         items.append(item)
     data["questions"] = items
     return dump_pack(data)
@@ -241,6 +281,14 @@ class PackEditorPage(QWidget):
         self.q_reference.setPlaceholderText("A model answer, shown on request after answering (optional)")
         self.q_glossary = QLineEdit()
         self.q_glossary.setPlaceholderText("Extra terms for this question only, separated by commas")
+        self.q_follow_ups = QPlainTextEdit()
+        self.q_follow_ups.setFixedHeight(72)
+        self.q_follow_ups.setAccessibleName("Follow-up questions")
+        self.q_follow_ups.setPlaceholderText("Asked in a mock interview when the answer missed something; one per line, "
+                                             "then what it digs into:\nWhat was the measurable result? | 4\n"
+                                             "What did you do yourself? | action | They describe their own steps")
+        self.q_follow_ups.setToolTip("question | key point number or situation/task/action/result | point; point\n"
+                                     "A follow-up about a STAR part needs the points its answer should make.")
         times = QHBoxLayout()
         times.addWidget(self.q_answer)
         times.addWidget(QLabel("Prep time:"))
@@ -255,10 +303,11 @@ class PackEditorPage(QWidget):
         question_form.addRow("Key points:", self.q_points)
         question_form.addRow("Reference answer:", self.q_reference)
         question_form.addRow("Glossary:", self.q_glossary)
+        question_form.addRow("Follow-ups:", self.q_follow_ups)
         self.q_id.textEdited.connect(self._question_changed)
         self.q_glossary.textEdited.connect(self._question_changed)
         self.q_category.editTextChanged.connect(self._question_changed)
-        for edit in (self.q_text, self.q_points, self.q_reference):
+        for edit in (self.q_text, self.q_points, self.q_reference, self.q_follow_ups):
             edit.textChanged.connect(self._question_changed)
         for spin in (self.q_answer, self.q_prep):
             spin.valueChanged.connect(self._question_changed)
@@ -455,6 +504,7 @@ class PackEditorPage(QWidget):
         self.q_points.setPlainText(q["key_points"] if valid else "")
         self.q_reference.setPlainText(q["reference_answer"] if valid else "")
         self.q_glossary.setText(q["glossary"] if valid else "")
+        self.q_follow_ups.setPlainText(q.get("follow_ups", "") if valid else "")
         self._loading = False
 
     def _question_changed(self, *_: object) -> None:
@@ -464,7 +514,8 @@ class PackEditorPage(QWidget):
         q.update(id=self.q_id.text().strip(), text=self.q_text.toPlainText().strip(),
                  category=self.q_category.currentText().strip().lower(), answer_seconds=self.q_answer.value(),
                  prep_seconds=self.q_prep.value(), key_points=self.q_points.toPlainText(),
-                 reference_answer=self.q_reference.toPlainText(), glossary=self.q_glossary.text())
+                 reference_answer=self.q_reference.toPlainText(), glossary=self.q_glossary.text(),
+                 follow_ups=self.q_follow_ups.toPlainText())
         item = self.question_list.item(self._current)
         if item is not None:
             item.setText(self._list_label(q))

@@ -77,6 +77,7 @@ class PracticeController(QObject):
         self.voice: VoiceTracker | None = None  # pitch and loudness, measured while recording
         self.last_attempt: SavedAttempt | None = None
         self.parent_attempt_id: int | None = None  # set while a follow-up question is asked
+        self._follow_up_parents: dict[str, int] = {}  # follow-up question id -> the attempt it follows
         self._prep_deadline = 0.0
         self._caption_relay = _CaptionRelay(self)
         self._caption_relay.text.connect(self.caption)
@@ -104,7 +105,13 @@ class PracticeController(QObject):
         shows at once, and an answer that ends before the id is here waits for it before it is saved."""
         self.pack, self.questions, self.index, self.session_id = pack, list(questions), index, session_id
         self._session_pending, self._ended_waiting = session_pending, None
+        self._follow_up_parents = {}
         self._show_question()
+
+    def insert_follow_up(self, question: Question, parent_attempt_id: int) -> None:
+        """Ask `question` next, as a follow-up to that attempt (mock interview)."""
+        self.questions.insert(self.index + 1, question)
+        self._follow_up_parents[question.id] = parent_attempt_id
 
     def set_session(self, session_id: int | None) -> None:
         """The round's session id, once the pool has written its row (None: it could not be written)."""
@@ -119,6 +126,7 @@ class PracticeController(QObject):
 
     def _show_question(self) -> None:
         assert self.question is not None
+        self.parent_attempt_id = self._follow_up_parents.get(self.question.id)
         self.questionChanged.emit(self.question, self.index, len(self.questions))
         self.start_prep()
 
@@ -260,6 +268,7 @@ class PracticeController(QObject):
         self._tick.stop()
         self.pack, self.questions, self.index, self.session_id = pack, [question], 0, None
         self._session_pending, self._ended_waiting = False, None
+        self._follow_up_parents, self.parent_attempt_id = {}, None
         self.questionChanged.emit(question, 0, 1)
         self._set_phase(Phase.READY)
 

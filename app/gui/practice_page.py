@@ -160,6 +160,10 @@ class PracticePage(QWidget):
         self._reasons = dict(reasons or {})
         self._shown = None
 
+    def add_reason(self, question_id: str, reason: str) -> None:
+        """Why a question joined the round while it runs (a mock interview's follow-up)."""
+        self._reasons[question_id] = reason
+
     def _on_question(self, question, index: int, count: int) -> None:  # type: ignore[no-untyped-def]
         label = f"Mock interview \u00b7 question {index + 1} of {count}" if self._mock else f"Question {index + 1} of {count}"
         self.position.setText(label)

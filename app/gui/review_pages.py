@@ -38,6 +38,8 @@ class ReviewPages(QObject):
         self.sources: list[PackSource] = []
         self.mock_ids: list[int] = []
         self.mock_notices: dict[int, str] = {}
+        self.mock_chains: dict[int, tuple[int, str]] = {}  # follow-up attempt -> (the attempt it followed, why)
+        self._asked_why: dict[str, str] = {}
         self.nav_actions: dict[str, QAction] = {}
         self._charts_importing = False  # pyqtgraph is being imported on the pool
         self._charts_imported = False
@@ -267,19 +269,30 @@ class ReviewPages(QObject):
     # -- rounds ----------------------------------------------------------------------------------------------
     def round_started(self) -> None:
         self.mock_ids, self.mock_notices = [], {}
+        self.mock_chains, self._asked_why = {}, {}
 
     def mock_answer_saved(self, saved: SavedAttempt) -> None:
         """Mock interview: no feedback between questions; after the last, one summary of every answer."""
+        from app.core.follow_ups import choose_follow_up
+
         w = self.window
         self.mock_ids.append(saved.attempt_id)
         if saved.notice:
             self.mock_notices[saved.attempt_id] = saved.notice
+        question, parent = w.controller.question, w.controller.parent_attempt_id
+        if parent is not None and question is not None:  # a follow-up answered: one link of a chain
+            self.mock_chains[saved.attempt_id] = (parent, self._asked_why.get(question.id, ""))
+        ask = choose_follow_up(question, saved.analysis) if question is not None and parent is None else None
+        if ask is not None:  # the interviewer digs into what the answer left out, as interviewers do
+            self._asked_why[ask.question.id] = ask.why
+            w.practice_page.add_reason(ask.question.id, "the interviewer follows up on your last answer")
+            w.controller.insert_follow_up(ask.question, saved.attempt_id)
         if w.controller.index + 1 < len(w.controller.questions):
             w.statusBar().showMessage(f"Answer {len(self.mock_ids)} saved. Next question.", 4000)
             w.controller.next_question()
             return
         summary = self.mock_summary
-        summary.show_attempts(list(self.mock_ids), dict(self.mock_notices))
+        summary.show_attempts(list(self.mock_ids), dict(self.mock_notices), dict(self.mock_chains))
         w.stack.setCurrentWidget(summary)
 
     def refresh_schedule(self) -> None:

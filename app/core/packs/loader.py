@@ -21,6 +21,8 @@ from yaml.reader import ReaderError
 from app.core.packs.model import (
     DEFAULT_ANSWER_SECONDS,
     DEFAULT_PREP_SECONDS,
+    STAR_PARTS,
+    FollowUp,
     KeyPoint,
     Pack,
     PackError,
@@ -39,7 +41,10 @@ _ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 PACK_KEYS = {"id", "title", "language", "description", "glossary", "defaults", "questions", "version", "author"}
 QUESTION_KEYS = {
     "id", "text", "category", "prep_seconds", "answer_seconds", "reference_answer", "key_points", "glossary", "tags",
+    "follow_ups",
 }
+FOLLOW_UP_KEYS = {"ask", "about", "key_points"}
+MAX_FOLLOW_UPS = 10
 KEY_POINT_KEYS = {"point", "cues", "examples"}
 DEFAULT_KEYS = {"prep_seconds", "answer_seconds"}
 _TIME_LIMITS = {"prep_seconds": (0, 600), "answer_seconds": (5, 3600)}
@@ -219,6 +224,46 @@ def _warn_example_in_claim(r: _Reader, node: Node, field: str, text: str | None)
                             "move it to 'examples:' (a list beside 'point:')")
 
 
+def _read_follow_up(r: _Reader, node: Node, field: str, point_count: int) -> FollowUp | None:
+    """A follow-up: a plain question, or a mapping with `ask`, `about` (a key point's number, 1 for
+    the first, or a STAR part) and optional `key_points` its answer should make."""
+    if isinstance(node, ScalarNode):
+        text = r.text(node, field)
+        return FollowUp(text) if text else None
+    fields = r.mapping(node, field, FOLLOW_UP_KEYS)
+    if fields is None:
+        return None
+    if "ask" not in fields:
+        r.error(node, f"{field}.ask", "is required (the follow-up question)")
+        return None
+    text = r.text(fields["ask"][1], f"{field}.ask")
+    about: int | str | None = None
+    if "about" in fields:
+        about_node = fields["about"][1]
+        value = r.scalar(about_node)
+        if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= point_count:
+            about = value - 1
+        elif isinstance(value, str) and value.strip().lower() in STAR_PARTS:
+            about = value.strip().lower()
+        else:
+            r.error(about_node, f"{field}.about", f"must be a key point number (1-{point_count}) or one of "
+                                                  f"{', '.join(STAR_PARTS)}, not {_describe(about_node, value)}")
+            return None
+    points: list[KeyPoint] = []
+    if "key_points" in fields:
+        items = r.sequence(fields["key_points"][1], f"{field}.key_points", nonempty=True, limit=MAX_KEY_POINTS)
+        for i, item in enumerate(items or []):
+            point = _read_key_point(r, item, f"{field}.key_points[{i}]")
+            if point is not None:
+                points.append(point)
+        if not points:
+            return None
+    if isinstance(about, str) and not points:
+        r.error(node, f"{field}.key_points", f"is required for a follow-up about the {about}: what should its answer say?")
+        return None
+    return FollowUp(text, about, tuple(points)) if text else None
+
+
 def _read_question(r: _Reader, node: Node, field: str, defaults: dict[str, int]) -> Question | None:
     fields = r.mapping(node, field, QUESTION_KEYS)
     if fields is None:
@@ -252,6 +297,15 @@ def _read_question(r: _Reader, node: Node, field: str, defaults: dict[str, int])
     if "reference_answer" in fields:
         reference = r.text(fields["reference_answer"][1], f"{field}.reference_answer", required_nonempty=False)
     glossary = r.text_list(fields["glossary"][1], f"{field}.glossary") if "glossary" in fields else ()
+    follow_ups: list[FollowUp] = []
+    if "follow_ups" in fields:
+        items = r.sequence(fields["follow_ups"][1], f"{field}.follow_ups", nonempty=False, limit=MAX_FOLLOW_UPS)
+        for i, item in enumerate(items or []):
+            follow_up = _read_follow_up(r, item, f"{field}.follow_ups[{i}]", len(key_points))
+            if follow_up is None:
+                ok = False
+            else:
+                follow_ups.append(follow_up)
     if not (ok and qid and text):
         return None
     return Question(
@@ -263,6 +317,7 @@ def _read_question(r: _Reader, node: Node, field: str, defaults: dict[str, int])
         answer_seconds=times["answer_seconds"],
         reference_answer=reference or None,
         glossary=glossary,
+        follow_ups=tuple(follow_ups),
     )
 
 

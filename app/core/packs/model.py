@@ -31,6 +31,23 @@ class KeyPoint:
         return f"{self.text} (e.g. {', '.join(self.examples)})" if self.examples else self.text
 
 
+STAR_PARTS = ("situation", "task", "action", "result")
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """What an interviewer asks next when an answer left something out.
+
+    `about` is the key point (0-based) or the STAR part it digs into, or None for a general
+    follow-up (used for whichever point was missed). `key_points` are what its answer should make;
+    empty means the key point it is about.
+    """
+
+    text: str
+    about: int | str | None = None
+    key_points: tuple[KeyPoint, ...] = ()
+
+
 @dataclass(frozen=True)
 class Question:
     id: str
@@ -41,6 +58,8 @@ class Question:
     answer_seconds: int = DEFAULT_ANSWER_SECONDS
     reference_answer: str | None = None
     glossary: tuple[str, ...] = ()
+    # Not in the content hash: follow-ups change what is asked next, not how this answer is judged.
+    follow_ups: tuple[FollowUp, ...] = ()
 
     @property
     def content_hash(self) -> str:

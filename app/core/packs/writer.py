@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from app.core.packs.model import KeyPoint, Pack, Question
+from app.core.packs.model import FollowUp, KeyPoint, Pack, Question
 
 
 class _Block(str):
@@ -72,6 +72,20 @@ def question_data(question: Question) -> dict[str, Any]:
     if question.reference_answer:
         data["reference_answer"] = _Block(question.reference_answer)
     data["key_points"] = [key_point_data(kp) for kp in question.key_points]
+    if question.follow_ups:
+        data["follow_ups"] = [follow_up_data(f) for f in question.follow_ups]
+    return data
+
+
+def follow_up_data(follow_up: FollowUp) -> Any:
+    """A bare question when it is general, else a mapping (`about` as the pack file numbers points: from 1)."""
+    if follow_up.about is None and not follow_up.key_points:
+        return follow_up.text
+    data: dict[str, Any] = {"ask": follow_up.text}
+    if follow_up.about is not None:
+        data["about"] = follow_up.about + 1 if isinstance(follow_up.about, int) else follow_up.about
+    if follow_up.key_points:
+        data["key_points"] = [key_point_data(kp) for kp in follow_up.key_points]
     return data
 
 
