@@ -189,6 +189,77 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_plan(args: argparse.Namespace) -> int:
+    """Set, change or show the plan toward an interview date (per pack, or for all packs)."""
+    from dataclasses import replace
+    from datetime import date
+
+    from app.core.review.plan import PlanSettings, interview_plan, parse_easy_days
+
+    workspace = _workspace(args)
+    pack_id = _resolve_pack_id(workspace, args.pack) if args.pack else None
+    history = workspace.history
+    if args.clear:
+        removed = history.clear_plan(pack_id)
+        print("Plan removed." if removed else "There was no plan to remove.")
+        return 0
+    current = history.get_plan(pack_id)
+    if args.date or args.load is not None or args.easy_days is not None:
+        _log_to_data_folder(workspace)
+        try:
+            when = date.fromisoformat(args.date) if args.date else None
+        except ValueError:
+            raise UsageError(f"--date: '{args.date}' is not a date like 2026-12-10") from None
+        if current is None and when is None:
+            raise UsageError("--date is needed to start a plan: the day of the interview")
+        if args.load is not None and not 1 <= args.load <= 100:
+            raise UsageError(f"--load: {args.load} questions a day; choose 1 to 100")
+        try:
+            easy = parse_easy_days(args.easy_days) if args.easy_days is not None else None
+        except ValueError as exc:
+            raise UsageError(f"--easy-days: {exc}") from None
+        settings = current or PlanSettings(when, pack_id)  # type: ignore[arg-type]
+        settings = replace(settings, **{k: v for k, v in (("interview_date", when), ("daily_load", args.load),
+                                                           ("easy_days", easy)) if v is not None})
+        history.set_plan(settings)
+        log.info("Plan for %s set: %s", pack_id or "all packs", settings)
+    plan = interview_plan(workspace, pack_id)
+    if plan is None:
+        raise UsageError(f"no plan for {pack_id or 'all packs'} yet: rehearse plan --date YYYY-MM-DD"
+                         + (f" --pack {pack_id}" if pack_id else ""))
+    if args.json:
+        _print_json({
+            "pack_id": plan.settings.pack_id, "interview_date": plan.settings.interview_date.isoformat(),
+            "daily_load": plan.settings.daily_load, "easy_days": sorted(plan.settings.easy_days),
+            "days_left": plan.days_left, "notes": list(plan.notes),
+            "days": [{"day": d.day.isoformat(), "capacity": d.capacity, "easy": d.easy,
+                      "questions": [{"pack_id": i.pack_id, "question_id": i.question.id, "reason": i.reason,
+                                     "new": i.new} for i in d.items]} for d in plan.days],
+            "ready": [{"pack_id": i.pack_id, "question_id": i.question.id, "reason": i.reason} for i in plan.ready],
+        })
+        return 0
+    print(plan.headline())
+    for note in plan.notes:
+        print(f"note: {note}")
+    for day in plan.days[: args.days]:
+        easy = " (easy day)" if day.easy else ""
+        print(f"\n{day.day:%a %d %b}{easy}: {len(day.items)} of {day.capacity}")
+        for item in day.items:
+            print(f"  {item.pack_id}/{item.question.id}: {item.reason}")
+    return 0
+
+
+def _resolve_pack_id(workspace, ref: str) -> str:  # type: ignore[no-untyped-def]
+    from app.core.packs import PackError
+
+    try:
+        return workspace.library.resolve(ref).id
+    except PackError as exc:
+        raise UsageError(str(exc).splitlines()[0]) from None
+    except LookupError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def _print_analysis(result: dict[str, Any]) -> None:
     print(f"Transcript: {result['transcript']}")
     covered = sum(kp["covered"] for kp in result["key_points"])
@@ -315,6 +386,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("audio", type=Path)
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("plan", help="practise toward an interview date: set the date, daily load and easy days, see what is due")
+    p.add_argument("--pack", default=None, help="pack id or file (default: a plan for all packs)")
+    p.add_argument("--date", default=None, help="the interview date, YYYY-MM-DD")
+    p.add_argument("--load", type=int, default=None, help="questions a day at most (default 5)")
+    p.add_argument("--easy-days", default=None, help="lighter days, e.g. sat,sun (half the load); '' for none")
+    p.add_argument("--days", type=int, default=7, help="days of the plan to print (default 7)")
+    p.add_argument("--clear", action="store_true", help="remove the plan")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_plan)
 
     p = sub.add_parser("history", help="list attempts")
     p.add_argument("--pack", default=None)

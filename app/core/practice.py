@@ -21,6 +21,7 @@ class Mode(str, enum.Enum):
     CATEGORY = "category"
     WEAKEST = "weakest-first"
     MOCK = "mock-interview"
+    PLAN = "interview-plan"  # what the interview-date plan says is due today (app.core.review.plan)
 
     @property
     def label(self) -> str:
@@ -30,6 +31,7 @@ class Mode(str, enum.Enum):
             Mode.CATEGORY: "One category",
             Mode.WEAKEST: "Weakest first",
             Mode.MOCK: "Mock interview",
+            Mode.PLAN: "Due today (interview plan)",
         }[self]
 
 

@@ -26,10 +26,11 @@ from app.core.scoring.delivery import Delivery
 from app.core.scoring.keypoints import PointResult
 from app.core.transcribe.transcript import Transcript
 from app.db.engine import open_database
-from app.db.models import AttemptRow, KeyPointResultRow, PackRow, PracticeSessionRow, QuestionRow, utcnow
+from app.db.models import AttemptRow, KeyPointResultRow, PackRow, PlanRow, PracticeSessionRow, QuestionRow, utcnow
 from app.db.read_cache import ReadCache
 
 if TYPE_CHECKING:
+    from app.core.review.plan import PlanSettings
     from app.core.review.progress import ProgressPoint
     from app.core.scoring.voice import Baseline
 
@@ -580,6 +581,33 @@ class History:
             for question_id, (count, best) in totals.items()
         }
 
+    # -- interview plans (issue 19) ------------------------------------------------------------------
+    def get_plan(self, pack_id: str | None) -> PlanSettings | None:
+        """The plan of a pack, or the plan for all packs (None)."""
+        from app.core.review.plan import PlanSettings
+
+        with self._sessions() as session:
+            query = select(PlanRow).where(PlanRow.pack_id.is_(None) if pack_id is None else PlanRow.pack_id == pack_id)
+            row = session.scalar(query)
+            if row is None:
+                return None
+            return PlanSettings(row.interview_date, row.pack_id, row.daily_load, frozenset(row.easy_days or ()),
+                                row.desired_retention)
+
+    def set_plan(self, plan: PlanSettings) -> None:
+        """Store (or replace) the plan of its pack, or the plan for all packs."""
+        with self._sessions.begin() as session:
+            query = select(PlanRow).where(PlanRow.pack_id.is_(None) if plan.pack_id is None else PlanRow.pack_id == plan.pack_id)
+            row = session.scalar(query) or PlanRow(pack_id=plan.pack_id)
+            row.interview_date, row.daily_load = plan.interview_date, plan.daily_load
+            row.easy_days, row.desired_retention, row.updated_at = sorted(plan.easy_days), plan.desired_retention, utcnow()
+            session.add(row)
+
+    def clear_plan(self, pack_id: str | None) -> bool:
+        with self._sessions.begin() as session:
+            query = delete(PlanRow).where(PlanRow.pack_id.is_(None) if pack_id is None else PlanRow.pack_id == pack_id)
+            return bool(session.execute(query).rowcount)
+
     def count_attempts(self) -> int:
         with self._sessions() as session:
             return session.scalar(select(func.count(AttemptRow.id))) or 0
@@ -624,7 +652,7 @@ class History:
     def delete_all(self) -> None:
         """'Delete all my data': every row and every recording."""
         with self._sessions.begin() as session:
-            for model in (KeyPointResultRow, AttemptRow, PracticeSessionRow, QuestionRow, PackRow):
+            for model in (KeyPointResultRow, AttemptRow, PracticeSessionRow, QuestionRow, PackRow, PlanRow):
                 session.execute(delete(model))
         recordings = self.data_dir.recordings
         if recordings.exists():

@@ -76,6 +76,8 @@ class MainWindow(QMainWindow):
         self.start_page.set_mock_count(settings.mock_count)
         self.start_page.orderChanged.connect(self._order_changed)
         self.start_page.mockCountChosen.connect(lambda n: setattr(self.settings, "mock_count", n))
+        self.start_page.planRequested.connect(self.set_plan)
+        self.start_page.planCleared.connect(self.clear_plan)
         self.round_mode: str | None = None
         self._round_number = 0  # which round a session id arriving from the pool belongs to
         self.review = ReviewPages(self)  # History, replay, Compare, Progress, My packs, mock summary
@@ -133,6 +135,8 @@ class MainWindow(QMainWindow):
         practice_menu.addAction(self._action("Back to &questions", self.show_start, "Ctrl+Home"))
         self.history_action = self._action("&History", lambda: self.review.show_history(), "Ctrl+H")
         self.progress_action = self._action("P&rogress", lambda: self.review.show_progress(), "Ctrl+G")
+        self.plan_action = self._action("Interview &date…", self._focus_plan, "Ctrl+D")
+        practice_menu.addAction(self.plan_action)
         practice_menu.addAction(self.history_action)
         practice_menu.addAction(self.progress_action)
 
@@ -198,6 +202,42 @@ class MainWindow(QMainWindow):
             self.runner.start(lambda pid: self.workspace.history.question_stats(pid), pack_id,
                               on_done=self.start_page.set_stats, on_error=self._show_message)
             self.review.refresh_schedule()
+            self.refresh_plan()
+
+    def _focus_plan(self) -> None:
+        """Ctrl+D: to the interview date on the start page."""
+        if not self.controller.busy:
+            self.show_start()
+            self.start_page.plan_date.setFocus()
+
+    def refresh_plan(self) -> None:
+        """The interview plan of the chosen pack, worked out on the pool from today's history."""
+        from app.core.review.plan import interview_plan
+
+        pack_id = self.start_page.current_pack_id
+        if pack_id:
+            def done(plan) -> None:  # type: ignore[no-untyped-def]
+                if self.start_page.current_pack_id == pack_id:
+                    self.start_page.set_plan(plan)
+
+            self.runner.start(interview_plan, self.workspace, pack_id, on_done=done, on_error=self._show_message)
+
+    def set_plan(self, when, load: int, weekends_easy: bool) -> None:  # type: ignore[no-untyped-def]
+        """'My interview is on …' for the chosen pack: stored, then the plan worked out again."""
+        from app.core.review.plan import PlanSettings
+
+        pack_id = self.start_page.current_pack_id
+        if not pack_id:
+            return
+        settings = PlanSettings(when, pack_id, load, frozenset({5, 6}) if weekends_easy else frozenset())
+        self.runner.start(self.workspace.history.set_plan, settings, on_done=lambda _r: self.refresh_plan(),
+                          on_error=self._show_message, lane="history-writes")
+
+    def clear_plan(self) -> None:
+        pack_id = self.start_page.current_pack_id
+        if pack_id:
+            self.runner.start(self.workspace.history.clear_plan, pack_id, on_done=lambda _r: self.refresh_plan(),
+                              on_error=self._show_message, lane="history-writes")
 
     def _order_changed(self, order: str) -> None:
         self.settings.weakest_order = order
@@ -334,7 +374,8 @@ class MainWindow(QMainWindow):
         self.runner.start(lambda: self.workspace.history.start_session(pack, mode), on_done=started, on_error=failed)
         self.stack.setCurrentWidget(self.practice_page)
         # Weakest first: why each question is in its place, shown under it; a mock round says so.
-        reasons = {q.id: self.start_page.reason(q.id) or "" for q in questions} if mode == Mode.WEAKEST.value else {}
+        reasons = ({q.id: self.start_page.reason(q.id) or "" for q in questions}
+                   if mode in (Mode.WEAKEST.value, Mode.PLAN.value) else {})
         self.practice_page.set_round(mock=mode == Mode.MOCK.value, reasons=reasons)
         self.controller.begin(pack, questions, index, session_pending=True)
 

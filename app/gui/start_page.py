@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -36,12 +37,15 @@ class StartPage(QWidget):
     startRequested = Signal(object, object, int, str)  # pack, list[Question], start index, mode value
     orderChanged = Signal(str)  # weakest first: Order value, chosen with "Unseen first"
     mockCountChosen = Signal(int)  # questions in a mock interview, as the person set it
+    planRequested = Signal(object, int, bool)  # interview date (datetime.date), daily load, weekends easy
+    planCleared = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._packs: list[Pack] = []
         self._stats: dict[str, QuestionStats] = {}
         self._schedule: list = []  # type: ignore[type-arg]  # scheduler Picks, weakest first
+        self.plan = None  # app.core.review.plan.Plan of this pack, when there is one
 
         title = QLabel("Practise an interview answer")
         title.setObjectName("pageTitle")
@@ -55,7 +59,7 @@ class StartPage(QWidget):
         self.pack_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.mode_combo = QComboBox()
         self.mode_combo.setAccessibleName("Practice mode")
-        for mode in (Mode.IN_ORDER, Mode.SHUFFLED, Mode.CATEGORY, Mode.WEAKEST, Mode.MOCK):
+        for mode in (Mode.IN_ORDER, Mode.SHUFFLED, Mode.CATEGORY, Mode.WEAKEST, Mode.MOCK, Mode.PLAN):
             self.mode_combo.addItem(mode.label, mode.value)
         self.mode_combo.setItemData(self.mode_combo.findData(Mode.WEAKEST.value),
                                     "Questions due for review first, weakest answers first (spaced repetition)", Qt.ItemDataRole.ToolTipRole)
@@ -107,6 +111,39 @@ class StartPage(QWidget):
             shortcut = QShortcut(QKeySequence(key), self.table, self._start_current, context=Qt.ShortcutContext.WidgetShortcut)
             shortcut.setWhatsThis("Questions: start the highlighted question")
 
+        # The interview date plan: the date, the daily load, easy weekends; what is due today and why.
+        self.plan_date = QDateEdit()
+        self.plan_date.setCalendarPopup(True)
+        self.plan_date.setDisplayFormat("ddd d MMM yyyy")
+        self.plan_date.setAccessibleName("Interview date")
+        self.plan_date.setMinimumDate(QDate.currentDate())
+        self.plan_date.setDate(QDate.currentDate().addDays(7))
+        self.plan_load = QSpinBox()
+        self.plan_load.setRange(1, 100)
+        self.plan_load.setValue(5)
+        self.plan_load.setSuffix(" a day")
+        self.plan_load.setAccessibleName("Questions a day at most")
+        self.plan_easy = QCheckBox("Easy weekends")
+        self.plan_easy.setToolTip("Half the daily load on Saturdays and Sundays")
+        self.plan_button = QPushButton("Set &interview date")
+        self.plan_button.clicked.connect(lambda: self.planRequested.emit(
+            self.plan_date.date().toPython(), self.plan_load.value(), self.plan_easy.isChecked()))
+        self.plan_clear = QPushButton("Remove plan")
+        self.plan_clear.clicked.connect(self.planCleared)
+        plan_label = QLabel("My interview is on:")
+        plan_label.setBuddy(self.plan_date)
+        plan_row = QHBoxLayout()
+        for widget in (plan_label, self.plan_date, self.plan_load, self.plan_easy, self.plan_button, self.plan_clear):
+            plan_row.addWidget(widget)
+        plan_row.addStretch(1)
+        self.plan_text = QLabel()
+        self.plan_text.setObjectName("reason")
+        self.plan_text.setWordWrap(True)
+        self.plan_text.setTextFormat(Qt.TextFormat.PlainText)
+        self.plan_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.plan_text.setAccessibleName("Due today")
+        self.plan_text.hide()
+
         self.problems = QLabel()
         self.problems.setObjectName("warning")
         self.problems.setWordWrap(True)
@@ -129,6 +166,8 @@ class StartPage(QWidget):
         layout.addWidget(intro)
         layout.addSpacing(6)
         layout.addLayout(controls)
+        layout.addLayout(plan_row)
+        layout.addWidget(self.plan_text)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.problems)
         layout.addLayout(bottom)
@@ -170,10 +209,35 @@ class StartPage(QWidget):
         if self.mode is Mode.WEAKEST:
             self._fill_table()
 
+    def set_plan(self, plan) -> None:  # type: ignore[no-untyped-def]
+        """The interview plan of this pack (None: no plan): the date and load shown, what is due today and why."""
+        self.plan = plan
+        self.plan_clear.setEnabled(plan is not None)
+        if plan is None:
+            self.plan_text.setText("No interview date set: set one and the questions are spread over the days left, "
+                                   "each practised until it is likely to be remembered on the day.")
+        else:
+            settings = plan.settings
+            self.plan_date.setDate(QDate(settings.interview_date))
+            self.plan_load.setValue(settings.daily_load)
+            self.plan_easy.setChecked(bool(settings.easy_days & {5, 6}))
+            lines = [plan.headline(), *plan.notes]
+            lines += [f"• {item.question.text} — {item.reason}" for item in plan.due_today[:6]]
+            if len(plan.due_today) > 6:
+                lines.append(f"… and {len(plan.due_today) - 6} more (mode “{Mode.PLAN.label}”).")
+            self.plan_text.setText("\n".join(lines))
+        self.plan_text.show()
+        if self.mode is Mode.PLAN:
+            self._fill_table()
+
     def reason(self, question_id: str) -> str | None:
+        if self.mode is Mode.PLAN and self.plan is not None:
+            return next((i.reason for i in self.plan.due_today if i.question.id == question_id), None)
         return next((p.reason for p in self._schedule if p.question.id == question_id), None)
 
     def _short_reason(self, question_id: str) -> str:
+        if self.mode is Mode.PLAN:
+            return self.reason(question_id) or ""
         return next((p.short for p in self._schedule if p.question.id == question_id), "")
 
     # -- state ----------------------------------------------------------------------------------
@@ -226,6 +290,8 @@ class StartPage(QWidget):
         if self.mode is Mode.WEAKEST:
             ordered = [p.question for p in self._schedule if p.question in pack.questions]
             return ordered if len(ordered) == len(pack.questions) else list(pack.questions)
+        if self.mode is Mode.PLAN:
+            return [item.question for item in self.plan.due_today] if self.plan is not None else []
         if self.mode in (Mode.SHUFFLED, Mode.MOCK):
             return list(pack.questions)
         return order_questions(pack, self.mode, self.category_combo.currentData())
@@ -245,7 +311,7 @@ class StartPage(QWidget):
         self.category_combo.setVisible(self.mode is Mode.CATEGORY)
         self.mock_count.setVisible(self.mode is Mode.MOCK)
         self.unseen_first.setVisible(self.mode is Mode.WEAKEST)
-        self.table.setColumnHidden(WHY_COLUMN, self.mode is not Mode.WEAKEST)
+        self.table.setColumnHidden(WHY_COLUMN, self.mode not in (Mode.WEAKEST, Mode.PLAN))
         self._fill_table()
 
     def _fill_table(self) -> None:
@@ -297,7 +363,7 @@ class StartPage(QWidget):
             questions = order_questions(pack, Mode.MOCK)[: self.mock_count.value()]
             self.startRequested.emit(pack, questions, 0, self.mode.value)
             return
-        questions = self.questions() if self.mode is Mode.WEAKEST else order_questions(pack, self.mode, self.category_combo.currentData())
+        questions = self.questions() if self.mode in (Mode.WEAKEST, Mode.PLAN) else order_questions(pack, self.mode, self.category_combo.currentData())
         if not questions:
             return
         if row is None:
