@@ -178,6 +178,7 @@ class Figure:
     value: str
     detail: str = ""
     tone: str = "neutral"  # good, warn, bad, neutral
+    hint: str = ""  # how it is measured, in a sentence (shown on hover)
 
 
 def figures(delivery: Delivery, results: Sequence[PointResult]) -> list[Figure]:
@@ -210,41 +211,56 @@ def figures(delivery: Delivery, results: Sequence[PointResult]) -> list[Figure]:
 def manner_figures(delivery: Delivery) -> list[Figure]:
     """Voice, hedges and shape (issue 18), each with a sentence a person understands; attempts
     saved before these were measured have none."""
+    from app.core.scoring.voice import TRAILING_DROP_DB
+
     out: list[Figure] = []
     voice = delivery.voice
     if voice is not None and voice.pitch_variation_st is not None:
         usual = f" · your usual {voice.usual_variation_st:.1f}" if voice.usual_variation_st is not None else ""
         out.append(Figure("Pitch", f"{voice.pitch_variation_st:.1f} st",
                           ("monotone: let your voice rise and fall" if voice.monotone else "varied")
-                          + f" · range {voice.pitch_range_st:.0f} st{usual}", "warn" if voice.monotone else "good"))
+                          + f" · range {voice.pitch_range_st:.0f} st{usual}", "warn" if voice.monotone else "good",
+                          "How much your pitch moves within each 5 seconds, in semitones (Praat). Below "
+                          f"{voice.monotone_below_st:.1f} it sounds monotone"
+                          + (" for you (set from your earlier answers)." if voice.baseline_answers else ".")))
         ends = len(voice.sentence_ends)
         out.append(Figure("Sentence ends", f"{voice.trailing_count}/{ends} fade",
                           "trailing off: keep your voice up to the last word" if voice.trails_off
-                          else "held up to the end", "warn" if voice.trails_off else "good"))
+                          else "held up to the end", "warn" if voice.trails_off else "good",
+                          f"Sentences whose last words are {TRAILING_DROP_DB:.0f} dB or more below your own level in "
+                          "this answer: they fade before the point lands."))
     if voice is not None and voice.rate_trend is not None:
         change = voice.rate_change or 1.0
         out.append(Figure("Pace over time", f"{change - 1:+.0%}", f"last third vs before · {voice.rate_trend}",
-                          "good" if voice.rate_trend == "steady" else "warn"))
+                          "good" if voice.rate_trend == "steady" else "warn",
+                          "Words per minute in the last third of your speech against the first two thirds: "
+                          "faster means rushing to finish, slower means running out of steam."))
     if delivery.hedges is not None:
         names = sorted({h.phrase.lower() for h in delivery.hedges})
         detail = ", ".join(f"“{n}”" for n in names[:3]) if names else "none: you sounded sure"
         if delivery.overused:
             detail += " · leaned on " + ", ".join(f"“{w}” ×{n}" for w, n in delivery.overused[:2])
         out.append(Figure("Hedges", str(len(delivery.hedges)), detail,
-                          "good" if (delivery.hedges_per_minute or 0) < 2 and not delivery.overused else "warn"))
+                          "good" if (delivery.hedges_per_minute or 0) < 2 and not delivery.overused else "warn",
+                          "Phrases such as “I think”, “maybe”, “kind of” that make an answer sound unsure (purple "
+                          "in the transcript); their plain uses (“a kind of model”) are not counted."))
     shape = delivery.shape
     if shape is not None and shape.kind == "technical" and shape.direct_opening is not None:
         first = "no key point" if shape.first_point_s is None else f"first key point at {shape.first_point_s:.0f} s"
         out.append(Figure("Opening", "direct" if shape.direct_opening else "slow start",
                           ("answered in the first sentence" if shape.direct_opening
                            else "say the answer in one sentence, then the detail") + f" · {first}",
-                          "good" if shape.direct_opening else "warn"))
+                          "good" if shape.direct_opening else "warn",
+                          "Whether your first sentence already makes one of the key points, and when the first key "
+                          "point began: interviewers want the answer first, then the detail."))
     elif shape is not None and shape.kind == "story" and shape.story:
         told = sum(p.present for p in shape.story)
         missing = shape.missing_part
         out.append(Figure("Story", f"{told}/{len(shape.story)} parts",
                           missing.missing if missing else "situation, task, action and result told",
-                          "good" if missing is None else "warn"))
+                          "good" if missing is None else "warn",
+                          "Situation, task, action and result, each read by the story judge; the strip under the "
+                          "transcript shows where each was told."))
     return out
 
 

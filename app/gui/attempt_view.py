@@ -81,10 +81,12 @@ class AttemptView(QWidget):
         self.panel = AnswerPanel(
             "Transcript",
             "Click a word to play from there · highlighted: covered key points · "
-            "<u style='color:#b03a2e'>underlined</u>: fillers · <span style='color:#7d8590'>grey</span>: the recogniser was unsure",
+            "<u style='color:#b03a2e'>underlined</u>: fillers · <i style='color:#6639ba'>purple</i>: hedges · "
+            "<span style='color:#7d8590'>grey</span>: the recogniser was unsure",
             below_transcript=[note_row],
         )
         self.panel.wordClicked.connect(self.replay.seek_to_word)
+        self.panel.strip.seekRequested.connect(lambda seconds: self.replay.seek_ms(int(seconds * 1000), play=True))
         self.tiles, self.transcript, self.points, self.why, self.splitter = (
             self.panel.tiles, self.panel.transcript, self.panel.points, self.panel.why, self.panel.splitter)
 
@@ -170,6 +172,7 @@ class AttemptView(QWidget):
         self.panel.render_transcript(index)
         if index is not None:
             self.transcript.scroll_to_word(index)
+            self.panel.strip.set_position(self.panel.words[index].start if index < len(self.panel.words) else None)
 
     # -- note, delete, export ---------------------------------------------------------------------------
     def _note_dirty(self) -> bool:

@@ -56,6 +56,7 @@ class FeedbackPage(QWidget):
         self.panel = AnswerPanel(
             "Your answer",
             "Click a word to play from there · highlighted: covered key points (hover for which) · <u style='color:#b03a2e'>underlined</u>: fillers · "
+            "<i style='color:#6639ba'>purple</i>: hedges (“I think”, “maybe”: they make you sound unsure) · "
             "[pause]: silences over 2 s · <span style='color:#7d8590'>grey</span>: the recogniser was unsure",
             below_points=[marks_row],
         )
@@ -65,6 +66,7 @@ class FeedbackPage(QWidget):
         self.replay.play_button.setToolTip("Play or pause your answer (Ctrl+P); click a word to play from there")
         self.replay.wordChanged.connect(self._word_changed)
         self.panel.wordClicked.connect(self.replay.seek_to_word)
+        self.panel.strip.seekRequested.connect(lambda seconds: self.replay.seek_ms(int(seconds * 1000), play=True))
         self.play_button = self.replay.play_button
         self.panel.pointSelected.connect(self._point_selected)
         # The panel's parts, by the names the rest of the window and the tests use.
@@ -155,6 +157,7 @@ class FeedbackPage(QWidget):
         self.panel.render_transcript(index)
         if index is not None:
             self.transcript.scroll_to_word(index)
+            self.panel.strip.set_position(self.panel.words[index].start if index < len(self.panel.words) else None)
 
     def _point_selected(self, row: int) -> None:
         analysis = self.analysis

@@ -28,6 +28,7 @@ from app.core.feedback import (
     explain,
     figures,
     heard_tokens,
+    manner_figures,
     point_colour,
     transcript_html,
     transcript_tokens,
@@ -37,6 +38,7 @@ from app.core.scoring.delivery import Delivery
 from app.core.scoring.keypoints import PointResult
 from app.core.transcribe.transcript import Correction, Word
 from app.gui.widgets.transcript_view import TranscriptView
+from app.gui.widgets.voice_strip import VoiceStrip
 
 TONES = {"good": "#1a7f37", "warn": "#9a6700", "bad": "#cf222e", "neutral": "#1f2328"}
 
@@ -72,7 +74,8 @@ class FigureTile(QFrame):
         layout.addWidget(self.value)
         layout.addWidget(self.detail)
 
-    def show_figure(self, label: str, value: str, detail: str, tone: str) -> None:
+    def show_figure(self, label: str, value: str, detail: str, tone: str, hint: str = "") -> None:
+        self.setToolTip(hint)
         self.label.setText(label.upper())
         self.value.setText(value)
         self.value.setStyleSheet(f"color: {TONES.get(tone, TONES['neutral'])};")
@@ -114,6 +117,11 @@ class AnswerPanel(QWidget):
         tiles.setContentsMargins(0, 0, 0, 0)
         for i, tile in enumerate(self.tiles):
             tiles.addWidget(tile, 0, i)
+        # Voice, hedges and shape (feedback.manner_figures): a second row, only the figures measured.
+        self.manner_tiles = [FigureTile() for _ in range(6)]
+        for i, tile in enumerate(self.manner_tiles):
+            tiles.addWidget(tile, 1, i)
+            tile.hide()
 
         self.transcript = TranscriptView()
         self.transcript.wordClicked.connect(self.wordClicked)
@@ -139,7 +147,17 @@ class AnswerPanel(QWidget):
         self.why.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(_column(transcript_title, self.transcript, legend_label, self.heard, *below_transcript))
+        # Pitch and loudness over the answer, under the words they belong to (click to play from there).
+        self.strip = VoiceStrip()
+        self.strip.hide()
+        self.strip_legend = QLabel("Strip: <span style='color:#1f6feb'>pitch</span> and <span style='color:#8c959f'>"
+                                   "loudness</span> over the answer · <span style='color:#bc4c00'>▼</span> a sentence "
+                                   "that trails off · <span style='color:#6639ba'>|</span> a hedge · click to play from there")
+        self.strip_legend.setObjectName("muted")
+        self.strip_legend.setWordWrap(True)
+        self.strip_legend.hide()
+        self.splitter.addWidget(_column(transcript_title, self.transcript, self.strip, self.strip_legend, legend_label,
+                                        self.heard, *below_transcript))
         self.splitter.addWidget(_column("Key points", self.points, self.why, *below_points))
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
@@ -176,6 +194,13 @@ class AnswerPanel(QWidget):
                 tile.show_figure(figure.label, "–", "typed answer: not measured", "neutral")
             else:
                 tile.show_figure(figure.label, figure.value, figure.detail, figure.tone)
+        manner = manner_figures(self.delivery)
+        for tile, figure in zip(self.manner_tiles, manner):
+            tile.show_figure(figure.label, figure.value, figure.detail, figure.tone, figure.hint)
+        for i, tile in enumerate(self.manner_tiles):
+            tile.setVisible(i < len(manner))
+        self.strip.set_delivery(self.delivery)
+        self.strip_legend.setVisible(self.strip.has_content())
         self._tokens = transcript_tokens(self.words, self.key_points, self.delivery)
         self.render_transcript(current_word)
         row = 0 if reset_row else max(0, self.points.currentRow())
