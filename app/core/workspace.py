@@ -18,6 +18,7 @@ from app.core.scoring.keypoints import KeyPointScorer
 from app.core.scoring.calibration import Calibration, calibrate
 from app.core.scoring.entailment import EntailmentJudge
 from app.core.scoring.recall import TokenRecallScorer
+from app.core.scoring.star import PARTS as STAR_PARTS, is_story_question
 from app.core.transcribe.models import ModelInfo, load_whisper
 from app.core.transcribe.transcriber import DecodeOptions, Transcriber
 from app.core.transcribe.transcript import Word
@@ -123,10 +124,14 @@ class Workspace:
         chunk also warms the scorer, so that feedback after Stop waits only on the last sentence."""
         from app.core.transcribe.streaming import StreamingTranscriber
 
+        story = is_story_question(question)
+
         def warm(words: list[Word]) -> None:
             warm_scorer = getattr(self.scorer(), "warm", None)
             if warm_scorer is not None:
                 warm_scorer(words, question.key_points)
+            if story:  # the STAR parts are judged at Stop too
+                self.judge().window_probabilities([part.hypothesis for part in STAR_PARTS], words)
 
         return StreamingTranscriber(self.transcriber, question_text=question.text, glossary=pack.glossary_for(question),
                                     reference_answer=question.reference_answer, on_text=on_text, on_words=warm)

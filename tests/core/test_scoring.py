@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 
 from app.core.packs import KeyPoint
 from app.core.scoring import LexicalScorer, TokenRecallScorer
@@ -124,6 +126,33 @@ def test_warming_during_the_answer_leaves_only_the_last_stretch_for_stop() -> No
     assert sum(encoded) - before <= 2  # the open stretch at warm time, and the one after it
     assert [r.covered for r in warm] == [r.covered for r in cold] == [True, True, True]
     assert [round(r.score, 4) for r in warm] == [round(r.score, 4) for r in cold]
+
+
+def test_a_judge_warmed_with_the_whole_answer_judges_nothing_at_stop(judge) -> None:  # type: ignore[no-untyped-def]
+    """After a pause's speculative pass handed over every word, Stop needs no forward pass; after a
+    chunk, only the windows the later words touch are judged again."""
+    text = " ".join([f"In case {i} SHAP takes the Shapley value idea from game theory and splits a prediction." for i in range(20)]
+                    + ["LIME perturbs the example and fits a local surrogate."])
+    words = timed(text)
+    assert len(words) > 2 * judge.settings.window_words
+    judge._cache.clear()
+    runs: list[int] = []
+    real_forward = judge._forward
+    judge._forward = lambda pairs: (runs.append(len(pairs)), real_forward(pairs))[1]  # type: ignore[method-assign]
+    try:
+        judge.warm(words, POINTS)
+        at_warm = sum(runs)
+        warmed = judge.score(POINTS, words)
+        assert at_warm > 0 and sum(runs) == at_warm, "Stop ran the model again"
+        judge._cache.clear()
+        judge.warm(words[:-10], POINTS)
+        before = sum(runs)
+        # int8 activations are scaled per batch, so a pair judged in another batch can differ in the 4th decimal
+        assert [r.score for r in judge.score(POINTS, words)] == pytest.approx([r.score for r in warmed], abs=0.005)
+        windows_now = len(judge._windows(words))
+        assert 0 < sum(runs) - before <= 2 * len(POINTS) < windows_now * len(POINTS)
+    finally:
+        del judge._forward
 
 
 def test_the_stream_warms_the_scorer_with_the_words_the_transcript_will_have(data_dir) -> None:  # type: ignore[no-untyped-def]

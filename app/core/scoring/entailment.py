@@ -146,11 +146,11 @@ class EntailmentJudge:
                 for a, b in windows(len(words), self.settings.window_words, self.settings.window_stride)]
 
     def warm(self, words: Sequence[Word], points: Sequence[KeyPoint] = ()) -> None:
-        """Judge the windows that can no longer change while the transcript grows (all but those
-        touching its last words), so that Stop has only the tail left."""
+        """Judge every window of the transcript so far (cached by text), so that Stop finds them
+        judged: the windows from the start settle as the answer grows, and the last ones are
+        judged again only if more words came after this call."""
         self.recall.warm(words, points)
-        settled = [(a, b, text) for a, b, text in self._windows(words) if b < len(words) - self.settings.window_stride]
-        self.probabilities([(p.text, text) for p in points for _a, _b, text in settled])
+        self.probabilities([(p.text, text) for p in points for _a, _b, text in self._windows(words)])
 
     def window_probabilities(self, statements: Sequence[str], words: Sequence[Word]) -> np.ndarray:
         """(statements, windows) probabilities that each window says each statement."""

@@ -87,10 +87,10 @@ class TokenRecallScorer:
         self.threshold = threshold
 
     def warm(self, words: Sequence[Word], points: Sequence[KeyPoint] = ()) -> None:
-        """Encode the key points and the finished stretches of a transcript still growing (all but
-        the last stretch), so that scoring at Stop has only the last one left to encode."""
+        """Encode the key points and the stretches of the transcript so far (cached), so that
+        scoring at Stop encodes only what was said after this call."""
         self.embedder.token_vectors([p.text.split() for p in points])
-        parts = stretches(words)[:-1]
+        parts = stretches(words)
         self.embedder.token_vectors([[words[i].text for i in part] for part in parts])
 
     def _transcript(self, words: Sequence[Word]) -> tuple[np.ndarray, np.ndarray]:

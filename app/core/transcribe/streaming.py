@@ -252,19 +252,23 @@ class StreamingTranscriber:
             return None
         return batch_cut(audio, self.options)
 
-    def _tell_words(self) -> None:
+    def _tell_words(self, ahead: Sequence[Word] = ()) -> None:
         """Hand the words so far to `on_words` as the final transcript will have them (glossary fixes
-        merge "Shapley values" into one word, which shifts every sentence after it; the scorer warmed
-        with raw words re-encoded them all at Stop: 124 ms instead of 45 for a 2-minute answer).
-        Only the words new since the last call are corrected (a glossary fix is local, and chunks end
-        in pauses): correcting the whole answer each time took 29 ms per chunk at 300 words and
-        400 ms at 4,000. Its failure costs only its head start, never the answer."""
+        merge "Shapley values" into one word, which shifts every sentence after it, so a scorer
+        warmed with raw words would judge it all again at Stop). Only the words new since the last
+        call are corrected (a glossary fix is local, and chunks end in pauses): correcting the whole
+        answer each time grows with its length. `ahead`: a speculative pass's words, told but not
+        kept, since they are the rest of the answer if the person stops now (then Stop finds
+        everything judged). Its failure costs only its head start, never the answer."""
         with self._cond:
             new = self._words[self._told_raw :]
             self._told_raw = len(self._words)
         try:
             self._told += self._corrector.correct(new)[0]
-            self.on_words(list(self._told))  # type: ignore[misc]
+            if ahead:
+                self.on_words(self._told + self._corrector.correct(list(ahead))[0])  # type: ignore[misc]
+            else:
+                self.on_words(list(self._told))  # type: ignore[misc]
         except Exception:  # noqa: BLE001
             log.warning("on_words failed; the answer will be scored from scratch at Stop", exc_info=True)
 
@@ -302,6 +306,8 @@ class StreamingTranscriber:
             self.stats.speculative_passes += 1
         if self.on_text is not None:
             self.on_text(self.caption())  # captions need not wait for the chunk to end (up to 16 s)
+        if self.on_words is not None:
+            self._tell_words(ahead=heard.words)
 
     def _drop_useless_speculation(self) -> None:
         """At Stop: a speculative pass still running is worth waiting for only if nothing was said
