@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -37,14 +38,16 @@ from app.core.review.progress import (
     local_day,
     pack_summary,
     question_series,
+    with_manner,
     streak,
     weekly_totals,
 )
 from app.core.workspace import Workspace
-from app.gui.charts import ChartView, pg
+from app.gui.charts import ChartView, pg, render_chart_pngs
 from app.gui.workers import JobRunner
 
 CHART_KEYS = ("duration", "coverage", "wpm", "fillers")
+MANNER_KEYS = ("pitch", "trailing", "pace_change", "hedges", "first_point")  # progress.MANNER_CHARTS, their own tab
 VERDICT_MARKS = {"better": ("▲", "#1a7f37"), "worse": ("▼", "#cf222e"), "steady": ("●", "#59636e")}
 
 
@@ -72,9 +75,13 @@ def load_progress(workspace: Workspace, pack: Pack | None, question_id: str | No
     now = now or datetime.now(timezone.utc)
     points = workspace.history.progress_points(pack_id=pack.id if pack else None)
     if question_id:
-        progress = question_series([p for p in points if p.question_id == question_id])
+        points_shown = [p for p in points if p.question_id == question_id]
+        progress = question_series(points_shown)
     else:
+        points_shown = points
         progress = daily_series(points)
+    figures = workspace.history.delivery_figures(pack_id=pack.id if pack else None, question_id=question_id)
+    progress = with_manner(progress, points_shown, figures)
     if pack:  # the pack summary has the streak and the weeks of these same points
         summary: PackSummary | None = pack_summary(pack, points, now)
         days, today_done, weeks = summary.streak_days, summary.practised_today, summary.weeks
@@ -126,18 +133,24 @@ class ProgressPage(QWidget):
         self.scope = QLabel()
         self.scope.setObjectName("muted")
         self.scope.setWordWrap(True)
-        self.charts = {key: ChartView(key) for key in CHART_KEYS}
+        self.charts = {key: ChartView(key) for key in CHART_KEYS + MANNER_KEYS}
         for view in self.charts.values():
             view.pointClicked.connect(self.openAttempt)
-        grid = QGridLayout()
-        grid.setSpacing(10)
-        for i, key in enumerate(CHART_KEYS):
-            grid.addWidget(self.charts[key], i // 2, i % 2)
+        # Length, points, pace, fillers on one tab; how it sounded (voice, hedges, shape) on another.
+        self.chart_tabs = QTabWidget()
+        for name, keys in (("Length, points, pace", CHART_KEYS), ("Voice, hedges, opening", MANNER_KEYS)):
+            page = QWidget()
+            grid = QGridLayout(page)
+            grid.setContentsMargins(0, 6, 0, 0)
+            grid.setSpacing(10)
+            for i, key in enumerate(keys):
+                grid.addWidget(self.charts[key], i // 2, i % 2)
+            self.chart_tabs.addTab(page, name)
         chart_area = QWidget()
         chart_layout = QVBoxLayout(chart_area)
         chart_layout.setContentsMargins(0, 0, 0, 0)
         chart_layout.addWidget(self.scope)
-        chart_layout.addLayout(grid, 1)
+        chart_layout.addWidget(self.chart_tabs, 1)
         self.empty = QLabel()
         self.empty.setObjectName("muted")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -266,8 +279,7 @@ class ProgressPage(QWidget):
             view.set_chart(progress.charts[key], per_day=progress.scope == "all")
         pack = self._pack()
         question = pack.question(data.question_id) if pack and data.question_id else None
-        for view in self.charts.values():
-            view.setVisible(not progress.empty)
+        self.chart_tabs.setVisible(not progress.empty)
         self.empty.setVisible(progress.empty)
         if progress.empty:
             scope = "No scored answers yet" + (" to this question." if question else ".")
@@ -359,7 +371,8 @@ class ProgressPage(QWidget):
         data, pack = self.data, self._pack()
         assert data is not None and pack is not None and data.question_id
         # Charts are drawn here (Qt paints on the GUI thread); the query and the file go to the pool.
-        pngs = {key: view.png() for key, view in self.charts.items()} if fmt == "html" else {}
+        # Drawn offscreen at report size: the charts on the tab not shown have no size of their own.
+        pngs = dict(render_chart_pngs(data.progress)) if fmt == "html" else {}
         question_id = data.question_id
 
         def write() -> str:

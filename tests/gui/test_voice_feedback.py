@@ -132,3 +132,33 @@ def test_a_recorded_answer_is_measured_while_recording_and_stored(window, qtbot,
     stored = window.workspace.history.get_attempt(saved.attempt_id).delivery
     assert stored.voice is not None and stored.voice.to_dict() == voice.to_dict()
     assert window.feedback_page.panel.strip.isVisible()
+
+
+def test_progress_charts_each_new_figure_over_time(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    import math
+    from datetime import datetime, timedelta, timezone
+
+    workspace = window.workspace
+    pack = next(p for p in workspace.library.packs() if p.id == "ml-interpretability")
+    question = pack.question("what-is-interpretability")
+    start = datetime.now(timezone.utc) - timedelta(days=3)
+    ids = []
+    for day, ssml in enumerate([None, f'<prosody range="x-low">{FLAT_HEDGED}</prosody>', f'<prosody range="x-high">{FLAT_HEDGED}</prosody>']):
+        analysis = analyse_answer(load_audio(espeak(ssml or FLAT_HEDGED)), pack, question, workspace.transcriber(),
+                                  workspace.scorer())
+        if ssml is None:  # saved before these figures were measured
+            analysis.delivery.voice = analysis.delivery.hedges = analysis.delivery.overused = analysis.delivery.shape = None
+        ids.append(workspace.history.save_attempt(pack, question, analysis, None, created_at=start + timedelta(days=day)))
+    page = window.review.progress_page
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        window.review.show_progress(pack.id, question.id)
+    page.chart_tabs.setCurrentIndex(1)
+    qtbot.wait(50)
+    assert page.chart_tabs.tabText(1) == "Voice, hedges, opening"
+    _x, pitch = page.charts["pitch"].curve.getData()
+    assert len(pitch) == 3 and math.isnan(pitch[0]) and pitch[1] < 1.0 < pitch[2]
+    _x, hedges = page.charts["hedges"].curve.getData()
+    assert hedges[1] > 0 and hedges[2] > 0
+    for key in ("trailing", "pace_change", "first_point"):
+        assert page.charts[key].isVisible() and page.charts[key].chart is not None
+    screenshot(window, "progress-voice-1280x800")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import csv
 import html
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, TextIO
@@ -22,10 +23,13 @@ from app.core.review.progress import Progress, describe_timing
 
 if TYPE_CHECKING:
     from app.core.packs.model import Question
+    from app.core.scoring.delivery import Delivery
     from app.db.history import AttemptDetail, AttemptSummary
 
 TONE_COLOURS = {"good": "#1a7f37", "warn": "#9a6700", "bad": "#cf222e", "neutral": "#1f2328"}
-CHART_TITLES = {"duration": "Answer length", "coverage": "Key points covered", "wpm": "Words per minute", "fillers": "Fillers per minute"}
+CHART_TITLES = {"duration": "Answer length", "coverage": "Key points covered", "wpm": "Words per minute", "fillers": "Fillers per minute",
+                "pitch": "Pitch variation", "trailing": "Sentence ends that trail off", "pace_change": "Pace in the last third",
+                "hedges": "Hedges per minute", "first_point": "First key point"}
 
 CSS = """
 body { font-family: -apple-system, "Segoe UI", "Noto Sans", Helvetica, Arial, sans-serif; color: #1f2328;
@@ -112,7 +116,13 @@ def _attempt_section(detail: AttemptDetail, heading: str = "h1", anchor: str | N
         tokens = transcript_tokens(detail.transcript.words, detail.key_points, detail.delivery)
         parts.append(f"<div class=\"transcript\">{transcript_html(tokens, detail.key_points, links=False)}</div>")
         parts.append("<p class=\"muted\">Highlighted: covered key points (colour as in the list below) · "
-                     "<u style=\"color:#b03a2e\">underlined</u>: fillers · [pause]: silences over 2 s</p>")
+                     "<u style=\"color:#b03a2e\">underlined</u>: fillers · <i style=\"color:#6639ba\">purple</i>: "
+                     "hedges · [pause]: silences over 2 s</p>")
+        strip = voice_svg(detail.delivery)
+        if strip:
+            parts.append(f"<h3>Voice</h3>{strip}<p class=\"muted\">Pitch (blue) and loudness (grey) over the answer · "
+                         "<span style=\"color:#bc4c00\">▼</span> a sentence that trails off · "
+                         "<span style=\"color:#6639ba\">|</span> a hedge</p>")
     else:
         parts.append("<p class=\"muted\"><i>No speech was transcribed for this answer.</i></p>")
     parts.append("<h3>Key points</h3><ul class=\"points\">")
@@ -129,6 +139,41 @@ def _attempt_section(detail: AttemptDetail, heading: str = "h1", anchor: str | N
         parts.append(f"<h3>Reference answer</h3><div class=\"reference\">{_e(detail.question.reference_answer)}</div>")
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def voice_svg(delivery: Delivery, width: int = 720, height: int = 56) -> str:
+    """The voice strip of the feedback page as inline SVG (pitch line over the loudness area), or ""
+    for an answer without voice figures."""
+    voice = delivery.voice
+    if voice is None or not voice.contour_level_db:
+        return ""
+    step, n = 0.1, len(voice.contour_level_db)
+    total = max(delivery.duration_s, n * step) or 1.0
+
+    def x(seconds: float) -> float:
+        return round(seconds / total * width, 1)
+
+    loud = sorted(v for v in voice.contour_level_db if v > 0)
+    floor, top = (loud[len(loud) // 10], loud[-1]) if loud else (0.0, 1.0)
+    area = [f"0,{height}"] + [f"{x((i + 0.5) * step)},{round(height - max(0.0, min(1.0, (v - floor) / max(1.0, top - floor))) * (height - 4), 1)}"
+                              for i, v in enumerate(voice.contour_level_db)] + [f"{x(n * step)},{height}"]
+    voiced = sorted(p for p in voice.contour_pitch_hz if p > 0)
+    lines, run = [], []
+    median = voiced[len(voiced) // 2] if voiced else 0
+    for i, hz in enumerate(voice.contour_pitch_hz + [0]):
+        if hz > 0 and median:
+            semitones = max(-8.0, min(8.0, 12 * math.log2(hz / median)))
+            run.append(f"{x((i + 0.5) * step)},{round(height / 2 - semitones / 8 * height / 2, 1)}")
+        elif run:
+            lines.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="#1f6feb" stroke-width="1.5"/>')
+            run = []
+    marks = [f'<polygon points="{x(e.end_s) - 5},0 {x(e.end_s) + 5},0 {x(e.end_s)},8" fill="#bc4c00"/>'
+             for e in voice.sentence_ends if e.trailing]
+    marks += [f'<line x1="{x(h.start_s)}" y1="{height - 7}" x2="{x(h.start_s)}" y2="{height}" stroke="#6639ba" stroke-width="2"/>'
+              for h in delivery.hedges or []]
+    return (f'<svg class="voice" role="img" aria-label="Pitch and loudness over the answer" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg"><rect width="100%" height="100%" fill="#f6f8fa"/>'
+            f'<polygon points="{" ".join(area)}" fill="#d0d7de"/>{"".join(lines)}{"".join(marks)}</svg>')
 
 
 def attempt_html(detail: AttemptDetail) -> str:
@@ -153,13 +198,13 @@ def transcript_markdown(detail: AttemptDetail) -> str:
             while j < len(tokens) and tokens[j].points[:1] == [point] and (
                     j == i or (tokens[j].pause_before_s is None and tokens[j].unclear_before_s is None)):
                 word = _md_escape(tokens[j].word.text)
-                words.append(f"_{word}_" if tokens[j].filler else word)
+                words.append(f"_{word}_" if tokens[j].filler else f"‹{word}›" if tokens[j].hedge else word)
                 j += 1
             out.append(f"**{' '.join(words)}**<sup>{point + 1}</sup>")
             i = j
             continue
         text = _md_escape(token.word.text)
-        out.append(f"_{text}_" if token.filler else text)
+        out.append(f"_{text}_" if token.filler else f"‹{text}›" if token.hedge else text)
         i += 1
     if tokens and tokens[-1].unclear_after_s is not None:
         out.append(f"[unclear {tokens[-1].unclear_after_s:.1f} s]")
@@ -188,7 +233,7 @@ def _attempt_markdown(detail: AttemptDetail, level: str = "#") -> str:
         lines += [f"{level}# Note", "", *[f"> {line}" for line in s.note.splitlines()], ""]
     lines += [f"{level}# Transcript", ""]
     if detail.transcript.words:
-        lines += [transcript_markdown(detail), "", "_Bold: covered key point (number as in the list) · italics: fillers_", ""]
+        lines += [transcript_markdown(detail), "", "_Bold: covered key point (number as in the list) · italics: fillers · ‹ ›: hedges_", ""]
     else:
         lines += ["_No speech was transcribed for this answer._", ""]
     lines += [f"{level}# Key points", ""]
@@ -287,6 +332,9 @@ def question_html(question: Question, pack_title: str, summaries: Sequence[Attem
         body.append("<h2>How it is going</h2><ul>")
         body += [f"<li class=\"{t.verdict}\">{_e(t.text)}</li>" for t in progress.trends]
         body.append("</ul>")
+    # A chart with nothing measured (voice figures of answers saved before they existed) is left out.
+    charts = {key: png for key, png in (charts or {}).items()
+              if key not in progress.charts or any(not math.isnan(v) for v in progress.charts[key].y)}
     if charts:
         body.append("<h2>Over time</h2><div class=\"charts\">")
         for key, png in charts.items():
@@ -317,7 +365,10 @@ CSV_COLUMNS = (
     "id", "created_at", "pack_id", "pack_title", "question_id", "question_text", "category", "status",
     "duration_s", "target_s", "length_ratio", "words_per_minute", "filler_count", "fillers_per_minute",
     "long_pause_count", "coverage", "covered_count", "point_count", "speech_start_s", "session_id", "audio_path", "note",
+    # Voice, hedges and shape (empty for attempts saved before they were measured)
+    "pitch_variation_st", "trailing_count", "rate_change", "hedges_per_minute", "first_point_s", "direct_opening",
 )
+MANNER_COLUMNS = CSV_COLUMNS[-6:]
 
 
 def _cell(value: object) -> object:
@@ -327,8 +378,9 @@ def _cell(value: object) -> object:
     return value
 
 
-def write_attempts_csv(summaries: Iterable[AttemptSummary], out: TextIO) -> int:
-    """Every attempt as one row; returns the number of rows written."""
+def write_attempts_csv(summaries: Iterable[AttemptSummary], out: TextIO,
+                       manner: Mapping[int, Mapping[str, object]] | None = None) -> int:
+    """Every attempt as one row; returns the number of rows written. `manner`: History.delivery_figures."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     count = 0
@@ -342,6 +394,7 @@ def write_attempts_csv(summaries: Iterable[AttemptSummary], out: TextIO) -> int:
             s.filler_count, round(per_minute, 2), s.long_pause_count, round(s.coverage, 4), s.covered_count,
             s.point_count, "" if s.speech_start_s is None else round(s.speech_start_s, 2),
             "" if s.session_id is None else s.session_id, "" if s.audio_path is None else str(s.audio_path), _cell(s.note or ""),
+            *["" if (value := (manner or {}).get(s.id, {}).get(column)) is None else value for column in MANNER_COLUMNS],
         ])
         count += 1
     return count

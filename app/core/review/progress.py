@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from app.core.scoring.delivery import TARGET_HIGH, TARGET_LOW
 
@@ -358,3 +358,49 @@ def pack_summary(pack: Pack, points: Sequence[ProgressPoint], now: datetime | No
         total_attempts=len(mine),
         total_seconds=sum(p.duration_s for p in mine),
     )
+
+
+# -- voice, hedges and shape (issue 18) ---------------------------------------------------------
+# key -> (title, unit, better, the figure in History.delivery_figures). Attempts saved before these
+# were measured have no figures: NaN, a gap in the line.
+MANNER_CHARTS = {
+    "pitch": ("Pitch variation (semitones)", "st", "up", "pitch_variation_st"),
+    "trailing": ("Sentence ends that trail off", "", "down", "trailing_count"),
+    "pace_change": ("Pace in the last third (% vs before)", "%", "band", "rate_change"),
+    "hedges": ("Hedges per minute", "/min", "down", "hedges_per_minute"),
+    "first_point": ("First key point (seconds in)", "s", "down", "first_point_s"),
+}
+PACE_CHANGE_BAND = (-20.0, 25.0)  # what voice.SLOWING_RATIO / RUSHING_RATIO call steady
+
+
+def _manner_value(key: str, figures: Mapping[str, Any] | None) -> float:
+    value = None if figures is None else figures.get(MANNER_CHARTS[key][3])
+    if value is None:
+        return math.nan
+    return (float(value) - 1) * 100 if key == "pace_change" else float(value)
+
+
+def with_manner(progress: Progress, points: Sequence[ProgressPoint], figures: Mapping[int, Mapping[str, Any]],
+                tz: tzinfo | None = None) -> Progress:
+    """`progress` with a chart for each voice/hedge/shape figure: one point per attempt for a
+    question, daily means (at the same noons as daily_series) over many questions."""
+    charts = dict(progress.charts)
+    if progress.scope == "question":
+        x, ids = [_epoch(p.at) for p in points], [p.attempt_id for p in points]
+        columns = {key: [_manner_value(key, figures.get(p.attempt_id)) for p in points] for key in MANNER_CHARTS}
+    else:
+        days: dict[date, list[ProgressPoint]] = defaultdict(list)
+        for p in points:
+            days[local_day(p.at, tz)].append(p)
+        x, ids = [], None
+        columns = {key: [] for key in MANNER_CHARTS}
+        for day in sorted(days):
+            noon = datetime.combine(day, time(12), tzinfo=tz) if tz else datetime.combine(day, time(12)).astimezone()
+            x.append(noon.timestamp())
+            for key in MANNER_CHARTS:
+                columns[key].append(_mean([_manner_value(key, figures.get(p.attempt_id)) for p in days[day]]))
+    daily = "" if progress.scope == "question" else " (daily mean)"
+    for key, (title, unit, better, _field) in MANNER_CHARTS.items():
+        band = ([PACE_CHANGE_BAND[0]] * len(x), [PACE_CHANGE_BAND[1]] * len(x)) if key == "pace_change" else (None, None)
+        charts[key] = Chart(key, title + daily, unit, better, x, columns[key], band[0], band[1], ids)
+    return replace(progress, charts=charts)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from app.core.practice import Mode
 from app.core.review import export
-from app.core.review.progress import Progress, progress_points, question_series
+from app.core.review.progress import Progress, progress_points, question_series, with_manner
 
 if TYPE_CHECKING:
     from app.core.packs import PackLibrary
@@ -63,7 +63,9 @@ def question_report(history: History, library: PackLibrary, pack_ref: str, quest
     summaries = history.attempt_summaries(pack_id=pack.id, question_id=question.id)
     if not summaries:
         raise ReportError(f"no attempts at '{pack.id}/{question.id}' yet")
-    progress = question_series(progress_points(summaries))
+    points = progress_points(summaries)
+    progress = with_manner(question_series(points), points,
+                           history.delivery_figures(pack_id=pack.id, question_id=question.id))
     if fmt == "md":
         return export.question_markdown(question, pack.title, summaries, progress)
     charts = dict(render_charts(progress)) if render_charts and not progress.empty else None
@@ -72,7 +74,8 @@ def question_report(history: History, library: PackLibrary, pack_ref: str, quest
 
 def csv_report(history: History, pack_id: str | None = None, question_id: str | None = None) -> tuple[str, int]:
     out = io.StringIO()
-    count = export.write_attempts_csv(history.attempt_summaries(pack_id=pack_id, question_id=question_id, descending=False), out)
+    count = export.write_attempts_csv(history.attempt_summaries(pack_id=pack_id, question_id=question_id, descending=False), out,
+                                      history.delivery_figures(pack_id=pack_id, question_id=question_id))
     return out.getvalue(), count
 
 

@@ -1,0 +1,85 @@
+"""The voice, hedge and shape figures in exports and over time: real espeak-ng answers measured by
+Praat and Whisper, stored in a real SQLite history beside an attempt saved before these figures."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from app.core.analysis import analyse_answer
+from app.core.audio.files import load_audio
+from app.core.packs import PackLibrary, load_pack
+from app.core.paths import builtin_packs_dir
+from app.core.review import export
+from app.core.review.progress import daily_series, progress_points, question_series, with_manner
+from app.core.review.reports import csv_report, question_report
+from app.db.history import History
+from tests.core.test_voice import SENTENCES, espeak
+
+pytestmark = pytest.mark.slow
+
+HEDGED = "I think " + SENTENCES[0] + " Maybe " + SENTENCES[3]
+
+
+@pytest.fixture
+def history(data_dir, transcriber, scorer):  # type: ignore[no-untyped-def]
+    """Three attempts: an old one (no voice, hedge or shape figures), a flat hedged one, a lively one."""
+    pack = load_pack(builtin_packs_dir() / "ml-interpretability.yaml")
+    question = pack.question("what-is-interpretability")
+    history = History.open(data_dir)
+    start = datetime(2026, 11, 1, 9, tzinfo=timezone.utc)
+    ids = []
+    for day, ssml in enumerate([None, f'<prosody range="x-low">{HEDGED}</prosody>', f'<prosody range="x-high">{HEDGED}</prosody>']):
+        audio = load_audio(espeak(ssml or HEDGED))
+        analysis = analyse_answer(audio, pack, question, transcriber, scorer)
+        if ssml is None:
+            analysis.delivery.voice = analysis.delivery.hedges = analysis.delivery.overused = analysis.delivery.shape = None
+        ids.append(history.save_attempt(pack, question, analysis, None, created_at=start + timedelta(days=day)))
+    yield history, pack, question, ids
+    history.close()
+
+
+def test_attempt_reports_carry_the_figures_the_strip_and_the_hedges(history) -> None:  # type: ignore[no-untyped-def]
+    history, _pack, _question, (old, flat, _lively) = history
+    page = export.attempt_html(history.get_attempt(flat))
+    assert '<svg class="voice"' in page and "#1f6feb" in page
+    for label in ("Pitch", "Sentence ends", "Hedges", "Opening"):
+        assert f"<th>{label}</th>" in page
+    assert "monotone" in page and page.count("hedge: makes the answer sound unsure") >= 3
+    markdown = export.attempt_markdown(history.get_attempt(flat))
+    assert "‹I› ‹think›" in markdown and "‹Maybe›" in markdown and "| Hedges | 2 |" in markdown
+    before = export.attempt_html(history.get_attempt(old))
+    assert '<svg class="voice"' not in before and "<th>Pitch</th>" not in before and "<th>Key points</th>" in before
+
+
+def test_the_csv_has_the_figures_where_they_were_measured(history) -> None:  # type: ignore[no-untyped-def]
+    history, _pack, _question, (old, flat, lively) = history
+    text, count = csv_report(history)
+    rows = {int(r["id"]): r for r in csv.DictReader(io.StringIO(text))}
+    assert count == 3 and list(rows[old]) == list(export.CSV_COLUMNS)
+    assert rows[old]["pitch_variation_st"] == "" and rows[old]["hedges_per_minute"] == ""
+    assert float(rows[flat]["pitch_variation_st"]) < 1.0 < float(rows[lively]["pitch_variation_st"])
+    assert float(rows[flat]["hedges_per_minute"]) > 0 and rows[flat]["direct_opening"] in ("0", "1")
+
+
+def test_each_figure_is_charted_over_time_with_a_gap_for_older_answers(history) -> None:  # type: ignore[no-untyped-def]
+    history, pack, question, (old, flat, lively) = history
+    points = history.progress_points(pack_id=pack.id)
+    figures = history.delivery_figures(pack_id=pack.id, question_id=question.id)
+    assert set(figures) == {flat, lively}
+    one = with_manner(question_series(points), points, figures)
+    pitch = one.charts["pitch"]
+    assert pitch.ids == [old, flat, lively] and math.isnan(pitch.y[0]) and pitch.y[1] < 1.0 < pitch.y[2]
+    assert one.charts["hedges"].y[1] > 0 and one.charts["pace_change"].band_low is not None
+    for key in ("trailing", "first_point"):
+        assert math.isnan(one.charts[key].y[0]) and not math.isnan(one.charts[key].y[2])
+    daily = with_manner(daily_series(points), points, figures)
+    assert len(daily.charts["pitch"].x) == 3 and daily.charts["pitch"].x == daily.charts["duration"].x
+    report = question_report(history, PackLibrary(builtin_packs_dir()), pack.id, question.id, "html",
+                             render_charts=lambda progress: {key: b"\x89PNG" for key in progress.charts})
+    assert "<h3>Pitch variation</h3>" in report and "<h3>Hedges per minute</h3>" in report
+
