@@ -14,6 +14,7 @@ START, END = "<!-- bench:figures -->", "<!-- /bench:figures -->"
 GRADING_START, GRADING_END = "<!-- bench:grading -->", "<!-- /bench:grading -->"
 HISTORY_START, HISTORY_END = "<!-- bench:history -->", "<!-- /bench:history -->"
 FIDELITY_START, FIDELITY_END = "<!-- bench:fidelity -->", "<!-- /bench:fidelity -->"
+VOICE_START, VOICE_END = "<!-- bench:voice -->", "<!-- /bench:voice -->"
 METHOD_NAMES = {
     "lexical": "lexical overlap (baseline)",
     "cosine": "MiniLM cosine, whole answer (baseline)",
@@ -288,6 +289,29 @@ def render_fidelity() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def render_voice() -> str:
+    """tests/bench/results/voice.json: the time the voice, hedge and shape figures add at Stop."""
+    v = _load("voice")
+    if not v:
+        return "Not measured yet: `python -m tests.bench.bench_voice`.\n"
+    m = v["machine"]
+    met = "met" if v["added_at_stop_max_ms"] <= v["goal_ms"] else "**not met**"
+    return (
+        f"A {v['answer_s']} s spoken answer ({v['words']} words), Stop at {len(v['stops'])} points of the last "
+        f"{v['segment_s']:.0f} s segment, {v['repeats']} times each; {m['cpus']} cores, load average "
+        f"{v.get('load_average', '?')}, {m['when'][:10]}.\n\n"
+        "| figure | time |\n| --- | --- |\n"
+        f"| added at Stop: median / slowest (goal <= {v['goal_ms']} ms: {met}) | **{v['added_at_stop_median_ms']:.0f} ms** / "
+        f"{v['added_at_stop_max_ms']:.0f} ms |\n"
+        f"| of which Praat on the last segment (tracker finish), median | {v['finish_median_ms']:.0f} ms |\n"
+        f"| of which voice figures from the track, median | {v['figures_median_ms']:.0f} ms |\n"
+        f"| of which hedges, over-used words and shape, median | {v['language_shape_median_ms']:.1f} ms |\n"
+        f"| while recording: Praat per {v['segment_s']:.0f} s segment (its own thread) | {v['segment_ms_median']:.0f} ms |\n"
+        f"| while recording: the recorder's writer thread per block (feed), slowest | {v['feed_ms_per_block_max']:.3f} ms |\n"
+        f"| Praat on the whole recording at Stop, for comparison | {v['whole_recording_at_stop_median_ms']:.0f} ms |\n"
+    )
+
+
 def _replace(text: str, start: str, end: str, body: str) -> str:
     block = f"{start}\n{body}{end}"
     return re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _m: block, text, flags=re.S)
@@ -299,11 +323,13 @@ def main() -> None:
     text = _replace(text, GRADING_START, GRADING_END, render_grading())
     text = _replace(text, HISTORY_START, HISTORY_END, render_history())
     text = _replace(text, FIDELITY_START, FIDELITY_END, render_fidelity())
+    text = _replace(text, VOICE_START, VOICE_END, render_voice())
     readme.write_text(text)
     print(render())
     print(render_grading())
     print(render_history())
     print(render_fidelity())
+    print(render_voice())
 
 
 if __name__ == "__main__":

@@ -398,13 +398,33 @@ def measure_voice(track: VoiceTrack, words: Sequence[Word], baseline: Baseline |
         voice.pitch_range_st = float(np.percentile(semitones, 90) - np.percentile(semitones, 10))
         voice.pitch_variation_st = _pitch_variation(f0, median)
         voice.level_db, voice.sentence_ends = _sentence_ends(track, words)
-    step = int(round(STRIP_STEP_S / FRAME_S))
-    for lo in range(0, f0.shape[0], step):
-        piece = f0[lo : lo + step]
-        on = piece[piece > 0]
-        voice.contour_pitch_hz.append(int(round(float(np.median(on)))) if on.shape[0] * 2 >= piece.shape[0] else 0)
-        voice.contour_level_db.append(round(max(0.0, float(level[lo : lo + step].max())), 1))
+    voice.contour_pitch_hz, voice.contour_level_db = _contour(f0, level)
     return voice
+
+
+def _contour(f0: np.ndarray, level: np.ndarray) -> tuple[list[int], list[float]]:
+    """Pitch (median of the voiced frames, 0 when under half are voiced) and loudness (loudest frame)
+    every STRIP_STEP_S, for the strip."""
+    step = int(round(STRIP_STEP_S / FRAME_S))
+    rows = -(-f0.shape[0] // step)
+    if rows == 0:
+        return [], []
+    pad = rows * step - f0.shape[0]
+    hz = np.pad(f0, (0, pad)).reshape(rows, step)
+    db = np.pad(level, (0, pad), constant_values=-np.inf).reshape(rows, step)
+    voiced = np.where(hz > 0, hz, np.nan)
+    counts = (hz > 0).sum(axis=1)
+    sizes = np.full(rows, step)
+    sizes[-1] = step - pad
+    with np.errstate(all="ignore"):
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-unvoiced rows: NaN, replaced by 0 below
+            medians = np.nanmedian(voiced, axis=1)
+    pitch = np.where(counts * 2 >= sizes, np.rint(np.nan_to_num(medians)), 0).astype(int)
+    loud = np.round(np.maximum(0.0, db.max(axis=1)), 1)
+    return pitch.tolist(), loud.tolist()
 
 
 __all__ = ["Baseline", "SentenceEnd", "Voice", "VoiceTrack", "VoiceTracker", "analyse_segment", "measure_voice",
