@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self.feedback_page.tryAgain.connect(self._try_again)
         self.feedback_page.nextQuestion.connect(self.next_question)
         self.feedback_page.replay.message.connect(self._show_message)
+        self.adopt_replay(self.feedback_page.replay)
         self.feedback_page.overrideRequested.connect(self._save_override)
         self.controller.feedbackReady.connect(self._show_feedback)
         self.controller.message.connect(self._show_message)
@@ -123,7 +124,7 @@ class MainWindow(QMainWindow):
 
         practice_menu = self.menuBar().addMenu("&Practice")
         self.space_action = self._action("Start / stop answer", self.space_pressed, "Space")
-        self.escape_action = self._action("Cancel answer", self.escape_pressed, "Esc")
+        self.escape_action = self._action("Cancel answer, stop a loop, go back", self.escape_pressed, "Esc")
         self.next_action = self._action("&Next question", self.next_question, "Ctrl+N")
         self.again_action = self._action("&Try again", self._try_again, "Ctrl+R")
         self.play_action = self._action("&Play my answer", self.play_answer, "Ctrl+P")
@@ -139,6 +140,13 @@ class MainWindow(QMainWindow):
         practice_menu.addAction(self.plan_action)
         practice_menu.addAction(self.history_action)
         practice_menu.addAction(self.progress_action)
+
+        replay_menu = self.menuBar().addMenu("&Replay")  # the player on the feedback page or a past answer
+        self.slower_action = self._action("&Slower", lambda: self._with_replay(lambda r: r.step_speed(-1)), "[")
+        self.faster_action = self._action("&Faster", lambda: self._with_replay(lambda r: r.step_speed(1)), "]")
+        self.loop_action = self._action("&Loop the selected words", self._toggle_loop, "L")
+        for action in (self.slower_action, self.faster_action, self.loop_action):
+            replay_menu.addAction(action)
 
         help_menu = self.menuBar().addMenu("&Help")
         self.shortcuts_action = self._action("&Keyboard shortcuts", self.show_shortcuts)
@@ -182,6 +190,8 @@ class MainWindow(QMainWindow):
                 self.show_start()
             else:
                 self.controller.cancel()
+        elif (replay := self.current_replay()) is not None and replay.stop_loop():
+            return  # Esc first ends a loop; the next Esc goes back
         elif self.stack.currentWidget() is self.feedback_page:
             self.show_start()
         else:
@@ -445,6 +455,39 @@ class MainWindow(QMainWindow):
         """Ctrl+P: play or pause the answer on the feedback page (its player: app/gui/widgets/replay_player.py)."""
         if self.stack.currentWidget() is self.feedback_page:
             self.feedback_page.replay.toggle_play()
+
+    def current_replay(self):  # type: ignore[no-untyped-def]
+        """The replay player of the page on screen (feedback or a past answer), else None."""
+        if self.stack.currentWidget() is self.feedback_page:
+            return self.feedback_page.replay
+        if self.review.is_showing("attempt"):
+            return self.review.attempt_view.replay
+        return None
+
+    def _with_replay(self, act) -> None:  # type: ignore[no-untyped-def]
+        replay = self.current_replay()
+        if replay is not None:
+            act(replay)
+
+    def _toggle_loop(self) -> None:
+        replay = self.current_replay()
+        if replay is None:
+            return
+        if replay.loop_range is None:
+            self.statusBar().showMessage("Select words in the transcript first, then press L to loop them.", 6000)
+        else:
+            replay.set_looping(not replay.looping)
+
+    def adopt_replay(self, replay) -> None:  # type: ignore[no-untyped-def]
+        """Every replay player starts at the speed last chosen; a change on one is remembered and applies to all."""
+        replay.set_speed(self.settings.replay_speed)
+        replay.speedChanged.connect(self._replay_speed_changed)
+
+    def _replay_speed_changed(self, rate: float) -> None:
+        self.settings.replay_speed = rate
+        self.feedback_page.replay.set_speed(rate)
+        if "attempt" in self.review.pages:
+            self.review.attempt_view.replay.set_speed(rate)
 
     def _stop_playback(self) -> None:
         self.feedback_page.replay.stop()

@@ -101,6 +101,8 @@ class ReviewPages(QObject):
             self.pages[name] = page
             self.window.stack.addWidget(page)
             page.message.connect(lambda text: self.window.statusBar().showMessage(text, 8000))
+            if hasattr(page, "replay"):
+                self.window.adopt_replay(page.replay)
             self.share_packs()
             if name != "progress":
                 QTimer.singleShot(1500, self.warm_up)  # later, so it does not compete with this page's own query

@@ -23,6 +23,7 @@ class Key(str, enum.Enum):
     LAST_MODE = "state/last_mode"
     WEAKEST_ORDER = "practice/weakest_order"  # weak-first or unseen-first (app.core.review.scheduler.Order)
     MOCK_COUNT = "practice/mock_count"
+    REPLAY_SPEED = "replay/speed"
     GEOMETRY = "window/geometry"
     WINDOW_STATE = "window/state"
 
@@ -148,6 +149,16 @@ class AppSettings:
     @mock_count.setter
     def mock_count(self, value: int) -> None:
         self._set(Key.MOCK_COUNT, int(value))
+
+    @property
+    def replay_speed(self) -> float:
+        """Replay speed as last chosen (0.75x to 1.5x); anything else stored reads as normal speed."""
+        value = self._get(Key.REPLAY_SPEED, 1.0, float)
+        return value if 0.75 <= value <= 1.5 else 1.0
+
+    @replay_speed.setter
+    def replay_speed(self, value: float) -> None:
+        self._set(Key.REPLAY_SPEED, float(value))
 
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
         return self.q.value(Key.GEOMETRY.value), self.q.value(Key.WINDOW_STATE.value)

@@ -4,26 +4,41 @@ The feedback page and a past attempt use this same player, so replay looks and b
 everywhere. `wordChanged` follows playback (the host highlights that word in its transcript);
 `seek_to_word` plays from a clicked word. A seek asked for before the file has loaded is kept and
 applied once it has (QMediaPlayer ignores setPosition until then).
+
+Speed (0.75x to 1.5x) keeps the voice's pitch: Qt's FFmpeg backend time-stretches when pitch
+compensation is on (measured: tests/gui/test_replay_speed.py renders the output and compares F0).
+A loop replays one passage (words selected in the transcript) until it is switched off.
 """
 
 from __future__ import annotations
 
+import logging
 from bisect import bisect_right
 from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QHideEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
 from app.core.practice import format_seconds
 
+log = logging.getLogger(__name__)
+
 PAUSE_TEXT = "❚❚ Pause"
+SPEEDS = (0.75, 0.9, 1.0, 1.1, 1.25, 1.5)  # slower to hear a passage, faster to skim: the range speech stays clear in
+LOOP_TEXT = "⟲ Loop"
+
+
+def nearest_speed(rate: float) -> float:
+    return min(SPEEDS, key=lambda s: abs(s - rate))
 
 
 class ReplayPlayer(QWidget):
     wordChanged = Signal(object)  # index of the word being played, or None
     message = Signal(str)  # playback failed
+    speedChanged = Signal(float)
+    loopChanged = Signal(bool)
 
     def __init__(self, play_text: str = "▶ Play", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -35,6 +50,9 @@ class ReplayPlayer(QWidget):
         self.current_word: int | None = None
         self._starts: list[float] = []
         self._pending_seek_ms: int | None = None
+        self.speed = 1.0
+        self.loop_range: tuple[float, float] | None = None  # seconds: the passage a loop replays
+        self.looping = False
 
         self.play_button = QPushButton(play_text)
         self.play_button.setAccessibleName("Play or pause the recording")
@@ -49,22 +67,38 @@ class ReplayPlayer(QWidget):
         self.clock = QLabel("0:00 / 0:00")
         self.clock.setObjectName("muted")
         self.clock.setMinimumWidth(90)
+        self.speed_combo = QComboBox()
+        self.speed_combo.setAccessibleName("Replay speed")
+        self.speed_combo.setToolTip("Replay speed; the voice keeps its pitch ([ slower, ] faster)")
+        for speed in SPEEDS:
+            self.speed_combo.addItem(f"{speed:g}×", speed)
+        self.speed_combo.setCurrentIndex(SPEEDS.index(1.0))
+        self.speed_combo.currentIndexChanged.connect(lambda i: self.set_speed(SPEEDS[i]))
+        self.loop_button = QPushButton(LOOP_TEXT)
+        self.loop_button.setCheckable(True)
+        self.loop_button.setAccessibleName("Loop the selected passage")
+        self.loop_button.toggled.connect(self.set_looping)
+        self._loop_tip()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.play_button)
         layout.addWidget(self.slider, 1)
         layout.addWidget(self.clock)
+        layout.addWidget(self.speed_combo)
+        layout.addWidget(self.loop_button)
 
     # -- what to play ---------------------------------------------------------------------------------
     def set_recording(self, path: Path | None, duration_s: float, word_starts: Sequence[float]) -> None:
         """A new recording (None: nothing to play): stopped at its start, no word highlighted."""
         self.stop()
+        self.set_loop_range(None)
         self.path = path if path is not None and path.exists() else None
         self.duration_s = duration_s
         self._starts = list(word_starts)
         self.current_word = None
         self.play_button.setEnabled(self.path is not None)
         self.slider.setEnabled(self.path is not None)
+        self._loop_tip()
         self.slider.setRange(0, int(duration_s * 1000))
         self.slider.setValue(0)
         self._update_clock(0)
@@ -85,12 +119,96 @@ class ReplayPlayer(QWidget):
             self.player.positionChanged.connect(self._position_changed)
             self.player.playbackStateChanged.connect(self._state_changed)
             self.player.mediaStatusChanged.connect(self._media_status)
-            self.player.errorOccurred.connect(lambda _e, text: self.message.emit(f"Playback failed: {text}"))
+            self.player.errorOccurred.connect(self._error)
+            self._keep_pitch()
+            self.player.setPlaybackRate(self.speed)
         if self.path is not None:
             url = QUrl.fromLocalFile(str(self.path))
             if self.player.source() != url:
                 self.player.setSource(url)
         return self.player
+
+    def _error(self, _error, text: str) -> None:  # type: ignore[no-untyped-def]
+        log.error("Playback of %s failed: %s", self.path, text)
+        self.message.emit(f"Playback failed: {text}")
+
+    def _keep_pitch(self) -> None:
+        """Time-stretch instead of resampling, so 1.5x does not sound like a chipmunk (on by default in
+        Qt 6.10+, set here so a changed default cannot change what people hear)."""
+        from PySide6.QtMultimedia import QMediaPlayer
+
+        player = self.player
+        assert player is not None
+        if player.pitchCompensationAvailability() == QMediaPlayer.PitchCompensationAvailability.Unavailable:
+            log.warning("This Qt multimedia backend cannot keep pitch: replay at another speed changes the voice's pitch")
+            self.speed_combo.setToolTip("Replay speed ([ slower, ] faster); this system's player changes pitch with speed")
+        else:
+            player.setPitchCompensation(True)
+
+    @property
+    def pitch_kept(self) -> bool:
+        return self.player is not None and self.player.pitchCompensation()
+
+    # -- speed and loop -------------------------------------------------------------------------------
+    def set_speed(self, rate: float) -> None:
+        """Play at `rate` (the nearest of SPEEDS); the host remembers it in the settings via speedChanged."""
+        rate = nearest_speed(rate)
+        self.speed_combo.blockSignals(True)
+        self.speed_combo.setCurrentIndex(SPEEDS.index(rate))
+        self.speed_combo.blockSignals(False)
+        if rate == self.speed:
+            return
+        self.speed = rate
+        if self.player is not None:
+            self.player.setPlaybackRate(rate)
+        self.speedChanged.emit(rate)
+
+    def step_speed(self, steps: int) -> None:
+        """[ and ]: one step slower or faster, stopping at the ends."""
+        index = min(len(SPEEDS) - 1, max(0, SPEEDS.index(self.speed) + steps))
+        self.set_speed(SPEEDS[index])
+
+    def set_loop_range(self, passage: tuple[float, float] | None) -> None:
+        """The passage a loop plays (start, end seconds), or None; a loop running moves to the new passage."""
+        if passage is not None and passage[1] - passage[0] < 0.05:
+            passage = None
+        self.loop_range = passage
+        if passage is None and self.looping:
+            self.loop_button.setChecked(False)
+        elif passage is not None and self.looping:
+            self.seek_ms(int(passage[0] * 1000), play=True)
+        self._loop_tip()
+
+    def _loop_tip(self) -> None:
+        passage = self.loop_range
+        self.loop_button.setEnabled(passage is not None and self.path is not None)
+        if passage is None:
+            self.loop_button.setText(LOOP_TEXT)
+            self.loop_button.setToolTip("Select words in the transcript to loop them (L); Esc stops the loop")
+        else:
+            span = f"{format_seconds(passage[0])}–{format_seconds(passage[1])}"
+            self.loop_button.setText(f"{LOOP_TEXT} {span}")
+            self.loop_button.setToolTip(f"Play {span} over and over (L); Esc stops the loop")
+
+    def set_looping(self, on: bool) -> None:
+        on = on and self.loop_range is not None and self.path is not None
+        if self.loop_button.isChecked() != on:
+            self.loop_button.setChecked(on)  # comes back here through toggled
+            return
+        if on == self.looping:
+            return
+        self.looping = on
+        if on:
+            assert self.loop_range is not None
+            self.seek_ms(int(self.loop_range[0] * 1000), play=True)
+        self.loopChanged.emit(on)
+
+    def stop_loop(self) -> bool:
+        """Esc: end a loop (playback goes on from where it is); True when there was one."""
+        if not self.looping:
+            return False
+        self.set_looping(False)
+        return True
 
     # -- controls -------------------------------------------------------------------------------------
     def toggle_play(self) -> None:
@@ -151,9 +269,15 @@ class ReplayPlayer(QWidget):
             position, self._pending_seek_ms = self._pending_seek_ms, None
             self.player.setPosition(position)  # type: ignore[union-attr]
         elif status == QMediaPlayer.MediaStatus.EndOfMedia:
+            if self.looping and self.loop_range is not None:  # a passage to the very end: round again
+                self.seek_ms(int(self.loop_range[0] * 1000), play=True)
+                return
             self._set_current_word(None)
 
     def _position_changed(self, position_ms: int) -> None:
+        if self.looping and self.loop_range is not None and position_ms >= self.loop_range[1] * 1000:
+            self.player.setPosition(int(self.loop_range[0] * 1000))  # type: ignore[union-attr]
+            return
         if not self.slider.isSliderDown():
             self.slider.setValue(position_ms)
         self._update_clock(position_ms)
