@@ -67,6 +67,12 @@ class AnswerAnalysis:
             "scorer": self.scorer,
             "words": [w.to_dict() for w in self.transcript.words],
             "star": None if self.star is None else [s.to_dict() for s in self.star],
+            # How it sounded (issue 18); the voice contour is left to the stored attempt.
+            "voice": None if self.delivery.voice is None
+            else {k: v for k, v in delivery["voice"].items() if k != "contour"},
+            "hedges": delivery.get("hedges"),
+            "overused": delivery.get("overused"),
+            "shape": delivery.get("shape"),
         }
 
 

@@ -83,3 +83,16 @@ def test_each_figure_is_charted_over_time_with_a_gap_for_older_answers(history) 
                              render_charts=lambda progress: {key: b"\x89PNG" for key in progress.charts})
     assert "<h3>Pitch variation</h3>" in report and "<h3>Hedges per minute</h3>" in report
 
+
+
+def test_score_json_carries_the_figures_without_the_contour(transcriber, scorer) -> None:  # type: ignore[no-untyped-def]
+    """`rehearse score --json` prints AnswerAnalysis.to_dict()."""
+    import json
+
+    pack = load_pack(builtin_packs_dir() / "ml-interpretability.yaml")
+    question = pack.question("what-is-interpretability")
+    audio = load_audio(espeak(f'<prosody range="x-low">{HEDGED}</prosody>'))
+    data = json.loads(json.dumps(analyse_answer(audio, pack, question, transcriber, scorer).to_dict()))
+    assert data["voice"]["monotone"] is True and "contour" not in data["voice"]
+    assert [h["phrase"].lower() for h in data["hedges"]] == ["i think", "maybe"]
+    assert data["shape"]["kind"] == "technical"
