@@ -7,7 +7,7 @@ person saw after answering is what the report shows.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from app.core.scoring.delivery import Delivery
@@ -120,8 +120,13 @@ def unsure_only(result: PointResult, words: Sequence[Word]) -> bool:
 TRANSCRIPT_CSS = "a { color: inherit; text-decoration: none; }"
 
 
-def transcript_html(tokens: Sequence[Token], results: Sequence[PointResult], current_word: int | None = None, links: bool = True) -> str:
-    """HTML for QTextBrowser and for reports. Words link to `word:N` (seek) and name their points."""
+FOUND_STYLE = "background:#ffd33d; font-weight:600"  # a word the History search found
+
+
+def transcript_html(tokens: Sequence[Token], results: Sequence[PointResult], current_word: int | None = None, links: bool = True,
+                    found: Collection[int] = ()) -> str:
+    """HTML for QTextBrowser and for reports. Words link to `word:N` (seek) and name their points;
+    `found`: word indices a History search matched, marked so they can be spotted."""
     parts: list[str] = []
     for position, token in enumerate(tokens):
         if token.unclear_before_s is not None:
@@ -143,6 +148,8 @@ def transcript_html(tokens: Sequence[Token], results: Sequence[PointResult], cur
         if token.corrected_to is not None:
             styles.append("background:#eaeef2; text-decoration:line-through" if token.corrected_to == ""
                           else "background:#eaeef2")
+        if token.index in found:
+            styles.append(FOUND_STYLE)
         if current_word is not None and token.index == current_word:
             styles.append("background:#1f6feb; color:white")
         title = "; ".join(f"Key point {p + 1}: {results[p].point}" for p in token.points)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.core.workspace import Workspace
 from app.db.history import AttemptDetail
 from app.gui.widgets.answer_panel import AnswerPanel
+from app.gui.widgets.bookmarks_panel import BookmarksPanel
 from app.gui.widgets.replay_player import ReplayPlayer
 from app.gui.workers import JobRunner
 
@@ -40,6 +41,7 @@ class AttemptView(QWidget):
         self.workspace = workspace
         self.runner = runner
         self.detail: AttemptDetail | None = None
+        self.find_text = ""  # the History search that led here: its words are marked in the transcript
 
         self.back_button = QPushButton("← Back")
         self.back_button.clicked.connect(self.backRequested)
@@ -78,13 +80,17 @@ class AttemptView(QWidget):
         note_layout.setContentsMargins(0, 0, 0, 0)
         note_layout.addWidget(self.note, 1)
         note_layout.addWidget(self.save_note_button, 0, Qt.AlignmentFlag.AlignBottom)
+        self.bookmarks = BookmarksPanel(workspace, runner, self.replay)
+        self.bookmarks.seekRequested.connect(lambda seconds: self.replay.seek_ms(int(seconds * 1000), play=True))
+        self.bookmarks.message.connect(self.message)
         self.panel = AnswerPanel(
             "Transcript",
             "Click a word to play from there · highlighted: covered key points · "
             "<u style='color:#b03a2e'>underlined</u>: fillers · <i style='color:#6639ba'>purple</i>: hedges · "
             "<span style='color:#7d8590'>grey</span>: the recogniser was unsure",
-            below_transcript=[note_row],
+            below_transcript=[note_row], below_points=[self.bookmarks],
         )
+        self.panel.passageSelected.connect(self.replay.set_loop_range)
         self.panel.wordClicked.connect(self.replay.seek_to_word)
         self.panel.strip.seekRequested.connect(lambda seconds: self.replay.seek_ms(int(seconds * 1000), play=True))
         self.tiles, self.transcript, self.points, self.why, self.splitter = (
@@ -135,6 +141,12 @@ class AttemptView(QWidget):
             notice = "A typed answer: key points were judged on the words typed; it has no recording or delivery figures."
         elif not s.has_audio:
             notice = "The recording of this answer is no longer on this computer; the transcript and feedback are kept."
+        from app.core.review.search import matching_words, search_terms
+
+        self.panel.found = matching_words((w.text for w in detail.transcript.words), search_terms(self.find_text))
+        if self.find_text:
+            found = len(self.panel.found)
+            self.meta.setText(f"{self.meta.text()} · {found} word{'s' if found != 1 else ''} found for “{self.find_text}”")
         self.notice.setText(notice)
         self.notice.setVisible(bool(notice))
         self.replay.set_recording(Path(s.audio_path) if s.has_audio and s.audio_path else None, detail.delivery.duration_s,
@@ -143,6 +155,7 @@ class AttemptView(QWidget):
                                empty_text="No speech was transcribed for this answer.",
                                raw_words=detail.transcript.raw_words, corrections=detail.transcript.corrections,
                                typed=s.status == "typed")
+        self.bookmarks.set_bookmarks(s.id, detail.bookmarks)
         self.note.blockSignals(True)
         self.note.setPlainText(s.note or "")
         self.note.blockSignals(False)

@@ -66,6 +66,7 @@ class FeedbackPage(QWidget):
         self.replay.play_button.setToolTip("Play or pause your answer (Ctrl+P); click a word to play from there")
         self.replay.wordChanged.connect(self._word_changed)
         self.panel.wordClicked.connect(self.replay.seek_to_word)
+        self.panel.passageSelected.connect(self.replay.set_loop_range)  # words selected: the passage L loops
         self.panel.strip.seekRequested.connect(lambda seconds: self.replay.seek_ms(int(seconds * 1000), play=True))
         self.play_button = self.replay.play_button
         self.panel.pointSelected.connect(self._point_selected)

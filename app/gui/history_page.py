@@ -1,4 +1,4 @@
-"""History: every attempt in a sortable table, filtered by pack, question and date.
+"""History: every attempt in a sortable table, filtered by pack, question, date and words said.
 
 A QAbstractTableModel over the AttemptSummary list: the view asks only for the rows on screen,
 so 10,000 attempts open as fast as 10. The query runs on the thread pool (JobRunner); sorting
@@ -13,7 +13,7 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QTableView,
@@ -193,6 +194,22 @@ class HistoryPage(QWidget):
             filters.addWidget(widget, 2 if widget is self.question_combo else 0)
         filters.addWidget(self.date_from)
         filters.addWidget(self.date_to)
+        # Words said, across every transcript: answers holding all of them (app.core.review.search).
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Words you said…")
+        self.search.setAccessibleName("Search transcripts")
+        self.search.setToolTip("Show only answers whose transcript holds every one of these words")
+        self.search.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self)  # one query when typing pauses, not one per key
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(250)
+        self._search_timer.timeout.connect(self.reload)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search.returnPressed.connect(self.reload)
+        search_label = QLabel("&Search:")
+        search_label.setBuddy(self.search)
+        filters.addWidget(search_label)
+        filters.addWidget(self.search, 1)
 
         self.model = HistoryModel(self)
         self.table = QTableView()
@@ -359,8 +376,13 @@ class HistoryPage(QWidget):
         midnight = datetime.combine(datetime.now().date(), time()).astimezone()
         return midnight - timedelta(days=days), None
 
+    def search_text(self) -> str:
+        """The words searched for (the answer view marks them)."""
+        return self.search.text().strip()
+
     # -- loading -------------------------------------------------------------------------------------
     def reload(self) -> None:
+        self._search_timer.stop()
         self._generation += 1
         generation = self._generation
         since, until = self.period()
@@ -371,6 +393,7 @@ class HistoryPage(QWidget):
             question_id=self.question_combo.currentData(),
             since=since,
             until=until,
+            text=self.search_text() or None,
             on_done=lambda rows, g=generation: self._loaded(g, rows),
             on_error=self._failed,
         )
@@ -390,7 +413,8 @@ class HistoryPage(QWidget):
             if len(chosen) == 1:
                 self.select_attempt(chosen[0])
         total = len(rows)
-        self.count.setText(f"{total:,} attempt{'s' if total != 1 else ''}" if total else "No attempts match these filters.")
+        said = f" saying “{self.search_text()}”" if self.search_text() else ""
+        self.count.setText(f"{total:,} attempt{'s' if total != 1 else ''}{said}" if total else "No attempts match these filters.")
         self._selection_changed()
         self.loads += 1
         self.loaded.emit(total)

@@ -145,7 +145,8 @@ class MainWindow(QMainWindow):
         self.slower_action = self._action("&Slower", lambda: self._with_replay(lambda r: r.step_speed(-1)), "[")
         self.faster_action = self._action("&Faster", lambda: self._with_replay(lambda r: r.step_speed(1)), "]")
         self.loop_action = self._action("&Loop the selected words", self._toggle_loop, "L")
-        for action in (self.slower_action, self.faster_action, self.loop_action):
+        self.bookmark_action = self._action("&Bookmark this moment", self._bookmark, "Ctrl+B")
+        for action in (self.slower_action, self.faster_action, self.loop_action, self.bookmark_action):
             replay_menu.addAction(action)
 
         help_menu = self.menuBar().addMenu("&Help")
@@ -477,6 +478,10 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Select words in the transcript first, then press L to loop them.", 6000)
         else:
             replay.set_looping(not replay.looping)
+
+    def _bookmark(self) -> None:
+        if self.review.is_showing("attempt"):
+            self.review.attempt_view.bookmarks.add_here()
 
     def adopt_replay(self, replay) -> None:  # type: ignore[no-untyped-def]
         """Every replay player starts at the speed last chosen; a change on one is remembered and applies to all."""

@@ -105,7 +105,7 @@ class ReviewPages(QObject):
                 self.window.adopt_replay(page.replay)
             self.share_packs()
             if name != "progress":
-                QTimer.singleShot(1500, self.warm_up)  # later, so it does not compete with this page's own query
+                QTimer.singleShot(1500, self, self.warm_up)  # later, so it does not compete with this page's own query
         return page
 
     def warm_up(self) -> None:
@@ -116,13 +116,17 @@ class ReviewPages(QObject):
         if "progress" in self.pages or self._charts_importing:
             return
         if self._charts_imported:
-            QTimer.singleShot(0, self._build_progress_when_idle)
+            QTimer.singleShot(0, self, self._build_progress_when_idle)
             return
         import importlib
 
         def imported(_module: object) -> None:
+            from shiboken6 import isValid
+
+            if not isValid(self):  # the window closed while the import ran
+                return
             self._charts_importing, self._charts_imported = False, True
-            QTimer.singleShot(0, self._build_progress_when_idle)
+            QTimer.singleShot(0, self, self._build_progress_when_idle)
 
         def failed(_message: str) -> None:  # shown when the person opens Progress, which imports it again
             self._charts_importing = False
@@ -226,6 +230,8 @@ class ReviewPages(QObject):
         view = self.attempt_view
         if self.go(view):
             self.attempt_return = back_to
+            history = self.pages.get("history")
+            view.find_text = history.search_text() if back_to is not None and back_to is history else ""  # type: ignore[attr-defined]
             view.show_attempt(attempt_id)
 
     def attempt_back(self) -> None:

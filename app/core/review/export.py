@@ -24,7 +24,7 @@ from app.core.review.progress import Progress, describe_timing
 if TYPE_CHECKING:
     from app.core.packs.model import Question
     from app.core.scoring.delivery import Delivery
-    from app.db.history import AttemptDetail, AttemptSummary
+    from app.core.records import AttemptDetail, AttemptSummary
 
 TONE_COLOURS = {"good": "#1a7f37", "warn": "#9a6700", "bad": "#cf222e", "neutral": "#1f2328"}
 CHART_TITLES = {"duration": "Answer length", "coverage": "Key points covered", "wpm": "Words per minute", "fillers": "Fillers per minute",
@@ -111,6 +111,9 @@ def _attempt_section(detail: AttemptDetail, heading: str = "h1", anchor: str | N
     parts.append(f"<table class=\"figures\">{rows}</table>")
     if s.note:
         parts.append(f"<h3>Note</h3><div class=\"note\">{_e(s.note)}</div>")
+    if detail.bookmarks:  # moments marked in replay, with their notes
+        items = "".join(f"<li><b>{format_seconds(b.at_s)}</b> {_e(b.note)}</li>" for b in detail.bookmarks)
+        parts.append(f"<h3>Bookmarks</h3><ul class=\"bookmarks\">{items}</ul>")
     parts.append("<h3>Transcript</h3>")
     if detail.transcript.words:
         tokens = transcript_tokens(detail.transcript.words, detail.key_points, detail.delivery)
@@ -231,6 +234,8 @@ def _attempt_markdown(detail: AttemptDetail, level: str = "#") -> str:
     lines.append("")
     if s.note:
         lines += [f"{level}# Note", "", *[f"> {line}" for line in s.note.splitlines()], ""]
+    if detail.bookmarks:
+        lines += [f"{level}# Bookmarks", "", *[f"- **{format_seconds(b.at_s)}** {_md_escape(b.note)}" for b in detail.bookmarks], ""]
     lines += [f"{level}# Transcript", ""]
     if detail.transcript.words:
         lines += [transcript_markdown(detail), "", "_Bold: covered key point (number as in the list) · italics: fillers · ‹ ›: hedges_", ""]

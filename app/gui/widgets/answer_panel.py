@@ -98,6 +98,7 @@ def _column(title: str, body: QWidget, *below: QWidget) -> QWidget:
 class AnswerPanel(QWidget):
     wordClicked = Signal(int)
     pointSelected = Signal(int)  # row, or -1
+    passageSelected = Signal(object)  # (start, end) seconds of the words selected, or None
 
     def __init__(self, transcript_title: str, legend: str, below_transcript: Sequence[QWidget] = (),
                  below_points: Sequence[QWidget] = (), parent: QWidget | None = None) -> None:
@@ -110,6 +111,7 @@ class AnswerPanel(QWidget):
         self.corrections: list[Correction] = []
         self._tokens: list[Token] = []
         self._titles: dict[int, str] = {}
+        self.found: set[int] = set()  # words a History search matched
 
         self.tiles = [FigureTile() for _ in range(6)]
         tiles = QGridLayout()
@@ -125,6 +127,7 @@ class AnswerPanel(QWidget):
 
         self.transcript = TranscriptView()
         self.transcript.wordClicked.connect(self.wordClicked)
+        self.transcript.selectionChanged.connect(lambda: self.passageSelected.emit(self.selected_passage()))
         legend_label = QLabel(legend)
         legend_label.setObjectName("muted")
         legend_label.setWordWrap(True)
@@ -230,7 +233,16 @@ class AnswerPanel(QWidget):
             title = word_title(token, self.key_points)
             if title and title not in self._titles.get(token.index, ""):
                 self._titles[token.index] = "\n".join(filter(None, [self._titles.get(token.index), title]))
-        self.transcript.set_transcript(transcript_html(tokens, self.key_points, current_word), self._titles)
+        self.transcript.set_transcript(transcript_html(tokens, self.key_points, current_word, found=self.found), self._titles)
+
+    def selected_passage(self) -> tuple[float, float] | None:
+        """The time span of the words selected in the transcript (the passage a loop plays), or None."""
+        span = self.transcript.selected_words()
+        if span is None or not self.words:
+            return None
+        first, last = span
+        last = min(last, len(self.words) - 1)
+        return (self.words[first].start, self.words[last].end) if first <= last else None
 
     def _point_selected(self, row: int) -> None:
         valid = 0 <= row < len(self.key_points)

@@ -53,6 +53,7 @@ class ReplayPlayer(QWidget):
         self.speed = 1.0
         self.loop_range: tuple[float, float] | None = None  # seconds: the passage a loop replays
         self.looping = False
+        self._wrapped = False  # a loop has just sent playback back to its passage's start
 
         self.play_button = QPushButton(play_text)
         self.play_button.setAccessibleName("Play or pause the recording")
@@ -276,8 +277,11 @@ class ReplayPlayer(QWidget):
 
     def _position_changed(self, position_ms: int) -> None:
         if self.looping and self.loop_range is not None and position_ms >= self.loop_range[1] * 1000:
-            self.player.setPosition(int(self.loop_range[0] * 1000))  # type: ignore[union-attr]
+            if not self._wrapped:  # the first report past the end after a wrap is stale: the seek is under way
+                self._wrapped = True
+                self.player.setPosition(int(self.loop_range[0] * 1000))  # type: ignore[union-attr]
             return
+        self._wrapped = False
         if not self.slider.isSliderDown():
             self.slider.setValue(position_ms)
         self._update_clock(position_ms)

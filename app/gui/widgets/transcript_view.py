@@ -26,7 +26,20 @@ class TranscriptView(QTextBrowser):
         """`titles` maps word index -> tooltip (QTextBrowser does not show HTML titles itself)."""
         self._titles = titles
         scroll = self.verticalScrollBar().value()
-        self.setHtml(f'<div style="line-height:150%">{html}</div>')
+        # A redraw (the word being played moves on) keeps the words selected: they are the loop's passage.
+        cursor = self.textCursor()
+        anchor, position = cursor.anchor(), cursor.position()
+        self.blockSignals(True)
+        try:
+            self.setHtml(f'<div style="line-height:150%">{html}</div>')
+            if anchor != position:
+                last = self.document().characterCount() - 1
+                cursor = QTextCursor(self.document())
+                cursor.setPosition(min(anchor, last))
+                cursor.setPosition(min(position, last), QTextCursor.MoveMode.KeepAnchor)
+                self.setTextCursor(cursor)
+        finally:
+            self.blockSignals(False)
         self.verticalScrollBar().setValue(scroll)
 
     def scroll_to_word(self, index: int) -> None:
@@ -49,6 +62,25 @@ class TranscriptView(QTextBrowser):
                     return
                 it += 1
             block = block.next()
+
+    def selected_words(self) -> tuple[int, int] | None:
+        """First and last word index touched by the text selection (a loop's passage), or None."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        start, end = cursor.selectionStart(), cursor.selectionEnd()
+        indices: list[int] = []
+        block = self.document().findBlock(start)
+        while block.isValid() and block.position() < end:
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                href = fragment.charFormat().anchorHref()
+                if href.startswith("word:") and fragment.position() < end and fragment.position() + fragment.length() > start:
+                    indices.append(int(href[5:]))
+                it += 1
+            block = block.next()
+        return (min(indices), max(indices)) if indices else None
 
     def _on_anchor(self, url: QUrl) -> None:
         target = url.toString()
