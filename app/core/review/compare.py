@@ -14,7 +14,7 @@ from app.core.practice import format_seconds
 from app.core.review.progress import PACE_HIGH, PACE_LOW, describe_timing, timing_error
 
 if TYPE_CHECKING:
-    from app.db.history import AttemptDetail
+    from app.core.records import AttemptDetail
 
 
 @dataclass(frozen=True)

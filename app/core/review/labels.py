@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from app.core.practice import format_seconds
 
 if TYPE_CHECKING:
-    from app.db.history import AttemptSummary
+    from app.core.records import AttemptSummary
 
 
 def attempt_labels(summaries: Sequence[AttemptSummary]) -> list[str]:

@@ -13,73 +13,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
+from app.core.records import SCORED_STATUSES, AttemptSummary, ProgressPoint
+from app.core.review.timing import describe_timing, timing_error  # noqa: F401  (callers import them from here too)
 from app.core.scoring.delivery import TARGET_HIGH, TARGET_LOW
 
 if TYPE_CHECKING:
     from app.core.packs.model import Pack, Question
-    from app.db.history import AttemptSummary
 
-# Attempts that were never transcribed have no figures worth plotting; a typed answer has its key
-# points but no delivery figures (marked on the charts).
-SCORED_STATUSES = frozenset({"complete", "recovered", "typed"})
 TREND_WINDOW = 5
-
-
-class ProgressPoint(NamedTuple):
-    """One scored attempt, reduced to what the charts and the scheduler need.
-
-    A named tuple for the same reason as AttemptSummary: the charts read ten thousand at a time.
-    """
-
-    attempt_id: int
-    at: datetime
-    pack_id: str
-    question_id: str
-    duration_s: float
-    target_s: float | None
-    coverage: float
-    words_per_minute: float | None
-    filler_count: int
-    covered_count: int = 0
-    point_count: int = 0
-    typed: bool = False  # typed, not spoken: no length, pace or fillers
-
-    @property
-    def length_ratio(self) -> float | None:
-        return self.duration_s / self.target_s if self.target_s else None
-
-    @property
-    def fillers_per_minute(self) -> float:
-        return self.filler_count / (self.duration_s / 60) if self.duration_s > 0 else 0.0
-
-    @property
-    def timing_error(self) -> float:
-        return timing_error(self.duration_s, self.target_s)
-
-
-def timing_error(duration_s: float, target_s: float | None) -> float:
-    """How far outside the target band (60-110 % of target) an answer ran, as a share of the target."""
-    if not target_s:
-        return 0.0
-    ratio = duration_s / target_s
-    if ratio < TARGET_LOW:
-        return TARGET_LOW - ratio
-    if ratio > TARGET_HIGH:
-        return ratio - TARGET_HIGH
-    return 0.0
-
-
-def describe_timing(duration_s: float, target_s: float | None) -> str:
-    if not target_s:
-        return "no target"
-    ratio = duration_s / target_s
-    if ratio < TARGET_LOW:
-        return f"stopped at {ratio:.0%} of the target"
-    if ratio > TARGET_HIGH:
-        return f"ran {ratio - 1:.0%} over the target"
-    return "on target"
 
 
 def progress_points(summaries: Iterable[AttemptSummary]) -> list[ProgressPoint]:

@@ -18,7 +18,7 @@ from app.core.review.progress import Progress, progress_points, question_series,
 
 if TYPE_CHECKING:
     from app.core.packs import PackLibrary
-    from app.db.history import History
+    from app.core.ports import HistoryStore
 
 ChartRenderer = Callable[[Progress], Mapping[str, bytes]]
 FORMATS = ("html", "md")
@@ -28,7 +28,7 @@ class ReportError(Exception):
     """A report that cannot be made from what was asked (unknown attempt, no attempts yet)."""
 
 
-def attempt_report(history: History, attempt_id: int, fmt: str) -> str:
+def attempt_report(history: HistoryStore, attempt_id: int, fmt: str) -> str:
     try:
         detail = history.get_attempt(attempt_id)
     except KeyError:
@@ -36,7 +36,7 @@ def attempt_report(history: History, attempt_id: int, fmt: str) -> str:
     return export.attempt_html(detail) if fmt == "html" else export.attempt_markdown(detail)
 
 
-def mock_report(history: History, session_id: int | None, fmt: str) -> str:
+def mock_report(history: HistoryStore, session_id: int | None, fmt: str) -> str:
     if session_id is None:
         session_id = history.last_session_id(Mode.MOCK.value)
         if session_id is None:
@@ -49,7 +49,7 @@ def mock_report(history: History, session_id: int | None, fmt: str) -> str:
     return export.mock_html(details, title) if fmt == "html" else export.mock_markdown(details, title)
 
 
-def question_report(history: History, library: PackLibrary, pack_ref: str, question_id: str, fmt: str,
+def question_report(history: HistoryStore, library: PackLibrary, pack_ref: str, question_id: str, fmt: str,
                     render_charts: ChartRenderer | None = None) -> str:
     from app.core.packs import PackError
 
@@ -72,7 +72,7 @@ def question_report(history: History, library: PackLibrary, pack_ref: str, quest
     return export.question_html(question, pack.title, summaries, progress, charts)
 
 
-def csv_report(history: History, pack_id: str | None = None, question_id: str | None = None) -> tuple[str, int]:
+def csv_report(history: HistoryStore, pack_id: str | None = None, question_id: str | None = None) -> tuple[str, int]:
     out = io.StringIO()
     count = export.write_attempts_csv(history.attempt_summaries(pack_id=pack_id, question_id=question_id, descending=False), out,
                                       history.delivery_figures(pack_id=pack_id, question_id=question_id))

@@ -30,7 +30,8 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from enum import Enum
 
 from app.core.packs.model import Pack, Question
-from app.core.review.progress import ProgressPoint, describe_timing
+from app.core.records import ProgressPoint
+from app.core.review.timing import describe_timing
 
 GOOD_COVERAGE = 0.8
 POOR_COVERAGE = 0.5
