@@ -23,8 +23,8 @@ from app.core.review.progress import Progress, describe_timing
 
 if TYPE_CHECKING:
     from app.core.packs.model import Question
-    from app.core.scoring.delivery import Delivery
     from app.core.records import AttemptDetail, AttemptSummary
+    from app.core.scoring.delivery import Delivery
 
 TONE_COLOURS = {"good": "#1a7f37", "warn": "#9a6700", "bad": "#cf222e", "neutral": "#1f2328"}
 CHART_TITLES = {"duration": "Answer length", "coverage": "Key points covered", "wpm": "Words per minute", "fillers": "Fillers per minute",
@@ -284,12 +284,32 @@ def mock_totals(details: Sequence[AttemptDetail]) -> str:
             f"{covered} of {points} key points covered{share}; {on_target} of {len(details)} on target length.")
 
 
+def mock_labels(details: Sequence[AttemptDetail]) -> list[str]:
+    """"1.", "2." for questions; "↳ 1a." for a follow-up to answer 1 (its parent_attempt_id), as the summary shows chains."""
+    labels: list[str] = []
+    numbers: dict[int, tuple[int, int]] = {}  # attempt id -> (its question number, follow-ups under it so far)
+    count = 0
+    for d in details:
+        parent = numbers.get(d.parent_attempt_id) if d.parent_attempt_id is not None else None
+        if parent is None:
+            count += 1
+            numbers[d.summary.id] = (count, 0)
+            labels.append(f"{count}.")
+        else:
+            number = parent[0]
+            follow = numbers[d.parent_attempt_id][1] + 1  # type: ignore[index]
+            numbers[d.parent_attempt_id] = (number, follow)  # type: ignore[index]
+            numbers[d.summary.id] = (number, 0)
+            labels.append(f"↳ {number}{chr(ord('a') + follow - 1)}. Follow-up:")
+    return labels
+
+
 def mock_html(details: Sequence[AttemptDetail], title: str = "Mock interview") -> str:
     when = _when(details[0].summary.created_at) if details else ""
     rows = []
-    for n, detail in enumerate(details, 1):
+    for label, detail in zip(mock_labels(details), details):
         cells = "".join(f"<td class=\"num\">{_e(c)}</td>" for c in _summary_cells(detail))
-        rows.append(f"<tr><td>{n}. <a href=\"#attempt-{detail.summary.id}\">{_e(detail.question.text)}</a></td>{cells}</tr>")
+        rows.append(f"<tr><td>{_e(label)} <a href=\"#attempt-{detail.summary.id}\">{_e(detail.question.text)}</a></td>{cells}</tr>")
     head = "".join(f"<th>{c}</th>" for c in MOCK_COLUMNS)
     body = [f"<h1>{_e(title)}</h1>", f"<p class=\"meta\">{_e(when)} · {_e(mock_totals(details))}</p>",
             _advice_html(mock_verdict(details)), f"<table><tr>{head}</tr>{''.join(rows)}</table>"]
@@ -301,8 +321,8 @@ def mock_markdown(details: Sequence[AttemptDetail], title: str = "Mock interview
     when = _when(details[0].summary.created_at) if details else ""
     lines = [f"# {title}", "", f"{when} · {mock_totals(details)}", "", *_advice_markdown(mock_verdict(details)),
              "| " + " | ".join(MOCK_COLUMNS) + " |", "|" + " --- |" * len(MOCK_COLUMNS)]
-    for n, d in enumerate(details, 1):
-        lines.append("| " + " | ".join(_md_cell(c) for c in [f"{n}. {d.question.text}", *_summary_cells(d)]) + " |")
+    for label, d in zip(mock_labels(details), details):
+        lines.append("| " + " | ".join(_md_cell(c) for c in [f"{label} {d.question.text}", *_summary_cells(d)]) + " |")
     lines.append("")
     for d in details:
         lines += [_attempt_markdown(d, "##"), ""]
