@@ -24,7 +24,7 @@ class UsageError(Exception):
 
 
 def _workspace(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from app.core.workspace import Workspace
+    from app.services.workspace import Workspace
 
     return Workspace(args.data_dir, model_setting=getattr(args, "model", None))
 
@@ -152,7 +152,7 @@ def _save_answer(workspace, pack, question, audio, source: Path):  # type: ignor
     """The app's own save path: the FLAC and a journal first, so a crash here is recovered by the app."""
     import uuid
 
-    from app.core.attempts import save_recording_as_attempt
+    from app.services.attempts import save_recording_as_attempt
     from app.core.audio.pending import pending_from_audio
 
     context = {"pack_id": pack.id, "question_id": question.id, "pack_path": str(pack.source) if pack.source else None}
@@ -162,7 +162,7 @@ def _save_answer(workspace, pack, question, audio, source: Path):  # type: ignor
 
 def cmd_import(args: argparse.Namespace) -> int:
     """A recorded answer (any format the app reads) stored as an attempt, through the app's save path."""
-    from app.core.answers_in import import_answer
+    from app.services.answers_in import import_answer
     from app.core.audio import AudioFileError
     from app.core.transcribe import ModelLoadError
 

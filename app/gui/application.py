@@ -197,7 +197,7 @@ def run(data_dir: Path | None = None, argv: list[str] | None = None, sd: Any | N
     instance = claim_data_folder(folder.root)
     if instance is None:
         return 0  # the running one was asked to come forward
-    from app.core.workspace import Workspace  # 0.4 s of imports a second launch does without
+    from app.services.workspace import Workspace  # 0.4 s of imports a second launch does without
 
     workspace = Workspace(folder, model_setting=settings.model)
     from app.gui.main_window import MainWindow

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.workspace import Workspace
+from app.services.workspace import Workspace
 from app.db.history import AttemptDetail
 from app.gui.widgets.answer_panel import AnswerPanel
 from app.gui.widgets.bookmarks_panel import BookmarksPanel

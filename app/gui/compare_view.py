@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from app.core.feedback import TRANSCRIPT_CSS, transcript_html, transcript_tokens
 from app.core.review.compare import Comparison, compare_attempts
 from app.core.review.labels import attempt_labels
-from app.core.workspace import Workspace
+from app.services.workspace import Workspace
 from app.db.history import AttemptDetail, AttemptSummary
 from app.gui.workers import JobRunner
 

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from app.core.packs import Pack
 from app.core.practice import format_seconds
 from app.core.review.progress import describe_timing
-from app.core.workspace import Workspace
+from app.services.workspace import Workspace
 from app.db.history import AttemptSummary
 from app.gui.workers import JobRunner
 

@@ -12,11 +12,11 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
 from app import APP_NAME, __version__
-from app.core.attempts import SavedAttempt
+from app.services.attempts import SavedAttempt
 from app.core.packs import PackError, load_pack
 from app.core.packs.writer import user_pack_path
 from app.core.practice import Mode
-from app.core.workspace import Workspace
+from app.services.workspace import Workspace
 from app.gui.feedback_page import FeedbackPage
 from app.gui.practice_controller import Phase, PracticeController, RoundOptions
 from app.gui.practice_page import PracticePage

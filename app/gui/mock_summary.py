@@ -27,7 +27,7 @@ from app.core.coach import mock_verdict
 from app.core.practice import format_seconds
 from app.core.review.export import mock_totals
 from app.core.review.progress import describe_timing
-from app.core.workspace import Workspace
+from app.services.workspace import Workspace
 from app.db.history import AttemptDetail
 from app.gui.widgets.advice_box import AdviceBox
 from app.gui.workers import JobRunner

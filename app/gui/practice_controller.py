@@ -14,11 +14,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.core.attempts import SavedAttempt, save_recording_as_attempt
+from app.services.attempts import SavedAttempt, save_recording_as_attempt
 from app.core.audio.recorder import RecordingResult, StopReason
 from app.core.packs import Pack, Question
 from app.core.practice import AnswerClock, Zone
-from app.core.workspace import Workspace
+from app.services.workspace import Workspace
 from app.core.scoring.voice import VoiceTracker
 from app.core.transcribe.streaming import StreamingTranscriber
 from app.gui.recording import RecordingSession, describe_end
@@ -282,7 +282,7 @@ class PracticeController(QObject):
 
     def import_answer(self, path: Path) -> bool:
         """A recording from a file, for the question on screen, through the live answer's save path."""
-        from app.core.answers_in import import_answer
+        from app.services.answers_in import import_answer
 
         if not self._answer_elsewhere():
             return False
@@ -294,7 +294,7 @@ class PracticeController(QObject):
 
     def type_answer(self, text: str) -> bool:
         """A typed answer for the question on screen: judged the same, stored as "typed"."""
-        from app.core.answers_in import save_typed_answer
+        from app.services.answers_in import save_typed_answer
 
         if not self._answer_elsewhere():
             return False

@@ -42,7 +42,7 @@ from app.core.review.progress import (
     streak,
     weekly_totals,
 )
-from app.core.workspace import Workspace
+from app.services.workspace import Workspace
 from app.gui.charts import ChartView, pg, render_chart_pngs
 from app.gui.workers import JobRunner
 

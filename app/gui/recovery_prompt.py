@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QMessageBox
 
-from app.core.attempts import recover_recording
+from app.services.attempts import recover_recording
 from app.core.audio.pending import PendingRecording, discard, find_unfinished
 
 log = logging.getLogger(__name__)

@@ -13,10 +13,10 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QToolBar, QWidget
 
-from app.core.attempts import SavedAttempt
+from app.services.attempts import SavedAttempt
 from app.core.packs import PackSource
 from app.core.practice import Mode
-from app.core.workspace import Workspace
+from app.services.workspace import Workspace
 
 if TYPE_CHECKING:
     from app.gui.main_window import MainWindow

@@ -65,7 +65,7 @@ def stall(answer_s: float) -> dict:
         from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
 
         from app.core.paths import DataDir
-        from app.core.workspace import Workspace
+        from app.services.workspace import Workspace
         from app.gui.application import make_application
         from app.gui.main_window import MainWindow
         from app.gui.practice_controller import Phase

@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from app.core.packs import PackLibrary
     from app.core.paths import DataDir, builtin_packs_dir
-    from app.core.workspace import Workspace
+    from app.services.workspace import Workspace
 
     load_before = round(os.getloadavg()[0], 2)
     with tempfile.TemporaryDirectory(prefix="rehearse-bench-") as tmp:

@@ -35,7 +35,7 @@ from tests.bench.common import EVAL, SAMPLE_RATE, load_model, speak, spoken_answ
 def _workspace(transcriber):  # type: ignore[no-untyped-def]
     from app.core.paths import DataDir
     from app.core.scoring import TokenRecallScorer
-    from app.core.workspace import Workspace
+    from app.services.workspace import Workspace
 
     folder = Path(tempfile.mkdtemp(prefix="rehearse-bench-"))
     workspace = Workspace(DataDir(folder).create())
@@ -69,7 +69,7 @@ def _record(workspace, audio: np.ndarray, stream, pace: float):  # type: ignore[
 
 
 def latency(transcriber, lengths: list[int], pace: float, modes: tuple[str, ...] = ("streaming", "batch")) -> list[dict]:  # type: ignore[no-untyped-def]
-    from app.core.attempts import save_recording_as_attempt
+    from app.services.attempts import save_recording_as_attempt
     from app.core.packs import load_pack
     from tests.bench.common import REPO
 

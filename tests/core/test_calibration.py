@@ -12,7 +12,7 @@ from app.core.paths import DataDir
 from app.core.scoring.calibration import Judgement, calibrate
 from app.core.scoring.recall import DEFAULT_THRESHOLD
 from app.core.transcribe.transcript import Transcript, Word
-from app.core.workspace import Workspace
+from app.services.workspace import Workspace
 
 PACK = Path(__file__).resolve().parents[2] / "questions" / "ml-interpretability.yaml"
 

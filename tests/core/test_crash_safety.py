@@ -88,8 +88,8 @@ def test_killed_while_recording_loses_at_most_a_second(pulse_mic, spoken, data_d
     assert captured - 1.0 <= recorded <= captured + 1.0, (captured, recorded)
 
     # The next start: the app offers recovery; the person accepts.
-    from app.core.attempts import recover_recording
-    from app.core.workspace import Workspace
+    from app.services.attempts import recover_recording
+    from app.services.workspace import Workspace
 
     (data_dir.packs / "demo.yaml").write_text(DEMO.read_text())
     workspace = Workspace(data_dir)
@@ -165,12 +165,12 @@ import sys, time
 from pathlib import Path
 sys.path.insert(0, {repo!r})
 import numpy as np, soundfile
-from app.core.attempts import save_recording_as_attempt
+from app.services.attempts import save_recording_as_attempt
 from app.core.audio.pending import start_pending
 from app.core.packs import load_pack
 from app.core.paths import DataDir
 from app.core.scoring import TokenRecallScorer
-from app.core.workspace import Workspace
+from app.services.workspace import Workspace
 
 kill_at = {kill_at!r}
 data = DataDir(Path({data!r})).create()
@@ -225,8 +225,8 @@ def test_killed_while_saving_an_answer_the_next_start_recovers_it_once(  # type:
     import numpy as np
     import soundfile
 
-    from app.core.attempts import recover_recording
-    from app.core.workspace import Workspace
+    from app.services.attempts import recover_recording
+    from app.services.workspace import Workspace
 
     pack = data_dir.packs / "demo.yaml"
     pack.write_text(DEMO.read_text())
@@ -274,10 +274,10 @@ def test_a_crash_after_the_commit_is_not_stored_twice(data_dir: DataDir, spoken,
     """The journal goes right after the commit; a crash between the two must not make a second attempt."""
     import soundfile
 
-    from app.core.attempts import recover_recording, save_recording_as_attempt
+    from app.services.attempts import recover_recording, save_recording_as_attempt
     from app.core.audio.pending import start_pending
     from app.core.packs import load_pack
-    from app.core.workspace import Workspace
+    from app.services.workspace import Workspace
 
     pack = load_pack(DEMO)
     question = pack.question("shap-and-lime")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.answers_in import judge_typed
+from app.services.answers_in import judge_typed
 from app.core.follow_ups import choose_follow_up
 from app.core.packs import PackError, load_pack, load_pack_text
 from app.core.packs.writer import dump_pack

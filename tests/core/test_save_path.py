@@ -15,13 +15,13 @@ import numpy as np
 import pytest
 import soundfile
 
-from app.core.attempts import SavedAttempt, save_recording_as_attempt
+from app.services.attempts import SavedAttempt, save_recording_as_attempt
 from app.core.audio.pending import find_unfinished, start_pending
 from app.core.audio.recorder import Recorder
 from app.core.packs import load_pack
 from app.core.paths import DataDir
 from app.core.transcribe import TranscriptionCancelled
-from app.core.workspace import Workspace
+from app.services.workspace import Workspace
 from tests.core.test_recorder import _fake_sounddevice, _VanishingStream
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo-pack.yaml"

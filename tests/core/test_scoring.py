@@ -163,7 +163,7 @@ def test_the_stream_warms_the_scorer_with_the_words_the_transcript_will_have(dat
     from app.core.packs import load_pack
     from app.core.scoring.embedder import MiniLMEmbedder
     from app.core.transcribe.glossary import GlossaryCorrector
-    from app.core.workspace import Workspace
+    from app.services.workspace import Workspace
 
     pack = load_pack(Path(__file__).resolve().parent.parent / "data" / "demo-pack.yaml")
     question = pack.question("shap-and-lime")

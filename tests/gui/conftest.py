@@ -32,7 +32,7 @@ def gui_workspace_model():
 
 @pytest.fixture
 def workspace(data_dir, gui_workspace_model):  # type: ignore[no-untyped-def]
-    from app.core.workspace import Workspace
+    from app.services.workspace import Workspace
 
     ws = Workspace(data_dir)
     ws._transcriber, ws._scorer, ws._judge = gui_workspace_model

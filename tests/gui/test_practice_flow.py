@@ -210,7 +210,7 @@ def test_shortcuts_and_menus_exist(window) -> None:  # type: ignore[no-untyped-d
 
 
 def test_window_appears_before_the_model_is_loaded(qtbot, data_dir, qsettings) -> None:  # type: ignore[no-untyped-def]
-    from app.core.workspace import Workspace
+    from app.services.workspace import Workspace
     from app.gui.application import load_model_in_background, make_application
     from app.gui.main_window import MainWindow
     from app.gui.settings import AppSettings

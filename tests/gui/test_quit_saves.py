@@ -69,7 +69,7 @@ from pathlib import Path
 sys.path.insert(0, {repo!r})
 from PySide6.QtCore import QTimer
 from app.core.paths import DataDir
-from app.core.workspace import Workspace
+from app.services.workspace import Workspace
 from app.gui.application import make_application
 from app.gui.main_window import MainWindow
 from app.gui.practice_controller import Phase

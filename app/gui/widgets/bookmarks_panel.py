@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.practice import format_seconds
-from app.core.workspace import Workspace
+from app.services.workspace import Workspace
 from app.db.history import Bookmark
 from app.gui.widgets.replay_player import ReplayPlayer
 from app.gui.workers import JobRunner

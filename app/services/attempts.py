@@ -27,7 +27,7 @@ from app.core.scoring.voice import Baseline, VoiceTrack, VoiceTracker
 from app.core.transcribe.streaming import StreamingTranscriber
 from app.core.transcribe.transcriber import TranscriptionCancelled
 from app.core.transcribe.transcript import Transcript
-from app.core.workspace import Workspace
+from app.services.workspace import Workspace
 
 StageCallback = Callable[[str, float], None]
 

@@ -26,8 +26,8 @@ from app.core.scoring.star import check_story, is_story_question
 from app.core.transcribe.transcript import Transcript, Word
 
 if TYPE_CHECKING:
-    from app.core.attempts import SavedAttempt
-    from app.core.workspace import Workspace
+    from app.services.attempts import SavedAttempt
+    from app.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def import_answer(workspace: Workspace, pack: Pack, question: Question, path: st
 
     Raises AudioFileError (nothing written) when the file cannot be used.
     """
-    from app.core.attempts import save_recording_as_attempt
+    from app.services.attempts import save_recording_as_attempt
     from app.core.audio.pending import pending_from_audio
 
     path = Path(path)
@@ -93,7 +93,7 @@ def judge_typed(pack: Pack, question: Question, text: str, scorer, story_judge=N
 def save_typed_answer(workspace: Workspace, pack: Pack, question: Question, text: str, *,
                       session_id: int | None = None, parent_attempt_id: int | None = None) -> SavedAttempt:
     """Judge and store a typed answer (status "typed", no audio). Raises ValueError for an empty answer."""
-    from app.core.attempts import SavedAttempt
+    from app.services.attempts import SavedAttempt
 
     story_judge = workspace.judge() if is_story_question(question) else None
     analysis = judge_typed(pack, question, text, workspace.scorer(), story_judge)
