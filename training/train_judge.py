@@ -299,7 +299,7 @@ def train(args, tok, train_pairs: list[Pair], dev: list[Pair], log) -> tuple[obj
     torch.manual_seed(args.seed)
     torch.use_deterministic_algorithms(True)
     model = AutoModelForSequenceClassification.from_pretrained(
-        str(base_model_dir()), num_labels=2, id2label=dict(enumerate(LABELS)), label2id={l: i for i, l in enumerate(LABELS)})
+        str(base_model_dir()), num_labels=2, id2label=dict(enumerate(LABELS)), label2id={label: i for i, label in enumerate(LABELS)})
     if args.freeze_embeddings:  # the word-piece table: 11.7M of the 22.7M weights, and the vocabulary the app shares
         model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
     rng = random.Random(args.seed)
@@ -364,7 +364,7 @@ def export(model, tok, out: Path) -> tuple[Path, Path]:
 
 def speed(run, tok, threads: int) -> dict:
     rng = random.Random(7)
-    vocab = "the model data we team latency loss cache query user because so then and it was really of to".split()
+    vocab = ["the", "model", "data", "we", "team", "latency", "loss", "cache", "query", "user", "because", "so", "then", "and", "it", "was", "really", "of", "to"]
     answer = " ".join(rng.choice(vocab) for _ in range(300))
     points = [f"key point number {i} about caching and latency of the service" for i in range(6)]
     feeds = encode(tok, [(points[0], " ".join(answer.split()[:80]))] * 16)

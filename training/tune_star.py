@@ -16,9 +16,9 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from app.core.packs.model import KeyPoint  # noqa: E402
 from app.core.scoring.entailment import EntailmentJudge  # noqa: E402
 from app.core.scoring.star import PARTS  # noqa: E402
-from app.core.packs.model import KeyPoint  # noqa: E402
 from app.core.transcribe.transcript import Word  # noqa: E402
 
 DATA = REPO / "tests" / "data" / "eval" / "grading" / "interview"

@@ -12,9 +12,9 @@ import numpy as np
 
 from app.core.packs.model import Pack, Question
 from app.core.scoring.delivery import Delivery, analyse_delivery
+from app.core.scoring.entailment import EntailmentJudge
 from app.core.scoring.hedges import find_hedges, overused_words
 from app.core.scoring.keypoints import KeyPointScorer, PointResult
-from app.core.scoring.entailment import EntailmentJudge
 from app.core.scoring.shape import answer_shape
 from app.core.scoring.star import StarCheck, check_story, is_story_question
 from app.core.scoring.voice import Baseline, VoiceTrack, measure_voice, voice_track

@@ -89,7 +89,7 @@ class DataDir:
     def models(self) -> Path:
         return self.root / "models"
 
-    def create(self) -> "DataDir":
+    def create(self) -> DataDir:
         for folder in (self.root, self.recordings, self.incoming, self.packs):
             ensure_private_dir(folder)
         return self

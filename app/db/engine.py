@@ -7,7 +7,6 @@ import shutil
 import sqlite3
 from datetime import datetime
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event
@@ -38,7 +37,7 @@ class DatabaseTooNewError(DatabaseError):
     pass
 
 
-def alembic_config(engine: Engine | None = None) -> "Config":
+def alembic_config(engine: Engine | None = None) -> Config:
     from alembic.config import Config
 
     config = Config()

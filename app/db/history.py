@@ -9,8 +9,8 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from datetime import datetime, timezone
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -20,8 +20,13 @@ from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 from app.core.analysis import AnswerAnalysis
 from app.core.packs.model import KeyPoint, Pack, Question
 from app.core.paths import DataDir
-# The records live in the core (the core never imports app.db); importable from here as before.
-from app.core.records import AttemptDetail, AttemptSummary, Bookmark, ProgressPoint, QuestionStats
+from app.core.records import (  # the core's records, importable from here as before
+    AttemptDetail,
+    AttemptSummary,
+    Bookmark,
+    ProgressPoint,
+    QuestionStats,
+)
 from app.core.scoring.calibration import Judgement
 from app.core.scoring.delivery import Delivery
 from app.core.scoring.keypoints import PointResult
@@ -69,7 +74,7 @@ def _bulk_objects() -> Iterator[None]:
 def _aware(value: datetime | None) -> datetime | None:
     """SQLite drops the zone; everything is stored in UTC."""
     if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
+        return value.replace(tzinfo=UTC)
     return value
 
 
@@ -122,7 +127,7 @@ class History:
         self._cache = ReadCache(Path(self.engine.url.database or data_dir.database))
 
     @classmethod
-    def open(cls, data_dir: DataDir) -> "History":
+    def open(cls, data_dir: DataDir) -> History:
         data_dir.create()
         return cls(data_dir)
 
@@ -602,7 +607,7 @@ class History:
         with self._sessions() as session:
             return session.scalar(select(func.count(AttemptRow.id))) or 0
 
-    def voice_baseline(self, limit: int = 20) -> "Baseline":
+    def voice_baseline(self, limit: int = 20) -> Baseline:
         """The speaker's usual pitch variation and pace, from their latest answers with voice figures
         (read from the delivery JSON by SQLite, so the stored contours are not parsed)."""
         from app.core.scoring.voice import Baseline
@@ -650,10 +655,8 @@ class History:
                 if path.is_file():
                     path.unlink(missing_ok=True)
                 elif path.is_dir() and path != self.data_dir.incoming:
-                    try:
+                    with suppress(OSError):  # not empty: something else lives there
                         os.rmdir(path)
-                    except OSError:
-                        pass
 
 
 def _point_result(row: KeyPointResultRow) -> PointResult:

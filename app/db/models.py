@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
@@ -10,7 +10,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
@@ -25,7 +25,7 @@ class PackRow(Base):
     title: Mapped[str] = mapped_column(String(200))
     source_path: Mapped[str | None] = mapped_column(Text)
 
-    questions: Mapped[list["QuestionRow"]] = relationship(back_populates="pack")
+    questions: Mapped[list[QuestionRow]] = relationship(back_populates="pack")
 
 
 class QuestionRow(Base):
@@ -96,7 +96,7 @@ class AttemptRow(Base):
     parent_attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempts.id", ondelete="SET NULL"), index=True)
 
     question: Mapped[QuestionRow] = relationship()
-    point_results: Mapped[list["KeyPointResultRow"]] = relationship(
+    point_results: Mapped[list[KeyPointResultRow]] = relationship(
         back_populates="attempt", cascade="all, delete-orphan", order_by="KeyPointResultRow.position"
     )
 

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import math
 import os
-from datetime import datetime, time, timedelta
 from collections.abc import Mapping
+from datetime import datetime, time, timedelta
 
+import pyqtgraph as pg  # noqa: E402  (after PySide6, so pyqtgraph binds to it)
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from app.core.review.progress import Chart, Progress
-
-import pyqtgraph as pg  # noqa: E402  (after PySide6, so pyqtgraph binds to it)
 
 # Antialiasing only where it shows (the data line): antialiased fills and grids make a chart
 # several times slower to paint.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -72,7 +72,7 @@ class ProgressData:
 
 def load_progress(workspace: Workspace, pack: Pack | None, question_id: str | None, now: datetime | None = None) -> ProgressData:
     """On the pool: the series to plot and the summary beside them."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     points = workspace.history.progress_points(pack_id=pack.id if pack else None)
     if question_id:
         points_shown = [p for p in points if p.question_id == question_id]
@@ -144,7 +144,7 @@ class ProgressPage(QWidget):
             grid.setContentsMargins(0, 6, 0, 0)
             grid.setSpacing(10)
             for i, key in enumerate(keys):
-                grid.addWidget(self.charts[key], i // 2, i % 2)
+                grid.addWidget(every[key], i // 2, i % 2)
             self.chart_tabs.addTab(page, name)
         chart_area = QWidget()
         chart_layout = QVBoxLayout(chart_area)

@@ -22,7 +22,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +67,7 @@ def seed(history, packs, n: int, rng_seed: int = 1, now: datetime | None = None,
     from app.db.models import AttemptRow, KeyPointResultRow, QuestionRow
 
     rng = random.Random(rng_seed)
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     start = now - timedelta(days=days)
     questions = [(pack, q) for pack in packs for q in pack.questions]
     # One real save per question: creates the pack and question rows exactly as the app does.
@@ -217,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     figures["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
                           "load_average_1min_at_end": round(os.getloadavg()[0], 2)}
     figures["machine"]["load_average_1min_at_start"] = load_before
-    figures["measured_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    figures["measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(figures, indent=2) + "\n")
     json.dump(figures, sys.stdout, indent=2)

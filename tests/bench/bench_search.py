@@ -16,8 +16,7 @@ import os
 import platform
 import sys
 import tempfile
-import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         workspace.close()
     figures["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
                           "load_average_1min_at_start": load_before, "load_average_1min_at_end": round(os.getloadavg()[0], 2)}
-    figures["measured_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    figures["measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(figures, indent=2) + "\n")
     json.dump(figures, sys.stdout, indent=2)

@@ -88,7 +88,7 @@ def latency(transcriber, lengths: list[int], pace: float, modes: tuple[str, ...]
             stages: dict[str, float] = {}
             started = time.perf_counter()
 
-            def progress(stage: str, _fraction: float) -> None:
+            def progress(stage: str, _fraction: float, stages: dict[str, float] = stages, started: float = started) -> None:
                 stages.setdefault(stage, time.perf_counter() - started)
 
             saved = save_recording_as_attempt(workspace, pack, question, pending, stream=stream, progress=progress)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.feedback import transcript_tokens, transcript_html
+from app.core.feedback import transcript_html, transcript_tokens
 from app.core.scoring.delivery import analyse_delivery
 from app.core.scoring.hedges import find_hedges, lexicon, overused_words
 from app.core.transcribe.transcript import Word

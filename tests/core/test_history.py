@@ -189,7 +189,7 @@ def test_a_database_at_the_first_revision_upgrades_with_its_data(tmp_path: Path)
 def test_the_head_constant_matches_the_migrations() -> None:
     from app.db.engine import HEAD_REVISION
 
-    assert HEAD_REVISION == head_revision(), "update HEAD_REVISION in app/db/engine.py with each new migration"
+    assert head_revision() == HEAD_REVISION, "update HEAD_REVISION in app/db/engine.py with each new migration"
 
 
 def test_every_migration_downgrades_to_base_and_back(tmp_path: Path) -> None:

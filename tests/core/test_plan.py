@@ -4,7 +4,7 @@ days left within the daily load, easy days lighter; stored plans; `rehearse plan
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from fsrs import Rating
@@ -16,8 +16,7 @@ from app.db.history import History
 from tests.conftest import run_cli
 
 QUESTIONS = Path(__file__).resolve().parents[2] / "questions"
-NOW = datetime(2026, 12, 1, 18, 0, tzinfo=timezone.utc)  # a Tuesday
-UTC = timezone.utc
+NOW = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)  # a Tuesday
 
 
 def behavioural():  # type: ignore[no-untyped-def]

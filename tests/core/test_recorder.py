@@ -18,8 +18,8 @@ import soundfile
 
 from app.core.audio import NoInputDeviceError
 from app.core.audio.devices import list_input_devices, resolve_input_device
-from app.core.audio.recorder import Recorder, StopReason
 from app.core.audio.pending import PendingRecording, discard, find_unfinished
+from app.core.audio.recorder import Recorder, StopReason
 
 
 def record_until_stopped(recorder: Recorder, timeout: float = 20.0):  # type: ignore[no-untyped-def]

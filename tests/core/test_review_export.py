@@ -16,7 +16,7 @@ from app.core.review import export
 from app.core.review.compare import compare_attempts
 from app.core.review.progress import progress_points, question_series
 from app.db.history import History
-from tests.core.test_review_seeding import T0, demo, history, save  # noqa: F401 - fixtures
+from tests.core.test_review_seeding import T0, save
 
 TEXT = "um so SHAP uses Shapley values from game theory and LIME fits a local surrogate model around one prediction"
 # A 1x1 PNG: charts are drawn by Qt elsewhere; here only how they are embedded matters.

@@ -12,7 +12,7 @@ import pytest
 from app.core.packs import Pack
 from app.db.history import History
 from tests.conftest import run_cli
-from tests.core.test_review_seeding import DEMO, T0, demo, history, save  # noqa: F401 - fixtures
+from tests.core.test_review_seeding import DEMO, T0, save
 
 
 @pytest.fixture

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from datetime import date, timedelta, timezone
+from datetime import UTC, date, timedelta
 
 import pytest
 
 from app.core.packs import KeyPoint, Pack, Question
 from app.core.review.progress import daily_series, pack_summary, progress_points, question_series, streak, timing_error
 from app.db.history import History
-from tests.core.test_review_seeding import T0, demo, history, save  # noqa: F401 - fixtures
+from tests.core.test_review_seeding import T0, save
 
 # (day, duration_s, covered, fillers) for shap-and-lime (target 45 s, three key points).
 SHAP = [(0, 70.0, [False, False, True], 3), (1, 60.0, [True, False, False], 2), (2, 50.0, [True, True, False], 2),
@@ -50,7 +50,7 @@ def test_question_series_has_one_point_per_scored_attempt(seeded: History) -> No
 
 
 def test_daily_series_averages_each_day_over_all_questions(seeded: History) -> None:
-    progress = daily_series(progress_points(seeded.attempt_summaries()), tz=timezone.utc)
+    progress = daily_series(progress_points(seeded.attempt_summaries()), tz=UTC)
     charts = progress.charts
     noon = [(T0.replace(hour=12) + timedelta(days=d)).timestamp() for d in range(6)]
     assert charts["duration"].x == noon
@@ -78,7 +78,7 @@ def test_pack_summary_lists_never_practised_weakest_streak_and_weeks(seeded: His
     extra = Question("new-one", "A question nobody answered yet?", (KeyPoint("Something"),))
     pack = replace(demo, questions=demo.questions + (extra,))
     now = T0 + timedelta(days=6, hours=3)  # Sunday, no practice yet today
-    summary = pack_summary(pack, progress_points(seeded.attempt_summaries()), now=now, tz=timezone.utc)
+    summary = pack_summary(pack, progress_points(seeded.attempt_summaries()), now=now, tz=UTC)
     assert [q.id for q in summary.never_practised] == ["new-one"]
     assert summary.practised == 2 and summary.questions == 3
     assert [q.id for q, _ in summary.weakest] == ["tell-me"], "the last shap answer was good"
@@ -128,8 +128,8 @@ def test_local_day_agrees_with_a_full_zone_conversion(zone: str) -> None:
     from app.core.review.progress import local_day
 
     tz = ZoneInfo(zone)
-    starts = [datetime(2026, 3, 28, tzinfo=timezone.utc), datetime(2026, 10, 24, tzinfo=timezone.utc),
-              datetime(2026, 4, 4, tzinfo=timezone.utc), datetime(2011, 12, 28, tzinfo=timezone.utc)]
+    starts = [datetime(2026, 3, 28, tzinfo=UTC), datetime(2026, 10, 24, tzinfo=UTC),
+              datetime(2026, 4, 4, tzinfo=UTC), datetime(2011, 12, 28, tzinfo=UTC)]
     for start in starts:
         for minute in range(0, 4 * 24 * 60, 7):  # every 7 minutes over four days, so every quarter hour's edges are hit
             at = start + timedelta(minutes=minute, seconds=minute % 60)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -10,9 +10,7 @@ from app.core.packs import KeyPoint, Pack, Question
 from app.core.review.progress import ProgressPoint, progress_points
 from app.core.review.scheduler import Order, card_state, grade, next_question, schedule
 from app.db.history import History
-from tests.core.test_review_seeding import T0, demo, history, save  # noqa: F401 - fixtures
-
-UTC = timezone.utc
+from tests.core.test_review_seeding import T0, save
 
 
 def point(question_id: str, at: datetime, coverage: float, duration_s: float = 50.0, target_s: float = 60.0,

@@ -6,13 +6,13 @@ figures are exact; everything else is the real path: real SQLite, real rows, rea
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from app.core.analysis import AnswerAnalysis
-from app.core.packs import Pack, Question, load_pack
+from app.core.packs import Pack, Question
 from app.core.paths import DataDir
 from app.core.scoring.delivery import analyse_delivery
 from app.core.scoring.keypoints import PointResult
@@ -21,7 +21,7 @@ from app.core.transcribe.transcript import Transcript, Word
 from app.db.history import History
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo-pack.yaml"
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # a Monday
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
 
 
 def words_for(text: str, duration_s: float, start_s: float = 1.0) -> list[Word]:
@@ -55,18 +55,6 @@ def save(history: History, pack: Pack, question: Question, at: datetime, *, dura
          text: str | None = None, status: str = "complete", audio: Path | None = None, session_id: int | None = None) -> int:
     analysis = make_analysis(pack, question, duration_s=duration_s, covered=covered, text=text)
     return history.save_attempt(pack, question, analysis, audio, created_at=at, status=status, session_id=session_id)
-
-
-@pytest.fixture
-def demo() -> Pack:
-    return load_pack(DEMO)
-
-
-@pytest.fixture
-def history(data_dir: DataDir):  # type: ignore[no-untyped-def]
-    h = History.open(data_dir)
-    yield h
-    h.close()
 
 
 def test_seeded_figures_come_back_from_the_database(history: History, demo: Pack) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-
 from app.core.packs import KeyPoint
 from app.core.scoring import LexicalScorer, TokenRecallScorer
 from app.core.scoring.spans import candidate_spans

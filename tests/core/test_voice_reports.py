@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -15,7 +15,7 @@ from app.core.audio.files import load_audio
 from app.core.packs import PackLibrary, load_pack
 from app.core.paths import builtin_packs_dir
 from app.core.review import export
-from app.core.review.progress import daily_series, progress_points, question_series, with_manner
+from app.core.review.progress import daily_series, question_series, with_manner
 from app.core.review.reports import csv_report, question_report
 from app.db.history import History
 from tests.core.test_voice import SENTENCES, espeak
@@ -31,7 +31,7 @@ def history(data_dir, transcriber, scorer):  # type: ignore[no-untyped-def]
     pack = load_pack(builtin_packs_dir() / "ml-interpretability.yaml")
     question = pack.question("what-is-interpretability")
     history = History.open(data_dir)
-    start = datetime(2026, 11, 1, 9, tzinfo=timezone.utc)
+    start = datetime(2026, 11, 1, 9, tzinfo=UTC)
     ids = []
     for day, ssml in enumerate([None, f'<prosody range="x-low">{HEDGED}</prosody>', f'<prosody range="x-high">{HEDGED}</prosody>']):
         audio = load_audio(espeak(ssml or HEDGED))

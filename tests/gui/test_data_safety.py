@@ -86,13 +86,13 @@ def test_discarding_an_interrupted_answer_removes_it(window, qtbot, fake_mic, sp
 
 
 def test_delete_all_my_data_from_preferences(window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import numpy as np
+
     from app.core.analysis import judge_transcript
     from app.core.audio.files import write_recording
     from app.core.packs import load_pack
     from app.core.transcribe.transcript import Transcript, Word
     from app.gui.settings_dialog import SettingsDialog
-
-    import numpy as np
 
     pack = load_pack(DEMO)
     question = pack.question("shap-and-lime")

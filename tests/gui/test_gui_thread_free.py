@@ -32,7 +32,7 @@ class Ticker:
         self.longest_ms = 0
         self.ticks = 0
 
-    def __enter__(self) -> "Ticker":
+    def __enter__(self) -> Ticker:
         self.clock.start()
         self.timer.start()
         return self

@@ -6,7 +6,7 @@ Real window, real SQLite history seeded through History.save_attempt.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -50,7 +50,7 @@ def test_compare_names_two_answers_of_the_same_minute_apart(window, qtbot) -> No
     pack = load_pack(DEMO)
     question = pack.question("shap-and-lime")
     history = window.workspace.history
-    minute = datetime.now(timezone.utc).replace(second=0, microsecond=0) - timedelta(days=1)
+    minute = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(days=1)
     first = save(history, pack, question, minute + timedelta(seconds=5), duration_s=40, covered=[True, False, False])
     second = save(history, pack, question, minute + timedelta(seconds=50), duration_s=40, covered=[True, False, False])
     twin = save(history, pack, question, minute + timedelta(seconds=50), duration_s=40, covered=[True, False, False])
@@ -79,7 +79,7 @@ def test_compare_names_two_answers_of_the_same_minute_apart(window, qtbot) -> No
 def test_history_columns_give_the_question_the_room(window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
     pack = long_titled_pack(tmp_path)
     history = window.workspace.history
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for n, question in enumerate(pack.questions * 2):
         save(history, pack, question, now - timedelta(hours=n), duration_s=30 + n, covered=[True] * len(question.key_points))
     window.reload_packs()

@@ -7,7 +7,7 @@ clicking their buttons.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from app.core.packs import load_pack
 from tests.core.test_review_seeding import DEMO, save
 from tests.gui.conftest import screenshot
 
-NOW = datetime.now(timezone.utc).replace(microsecond=0)
+NOW = datetime.now(UTC).replace(microsecond=0)
 
 
 def shoot(window, name: str, qtbot) -> None:  # type: ignore[no-untyped-def]

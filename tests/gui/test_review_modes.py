@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-
 from datetime import timedelta
+
+from PySide6.QtCore import Qt
 
 from app.core.coach import mock_verdict
 from app.core.practice import Mode

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 
-from app.core.practice import AnswerClock, Zone, format_seconds, order_questions, Mode
+from app.core.practice import AnswerClock, Mode, Zone, format_seconds, order_questions
 from app.gui.settings import AppSettings
 from tests.gui.conftest import screenshot
 

@@ -4,6 +4,8 @@ the transcript seeks the recording; an old attempt without these figures still s
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtMultimedia import QMediaPlayer
@@ -136,12 +138,12 @@ def test_a_recorded_answer_is_measured_while_recording_and_stored(window, qtbot,
 
 def test_progress_charts_each_new_figure_over_time(window, qtbot) -> None:  # type: ignore[no-untyped-def]
     import math
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     workspace = window.workspace
     pack = next(p for p in workspace.library.packs() if p.id == "ml-interpretability")
     question = pack.question("what-is-interpretability")
-    start = datetime.now(timezone.utc) - timedelta(days=3)
+    start = datetime.now(UTC) - timedelta(days=3)
     ids = []
     for day, ssml in enumerate([None, f'<prosody range="x-low">{FLAT_HEDGED}</prosody>', f'<prosody range="x-high">{FLAT_HEDGED}</prosody>']):
         analysis = analyse_answer(load_audio(espeak(ssml or FLAT_HEDGED)), pack, question, workspace.transcriber(),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -116,7 +116,7 @@ class PendingRecording:
 
 def recording_destination(recordings_dir: Path, recording_id: str, when: datetime | None = None,
                           folder: str | None = None) -> Path:
-    when = when or datetime.now(timezone.utc)
+    when = when or datetime.now(UTC)
     where = recordings_dir / folder if folder else recordings_dir / f"{when:%Y}" / f"{when:%m}"
     return where / f"{recording_id}{RECORDING_SUFFIX}"
 
@@ -129,7 +129,7 @@ def start_pending(incoming_dir: Path, recording_id: str, context: dict[str, Any]
     if owned is None:
         raise RuntimeError(f"recording {recording_id} is already owned by another process")
     journal = {"id": recording_id, "format": "s16le", "samplerate": SAMPLE_RATE, "channels": 1,
-               "started_at": (started_at or datetime.now(timezone.utc)).isoformat(), "pid": os.getpid(),
+               "started_at": (started_at or datetime.now(UTC)).isoformat(), "pid": os.getpid(),
                "context": context, **extra}
     pending = PendingRecording(incoming_dir / f"{recording_id}{JOURNAL_SUFFIX}", journal, owned)
     write_journal(pending.journal_path, journal)

@@ -16,10 +16,11 @@ import queue
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO, Callable
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -57,7 +58,7 @@ class RecordingResult:
     error: str | None = None
     overflows: int = 0
     lost_s: float = 0.0  # audio the device dropped (input overflow) before it reached us
-    started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
     def part_path(self) -> Path:
@@ -115,7 +116,7 @@ class Recorder:
         self.device: InputDevice | None = None
         self.meter = LevelMeter(SAMPLE_RATE)
         self.recording_id = uuid.uuid4().hex
-        self.started_at = datetime.now(timezone.utc)
+        self.started_at = datetime.now(UTC)
 
     # -- public ------------------------------------------------------------------------------
     def add_listener(self, listener: Callable[[np.ndarray], None]) -> None:

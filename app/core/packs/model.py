@@ -87,7 +87,7 @@ class Pack:
     description: str | None = None
     glossary: tuple[str, ...] = ()
     source: Path | None = None
-    warnings: tuple["PackIssue", ...] = ()
+    warnings: tuple[PackIssue, ...] = ()
 
     def question(self, question_id: str) -> Question:
         for question in self.questions:

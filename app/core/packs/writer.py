@@ -117,13 +117,11 @@ def write_text_atomically(text: str, path: Path, mode: int | None = None) -> Pat
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
+    # 0o666 and the umask when no mode is asked for, as open() would do
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666 if mode is None else mode)
     if mode is not None:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
         os.fchmod(fd, mode)  # a leftover .tmp keeps its old mode through O_CREAT; the umask only narrows
-        opened = open(fd, "w", encoding="utf-8", newline="\n")
-    else:
-        opened = open(tmp, "w", encoding="utf-8", newline="\n")
-    with opened as fh:
+    with open(fd, "w", encoding="utf-8", newline="\n") as fh:
         fh.write(text)
         fh.flush()
         os.fsync(fh.fileno())

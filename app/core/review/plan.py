@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from fsrs import Card, Rating, Scheduler
 
@@ -125,7 +125,7 @@ def _card(scheduler: Scheduler, points: Sequence[ProgressPoint]) -> Card:
 def build_plan(questions: Sequence[tuple[str, Question]], points: Sequence[ProgressPoint], settings: PlanSettings,
                now: datetime | None = None, tz: tzinfo | None = None) -> Plan:
     """The plan from today to the interview for these (pack id, question) pairs and their answers."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     today = now.astimezone(tz).date()
     interview = settings.interview_date
     last_day = max(today, interview - timedelta(days=1))  # practise up to the day before (or today)

@@ -11,7 +11,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -128,7 +128,7 @@ def local_day(at: datetime, tz: tzinfo | None = None) -> date:
 
 @lru_cache(maxsize=1 << 16)
 def _quarter_hour_day(quarter: int, tz: tzinfo | None) -> date:
-    return datetime.fromtimestamp(quarter * 900, timezone.utc).astimezone(tz).date()
+    return datetime.fromtimestamp(quarter * 900, UTC).astimezone(tz).date()
 
 
 def daily_series(points: Sequence[ProgressPoint], tz: tzinfo | None = None) -> Progress:
@@ -279,7 +279,7 @@ def pack_summary(pack: Pack, points: Sequence[ProgressPoint], now: datetime | No
     """Questions never practised, the weakest ones (with why), the streak and practice time per week."""
     from app.core.review.scheduler import schedule
 
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     today = now.astimezone(tz).date()
     mine = [p for p in points if p.pack_id == pack.id]
     known = {q.id for q in pack.questions}

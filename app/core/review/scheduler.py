@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from enum import Enum
 
 from app.core.packs.model import Pack, Question
@@ -208,7 +208,7 @@ def _pick(question: Question, state: CardState, now: datetime, tz: tzinfo | None
 def schedule(pack: Pack, points: Iterable[ProgressPoint], now: datetime | None = None, tz: tzinfo | None = None,
              order: Order = Order.WEAK_FIRST) -> list[Pick]:
     """Every question of the pack in the order to practise them, each with its reason."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     by_question: dict[str, list[ProgressPoint]] = defaultdict(list)
     for p in points:
         if p.pack_id == pack.id and p.at <= now:

@@ -109,7 +109,7 @@ class Delivery:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Delivery":
+    def from_dict(cls, data: dict[str, Any]) -> Delivery:
         from app.core.scoring.hedges import Hedge
         from app.core.scoring.shape import Shape
         from app.core.scoring.voice import Voice

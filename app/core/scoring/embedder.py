@@ -66,7 +66,7 @@ class MiniLMEmbedder:
         self._token_cache: OrderedDict[tuple[str, ...], TokenVectors] = OrderedDict()
         self._cache_lock = threading.Lock()
 
-    def load(self) -> "MiniLMEmbedder":
+    def load(self) -> MiniLMEmbedder:
         with self._load_lock:
             if self._session is None:
                 from tokenizers import Tokenizer

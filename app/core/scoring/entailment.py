@@ -50,7 +50,7 @@ class JudgeSettings:
     positive_index: int = 1  # the "covered" column of a two-logit output; ignored for one logit
 
     @classmethod
-    def read(cls, path: Path) -> "JudgeSettings":
+    def read(cls, path: Path) -> JudgeSettings:
         data = json.loads(path.read_text(encoding="utf-8"))
         labels = data.get("labels", ["not_covered", "covered"])
         return cls(threshold=float(data["threshold"]), window_words=int(data.get("window_words", 120)),
@@ -93,7 +93,7 @@ class EntailmentJudge:
         self._cache_lock = threading.Lock()
 
     # -- model ----------------------------------------------------------------------------------
-    def load(self) -> "EntailmentJudge":
+    def load(self) -> EntailmentJudge:
         with self._load_lock:
             if self._session is None:
                 from tokenizers import Tokenizer

@@ -62,7 +62,7 @@ class PointResult:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "PointResult":
+    def from_dict(cls, data: dict[str, Any]) -> PointResult:
         words = data.get("evidence_words")
         evidence = Span(words[0], words[1], data.get("evidence") or "") if words else None
         return cls(

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from app.core.packs.model import Question
-from app.core.transcribe.transcript import Word
-
 from app.core.scoring.entailment import windows
+from app.core.transcribe.transcript import Word
 
 if TYPE_CHECKING:
     from app.core.scoring.entailment import EntailmentJudge

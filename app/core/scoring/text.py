@@ -12,10 +12,7 @@ NEGATIONS = frozenset({"not", "no", "never", "neither", "nor", "without", "canno
                        "doesn't", "don't", "didn't", "won't", "wouldn't", "can't", "couldn't", "shouldn't", "wasn't", "weren't",
                        "hasn't", "haven't", "opposite", "instead"})
 STOPWORDS = frozenset(
-    "a an the and or but so of to in on at by for with from as is are was were be been being it its this that these those "
-    "i you he she we they me my our your their them us do does did have has had can could would should will shall may might "
-    "must about into over than then there here what which who whom whose when where why how if because while also just very "
-    "more most some any each other such only own same both few all not no nor too again further once up down out off".split()
+    ["a", "an", "the", "and", "or", "but", "so", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those", "i", "you", "he", "she", "we", "they", "me", "my", "our", "your", "their", "them", "us", "do", "does", "did", "have", "has", "had", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "about", "into", "over", "than", "then", "there", "here", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "if", "because", "while", "also", "just", "very", "more", "most", "some", "any", "each", "other", "such", "only", "own", "same", "both", "few", "all", "not", "no", "nor", "too", "again", "further", "once", "up", "down", "out", "off"]
 )
 
 

@@ -3,7 +3,7 @@
 from app.core.transcribe.glossary import GlossaryCorrector
 from app.core.transcribe.models import ModelInfo, ModelLoadError, load_whisper, resolve_model
 from app.core.transcribe.prompt import build_initial_prompt
-from app.core.transcribe.transcriber import TranscriptionCancelled, Transcriber
+from app.core.transcribe.transcriber import Transcriber, TranscriptionCancelled
 from app.core.transcribe.transcript import Correction, Transcript, Word
 
 __all__ = [

@@ -51,7 +51,7 @@ class Heard:
     recovered_words: int = 0  # words those re-decodes brought back
     unclear: int = 0  # stretches that stayed wordless
 
-    def extend(self, other: "Heard") -> None:
+    def extend(self, other: Heard) -> None:
         self.words += other.words
         self.language = other.language
         self.speech += other.speech

@@ -30,10 +30,10 @@ from app.core.transcribe.chunking import (  # noqa: F401  (find_cut, batch_cut, 
     find_cut,
     hear_in_chunks,
 )
+from app.core.transcribe.decoding import ProgressCallback, TranscriptionCancelled
 from app.core.transcribe.fidelity import Heard, hear_chunk
 from app.core.transcribe.glossary import GlossaryCorrector
 from app.core.transcribe.prompt import build_initial_prompt
-from app.core.transcribe.decoding import ProgressCallback, TranscriptionCancelled
 from app.core.transcribe.transcriber import Transcriber
 from app.core.transcribe.transcript import Transcript, Word
 

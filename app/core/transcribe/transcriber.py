@@ -24,6 +24,7 @@ from app.core.transcribe.models import ModelInfo
 from app.core.transcribe.prompt import build_initial_prompt
 from app.core.transcribe.transcript import Transcript, Word
 
+
 class Transcriber:
     """Wraps a loaded WhisperModel. One call at a time: CTranslate2 already uses every core given."""
 

@@ -17,7 +17,7 @@ class Word:
         return {"text": self.text, "start": round(self.start, 3), "end": round(self.end, 3), "p": round(self.probability, 3)}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Word":
+    def from_dict(cls, data: dict[str, Any]) -> Word:
         return cls(data["text"], float(data["start"]), float(data["end"]), float(data.get("p", 1.0)))
 
 
@@ -49,7 +49,7 @@ class Gap:
         return {"start": round(self.start, 3), "end": round(self.end, 3), "kind": self.kind}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Gap":
+    def from_dict(cls, data: dict[str, Any]) -> Gap:
         return cls(float(data["start"]), float(data["end"]), data.get("kind", "unclear"))
 
 
@@ -99,7 +99,7 @@ class Transcript:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Transcript":
+    def from_dict(cls, data: dict[str, Any]) -> Transcript:
         return cls(
             words=[Word.from_dict(w) for w in data.get("words", [])],
             raw_words=[Word.from_dict(w) for w in data.get("raw_words", [])],

@@ -12,7 +12,6 @@ attempts). It starts with created_at, so the old date index is redundant and goe
 
 from alembic import op
 
-
 revision = '0002'
 down_revision = '0001'
 branch_labels = None

@@ -10,9 +10,8 @@ the answer it followed (parent_attempt_id), so a mock interview's chains can be 
 bookmark marks a moment of a recording with a note.
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0003'
 down_revision = '0002'

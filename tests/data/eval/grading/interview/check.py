@@ -125,7 +125,9 @@ def main():
     tot = [0, 0, Counter()]
     for key in sorted(groups, key=lambda k: (["train", "dev", "test"].index(k[0]), k[1], k[2])):
         nq, na, c = groups[key]
-        tot[0] += nq; tot[1] += na; tot[2].update(c)
+        tot[0] += nq
+        tot[1] += na
+        tot[2].update(c)
         print(f"{key[0]:6} {key[1]:12} {key[2]:8} {nq:9} {na:8} {sum(c.values()):6} "
               f"{c['covered']:8} {c['partial']:8} {c['not_covered']:8} {c['contradicted']:7}")
     c = tot[2]
