@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING
 
 from app.core.packs import PackLibrary
 from app.core.paths import DataDir, builtin_packs_dir
-from app.core.scoring.keypoints import KeyPointScorer
 from app.core.scoring.calibration import Calibration, calibrate
 from app.core.scoring.entailment import EntailmentJudge
+from app.core.scoring.keypoints import KeyPointScorer
 from app.core.scoring.recall import TokenRecallScorer
-from app.core.scoring.star import PARTS as STAR_PARTS, is_story_question
+from app.core.scoring.star import PARTS as STAR_PARTS
+from app.core.scoring.star import is_story_question
 from app.core.transcribe.models import ModelInfo, load_whisper
 from app.core.transcribe.transcriber import DecodeOptions, Transcriber
 from app.core.transcribe.transcript import Word
