@@ -152,8 +152,8 @@ def _save_answer(workspace, pack, question, audio, source: Path):  # type: ignor
     """The app's own save path: the FLAC and a journal first, so a crash here is recovered by the app."""
     import uuid
 
-    from app.services.attempts import save_recording_as_attempt
     from app.core.audio.pending import pending_from_audio
+    from app.services.attempts import save_recording_as_attempt
 
     context = {"pack_id": pack.id, "question_id": question.id, "pack_path": str(pack.source) if pack.source else None}
     pending = pending_from_audio(workspace.data_dir.create().incoming, uuid.uuid4().hex, audio, context)
@@ -162,9 +162,9 @@ def _save_answer(workspace, pack, question, audio, source: Path):  # type: ignor
 
 def cmd_import(args: argparse.Namespace) -> int:
     """A recorded answer (any format the app reads) stored as an attempt, through the app's save path."""
-    from app.services.answers_in import import_answer
     from app.core.audio import AudioFileError
     from app.core.transcribe import ModelLoadError
+    from app.services.answers_in import import_answer
 
     workspace = _workspace(args)
     _log_to_data_folder(workspace)

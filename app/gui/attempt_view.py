@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.workspace import Workspace
-from app.db.history import AttemptDetail
+from app.core.records import AttemptDetail
 from app.gui.widgets.answer_panel import AnswerPanel
 from app.gui.widgets.bookmarks_panel import BookmarksPanel
 from app.gui.widgets.replay_player import ReplayPlayer
 from app.gui.workers import JobRunner
+from app.services.workspace import Workspace
 
 
 class AttemptView(QWidget):

@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.feedback import TRANSCRIPT_CSS, transcript_html, transcript_tokens
+from app.core.records import AttemptDetail, AttemptSummary
 from app.core.review.compare import Comparison, compare_attempts
 from app.core.review.labels import attempt_labels
-from app.services.workspace import Workspace
-from app.db.history import AttemptDetail, AttemptSummary
 from app.gui.workers import JobRunner
+from app.services.workspace import Workspace
 
 VERDICT_COLOURS = {"better": "#1a7f37", "worse": "#cf222e", "same": "#59636e", "": "#59636e"}
 STATUS_COLOURS = {"newly covered": "#1a7f37", "newly missed": "#cf222e", "still covered": "#1f2328",

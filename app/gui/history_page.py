@@ -33,10 +33,10 @@ from PySide6.QtWidgets import (
 
 from app.core.packs import Pack
 from app.core.practice import format_seconds
+from app.core.records import AttemptSummary
 from app.core.review.progress import describe_timing
-from app.services.workspace import Workspace
-from app.db.history import AttemptSummary
 from app.gui.workers import JobRunner
+from app.services.workspace import Workspace
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -12,11 +12,9 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
 from app import APP_NAME, __version__
-from app.services.attempts import SavedAttempt
 from app.core.packs import PackError, load_pack
 from app.core.packs.writer import user_pack_path
 from app.core.practice import Mode
-from app.services.workspace import Workspace
 from app.gui.feedback_page import FeedbackPage
 from app.gui.practice_controller import Phase, PracticeController, RoundOptions
 from app.gui.practice_page import PracticePage
@@ -27,6 +25,8 @@ from app.gui.settings import AppSettings
 from app.gui.settings_dialog import SettingsDialog
 from app.gui.start_page import StartPage
 from app.gui.workers import JobRunner
+from app.services.attempts import SavedAttempt
+from app.services.workspace import Workspace
 
 
 class MainWindow(QMainWindow):

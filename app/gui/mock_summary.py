@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
 
 from app.core.coach import mock_verdict
 from app.core.practice import format_seconds
+from app.core.records import AttemptDetail
 from app.core.review.export import mock_totals
 from app.core.review.progress import describe_timing
-from app.services.workspace import Workspace
-from app.db.history import AttemptDetail
 from app.gui.widgets.advice_box import AdviceBox
 from app.gui.workers import JobRunner
+from app.services.workspace import Workspace
 
 COLUMNS = ("#", "Question", "Length", "Key points", "WPM", "Fillers", "Long pauses", "")
 

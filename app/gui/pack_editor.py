@@ -37,8 +37,8 @@ from PySide6.QtWidgets import (
 from app.core.packs import Pack, PackError, PackIssue, PackSource, Question, load_pack_text
 from app.core.packs.model import DEFAULT_ANSWER_SECONDS, DEFAULT_PREP_SECONDS
 from app.core.packs.writer import block, dump_pack, flow, inside, user_pack_path, write_text_atomically
-from app.services.workspace import Workspace
 from app.gui.workers import JobRunner
+from app.services.workspace import Workspace
 
 CATEGORIES = ("general", "behavioural", "technical", "situational")
 VALIDATE_DELAY_MS = 250

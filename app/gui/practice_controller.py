@@ -14,15 +14,15 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.services.attempts import SavedAttempt, save_recording_as_attempt
 from app.core.audio.recorder import RecordingResult, StopReason
 from app.core.packs import Pack, Question
 from app.core.practice import AnswerClock, Zone
-from app.services.workspace import Workspace
 from app.core.scoring.voice import VoiceTracker
 from app.core.transcribe.streaming import StreamingTranscriber
 from app.gui.recording import RecordingSession, describe_end
 from app.gui.workers import JobRunner
+from app.services.attempts import SavedAttempt, save_recording_as_attempt
+from app.services.workspace import Workspace
 
 TICK_MS = 100
 

@@ -38,13 +38,13 @@ from app.core.review.progress import (
     local_day,
     pack_summary,
     question_series,
-    with_manner,
     streak,
     weekly_totals,
+    with_manner,
 )
-from app.services.workspace import Workspace
 from app.gui.charts import ChartView, pg, render_chart_pngs
 from app.gui.workers import JobRunner
+from app.services.workspace import Workspace
 
 CHART_KEYS = ("duration", "coverage", "wpm", "fillers")
 MANNER_KEYS = ("pitch", "trailing", "pace_change", "hedges", "first_point")  # progress.MANNER_CHARTS, their own tab

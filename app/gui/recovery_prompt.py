@@ -11,8 +11,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QMessageBox
 
-from app.services.attempts import recover_recording
 from app.core.audio.pending import PendingRecording, discard, find_unfinished
+from app.services.attempts import recover_recording
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QToolBar, QWidget
 
-from app.services.attempts import SavedAttempt
 from app.core.packs import PackSource
 from app.core.practice import Mode
+from app.services.attempts import SavedAttempt
 from app.services.workspace import Workspace
 
 if TYPE_CHECKING:

@@ -30,7 +30,7 @@ COLUMNS = ("#", "Question", "Category", "Target", "Attempts", "Last coverage", "
 WHY_COLUMN = COLUMNS.index("Why now")
 
 if TYPE_CHECKING:
-    from app.db.history import QuestionStats  # sqlalchemy loads after the window shows
+    from app.core.records import QuestionStats
 
 
 class StartPage(QWidget):

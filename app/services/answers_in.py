@@ -44,8 +44,8 @@ def import_answer(workspace: Workspace, pack: Pack, question: Question, path: st
 
     Raises AudioFileError (nothing written) when the file cannot be used.
     """
-    from app.services.attempts import save_recording_as_attempt
     from app.core.audio.pending import pending_from_audio
+    from app.services.attempts import save_recording_as_attempt
 
     path = Path(path)
     try:

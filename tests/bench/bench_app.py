@@ -65,12 +65,12 @@ def stall(answer_s: float) -> dict:
         from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
 
         from app.core.paths import DataDir
-        from app.services.workspace import Workspace
         from app.gui.application import make_application
         from app.gui.main_window import MainWindow
         from app.gui.practice_controller import Phase
         from app.gui.settings import AppSettings
         from app.gui.workers import JobRunner
+        from app.services.workspace import Workspace
 
         app = make_application([])
         folder = tempfile.mkdtemp(prefix="rehearse-bench-")

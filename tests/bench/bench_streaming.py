@@ -69,8 +69,8 @@ def _record(workspace, audio: np.ndarray, stream, pace: float):  # type: ignore[
 
 
 def latency(transcriber, lengths: list[int], pace: float, modes: tuple[str, ...] = ("streaming", "batch")) -> list[dict]:  # type: ignore[no-untyped-def]
-    from app.services.attempts import save_recording_as_attempt
     from app.core.packs import load_pack
+    from app.services.attempts import save_recording_as_attempt
     from tests.bench.common import REPO
 
     pack = load_pack(REPO / "questions" / "ml-interpretability.yaml")

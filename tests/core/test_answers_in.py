@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from app.services.answers_in import import_answer, judge_typed, save_typed_answer
 from app.core.audio.errors import AudioFileError
 from app.core.packs import load_pack
 from app.core.review.progress import question_series
+from app.services.answers_in import import_answer, judge_typed, save_typed_answer
 from app.services.workspace import Workspace
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo-pack.yaml"

@@ -274,9 +274,9 @@ def test_a_crash_after_the_commit_is_not_stored_twice(data_dir: DataDir, spoken,
     """The journal goes right after the commit; a crash between the two must not make a second attempt."""
     import soundfile
 
-    from app.services.attempts import recover_recording, save_recording_as_attempt
     from app.core.audio.pending import start_pending
     from app.core.packs import load_pack
+    from app.services.attempts import recover_recording, save_recording_as_attempt
     from app.services.workspace import Workspace
 
     pack = load_pack(DEMO)

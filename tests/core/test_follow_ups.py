@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from app.services.answers_in import judge_typed
 from app.core.follow_ups import choose_follow_up
 from app.core.packs import PackError, load_pack, load_pack_text
 from app.core.packs.writer import dump_pack
 from app.core.scoring.star import StarCheck
+from app.services.answers_in import judge_typed
 from tests.conftest import run_cli
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo-pack.yaml"

@@ -15,12 +15,12 @@ import numpy as np
 import pytest
 import soundfile
 
-from app.services.attempts import SavedAttempt, save_recording_as_attempt
 from app.core.audio.pending import find_unfinished, start_pending
 from app.core.audio.recorder import Recorder
 from app.core.packs import load_pack
 from app.core.paths import DataDir
 from app.core.transcribe import TranscriptionCancelled
+from app.services.attempts import SavedAttempt, save_recording_as_attempt
 from app.services.workspace import Workspace
 from tests.core.test_recorder import _fake_sounddevice, _VanishingStream
 

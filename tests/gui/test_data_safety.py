@@ -14,11 +14,11 @@ def test_the_window_shows_first_and_a_damaged_database_is_offered_a_new_one_afte
         qtbot, data_dir: DataDir, qsettings, gui_workspace_model, monkeypatch) -> None:
     """At start-up the history opens on the pool after the window shows; a damaged file is still
     reported, kept as it is, and a new database replaces it when the person agrees."""
-    from app.services.workspace import Workspace
     from app.gui.application import make_application, open_history_in_background
     from app.gui.main_window import MainWindow
     from app.gui.settings import AppSettings
     from app.gui.workers import JobRunner
+    from app.services.workspace import Workspace
 
     make_application([])
     data_dir.database.write_bytes(b"garbage, not a database" * 100)

@@ -210,11 +210,11 @@ def test_shortcuts_and_menus_exist(window) -> None:  # type: ignore[no-untyped-d
 
 
 def test_window_appears_before_the_model_is_loaded(qtbot, data_dir, qsettings) -> None:  # type: ignore[no-untyped-def]
-    from app.services.workspace import Workspace
     from app.gui.application import load_model_in_background, make_application
     from app.gui.main_window import MainWindow
     from app.gui.settings import AppSettings
     from app.gui.workers import JobRunner
+    from app.services.workspace import Workspace
 
     make_application([])
     workspace = Workspace(data_dir)

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.practice import format_seconds
-from app.services.workspace import Workspace
-from app.db.history import Bookmark
+from app.core.records import Bookmark
 from app.gui.widgets.replay_player import ReplayPlayer
 from app.gui.workers import JobRunner
+from app.services.workspace import Workspace
 
 
 def bookmark_text(bookmark: Bookmark) -> str:
