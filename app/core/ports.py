@@ -15,8 +15,7 @@ if TYPE_CHECKING:
     from app.core.analysis import AnswerAnalysis
     from app.core.packs.model import Pack, Question
     from app.core.paths import DataDir
-    from app.core.records import AttemptDetail, AttemptSummary, Bookmark, ProgressPoint, QuestionStats
-    from app.core.review.plan import PlanSettings
+    from app.core.records import AttemptDetail, AttemptSummary, Bookmark, PlanSettings, ProgressPoint, QuestionStats
     from app.core.scoring.calibration import Judgement
     from app.core.scoring.voice import Baseline
 

@@ -9,15 +9,18 @@ comparison, export) and the services can use them without importing `app.db`: th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from app.core.packs.model import Question
-from app.core.review.timing import timing_error
 from app.core.scoring.delivery import Delivery
 from app.core.scoring.keypoints import PointResult
+from app.core.timing import timing_error
 from app.core.transcribe.transcript import Transcript
+
+DEFAULT_DAILY_LOAD = 5
+DEFAULT_RETENTION = 0.9
 
 # Attempts that were never transcribed have no figures worth plotting; a typed answer has its key
 # points but no delivery figures (marked on the charts).
@@ -93,6 +96,21 @@ class QuestionStats:
     last_duration_s: float | None
     last_practised: datetime | None
     best_coverage: float | None
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """An interview date plan as the person set it (app.core.review.plan works it out)."""
+
+    interview_date: date
+    pack_id: str | None = None  # None: every pack
+    daily_load: int = DEFAULT_DAILY_LOAD
+    easy_days: frozenset[int] = frozenset()  # weekday numbers, Monday 0
+    desired_retention: float = DEFAULT_RETENTION
+
+    def capacity(self, day: date) -> int:
+        """Questions that day: the daily load, half of it (at least one) on an easy day."""
+        return max(1, self.daily_load // 2) if day.weekday() in self.easy_days else self.daily_load
 
 
 class ProgressPoint(NamedTuple):

@@ -21,25 +21,12 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from fsrs import Card, Rating, Scheduler
 
 from app.core.packs.model import Question
+from app.core.records import DEFAULT_DAILY_LOAD, DEFAULT_RETENTION, PlanSettings  # noqa: F401  (importable from here too)
 from app.core.review.progress import ProgressPoint, describe_timing, local_day
 
-DEFAULT_DAILY_LOAD = 5
-DEFAULT_RETENTION = 0.9
+# PlanSettings and its defaults live with the other records (app.core.records).
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 RATING_WORDS = {Rating.Again: "again", Rating.Hard: "hard", Rating.Good: "good", Rating.Easy: "easy"}
-
-
-@dataclass(frozen=True)
-class PlanSettings:
-    interview_date: date
-    pack_id: str | None = None  # None: every pack
-    daily_load: int = DEFAULT_DAILY_LOAD
-    easy_days: frozenset[int] = frozenset()  # weekday numbers, Monday 0
-    desired_retention: float = DEFAULT_RETENTION
-
-    def capacity(self, day: date) -> int:
-        """Questions that day: the daily load, half of it (at least one) on an easy day."""
-        return max(1, self.daily_load // 2) if day.weekday() in self.easy_days else self.daily_load
 
 
 def parse_easy_days(text: str) -> frozenset[int]:

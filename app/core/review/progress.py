@@ -16,8 +16,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from app.core.records import SCORED_STATUSES, AttemptSummary, ProgressPoint
-from app.core.review.timing import describe_timing, timing_error  # noqa: F401  (callers import them from here too)
 from app.core.scoring.delivery import TARGET_HIGH, TARGET_LOW
+from app.core.timing import describe_timing, timing_error  # noqa: F401  (callers import them from here too)
 
 if TYPE_CHECKING:
     from app.core.packs.model import Pack, Question

@@ -31,7 +31,7 @@ from enum import Enum
 
 from app.core.packs.model import Pack, Question
 from app.core.records import ProgressPoint
-from app.core.review.timing import describe_timing
+from app.core.timing import describe_timing
 
 GOOD_COVERAGE = 0.8
 POOR_COVERAGE = 0.5
