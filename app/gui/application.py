@@ -7,7 +7,6 @@ model is ready waits for it on its worker thread, never on the GUI thread.
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import sys
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import APP_ID, APP_NAME, __version__
 from app.core.paths import DataDir, resource_path
+from app.gui.model_loading import load_model_in_background, settle_heap
 from app.gui.settings import AppSettings
 from app.gui.style import STYLESHEET
 from app.gui.workers import JobRunner
@@ -58,70 +58,11 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def load_model_in_background(window: Any) -> None:
-    """Load Whisper and the key-point model on the pool; report in the status bar.
-
-    Only the latest load reports: when the model is chosen again while an earlier choice is still
-    loading, the earlier result (a fallback from a broken folder, say) must not overwrite the status
-    of the model now in use. The status names the transcriber this load produced, not whatever
-    `workspace.model_info` holds when the result arrives.
-    """
-    workspace = window.workspace
-    window.model_load += 1
-    this_load = window.model_load
-
-    def load() -> Any:
-        transcriber = workspace.transcriber()
-        workspace.scorer()
-        workspace.judge()  # behavioural answers' STAR parts at Stop must not wait for its 0.5 s load
-        transcriber.warm_up()
-        return transcriber.info
-
-    def done(info: Any) -> None:
-        if this_load != window.model_load:
-            log.info("speech model %s loaded for an earlier choice; a newer one is loading", info.name)
-            return
-        window.show_model(info)
-        if info.fallback_reason:
-            QMessageBox.warning(window, "Speech model", info.fallback_reason)
-        settle_heap()
-        window.modelReady.emit(info.name)
-        window.review.warm_up()
-
-    def failed(message: str) -> None:
-        if this_load != window.model_load:
-            return
-        window.set_model_status("Speech model failed to load", error=True)
-        QMessageBox.critical(window, "Speech model", f"The speech model could not be loaded: {message}\n"
-                             "Answers are still recorded and saved; they can be transcribed later.")
-
-    window.runner.start(load, on_done=done, on_error=failed)
-
-
-def settle_heap() -> None:
-    """Leave what start-up built (modules, Qt wrappers, the models: about 100,000 objects) out of
-    Python's full garbage collections from now on. They live as long as the app, and walking them
-    made every full collection a 50-60 ms pause of the GUI thread, due every few history loads."""
-    gc.freeze()
-
-
 def _ask_new_database(message: str) -> bool:
     box = QMessageBox(QMessageBox.Icon.Warning, "History database", message)
     box.setInformativeText("Start a new history database beside it? The old file is kept as it is.")
     box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
     return box.exec() == QMessageBox.StandardButton.Yes
-
-
-def _set_aside(path: Path) -> None:
-    """Move an unusable database (and SQLite's side files, which belong to it) out of the way, untouched."""
-    from app.db.engine import beside
-
-    set_aside = beside(path)
-    path.rename(set_aside)
-    for suffix in ("-wal", "-shm"):
-        side = path.with_name(path.name + suffix)
-        if side.exists():
-            side.rename(set_aside.with_name(set_aside.name + suffix))
 
 
 def open_history_in_background(window: Any, ask=_ask_new_database, reload: bool = False) -> None:  # type: ignore[no-untyped-def]
@@ -132,7 +73,7 @@ def open_history_in_background(window: Any, ask=_ask_new_database, reload: bool 
     workspace = window.workspace
 
     def open_history():  # type: ignore[no-untyped-def]
-        from app.db.engine import DatabaseError
+        from app.services.storage import DatabaseError
 
         try:
             workspace.history  # noqa: B018
@@ -148,10 +89,12 @@ def open_history_in_background(window: Any, ask=_ask_new_database, reload: bool 
         if not ask(str(problem)):
             QApplication.exit(1)
             return
-        _set_aside(problem.path)
+        from app.services.storage import set_aside
+
+        set_aside(problem.path)
         open_history_in_background(window, ask, reload=True)
 
-    window.runner.start(open_history, on_done=opened, on_error=window._show_message)
+    window.runner.start(open_history, on_done=opened, on_error=window.show_message)
 
 
 STARTUP_PROBE_ENV = "REHEARSE_STARTUP_PROBE"
@@ -221,4 +164,4 @@ def run(data_dir: Path | None = None, argv: list[str] | None = None, sd: Any | N
     return code
 
 
-__all__ = ["Qt", "load_model_in_background", "make_application", "run", "tts_available"]
+__all__ = ["Qt", "load_model_in_background", "make_application", "run", "settle_heap", "tts_available"]

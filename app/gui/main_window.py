@@ -62,13 +62,13 @@ class MainWindow(QMainWindow):
         self.feedback_page.backRequested.connect(self.show_start)
         self.feedback_page.tryAgain.connect(self._try_again)
         self.feedback_page.nextQuestion.connect(self.next_question)
-        self.feedback_page.replay.message.connect(self._show_message)
+        self.feedback_page.replay.message.connect(self.show_message)
         self.adopt_replay(self.feedback_page.replay)
         self.feedback_page.overrideRequested.connect(self._save_override)
         self.controller.feedbackReady.connect(self._show_feedback)
-        self.controller.message.connect(self._show_message)
+        self.controller.message.connect(self.show_message)
         self.controller.questionChanged.connect(self._read_question)
-        self.reader.failed.connect(self._show_message)
+        self.reader.failed.connect(self.show_message)
         self.controller.roundFinished.connect(self._round_finished)
         self.controller.phaseChanged.connect(self._phase_changed)
         self.start_page.pack_combo.currentIndexChanged.connect(lambda _i: self.refresh_stats())
@@ -211,7 +211,7 @@ class MainWindow(QMainWindow):
         if pack_id:
             # The history is opened on the pool too (at start-up it may not be open yet).
             self.runner.start(lambda pid: self.workspace.history.question_stats(pid), pack_id,
-                              on_done=self.start_page.set_stats, on_error=self._show_message)
+                              on_done=self.start_page.set_stats, on_error=self.show_message)
             self.review.refresh_schedule()
             self.refresh_plan()
 
@@ -231,7 +231,7 @@ class MainWindow(QMainWindow):
                 if self.start_page.current_pack_id == pack_id:
                     self.start_page.set_plan(plan)
 
-            self.runner.start(interview_plan, self.workspace, pack_id, on_done=done, on_error=self._show_message)
+            self.runner.start(interview_plan, self.workspace, pack_id, on_done=done, on_error=self.show_message)
 
     def set_plan(self, when, load: int, weekends_easy: bool) -> None:  # type: ignore[no-untyped-def]
         """'My interview is on …' for the chosen pack: stored, then the plan worked out again."""
@@ -242,13 +242,13 @@ class MainWindow(QMainWindow):
             return
         settings = PlanSettings(when, pack_id, load, frozenset({5, 6}) if weekends_easy else frozenset())
         self.runner.start(self.workspace.history.set_plan, settings, on_done=lambda _r: self.refresh_plan(),
-                          on_error=self._show_message, lane="history-writes")
+                          on_error=self.show_message, lane="history-writes")
 
     def clear_plan(self) -> None:
         pack_id = self.start_page.current_pack_id
         if pack_id:
             self.runner.start(self.workspace.history.clear_plan, pack_id, on_done=lambda _r: self.refresh_plan(),
-                              on_error=self._show_message, lane="history-writes")
+                              on_error=self.show_message, lane="history-writes")
 
     def _order_changed(self, order: str) -> None:
         self.settings.weakest_order = order
@@ -305,7 +305,7 @@ class MainWindow(QMainWindow):
         """File > Import answer…: a recording for the question on screen (or highlighted on the start page)."""
         target = self._answer_target()
         if target is None:
-            self._show_message("Choose a question first (or wait until the answer being saved is stored).")
+            self.show_message("Choose a question first (or wait until the answer being saved is stored).")
             return
         path, _ = QFileDialog.getOpenFileName(
             self, f"Import an answer to: {target[1].text[:80]}", str(Path.home()),
@@ -317,7 +317,7 @@ class MainWindow(QMainWindow):
         """Import a recording (menu or drop); a file that cannot be read is refused and nothing is saved."""
         target = self._answer_target()
         if target is None:
-            self._show_message("Choose a question first (or wait until the answer being saved is stored).")
+            self.show_message("Choose a question first (or wait until the answer being saved is stored).")
             return False
         if self.controller.import_answer(path):
             self.stack.setCurrentWidget(self.practice_page)
@@ -331,7 +331,7 @@ class MainWindow(QMainWindow):
 
         target = self._answer_target()
         if target is None:
-            self._show_message("Choose a question first (or wait until the answer being saved is stored).")
+            self.show_message("Choose a question first (or wait until the answer being saved is stored).")
             return
         self.typed_dialog = TypedAnswerDialog(target[1].text, self)
         self.typed_dialog.accepted.connect(lambda: self.controller.type_answer(self.typed_dialog.text))
@@ -378,7 +378,7 @@ class MainWindow(QMainWindow):
         def failed(message: str) -> None:  # the answers are still saved, outside a session
             if round_number == self._round_number:
                 self.controller.set_session(None)
-                self._show_message(f"This round could not be added to the history: {message}")
+                self.show_message(f"This round could not be added to the history: {message}")
 
         # The session row is written on the pool and the question shows at once: the controller
         # holds an answer's save until the id is here, so every attempt carries it.
@@ -394,7 +394,7 @@ class MainWindow(QMainWindow):
         if self.controller.busy:
             return
         self.controller.cancel()
-        self._stop_playback()
+        self.stop_playback()
         self.stack.setCurrentWidget(self.start_page)
         self.refresh_stats()
 
@@ -402,13 +402,13 @@ class MainWindow(QMainWindow):
         if self.stack.currentWidget() is self.feedback_page or (
             self.stack.currentWidget() is self.practice_page and not self.controller.busy
         ):
-            self._stop_playback()
+            self.stop_playback()
             if self.controller.next_question():
                 self.stack.setCurrentWidget(self.practice_page)
 
     def _try_again(self) -> None:
         if self.stack.currentWidget() is self.feedback_page:
-            self._stop_playback()
+            self.stop_playback()
             self.stack.setCurrentWidget(self.practice_page)
             self.controller.try_again()
 
@@ -440,7 +440,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.feedback_page)
         self.statusBar().showMessage(f"Saved attempt {saved.attempt_id}", 4000)
 
-    def _show_message(self, text: str) -> None:
+    def show_message(self, text: str) -> None:
         if self.stack.currentWidget() is self.practice_page:
             self.practice_page.show_message(text)
         self.statusBar().showMessage(text, 10000)
@@ -449,7 +449,7 @@ class MainWindow(QMainWindow):
         saved = self.controller.last_attempt
         if saved is not None:
             self.runner.start(self.workspace.correct_judgement, saved.attempt_id, position, covered,
-                              on_error=self._show_message, lane="history-writes")
+                              on_error=self.show_message, lane="history-writes")
 
     # -- replay and reading aloud ---------------------------------------------------------------------------
     def play_answer(self) -> None:
@@ -494,7 +494,7 @@ class MainWindow(QMainWindow):
         if "attempt" in self.review.pages:
             self.review.attempt_view.replay.set_speed(rate)
 
-    def _stop_playback(self) -> None:
+    def stop_playback(self) -> None:
         self.feedback_page.replay.stop()
 
     def _read_question(self, question, _index: int, _count: int) -> None:  # type: ignore[no-untyped-def]
@@ -529,7 +529,7 @@ class MainWindow(QMainWindow):
             if self.settings.model != old_model:
                 self.workspace.set_model(self.settings.model)
                 self.set_model_status("Loading the speech model…")
-                from app.gui.application import load_model_in_background
+                from app.gui.model_loading import load_model_in_background
 
                 load_model_in_background(self)
 
@@ -572,6 +572,6 @@ class MainWindow(QMainWindow):
             return
         self.settings.save_window_state(self.saveGeometry(), self.saveState())
         self.settings.sync()
-        self._stop_playback()
+        self.stop_playback()
         self.runner.shutdown()
         event.accept()

@@ -9,15 +9,21 @@ import logging
 import os
 import signal
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QObject, QSocketNotifier, Qt, QTimer
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from app.gui.practice_controller import Phase
+from app.gui.practice_controller import Phase, PracticeController
 
-if TYPE_CHECKING:
-    from app.gui.main_window import MainWindow
+
+class QuittingWindow(Protocol):
+    """The window a QuitGuard watches: its practice flow, and closing it. A protocol, so that this
+    module need not import main_window (which imports this one)."""
+
+    controller: PracticeController
+
+    def close(self) -> bool: ...
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +44,8 @@ def ask_save_before_quit(parent: QWidget) -> bool:
 class QuitGuard(QObject):
     """Asked by the window's closeEvent whether it may close now."""
 
-    def __init__(self, window: MainWindow, ask: Callable[[QWidget], bool] = ask_save_before_quit) -> None:
-        super().__init__(window)
+    def __init__(self, window: QuittingWindow, ask: Callable[[QWidget], bool] = ask_save_before_quit) -> None:
+        super().__init__(window)  # type: ignore[arg-type]  (the window is a QObject)
         self.window = window
         self.ask = ask  # a seam for tests
         self.waiting = False

@@ -37,7 +37,7 @@ def offer_recovery(window: Any, ask: Any = None) -> None:
         return [u for u in find_unfinished(incoming) if u.duration_s > 0]
 
     window.runner.start(orphans, on_done=lambda items: _offer(window, items, ask or _ask),
-                        on_error=window._show_message)
+                        on_error=window.show_message)
 
 
 def _offer(window: Any, items: list[PendingRecording], ask: Any) -> None:

@@ -7,11 +7,11 @@ each other and to the window: navigation, where "Back" goes, and the mock-interv
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QToolBar, QWidget
+from PySide6.QtWidgets import QStackedWidget, QStatusBar, QToolBar, QWidget
 
 from app.core.packs import PackSource
 from app.core.practice import Mode
@@ -19,7 +19,10 @@ from app.services.attempts import SavedAttempt
 from app.services.workspace import Workspace
 
 if TYPE_CHECKING:
-    from app.gui.main_window import MainWindow
+    from app.gui.practice_controller import PracticeController
+    from app.gui.practice_page import PracticePage
+    from app.gui.start_page import StartPage
+    from app.gui.workers import JobRunner
 
 
 def weakest_first(workspace: Workspace, pack, order=None):  # type: ignore[no-untyped-def]
@@ -29,9 +32,30 @@ def weakest_first(workspace: Workspace, pack, order=None):  # type: ignore[no-un
     return schedule(pack, workspace.history.progress_points(pack_id=pack.id), order=order or Order.WEAK_FIRST)
 
 
+class ReviewHost(Protocol):
+    """What the review pages need of the window that holds them (MainWindow): its page stack,
+    the practice flow, the start page and a few actions. A protocol, not an import of
+    main_window, so that the window module and this one do not import each other."""
+
+    workspace: Workspace
+    runner: JobRunner
+    stack: QStackedWidget
+    controller: PracticeController
+    start_page: StartPage
+    practice_page: PracticePage
+
+    def statusBar(self) -> QStatusBar: ...
+    def show_start(self) -> None: ...
+    def show_message(self, text: str) -> None: ...
+    def stop_playback(self) -> None: ...
+    def adopt_replay(self, replay: Any) -> None: ...
+    def reload_packs(self, select: str | None = None) -> None: ...
+    def import_pack(self) -> None: ...
+
+
 class ReviewPages(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: ReviewHost) -> None:
+        super().__init__(window)  # type: ignore[arg-type]  (the window is a QObject)
         self.window = window
         self.pages: dict[str, QWidget] = {}
         self.attempt_return: QWidget | None = None  # where "Back" from an attempt goes
@@ -53,11 +77,14 @@ class ReviewPages(QObject):
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.nav_actions = {
-            "practice": w._action("Practice", w.show_start),
-            "history": w._action("History", self.show_history),
-            "progress": w._action("Progress", self.show_progress),
-            "packs": w._action("My packs", self.show_pack_editor),
+            "practice": QAction("Practice", bar),
+            "history": QAction("History", bar),
+            "progress": QAction("Progress", bar),
+            "packs": QAction("My packs", bar),
         }
+        for name, slot in (("practice", w.show_start), ("history", self.show_history),
+                           ("progress", self.show_progress), ("packs", self.show_pack_editor)):
+            self.nav_actions[name].triggered.connect(slot)
         for action in self.nav_actions.values():
             action.setCheckable(True)
             bar.addAction(action)
@@ -86,7 +113,7 @@ class ReviewPages(QObject):
             return False
         if w.stack.currentWidget() is w.practice_page:
             w.controller.cancel()
-        w._stop_playback()
+        w.stop_playback()
         w.stack.setCurrentWidget(page)
         return True
 
@@ -139,7 +166,7 @@ class ReviewPages(QObject):
         if "progress" in self.pages or w.controller.busy or w.stack.currentWidget() is w.practice_page:
             return  # an answer is under way: never stall it; the page is then built on first use
         self.page("progress")
-        from app.gui.application import settle_heap
+        from app.gui.model_loading import settle_heap
 
         settle_heap()
 
@@ -314,4 +341,4 @@ class ReviewPages(QObject):
                 if w.start_page.order is order:  # a later toggle has its own answer on the way
                     w.start_page.set_schedule(picks)
 
-            w.runner.start(weakest_first, w.workspace, pack, order, on_done=done, on_error=w._show_message)
+            w.runner.start(weakest_first, w.workspace, pack, order, on_done=done, on_error=w.show_message)

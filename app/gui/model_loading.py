@@ -1,0 +1,62 @@
+"""The speech model loads on the pool after the window shows; the status bar says when it is ready.
+
+Its own module (not application.py, the composition root) so that the window and the review pages
+can start a load or settle the heap without importing the module that builds them.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+from typing import Any
+
+from PySide6.QtWidgets import QMessageBox
+
+log = logging.getLogger(__name__)
+
+
+def load_model_in_background(window: Any) -> None:
+    """Load Whisper and the key-point model on the pool; report in the status bar.
+
+    Only the latest load reports: when the model is chosen again while an earlier choice is still
+    loading, the earlier result (a fallback from a broken folder, say) must not overwrite the status
+    of the model now in use. The status names the transcriber this load produced, not whatever
+    `workspace.model_info` holds when the result arrives.
+    """
+    workspace = window.workspace
+    window.model_load += 1
+    this_load = window.model_load
+
+    def load() -> Any:
+        transcriber = workspace.transcriber()
+        workspace.scorer()
+        workspace.judge()  # behavioural answers' STAR parts at Stop must not wait for its 0.5 s load
+        transcriber.warm_up()
+        return transcriber.info
+
+    def done(info: Any) -> None:
+        if this_load != window.model_load:
+            log.info("speech model %s loaded for an earlier choice; a newer one is loading", info.name)
+            return
+        window.show_model(info)
+        if info.fallback_reason:
+            QMessageBox.warning(window, "Speech model", info.fallback_reason)
+        settle_heap()
+        window.modelReady.emit(info.name)
+        window.review.warm_up()
+
+    def failed(message: str) -> None:
+        if this_load != window.model_load:
+            return
+        window.set_model_status("Speech model failed to load", error=True)
+        QMessageBox.critical(window, "Speech model", f"The speech model could not be loaded: {message}\n"
+                             "Answers are still recorded and saved; they can be transcribed later.")
+
+    window.runner.start(load, on_done=done, on_error=failed)
+
+
+def settle_heap() -> None:
+    """Leave what start-up built (modules, Qt wrappers, the models: about 100,000 objects) out of
+    Python's full garbage collections from now on. They live as long as the app, and walking them
+    made every full collection a 50-60 ms pause of the GUI thread, due every few history loads."""
+    gc.freeze()
