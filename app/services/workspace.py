@@ -34,19 +34,28 @@ KEY_POINTS_BY_JUDGE = False
 
 if TYPE_CHECKING:
     from app.core.packs.model import Pack, Question
+    from app.core.ports import HistoryStore
     from app.core.transcribe.streaming import StreamingTranscriber
 
 
 class Workspace:
-    def __init__(self, data_dir: DataDir | Path | None = None, model_setting: str | None = None, cpu_threads: int = 0) -> None:
+    """One data folder with its packs, history store, speech model and judges.
+
+    The parts can be handed in (a test's models loaded once per session, another HistoryStore);
+    what is not handed in is built from the data folder on first use.
+    """
+
+    def __init__(self, data_dir: DataDir | Path | None = None, model_setting: str | None = None, cpu_threads: int = 0,
+                 *, history: HistoryStore | None = None, transcriber: Transcriber | None = None,
+                 scorer: KeyPointScorer | None = None, judge: EntailmentJudge | None = None) -> None:
         self.data_dir = data_dir if isinstance(data_dir, DataDir) else DataDir(data_dir)
         self.model_setting = model_setting
         self.cpu_threads = cpu_threads
         self.library = PackLibrary(builtin_packs_dir(), self.data_dir.packs)
-        self._history = None
-        self._transcriber: Transcriber | None = None
-        self._scorer: KeyPointScorer | None = None
-        self._judge: EntailmentJudge | None = None
+        self._history: HistoryStore | None = history
+        self._transcriber: Transcriber | None = transcriber
+        self._scorer: KeyPointScorer | None = scorer  # handed in: used as it is, not calibrated
+        self._judge: EntailmentJudge | None = judge
         self.calibration: Calibration | None = None  # the threshold in use and why, once the scorer is loaded
         # One lock per part, so that opening the history never waits on Whisper loading (~1 s).
         # Order when nested: scorer, then history.
@@ -55,7 +64,7 @@ class Workspace:
         self._scorer_lock = threading.RLock()
 
     @property
-    def history(self):  # type: ignore[no-untyped-def]  # -> History; imported late to keep `packs` fast
+    def history(self) -> HistoryStore:  # the SQLite adapter unless one was handed in; imported late to keep `packs` fast
         with self._history_lock:
             if self._history is None:
                 from app.db.history import History

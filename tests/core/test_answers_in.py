@@ -22,8 +22,7 @@ ANSWER = ("SHAP explains a single prediction with Shapley values from cooperativ
 
 @pytest.fixture
 def workspace(data_dir, transcriber, scorer):  # type: ignore[no-untyped-def]
-    ws = Workspace(data_dir)
-    ws._transcriber, ws._scorer = transcriber, scorer
+    ws = Workspace(data_dir, transcriber=transcriber, scorer=scorer)
     yield ws
     ws.close()
 

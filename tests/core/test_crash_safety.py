@@ -92,8 +92,7 @@ def test_killed_while_recording_loses_at_most_a_second(pulse_mic, spoken, data_d
     from app.services.workspace import Workspace
 
     (data_dir.packs / "demo.yaml").write_text(DEMO.read_text())
-    workspace = Workspace(data_dir)
-    workspace._transcriber, workspace._scorer = transcriber, scorer
+    workspace = Workspace(data_dir, transcriber=transcriber, scorer=scorer)
     message = recover_recording(workspace, unfinished)
     assert "Recovered the answer" in message
     [attempt] = workspace.history.list_attempts()
@@ -256,8 +255,7 @@ def test_killed_while_saving_an_answer_the_next_start_recovers_it_once(  # type:
     spoken_samples, _ = soundfile.read(str(wav), dtype="int16")
     assert np.array_equal(stored, spoken_samples)
 
-    workspace = Workspace(data_dir)
-    workspace._transcriber, workspace._scorer = transcriber, scorer
+    workspace = Workspace(data_dir, transcriber=transcriber, scorer=scorer)
     assert workspace.history.count_attempts() == 0, "a killed commit stores nothing"
     message = recover_recording(workspace, orphan)
     assert "Recovered the answer" in message
@@ -281,8 +279,7 @@ def test_a_crash_after_the_commit_is_not_stored_twice(data_dir: DataDir, spoken,
 
     pack = load_pack(DEMO)
     question = pack.question("shap-and-lime")
-    workspace = Workspace(data_dir)
-    workspace._transcriber, workspace._scorer = transcriber, scorer
+    workspace = Workspace(data_dir, transcriber=transcriber, scorer=scorer)
     samples, _ = soundfile.read(str(spoken("SHAP uses Shapley values.")), dtype="int16")
     pending = start_pending(data_dir.incoming, "twice", {"pack_id": "demo", "question_id": "shap-and-lime",
                                                          "pack_path": str(DEMO)})

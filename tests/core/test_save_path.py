@@ -71,8 +71,7 @@ def _pending_answer(data_dir: DataDir, spoken) -> tuple:  # type: ignore[no-unty
 
 def test_a_flac_that_cannot_be_written_keeps_the_raw_audio_and_says_where(  # type: ignore[no-untyped-def]
         data_dir: DataDir, spoken, transcriber, scorer, monkeypatch, caplog) -> None:
-    workspace = Workspace(data_dir)
-    workspace._transcriber, workspace._scorer = transcriber, scorer
+    workspace = Workspace(data_dir, transcriber=transcriber, scorer=scorer)
     pack, question, pending = _pending_answer(data_dir, spoken)
 
     def full_disk(_part: Path, _dest: Path) -> float:
@@ -93,8 +92,7 @@ def test_a_flac_that_cannot_be_written_keeps_the_raw_audio_and_says_where(  # ty
 
 def test_a_save_cancelled_at_shutdown_is_left_for_recovery_not_saved_untranscribed(  # type: ignore[no-untyped-def]
         data_dir: DataDir, spoken, transcriber, scorer) -> None:
-    workspace = Workspace(data_dir)
-    workspace._transcriber, workspace._scorer = transcriber, scorer
+    workspace = Workspace(data_dir, transcriber=transcriber, scorer=scorer)
     pack, question, pending = _pending_answer(data_dir, spoken)
     cancel = threading.Event()
     cancel.set()
@@ -114,8 +112,7 @@ def test_a_model_failure_is_logged_and_the_answer_saved_untranscribed(  # type: 
         def transcribe(self, *_a, **_k):  # type: ignore[no-untyped-def]
             raise RuntimeError("the model fell over")
 
-    workspace = Workspace(data_dir)
-    workspace._transcriber, workspace._scorer = BrokenModel(), scorer  # type: ignore[assignment]
+    workspace = Workspace(data_dir, transcriber=BrokenModel(), scorer=scorer)  # type: ignore[arg-type]
     pack, question, pending = _pending_answer(data_dir, spoken)
     with caplog.at_level(logging.ERROR):
         saved = save_recording_as_attempt(workspace, pack, question, pending)

@@ -167,8 +167,7 @@ def test_the_stream_warms_the_scorer_with_the_words_the_transcript_will_have(dat
     pack = load_pack(Path(__file__).resolve().parent.parent / "data" / "demo-pack.yaml")
     question = pack.question("shap-and-lime")
     embedder = MiniLMEmbedder()
-    workspace = Workspace(data_dir)
-    workspace._scorer = TokenRecallScorer(embedder)
+    workspace = Workspace(data_dir, scorer=TokenRecallScorer(embedder))
     raw = timed("SHAP splits a prediction with Shapley values from game theory. " * 5
                 + "LIME perturbs the example and fits a local surrogate. " * 4 + "Then I compare them.")
     stream = workspace.start_stream(pack, question)

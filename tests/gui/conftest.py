@@ -34,8 +34,8 @@ def gui_workspace_model():
 def workspace(data_dir, gui_workspace_model):  # type: ignore[no-untyped-def]
     from app.services.workspace import Workspace
 
-    ws = Workspace(data_dir)
-    ws._transcriber, ws._scorer, ws._judge = gui_workspace_model
+    transcriber, scorer, judge = gui_workspace_model
+    ws = Workspace(data_dir, transcriber=transcriber, scorer=scorer, judge=judge)
     yield ws
     ws.close()
 

@@ -23,8 +23,8 @@ def test_the_window_shows_first_and_a_damaged_database_is_offered_a_new_one_afte
     make_application([])
     data_dir.database.write_bytes(b"garbage, not a database" * 100)
     digest = hashlib.sha256(data_dir.database.read_bytes()).hexdigest()
-    workspace = Workspace(data_dir)
-    workspace._transcriber, workspace._scorer, workspace._judge = gui_workspace_model
+    transcriber, scorer, judge = gui_workspace_model
+    workspace = Workspace(data_dir, transcriber=transcriber, scorer=scorer, judge=judge)
     window = MainWindow(workspace, AppSettings(qsettings), JobRunner())
     qtbot.addWidget(window)
     window.show()
