@@ -12,9 +12,16 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app import __version__
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from app.core.packs import Pack, Question
+    from app.services.attempts import SavedAttempt
+    from app.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -23,13 +30,13 @@ class UsageError(Exception):
     """Bad input from the person at the terminal: printed as one line, exit status 2."""
 
 
-def _workspace(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _workspace(args: argparse.Namespace) -> Workspace:
     from app.services.workspace import Workspace
 
     return Workspace(args.data_dir, model_setting=getattr(args, "model", None))
 
 
-def _log_to_data_folder(workspace) -> None:  # type: ignore[no-untyped-def]
+def _log_to_data_folder(workspace: Workspace) -> None:
     """Commands that write keep a record in the data folder's log, as the desktop app does."""
     from app.logs import setup_logging
 
@@ -91,7 +98,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _resolve_question(workspace, pack_ref: str, question_id: str):  # type: ignore[no-untyped-def]
+def _resolve_question(workspace: Workspace, pack_ref: str, question_id: str) -> tuple[Pack, Question]:
     from app.core.packs import PackError
 
     try:
@@ -148,7 +155,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
-def _save_answer(workspace, pack, question, audio, source: Path):  # type: ignore[no-untyped-def]
+def _save_answer(workspace: Workspace, pack: Pack, question: Question, audio: np.ndarray, source: Path) -> SavedAttempt:
     """The app's own save path: the FLAC and a journal first, so a crash here is recovered by the app."""
     import uuid
 
@@ -194,7 +201,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from dataclasses import replace
     from datetime import date
 
-    from app.core.review.plan import PlanSettings, interview_plan, parse_easy_days
+    from app.core.records import PlanSettings
+    from app.core.review.plan import interview_plan, parse_easy_days
 
     workspace = _workspace(args)
     pack_id = _resolve_pack_id(workspace, args.pack) if args.pack else None
@@ -218,9 +226,14 @@ def cmd_plan(args: argparse.Namespace) -> int:
             easy = parse_easy_days(args.easy_days) if args.easy_days is not None else None
         except ValueError as exc:
             raise UsageError(f"--easy-days: {exc}") from None
-        settings = current or PlanSettings(when, pack_id)  # type: ignore[arg-type]
-        settings = replace(settings, **{k: v for k, v in (("interview_date", when), ("daily_load", args.load),
-                                                           ("easy_days", easy)) if v is not None})
+        if current is not None:
+            settings = current
+        else:
+            assert when is not None  # a new plan without --date was refused above
+            settings = PlanSettings(when, pack_id)
+        changes: dict[str, Any] = {k: v for k, v in (("interview_date", when), ("daily_load", args.load),
+                                                     ("easy_days", easy)) if v is not None}
+        settings = replace(settings, **changes)
         history.set_plan(settings)
         log.info("Plan for %s set: %s", pack_id or "all packs", settings)
     plan = interview_plan(workspace, pack_id)
@@ -242,14 +255,14 @@ def cmd_plan(args: argparse.Namespace) -> int:
     for note in plan.notes:
         print(f"note: {note}")
     for day in plan.days[: args.days]:
-        easy = " (easy day)" if day.easy else ""
-        print(f"\n{day.day:%a %d %b}{easy}: {len(day.items)} of {day.capacity}")
+        easy_day = " (easy day)" if day.easy else ""
+        print(f"\n{day.day:%a %d %b}{easy_day}: {len(day.items)} of {day.capacity}")
         for item in day.items:
             print(f"  {item.pack_id}/{item.question.id}: {item.reason}")
     return 0
 
 
-def _resolve_pack_id(workspace, ref: str) -> str:  # type: ignore[no-untyped-def]
+def _resolve_pack_id(workspace: Workspace, ref: str) -> str:
     from app.core.packs import PackError
 
     try:
@@ -333,9 +346,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         elif args.kind == "mock":
             text, what = reports.mock_report(history, args.session, args.format), "mock interview"
         else:
-            charts = None
+            charts: reports.ChartRenderer | None = None
             if args.format == "html" and not args.no_charts:
-                from app.gui.charts import render_chart_pngs as charts  # Qt draws the charts, offscreen
+                from app.gui.charts import render_chart_pngs  # Qt draws the charts, offscreen
+
+                charts = render_chart_pngs
             text = reports.question_report(history, workspace.library, args.pack, args.question, args.format, charts)
             what = f"history of {args.pack}/{args.question}"
         where = reports.save(text, args.output)

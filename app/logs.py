@@ -8,13 +8,16 @@ user like the recordings. No Qt import: the CLI uses it too.
 
 from __future__ import annotations
 
+import io
 import logging
 import logging.handlers
 import os
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import Any, cast
 
 from app.core.paths import ensure_private_dir
 
@@ -34,23 +37,25 @@ def log_folder(data_dir_root: Path) -> Path:
 class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     """Creates the log file and each one started after a rotation 0600: it names packs and answers."""
 
-    def _open(self):  # type: ignore[no-untyped-def]
+    def _open(self) -> io.TextIOWrapper:
         stream = open(self.baseFilename, self.mode, encoding=self.encoding, errors=self.errors,  # noqa: SIM115
                       opener=lambda path, flags: os.open(path, flags, 0o600))
         if os.name == "posix":
             os.chmod(self.baseFilename, 0o600)
-        return stream
+        return cast(io.TextIOWrapper, stream)  # text mode: open() is typed on its mode string, not known here
 
 
 _handlers: list[logging.Handler] = []
 _UNCAUGHT = {"uncaught": True}  # the earlier hook prints these to stderr already: not twice
-_previous_hooks: dict[str, object] = {}
+# The hooks setup_logging replaced, called after logging (and put back by close_logging).
+_previous_sys_hook: Callable[[type[BaseException], BaseException, TracebackType | None], Any] = sys.__excepthook__
+_previous_thread_hook: Callable[[threading.ExceptHookArgs], Any] = threading.__excepthook__
 
 
 def _log_uncaught(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
     if not issubclass(exc_type, KeyboardInterrupt):
         log.critical("Uncaught exception", exc_info=(exc_type, exc, tb), extra=_UNCAUGHT)
-    _previous_hooks["sys"](exc_type, exc, tb)  # type: ignore[operator]
+    _previous_sys_hook(exc_type, exc, tb)
 
 
 def _log_uncaught_in_thread(args: threading.ExceptHookArgs) -> None:
@@ -58,7 +63,7 @@ def _log_uncaught_in_thread(args: threading.ExceptHookArgs) -> None:
         name = args.thread.name if args.thread else "?"
         log.critical("Uncaught exception in thread %s", name, exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
                      extra=_UNCAUGHT)
-    _previous_hooks["threading"](args)  # type: ignore[operator]
+    _previous_thread_hook(args)
 
 
 def setup_logging(data_dir_root: Path, level: int = logging.INFO) -> Path:
@@ -83,8 +88,9 @@ def setup_logging(data_dir_root: Path, level: int = logging.INFO) -> Path:
         root.addHandler(handler)
     if root.level == logging.NOTSET or root.level > level:
         root.setLevel(level)
-    _previous_hooks["sys"], sys.excepthook = sys.excepthook, _log_uncaught
-    _previous_hooks["threading"], threading.excepthook = threading.excepthook, _log_uncaught_in_thread
+    global _previous_sys_hook, _previous_thread_hook
+    _previous_sys_hook, sys.excepthook = sys.excepthook, _log_uncaught
+    _previous_thread_hook, threading.excepthook = threading.excepthook, _log_uncaught_in_thread
     return path
 
 
@@ -96,10 +102,9 @@ def close_logging() -> None:
         handler.close()
     _handlers.clear()
     if sys.excepthook is _log_uncaught:
-        sys.excepthook = _previous_hooks["sys"]  # type: ignore[assignment]
+        sys.excepthook = _previous_sys_hook
     if threading.excepthook is _log_uncaught_in_thread:
-        threading.excepthook = _previous_hooks["threading"]  # type: ignore[assignment]
-    _previous_hooks.clear()
+        threading.excepthook = _previous_thread_hook
 
 
 __all__ = ["close_logging", "log_folder", "setup_logging"]

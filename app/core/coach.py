@@ -36,9 +36,16 @@ TOO_SHORT_RECORDING_S = 1.5
 
 
 class Answer(Protocol):
-    transcript: Any  # has .words
-    delivery: Delivery
-    key_points: list[PointResult]
+    """A judged answer, fresh (AnswerAnalysis) or stored (AttemptDetail); read-only, so frozen records fit."""
+
+    @property
+    def transcript(self) -> Any: ...  # has .words
+
+    @property
+    def delivery(self) -> Delivery: ...
+
+    @property
+    def key_points(self) -> list[PointResult]: ...
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,16 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
-from sqlalchemy import Engine, String, delete, func, select, type_coerce
+from sqlalchemy import CursorResult, Engine, String, delete, func, select, type_coerce
 from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 
 from app.core.analysis import AnswerAnalysis
 from app.core.packs.model import KeyPoint, Pack, Question
 from app.core.paths import DataDir
 from app.core.records import (  # the core's records, importable from here as before
+    SCORED_STATUSES,
     AttemptDetail,
     AttemptSummary,
     Bookmark,
@@ -45,7 +46,7 @@ from app.db.models import (
 from app.db.read_cache import ReadCache
 
 if TYPE_CHECKING:
-    from app.core.review.plan import PlanSettings
+    from app.core.records import PlanSettings
     from app.core.scoring.voice import Baseline
 
 SORTABLE = {
@@ -73,9 +74,12 @@ def _bulk_objects() -> Iterator[None]:
 
 def _aware(value: datetime | None) -> datetime | None:
     """SQLite drops the zone; everything is stored in UTC."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
+    return None if value is None else _utc_aware(value)
+
+
+def _utc_aware(value: datetime) -> datetime:
+    """_aware for a column that is never NULL."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 class _QuestionInfo(NamedTuple):
@@ -113,7 +117,7 @@ def _audio_file(root: str, stored: str | None) -> str | None:
 
 
 def _bookmark(row: BookmarkRow) -> Bookmark:
-    return Bookmark(row.id, row.attempt_id, row.at_s, row.note, _aware(row.created_at))  # type: ignore[arg-type]
+    return Bookmark(row.id, row.attempt_id, row.at_s, row.note, _utc_aware(row.created_at))
 
 
 class History:
@@ -249,7 +253,7 @@ class History:
         question = row.question
         return AttemptSummary(
             id=row.id,
-            created_at=_aware(row.created_at),  # type: ignore[arg-type]
+            created_at=_utc_aware(row.created_at),
             pack_id=question.pack.pack_id,
             pack_title=question.pack.title,
             question_id=question.question_id,
@@ -365,8 +369,8 @@ class History:
         root = self._root
         with _bulk_objects():
             return [
-                AttemptSummary(r[0], _utc(r[1]), *questions[r[2]], *r[3:13],  # type: ignore[arg-type, misc]
-                               _audio_file(root, r[13]), r[14], r[15])
+                AttemptSummary._make((r[0], _utc(r[1]), *questions[r[2]], *r[3:13],
+                                      _audio_file(root, r[13]), r[14], r[15]))
                 for r in rows
             ]
 
@@ -398,8 +402,6 @@ class History:
                                     lambda: self._read_progress_points(pack_id, question_id)))
 
     def _read_progress_points(self, pack_id: str | None, question_id: str | None) -> list[ProgressPoint]:
-        from app.core.review.progress import SCORED_STATUSES, ProgressPoint
-
         a = AttemptRow
         query = (
             select(a.id, type_coerce(a.created_at, String), a.question_row_id, a.duration_s, a.target_s, a.coverage,
@@ -414,8 +416,8 @@ class History:
             rows = connection.execute(query).all()
         questions = self._questions_of((r[2] for r in rows), questions)
         with _bulk_objects():
-            return [ProgressPoint(r[0], _utc(r[1]), questions[r[2]].pack_id, questions[r[2]].question_id, *r[3:10],  # type: ignore[arg-type]
-                                  bool(r[10]))
+            return [ProgressPoint._make((r[0], _utc(r[1]), questions[r[2]].pack_id, questions[r[2]].question_id,
+                                         *r[3:10], bool(r[10])))
                     for r in rows]
 
     def last_session_id(self, mode: str) -> int | None:
@@ -579,7 +581,7 @@ class History:
     # -- interview plans (issue 19) ------------------------------------------------------------------
     def get_plan(self, pack_id: str | None) -> PlanSettings | None:
         """The plan of a pack, or the plan for all packs (None)."""
-        from app.core.review.plan import PlanSettings
+        from app.core.records import PlanSettings
 
         with self._sessions() as session:
             query = select(PlanRow).where(PlanRow.pack_id.is_(None) if pack_id is None else PlanRow.pack_id == pack_id)
@@ -601,7 +603,7 @@ class History:
     def clear_plan(self, pack_id: str | None) -> bool:
         with self._sessions.begin() as session:
             query = delete(PlanRow).where(PlanRow.pack_id.is_(None) if pack_id is None else PlanRow.pack_id == pack_id)
-            return bool(session.execute(query).rowcount)
+            return bool(cast("CursorResult[Any]", session.execute(query)).rowcount)
 
     def count_attempts(self) -> int:
         with self._sessions() as session:
@@ -623,8 +625,6 @@ class History:
     def delivery_figures(self, *, pack_id: str | None = None, question_id: str | None = None) -> dict[int, dict[str, Any]]:
         """The issue-18 figures of each scored attempt that has them (attempt id -> figures), for the
         progress charts; older attempts have none and are left out."""
-        from app.core.review.progress import SCORED_STATUSES
-
         return dict(self._cache.get(("delivery_figures", pack_id, question_id),
                                     lambda: self._read_delivery_figures(pack_id, question_id, SCORED_STATUSES)))
 

@@ -63,7 +63,7 @@ class ReadCache:
             elif key in self._entries:
                 self._entries.move_to_end(key)
                 self.hits += 1
-                return self._entries[key]  # type: ignore[no-any-return]
+                return self._entries[key]
         value = compute()
         with self._lock:
             self.misses += 1

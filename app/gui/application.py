@@ -23,7 +23,7 @@ from app.core.paths import DataDir, resource_path
 from app.gui.model_loading import load_model_in_background, settle_heap
 from app.gui.settings import AppSettings
 from app.gui.style import STYLESHEET
-from app.gui.workers import JobRunner
+from app.gui.workers import DATABASE, JobRunner
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ def open_history_in_background(window: Any, ask=_ask_new_database, reload: bool 
         set_aside(problem.path)
         open_history_in_background(window, ask, reload=True)
 
-    window.runner.start(open_history, on_done=opened, on_error=window.show_message)
+    window.runner.start(open_history, on_done=opened, on_error=window.show_message, lane=DATABASE)
 
 
 STARTUP_PROBE_ENV = "REHEARSE_STARTUP_PROBE"

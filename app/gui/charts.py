@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, time, timedelta
+from typing import Any
 
-import pyqtgraph as pg  # noqa: E402  (after PySide6, so pyqtgraph binds to it)
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from app.core.review.progress import Chart, Progress
+
+# isort: split
+import pyqtgraph as pg  # after PySide6, so pyqtgraph binds to it
+
+__all__ = ["ChartView", "TimeAxis", "pg", "render_chart_pngs"]
 
 # Antialiasing only where it shows (the data line): antialiased fills and grids make a chart
 # several times slower to paint.
@@ -38,14 +43,14 @@ class TimeAxis(pg.DateAxisItem):
 
     days_only = False
 
-    def tickValues(self, minVal, maxVal, size):  # type: ignore[no-untyped-def]  # noqa: N802, N803
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:  # noqa: N802, N803
         if not self.days_only:
             return super().tickValues(minVal, maxVal, size)
         first = datetime.fromtimestamp(minVal).date()
         days = (datetime.fromtimestamp(maxVal).date() - first).days + 1
         room = max(1, int(size // 70))  # a label is about 50 px wide
         step = next((s for s in (1, 2, 7, 14, 30, 61, 91, 182, 365, 730) if days / s <= room), 1461)
-        ticks = []
+        ticks: list[float] = []
         for k in range(days + 1):
             day = first + timedelta(days=k)
             at = datetime.combine(day, time(12)).astimezone().timestamp()
@@ -53,7 +58,7 @@ class TimeAxis(pg.DateAxisItem):
                 ticks.append(at)
         return [(step * 86400.0, ticks)]
 
-    def tickStrings(self, values, scale, spacing):  # type: ignore[no-untyped-def]  # noqa: N802
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
         if not self.days_only:
             return super().tickStrings(values, scale, spacing)
         form = "%d %b" if spacing < 180 * 86400 else "%b %Y"
@@ -116,10 +121,9 @@ class ChartView(QWidget):
         else:
             self.curve.setSymbol("o")
         has_band = chart.band_low is not None and chart.band_high is not None and len(chart.x) > 0
-        if has_band:
-            low, high = list(chart.band_low), list(chart.band_high)  # type: ignore[arg-type]
-            self.band_low.setData(chart.x, low, connect="finite")
-            self.band_high.setData(chart.x, high, connect="finite")
+        if has_band and chart.band_low is not None and chart.band_high is not None:
+            self.band_low.setData(chart.x, list(chart.band_low), connect="finite")
+            self.band_high.setData(chart.x, list(chart.band_high), connect="finite")
         else:
             self.band_low.setData([], [])
             self.band_high.setData([], [])
@@ -150,7 +154,7 @@ class ChartView(QWidget):
         span = max(right - left, 86400.0)
         self.plot.setXRange(left - span * 0.04, right + span * 0.04, padding=0)
 
-    def _clicked(self, _item, points, *_):  # type: ignore[no-untyped-def]
+    def _clicked(self, _item: object, points: Sequence[Any] | None, *_: object) -> None:
         if points is not None and len(points) and self.chart is not None and self.chart.ids is not None:
             attempt_id = points[0].data()
             if attempt_id is not None:
@@ -171,11 +175,15 @@ class ChartView(QWidget):
         return bytes(data.data())
 
 
+_offscreen_app: QApplication | None = None  # made by render_chart_pngs outside the app; kept alive for later calls
+
+
 def render_chart_pngs(progress: Progress, width: int = 900, height: int = 260) -> Mapping[str, bytes]:
     """Every chart of `progress` as PNG bytes; works without a display (offscreen Qt)."""
+    global _offscreen_app
     if QApplication.instance() is None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        render_chart_pngs.app = QApplication([])  # type: ignore[attr-defined]  # kept alive for later calls
+        _offscreen_app = QApplication([])
     out = {}
     for key, chart in progress.charts.items():
         view = ChartView(key)

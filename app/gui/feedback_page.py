@@ -163,7 +163,7 @@ class FeedbackPage(QWidget):
     def _point_selected(self, row: int) -> None:
         analysis = self.analysis
         valid = analysis is not None and row >= 0
-        covered = valid and analysis.key_points[row].judged_covered  # type: ignore[union-attr]
+        covered = analysis is not None and row >= 0 and analysis.key_points[row].judged_covered
         self.mark_covered.setEnabled(valid and not covered)
         self.mark_missed.setEnabled(valid and covered)
 

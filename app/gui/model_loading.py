@@ -12,20 +12,20 @@ from typing import Any
 
 from PySide6.QtWidgets import QMessageBox
 
+from app.gui.workers import TRANSCRIPTION
+
 log = logging.getLogger(__name__)
 
 
 def load_model_in_background(window: Any) -> None:
     """Load Whisper and the key-point model on the pool; report in the status bar.
 
-    Only the latest load reports: when the model is chosen again while an earlier choice is still
-    loading, the earlier result (a fallback from a broken folder, say) must not overwrite the status
-    of the model now in use. The status names the transcriber this load produced, not whatever
-    `workspace.model_info` holds when the result arrives.
+    Only the latest load reports (key "model-load"): when the model is chosen again while an
+    earlier choice is still loading, the earlier result (a fallback from a broken folder, say) must
+    not overwrite the status of the model now in use. The status names the transcriber this load
+    produced, not whatever `workspace.model_info` holds when the result arrives.
     """
     workspace = window.workspace
-    window.model_load += 1
-    this_load = window.model_load
 
     def load() -> Any:
         transcriber = workspace.transcriber()
@@ -35,9 +35,6 @@ def load_model_in_background(window: Any) -> None:
         return transcriber.info
 
     def done(info: Any) -> None:
-        if this_load != window.model_load:
-            log.info("speech model %s loaded for an earlier choice; a newer one is loading", info.name)
-            return
         window.show_model(info)
         if info.fallback_reason:
             QMessageBox.warning(window, "Speech model", info.fallback_reason)
@@ -46,13 +43,11 @@ def load_model_in_background(window: Any) -> None:
         window.review.warm_up()
 
     def failed(message: str) -> None:
-        if this_load != window.model_load:
-            return
         window.set_model_status("Speech model failed to load", error=True)
         QMessageBox.critical(window, "Speech model", f"The speech model could not be loaded: {message}\n"
                              "Answers are still recorded and saved; they can be transcribed later.")
 
-    window.runner.start(load, on_done=done, on_error=failed)
+    window.runner.start(load, on_done=done, on_error=failed, lane=TRANSCRIPTION, key="model-load")
 
 
 def settle_heap() -> None:

@@ -190,7 +190,6 @@ class PackEditorPage(QWidget):
         self._questions: list[dict[str, Any]] = []
         self._current = -1
         self._loading = False
-        self._generation = 0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(VALIDATE_DELAY_MS)
@@ -204,7 +203,7 @@ class PackEditorPage(QWidget):
         self.chooser.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.chooser.activated.connect(self._chosen)
         self.new_button = QPushButton("New pack")
-        self.new_button.clicked.connect(lambda: self._confirm_discard() and self.new_pack())
+        self.new_button.clicked.connect(self._new_pack_clicked)
         self.import_button = QPushButton("Import…")
         self.import_button.clicked.connect(self.importRequested)
         self.export_button = QPushButton("Export…")
@@ -325,6 +324,7 @@ class PackEditorPage(QWidget):
         form_layout.addWidget(self.question_box)
         form_layout.addStretch(1)
         self.form_scroll = QScrollArea()
+        self.form_widget = form
         self.form_scroll.setWidget(form)
         self.form_scroll.setWidgetResizable(True)
         self.form_scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -453,9 +453,13 @@ class PackEditorPage(QWidget):
             self._load_form({"id": "", "title": "", "description": "", "glossary": ""}, [])
             self._set_form_enabled(False)
 
+    def _new_pack_clicked(self) -> None:
+        if self._confirm_discard():
+            self.new_pack()
+
     # -- form <-> draft ------------------------------------------------------------------------------------
     def _set_form_enabled(self, enabled: bool) -> None:
-        self.form_scroll.widget().setEnabled(enabled)
+        self.form_widget.setEnabled(enabled)
         self.form_scroll.setToolTip("" if enabled else "Fix the problems in the YAML first; the form follows once it reads as a pack.")
 
     def _load_form(self, pack: dict[str, Any], questions: list[dict[str, Any]], current: int = 0) -> None:
@@ -578,18 +582,15 @@ class PackEditorPage(QWidget):
         """Check the YAML as `rehearse check` would; big texts are checked on the pool."""
         self._timer.stop()
         text = self.yaml.toPlainText()
-        self._generation += 1
-        generation = self._generation
         label = self.label
         if len(text.encode("utf-8", "surrogatepass")) <= SYNC_LIMIT_BYTES:
-            self._checked(generation, _check(text, label), update_form)
+            self.runner.drop("pack-check")  # a slower check of an older text must not overwrite this one
+            self._checked(_check(text, label), update_form)
         else:
             self.status.setText("Checking…")
-            self.runner.start(_check, text, label, on_done=lambda r, g=generation: self._checked(g, r, update_form))
+            self.runner.start(_check, text, label, on_done=lambda r: self._checked(r, update_form), key="pack-check")
 
-    def _checked(self, generation: int, result: tuple[Pack | None, list[PackIssue]], update_form: bool) -> None:
-        if generation != self._generation:
-            return
+    def _checked(self, result: tuple[Pack | None, list[PackIssue]], update_form: bool) -> None:
         pack, issues = result
         self.pack, self.issues = pack, issues
         errors = [i for i in issues if i.severity == "error"]

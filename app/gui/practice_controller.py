@@ -20,7 +20,7 @@ from app.core.practice import AnswerClock, Zone
 from app.core.scoring.voice import VoiceTracker
 from app.core.transcribe.streaming import StreamingTranscriber
 from app.gui.recording import RecordingSession, describe_end
-from app.gui.workers import JobRunner
+from app.gui.workers import TRANSCRIPTION, JobRunner
 from app.services.attempts import SavedAttempt, save_recording_as_attempt
 from app.services.workspace import Workspace
 
@@ -260,6 +260,7 @@ class PracticeController(QObject):
             parent_attempt_id=self.parent_attempt_id,
             on_done=self._on_saved,
             on_error=self._on_processing_failed,
+            lane=TRANSCRIPTION,
         )
 
     # -- answers from elsewhere -----------------------------------------------------------------
@@ -289,7 +290,7 @@ class PracticeController(QObject):
         self.processing.emit("saving audio", 0.0)
         self.runner.start(import_answer, self.workspace, self.pack, self.question, path, session_id=self.session_id,
                           parent_attempt_id=self.parent_attempt_id, on_progress=self.processing,
-                          on_done=self._on_saved, on_error=self._on_import_failed)
+                          on_done=self._on_saved, on_error=self._on_import_failed, lane=TRANSCRIPTION)
         return True
 
     def type_answer(self, text: str) -> bool:
@@ -301,7 +302,7 @@ class PracticeController(QObject):
         self.processing.emit("scoring", 0.0)
         self.runner.start(save_typed_answer, self.workspace, self.pack, self.question, text, session_id=self.session_id,
                           parent_attempt_id=self.parent_attempt_id, on_done=self._on_saved,
-                          on_error=self._on_import_failed)
+                          on_error=self._on_import_failed, lane=TRANSCRIPTION)
         return True
 
     def _on_import_failed(self, message: str) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.packs import Question
 from app.core.practice import Zone, format_seconds
 from app.gui.practice_controller import Phase, PracticeController
 from app.gui.widgets.level_meter import LevelMeter
@@ -164,7 +165,7 @@ class PracticePage(QWidget):
         """Why a question joined the round while it runs (a mock interview's follow-up)."""
         self._reasons[question_id] = reason
 
-    def _on_question(self, question, index: int, count: int) -> None:  # type: ignore[no-untyped-def]
+    def _on_question(self, question: Question, index: int, count: int) -> None:
         label = f"Mock interview \u00b7 question {index + 1} of {count}" if self._mock else f"Question {index + 1} of {count}"
         self.position.setText(label)
         retry = self._shown == (question.id, index)  # "Try again": the reason was about the answer before this one

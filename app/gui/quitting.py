@@ -73,7 +73,7 @@ class QuitGuard(QObject):
         self.waiting = True
         log.info("quitting after the answer in progress is saved (phase %s)", controller.phase.value)
         self.progress = QProgressDialog("Saving your answer before quitting…", "", 0, 100, self.window)
-        self.progress.setCancelButton(None)  # type: ignore[arg-type]  # Qt takes None: no cancel button
+        self.progress.setCancelButton(None)  # no cancel button
         self.progress.setWindowTitle("Saving")
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)
         self.progress.setMinimumDuration(0)

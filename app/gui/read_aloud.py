@@ -10,6 +10,7 @@ it fails and is needed to read anyway. The probed engine is the one that reads.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,7 +72,8 @@ class QuestionReader(QObject):
 
     failed = Signal(str)
 
-    def __init__(self, parent: QObject | None = None, probe=system_voice) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, parent: QObject | None = None,
+                 probe: Callable[[], tuple[Any, VoiceCheck]] = system_voice) -> None:
         super().__init__(parent)
         self._probe = probe
         self.speech: Any = None

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.core.audio import AudioError
 from app.core.audio.recorder import Recorder, RecordingResult, StopReason
-from app.gui.workers import JobRunner
+from app.gui.workers import AUDIO, JobRunner
 
 POLL_MS = 40
 
@@ -41,7 +41,7 @@ class RecordingSession(QObject):
         self.result: RecordingResult | None = None
 
     def start(self) -> None:
-        self.runner.start(self.recorder.start, on_done=self._on_started, on_error=self._on_failed)
+        self.runner.start(self.recorder.start, on_done=self._on_started, on_error=self._on_failed, lane=AUDIO)
 
     def _on_started(self, _result: object) -> None:
         self._timer.start()
@@ -65,12 +65,12 @@ class RecordingSession(QObject):
             return
         self.stopping = True
         self._timer.stop()
-        self.runner.start(self.recorder.stop, reason, on_done=self._on_stopped, on_error=self._on_failed)
+        self.runner.start(self.recorder.stop, reason, on_done=self._on_stopped, on_error=self._on_failed, lane=AUDIO)
 
     def cancel(self) -> None:
         self.stopping = True
         self._timer.stop()
-        self.runner.start(self.recorder.cancel)
+        self.runner.start(self.recorder.cancel, lane=AUDIO)
 
     def _on_stopped(self, result: RecordingResult) -> None:
         self.result = result
@@ -86,7 +86,8 @@ class RecordingSession(QObject):
         self.stopping = True
         self._timer.stop()
         self._poll()
-        self.runner.start(self.recorder.stop, result.reason, on_done=self._on_stopped, on_error=self._on_failed)
+        self.runner.start(self.recorder.stop, result.reason, on_done=self._on_stopped, on_error=self._on_failed,
+                          lane=AUDIO)
 
 
 class _SelfEnded(QObject):

@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtWidgets import QMessageBox
 
 from app.core.audio.pending import PendingRecording, discard, find_unfinished
+from app.gui.workers import TRANSCRIPTION
 from app.services.attempts import recover_recording
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,8 @@ def _offer(window: Any, items: list[PendingRecording], ask: Any) -> None:
         window.statusBar().showMessage(" ".join(messages), 10000)
         window.refresh_stats()
 
-    window.runner.start(act, on_done=done, on_error=lambda m: window.statusBar().showMessage(m, 10000))
+    window.runner.start(act, on_done=done, on_error=lambda m: window.statusBar().showMessage(m, 10000),
+                        lane=TRANSCRIPTION)  # recovering transcribes and judges each answer
 
 
 def _ask(window: Any, text: str) -> str:

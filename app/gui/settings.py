@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings
 
 from app.core.practice import DEFAULT_HARD_LIMIT_FACTOR
 from app.core.practice_times import clamp_hard_limit
+
+T = TypeVar("T")
 
 
 class Key(str, enum.Enum):
@@ -32,18 +36,23 @@ class AppSettings:
     def __init__(self, qsettings: QSettings | None = None) -> None:
         self.q = qsettings or QSettings()
 
-    def _get(self, key: Key, default, kind):  # type: ignore[no-untyped-def]
+    def _get(self, key: Key, default: T, kind: Callable[[Any], T]) -> T:
         value = self.q.value(key.value, default)
         if value is None:
             return default
         try:
-            if kind is bool:
-                return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
             return kind(value)
         except (TypeError, ValueError):
             return default
 
-    def _set(self, key: Key, value) -> None:  # type: ignore[no-untyped-def]
+    def _get_bool(self, key: Key, default: bool) -> bool:
+        """QSettings gives back 'true'/'false' strings from its INI files, real booleans otherwise."""
+        value = self.q.value(key.value, default)
+        if value is None:
+            return default
+        return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
+
+    def _set(self, key: Key, value: object) -> None:
         if value is None or value == "":
             self.q.remove(key.value)
         else:
@@ -92,7 +101,7 @@ class AppSettings:
 
     @property
     def read_aloud(self) -> bool:
-        return self._get(Key.READ_ALOUD, False, bool)
+        return self._get_bool(Key.READ_ALOUD, False)
 
     @read_aloud.setter
     def read_aloud(self, value: bool) -> None:
@@ -100,7 +109,7 @@ class AppSettings:
 
     @property
     def live_captions(self) -> bool:
-        return self._get(Key.LIVE_CAPTIONS, False, bool)
+        return self._get_bool(Key.LIVE_CAPTIONS, False)
 
     @live_captions.setter
     def live_captions(self, value: bool) -> None:

@@ -37,7 +37,7 @@ from app.core.transcribe.models import BASE_MODEL, EMBEDDED_MODEL
 from app.gui.settings import AppSettings
 from app.gui.widgets.level_meter import LevelMeter
 from app.gui.widgets.seconds_spin_box import SecondsSpinBox
-from app.gui.workers import JobRunner
+from app.gui.workers import AUDIO, JobRunner
 
 
 class MicTest:
@@ -263,7 +263,7 @@ class SettingsDialog(QDialog):
         test = self._test = MicTest(self.device.currentData() or None, self.sd)
         self.test_button.setText("Stop test")
         self.runner.start(test.start, on_done=lambda _r: self._test_started(test),
-                          on_error=lambda message: self._test_failed(test, message))
+                          on_error=lambda message: self._test_failed(test, message), lane=AUDIO)
 
     def _test_started(self, test: MicTest) -> None:
         if test is self._test:  # not stopped while it was starting
@@ -288,7 +288,7 @@ class SettingsDialog(QDialog):
         self._meter_timer.stop()
         test, self._test = self._test, None
         if test is not None:
-            self.runner.start(test.end)
+            self.runner.start(test.end, lane=AUDIO)
         self.meter.reset()
         self.test_button.setText("Test")
 

@@ -39,15 +39,17 @@ def shortcut_rows(window: QMainWindow) -> list[tuple[str, str, str]]:
 
     def walk(menu: QMenu, where: str) -> None:
         for action in menu.actions():
-            if action.menu() is not None:
-                walk(action.menu(), f"{where} › {_plain(action.text())}")
+            submenu = action.menu()
+            if isinstance(submenu, QMenu):
+                walk(submenu, f"{where} › {_plain(action.text())}")
             elif not action.isSeparator() and _keys(action.shortcuts()):
                 seen.add(id(action))
                 rows.append((where, _plain(action.text()), _keys(action.shortcuts())))
 
     for top in window.menuBar().actions():
-        if top.menu() is not None:
-            walk(top.menu(), _plain(top.text()))
+        top_menu = top.menu()
+        if isinstance(top_menu, QMenu):
+            walk(top_menu, _plain(top.text()))
     for action in window.findChildren(QAction):  # toolbar and window actions outside the menus
         if id(action) not in seen and _keys(action.shortcuts()) and action.text():
             seen.add(id(action))

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.packs import Pack, PackSource
+from app.core.packs import Pack, PackSource, Question
 from app.core.practice import Mode, format_seconds, order_questions
 from app.core.review.scheduler import Order
 
@@ -31,6 +31,8 @@ WHY_COLUMN = COLUMNS.index("Why now")
 
 if TYPE_CHECKING:
     from app.core.records import QuestionStats
+    from app.core.review.plan import Plan
+    from app.core.review.scheduler import Pick
 
 
 class StartPage(QWidget):
@@ -44,8 +46,8 @@ class StartPage(QWidget):
         super().__init__(parent)
         self._packs: list[Pack] = []
         self._stats: dict[str, QuestionStats] = {}
-        self._schedule: list = []  # type: ignore[type-arg]  # scheduler Picks, weakest first
-        self.plan = None  # app.core.review.plan.Plan of this pack, when there is one
+        self._schedule: list[Pick] = []  # weakest first
+        self.plan: Plan | None = None  # of this pack, when there is one
 
         title = QLabel("Practise an interview answer")
         title.setObjectName("pageTitle")
@@ -203,13 +205,13 @@ class StartPage(QWidget):
         self._stats = stats
         self._fill_table()
 
-    def set_schedule(self, picks: list) -> None:  # type: ignore[type-arg]
+    def set_schedule(self, picks: list[Pick]) -> None:
         """The weakest-first order (app.core.review.scheduler.Pick), with why each question is where it is."""
         self._schedule = picks
         if self.mode is Mode.WEAKEST:
             self._fill_table()
 
-    def set_plan(self, plan) -> None:  # type: ignore[no-untyped-def]
+    def set_plan(self, plan: Plan | None) -> None:
         """The interview plan of this pack (None: no plan): the date and load shown, what is due today and why."""
         self.plan = plan
         self.plan_clear.setEnabled(plan is not None)
@@ -218,7 +220,8 @@ class StartPage(QWidget):
                                    "each practised until it is likely to be remembered on the day.")
         else:
             settings = plan.settings
-            self.plan_date.setDate(QDate(settings.interview_date))
+            when = settings.interview_date
+            self.plan_date.setDate(QDate(when.year, when.month, when.day))
             self.plan_load.setValue(settings.daily_load)
             self.plan_easy.setChecked(bool(settings.easy_days & {5, 6}))
             lines = [plan.headline(), *plan.notes]
@@ -248,7 +251,8 @@ class StartPage(QWidget):
 
     @property
     def current_pack_id(self) -> str | None:
-        return self.pack_combo.currentData()
+        pack_id: str | None = self.pack_combo.currentData()
+        return pack_id
 
     @property
     def mode(self) -> Mode:
@@ -283,7 +287,7 @@ class StartPage(QWidget):
         if index >= 0:
             self.mode_combo.setCurrentIndex(index)
 
-    def questions(self) -> list:  # type: ignore[type-arg]
+    def questions(self) -> list[Question]:
         pack = self.current_pack
         if pack is None:
             return []
@@ -300,8 +304,9 @@ class StartPage(QWidget):
         pack = self.current_pack
         self.category_combo.blockSignals(True)
         self.category_combo.clear()
+        questions = pack.questions if pack else []
         for category in pack.categories if pack else []:
-            count = sum(q.category == category for q in pack.questions)  # type: ignore[union-attr]
+            count = sum(q.category == category for q in questions)
             self.category_combo.addItem(f"{category.capitalize()} ({count})", category)
         self.category_combo.blockSignals(False)
         self._clamp_mock_count()
@@ -344,7 +349,7 @@ class StartPage(QWidget):
         if questions and not self.table.selectedItems():
             self.table.selectRow(0)
 
-    def selected_question(self):  # type: ignore[no-untyped-def]
+    def selected_question(self) -> Question | None:
         """The highlighted question (an import or a typed answer is for it)."""
         questions = self.questions()
         row = self.table.currentRow()

@@ -26,6 +26,8 @@ from app.core.scoring.star import check_story, is_story_question
 from app.core.transcribe.transcript import Transcript, Word
 
 if TYPE_CHECKING:
+    from app.core.scoring.entailment import EntailmentJudge
+    from app.core.scoring.keypoints import KeyPointScorer
     from app.services.attempts import SavedAttempt
     from app.services.workspace import Workspace
 
@@ -72,7 +74,8 @@ def typed_transcript(text: str) -> Transcript:
     return Transcript(words=words, raw_words=list(words), duration_s=0.0, model="typed")
 
 
-def judge_typed(pack: Pack, question: Question, text: str, scorer, story_judge=None) -> AnswerAnalysis:  # type: ignore[no-untyped-def]
+def judge_typed(pack: Pack, question: Question, text: str, scorer: KeyPointScorer,
+                story_judge: EntailmentJudge | None = None) -> AnswerAnalysis:
     """Key points (and a story's STAR parts) judged on the typed words; no delivery figures."""
     text = text.strip()
     if not text:
@@ -82,11 +85,10 @@ def judge_typed(pack: Pack, question: Question, text: str, scorer, story_judge=N
     transcript = typed_transcript(text)
     delivery = Delivery(duration_s=0.0, target_s=None, speech_start_s=None, speech_end_s=None,
                         word_count=len(transcript.words), words_per_minute=None)
-    story = story_judge is not None and is_story_question(question)
     return AnswerAnalysis(
         pack_id=pack.id, question_id=question.id, transcript=transcript, delivery=delivery,
         key_points=scorer.score(question.key_points, transcript.words), scorer=scorer.name,
-        star=check_story(story_judge, transcript.words) if story else None,
+        star=check_story(story_judge, transcript.words) if story_judge is not None and is_story_question(question) else None,
     )
 
 
@@ -101,4 +103,4 @@ def save_typed_answer(workspace: Workspace, pack: Pack, question: Question, text
                                                 settings={"source": "typed"}, status=TYPED_STATUS,
                                                 parent_attempt_id=parent_attempt_id)
     log.info("typed answer to %s/%s saved as attempt %s", pack.id, question.id, attempt_id)
-    return SavedAttempt(attempt_id, analysis, None, None)  # type: ignore[arg-type]
+    return SavedAttempt(attempt_id, analysis, None, None)

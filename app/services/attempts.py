@@ -24,8 +24,8 @@ from app.core.packs import Pack, PackError, Question, load_pack
 from app.core.scoring.delivery import analyse_delivery
 from app.core.scoring.star import is_story_question
 from app.core.scoring.voice import Baseline, VoiceTrack, VoiceTracker
+from app.core.transcribe.decoding import TranscriptionCancelled
 from app.core.transcribe.streaming import StreamingTranscriber
-from app.core.transcribe.transcriber import TranscriptionCancelled
 from app.core.transcribe.transcript import Transcript
 from app.services.workspace import Workspace
 

@@ -163,7 +163,7 @@ def test_mock_interview_asks_every_question_then_shows_one_summary(window, qtbot
     verdict = summary.verdict
     assert verdict.isVisible() and verdict.geometry().bottom() < summary.table.geometry().top()
     assert verdict.headline.text() == mock_verdict(summary.details).headline == "Not ready yet on any of the 2 questions."
-    lines = verdict.actions.text().splitlines()
+    lines = verdict.next_steps.text().splitlines()
     assert len(lines) == 2 and lines[0].startswith("→ Key points: ")
     assert lines[1] == "→ Both answers ran over the target: lead with your main point and drop the background."
     from tests.gui.conftest import screenshot as shot

@@ -21,7 +21,7 @@ def test_feedback_shows_the_story_parts_and_what_is_missing(window, qtbot) -> No
     assert strip.isVisible()
     assert "✓ Situation" in strip.text() and "✗ Result" in strip.text()
     assert "no result: what changed because of what you did?" in strip.text()
-    assert "No result: what changed because of what you did?" in window.feedback_page.advice_box.actions.text()
+    assert "No result: what changed because of what you did?" in window.feedback_page.advice_box.next_steps.text()
     qtbot.wait(100)
     screenshot(window, "feedback-story-1280x800")
 

@@ -59,7 +59,7 @@ def load_audio(path: str | Path, max_seconds: float = MAX_ANSWER_SECONDS) -> np.
         raise AudioFileError(f"{path}: longer than the {max_seconds / 60:.0f} minutes supported for an answer")
     if audio.size == 0:
         raise AudioFileError(f"{path}: contains no audio samples")
-    return audio.astype(np.float32, copy=False)
+    return np.asarray(audio, dtype=np.float32)
 
 
 def recording_seconds(path: Path) -> float:

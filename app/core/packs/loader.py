@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -72,9 +72,9 @@ class _Reader:
     def warn(self, node: Node | None, field: str, message: str) -> None:
         self._add(node, field, message, "warning")
 
-    def _add(self, node: Node | None, field: str, message: str, severity: str) -> None:
+    def _add(self, node: Node | None, field: str, message: str, severity: Literal["error", "warning"]) -> None:
         line = node.start_mark.line + 1 if node is not None else None
-        self.issues.append(PackIssue(self.label, line, field, message, severity))  # type: ignore[arg-type]
+        self.issues.append(PackIssue(self.label, line, field, message, severity))
         if sum(i.severity == "error" for i in self.issues) >= MAX_ISSUES:
             raise _TooManyIssues
 

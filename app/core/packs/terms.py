@@ -36,10 +36,10 @@ def _is_term(token: str, sentence_start: bool) -> bool:
 
 def technical_terms(texts: Iterable[str | None]) -> list[str]:
     """Term-shaped words in `texts`, in order of first appearance, without repeats (case-insensitive)."""
-    texts = [t for t in texts if t]
-    lower = {w for t in texts for w in re.findall(r"\b[a-z][a-z-]*\b", t)}
+    present = [t for t in texts if t]
+    lower = {w for t in present for w in re.findall(r"\b[a-z][a-z-]*\b", t)}
     seen: dict[str, str] = {}
-    for text in texts:
+    for text in present:
         for line in text.splitlines():
             start = 0
             for match in _TOKEN.finditer(line):

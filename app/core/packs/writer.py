@@ -20,7 +20,7 @@ class _Block(str):
     """Text written as a literal block: reference answers keep their lines."""
 
 
-class _Flow(list):  # type: ignore[type-arg]
+class _Flow(list[str]):
     """A short list of terms written on one line."""
 
 

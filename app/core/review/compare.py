@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.core.practice import format_seconds
-from app.core.review.progress import PACE_HIGH, PACE_LOW, describe_timing, timing_error
+from app.core.review.progress import PACE_HIGH, PACE_LOW
+from app.core.timing import describe_timing, timing_error
 
 if TYPE_CHECKING:
     from app.core.records import AttemptDetail
+    from app.core.scoring.delivery import Delivery
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,7 @@ def compare_attempts(first: AttemptDetail, second: AttemptDetail) -> Comparison:
     # Length against the target: better when it moves into (or towards) the band.
     eb, ea = timing_error(db.duration_s, db.target_s), timing_error(da.duration_s, da.target_s)
 
-    def length_text(d) -> str:  # type: ignore[no-untyped-def]
+    def length_text(d: Delivery) -> str:
         if not d.target_s:
             return format_seconds(d.duration_s)
         return f"{format_seconds(d.duration_s)} of {format_seconds(d.target_s)} ({describe_timing(d.duration_s, d.target_s)})"
@@ -124,7 +126,7 @@ def compare_attempts(first: AttemptDetail, second: AttemptDetail) -> Comparison:
         _signed(da.duration_s - db.duration_s, ".0f") + " s", _verdict(eb, ea, "down", 0.005),
     ))
 
-    def wpm_text(d) -> str:  # type: ignore[no-untyped-def]
+    def wpm_text(d: Delivery) -> str:
         return "-" if d.words_per_minute is None else f"{d.words_per_minute:.0f} wpm"
 
     wb, wa = db.words_per_minute, da.words_per_minute

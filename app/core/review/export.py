@@ -19,7 +19,8 @@ from app import __version__
 from app.core.coach import Advice, advice, mock_verdict
 from app.core.feedback import explain, figures, point_colour, transcript_html, transcript_tokens
 from app.core.practice import format_seconds
-from app.core.review.progress import Progress, describe_timing
+from app.core.review.progress import Progress
+from app.core.timing import describe_timing
 
 if TYPE_CHECKING:
     from app.core.packs.model import Question
@@ -290,15 +291,16 @@ def mock_labels(details: Sequence[AttemptDetail]) -> list[str]:
     numbers: dict[int, tuple[int, int]] = {}  # attempt id -> (its question number, follow-ups under it so far)
     count = 0
     for d in details:
-        parent = numbers.get(d.parent_attempt_id) if d.parent_attempt_id is not None else None
-        if parent is None:
+        parent_id = d.parent_attempt_id
+        parent = numbers.get(parent_id) if parent_id is not None else None
+        if parent_id is None or parent is None:
             count += 1
             numbers[d.summary.id] = (count, 0)
             labels.append(f"{count}.")
         else:
             number = parent[0]
-            follow = numbers[d.parent_attempt_id][1] + 1  # type: ignore[index]
-            numbers[d.parent_attempt_id] = (number, follow)  # type: ignore[index]
+            follow = parent[1] + 1
+            numbers[parent_id] = (number, follow)
             numbers[d.summary.id] = (number, 0)
             labels.append(f"↳ {number}{chr(ord('a') + follow - 1)}. Follow-up:")
     return labels

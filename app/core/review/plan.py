@@ -17,12 +17,16 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Protocol
 
 from fsrs import Card, Rating, Scheduler
 
+from app.core.packs.library import PackLibrary
 from app.core.packs.model import Question
-from app.core.records import DEFAULT_DAILY_LOAD, DEFAULT_RETENTION, PlanSettings  # noqa: F401  (importable from here too)
-from app.core.review.progress import ProgressPoint, describe_timing, local_day
+from app.core.ports import HistoryStore
+from app.core.records import DEFAULT_DAILY_LOAD, DEFAULT_RETENTION, PlanSettings, ProgressPoint  # noqa: F401  (importable from here too)
+from app.core.review.progress import local_day
+from app.core.timing import describe_timing
 
 # PlanSettings and its defaults live with the other records (app.core.records).
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -186,7 +190,17 @@ def build_plan(questions: Sequence[tuple[str, Question]], points: Sequence[Progr
     return Plan(settings, today, tuple(days), tuple(ready), tuple(carried), tuple(notes))
 
 
-def interview_plan(workspace, pack_id: str | None, now: datetime | None = None) -> Plan | None:  # type: ignore[no-untyped-def]
+class PlanSources(Protocol):
+    """What a plan is worked out from: the history and the packs (the application's workspace)."""
+
+    @property
+    def history(self) -> HistoryStore: ...
+
+    @property
+    def library(self) -> PackLibrary: ...
+
+
+def interview_plan(workspace: PlanSources, pack_id: str | None, now: datetime | None = None) -> Plan | None:
     """The stored plan of a pack (or of all packs) worked out from today's history; None without a plan."""
     settings = workspace.history.get_plan(pack_id)
     if settings is None:

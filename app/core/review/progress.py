@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
@@ -181,9 +181,9 @@ def _progress(scope: str, charts: dict[str, Chart], points: Sequence[ProgressPoi
 # -- trends --------------------------------------------------------------------------------------
 
 
-def _mean(values: Sequence[float]) -> float:
-    values = [v for v in values if v is not None and not math.isnan(v)]
-    return sum(values) / len(values) if values else math.nan
+def _mean(values: Sequence[float | None]) -> float:
+    present = [v for v in values if v is not None and not math.isnan(v)]
+    return sum(present) / len(present) if present else math.nan
 
 
 def trends(points: Sequence[ProgressPoint], window: int = TREND_WINDOW) -> list[Trend]:
@@ -194,7 +194,8 @@ def trends(points: Sequence[ProgressPoint], window: int = TREND_WINDOW) -> list[
     recent, earlier = points[-k:], points[-2 * k : -k]
     out = []
 
-    def add(key: str, label: str, values, fmt, better: str) -> None:  # type: ignore[no-untyped-def]
+    def add(key: str, label: str, values: Callable[[ProgressPoint], float | None], fmt: Callable[[float], str],
+            better: str) -> None:
         before, after = _mean([values(p) for p in earlier]), _mean([values(p) for p in recent])
         if math.isnan(before) or math.isnan(after):
             return
@@ -215,9 +216,12 @@ def trends(points: Sequence[ProgressPoint], window: int = TREND_WINDOW) -> list[
     add("fillers", "Fillers per minute", lambda p: p.fillers_per_minute, lambda v: f"{v:.1f}", "down")
     pace = [p for p in points if p.words_per_minute is not None]
     if len(pace) >= 4:
-        before, after = _mean([p.words_per_minute for p in earlier]), _mean([p.words_per_minute for p in recent])  # type: ignore[misc]
+        before, after = _mean([p.words_per_minute for p in earlier]), _mean([p.words_per_minute for p in recent])
         if not (math.isnan(before) or math.isnan(after)):
-            distance = lambda v: 0.0 if PACE_LOW <= v <= PACE_HIGH else min(abs(v - PACE_LOW), abs(v - PACE_HIGH))  # noqa: E731
+
+            def distance(v: float) -> float:
+                return 0.0 if PACE_LOW <= v <= PACE_HIGH else min(abs(v - PACE_LOW), abs(v - PACE_HIGH))
+
             change = distance(before) - distance(after)
             verdict = "steady" if abs(change) < 8 and abs(after - before) < 8 else ("better" if change > 0 else "worse" if change < 0 else "steady")
             words = {"better": "closer to a clear pace", "worse": "further from a clear pace", "steady": "about the same"}[verdict]

@@ -227,7 +227,7 @@ def schedule(pack: Pack, points: Iterable[ProgressPoint], now: datetime | None =
         if pick.tier == 1:
             return (0 if order is Order.UNSEEN_FIRST else 1, position)
         if pick.tier == 2:
-            overdue = (now - s.due_at).total_seconds() / 86400 if s.due_at else 0  # type: ignore[operator]
+            overdue = (now - s.due_at).total_seconds() / 86400 if s.due_at else 0
             return (2, -overdue / max(s.interval_days, 1.0), s.last_score, position)
         return (3, s.due_at.timestamp() if s.due_at else 0, position)
 

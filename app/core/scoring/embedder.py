@@ -14,9 +14,12 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
 
 from app.core.paths import resource_path
 
@@ -59,8 +62,8 @@ class MiniLMEmbedder:
         self.model_path = model_path
         self.tokenizer_path = tokenizer_path or resource_path("models", "minilm-tokenizer", "tokenizer.json")
         self.threads = threads
-        self._session = None
-        self._tokenizer = None
+        self._session: Any = None  # an onnxruntime InferenceSession once loaded (untyped library)
+        self._tokenizer: Tokenizer | None = None
         self._load_lock = threading.Lock()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._token_cache: OrderedDict[tuple[str, ...], TokenVectors] = OrderedDict()
@@ -92,7 +95,7 @@ class MiniLMEmbedder:
         summed = (hidden * mask[..., None]).sum(axis=1)
         vectors = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+        return np.asarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
 
     def _run_words(self, stretches: list[tuple[str, ...]]) -> list[TokenVectors]:
         assert self._tokenizer is not None
@@ -160,7 +163,7 @@ class MiniLMEmbedder:
                     if len(self._cache) > CACHE_SIZE:
                         self._cache.popitem(last=False)
             out = [fresh[t] if v is None else v for t, v in zip(texts, out)]
-        return np.stack(out)  # type: ignore[arg-type]
+        return np.stack([v for v in out if v is not None])  # every None was filled above
 
 
 _shared: MiniLMEmbedder | None = None

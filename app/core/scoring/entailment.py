@@ -22,8 +22,12 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
 
 from app.core.packs.model import KeyPoint
 from app.core.paths import resource_path
@@ -86,8 +90,8 @@ class EntailmentJudge:
         self.threshold = self.settings.threshold if threshold is None else threshold
         self.recall = recall or TokenRecallScorer()
         self.threads = threads
-        self._session = None
-        self._tokenizer = None
+        self._session: Any = None  # an onnxruntime InferenceSession once loaded (untyped library)
+        self._tokenizer: Tokenizer | None = None
         self._load_lock = threading.Lock()
         self._cache: OrderedDict[tuple[str, str], float] = OrderedDict()
         self._cache_lock = threading.Lock()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -83,6 +83,14 @@ class KeyPointScorer(Protocol):
     name: str
 
     def score(self, points: Sequence[KeyPoint], words: Sequence[Word]) -> list[PointResult]: ...
+
+
+@runtime_checkable
+class ThresholdScorer(KeyPointScorer, Protocol):
+    """A scorer whose threshold the person's corrections can move (calibration)."""
+
+    threshold: float
+    default_threshold: float
 
 
 def cue_found(cue: str, span_text: str) -> bool:

@@ -70,12 +70,11 @@ def answer_shape(words: Sequence[Word], key_points: Sequence[PointResult],
         return shape
     first_start, first_end = sentences(words)[0]
     shape.opening_words = first_end - first_start
-    covered = [r for r in key_points if r.covered and r.evidence is not None]
-    if covered:
-        first = min(covered, key=lambda r: r.evidence.start)  # type: ignore[union-attr]
-        shape.first_point_s = words[min(first.evidence.start, len(words) - 1)].start  # type: ignore[union-attr]
+    starts = [r.evidence.start for r in key_points if r.covered and r.evidence is not None]
+    if starts:
+        shape.first_point_s = words[min(min(starts), len(words) - 1)].start
     shape.direct_opening = shape.opening_words <= DIRECT_OPENING_MAX_WORDS and any(
-        r.evidence.start < first_end for r in covered)  # type: ignore[union-attr]
+        start < first_end for start in starts)
     return shape
 
 

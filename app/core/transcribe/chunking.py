@@ -46,13 +46,13 @@ def find_cut(audio: np.ndarray, options: StreamingOptions) -> int | None:
     )
     if not speech:
         # Nothing but silence: let it go once it is long enough, so it is not carried forever.
-        return min(n, max_samples)
-    candidates = []
+        return int(min(n, max_samples))
+    candidates: list[int] = []
     for current, following in zip(speech, speech[1:]):
-        gap_start, gap_end = current["end"], following["start"]
+        gap_start, gap_end = int(current["end"]), int(following["start"])
         if gap_start >= min_samples and gap_end <= max_samples:
             candidates.append((gap_start + gap_end) // 2)
-    last_end = speech[-1]["end"]
+    last_end = int(speech[-1]["end"])
     if min_samples <= last_end <= max_samples and window.shape[0] - last_end >= options.min_pause_s * SAMPLE_RATE:
         candidates.append(min(window.shape[0], last_end + int(options.min_pause_s * SAMPLE_RATE) // 2))
     if candidates:
@@ -60,7 +60,7 @@ def find_cut(audio: np.ndarray, options: StreamingOptions) -> int | None:
     if n >= max_samples:
         # No pause in the whole window: cut at the widest gap, or at the limit.
         gaps = [((b["start"] - a["end"]), (a["end"] + b["start"]) // 2) for a, b in zip(speech, speech[1:]) if b["start"] <= max_samples]
-        return max(gaps)[1] if gaps else max_samples
+        return int(max(gaps)[1]) if gaps else max_samples
     return None
 
 
@@ -68,7 +68,7 @@ def batch_cut(audio: np.ndarray, options: StreamingOptions) -> int:
     """Where hear_in_chunks ends the chunk that starts at audio[0]."""
     max_samples = int(options.max_chunk_s * SAMPLE_RATE)
     if audio.shape[0] <= max_samples:
-        return audio.shape[0]
+        return int(audio.shape[0])
     return find_cut(audio, options) or max_samples
 
 

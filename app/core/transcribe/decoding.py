@@ -72,7 +72,7 @@ def is_hallucination(segment: Any) -> bool:
     -0.75..-0.84, which Whisper's own rule (no_speech > 0.6 *and* logprob < -1.0) lets through;
     real speech segments had no_speech_prob below 0.2.
     """
-    return segment.no_speech_prob > 0.6 and segment.avg_logprob < -0.5
+    return bool(segment.no_speech_prob > 0.6 and segment.avg_logprob < -0.5)
 
 
 class Decoder(Protocol):

@@ -90,7 +90,7 @@ def wordless_stretches(speech: Sequence[Region], words: Sequence[Word], min_s: f
 
 
 def _confident(segment: Any) -> bool:
-    return segment.no_speech_prob <= MAX_NO_SPEECH and segment.avg_logprob >= MIN_AVG_LOGPROB
+    return bool(segment.no_speech_prob <= MAX_NO_SPEECH and segment.avg_logprob >= MIN_AVG_LOGPROB)
 
 
 def redecode(transcriber: Decoder, audio: np.ndarray, temperature: float | tuple[float, ...]) -> list[Word]:

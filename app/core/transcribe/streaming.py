@@ -66,11 +66,11 @@ def release_free_memory() -> None:
             _malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
         except (OSError, AttributeError):
             _malloc_trim = False
-    if _malloc_trim:
+    if callable(_malloc_trim):
         _malloc_trim(0)
 
 
-_malloc_trim = None
+_malloc_trim: Callable[[int], object] | bool | None = None  # libc's malloc_trim, False where there is none
 
 
 SPECULATE_AFTER_S = 0.4  # silence after the last word before transcribing the pending audio ahead
@@ -263,12 +263,14 @@ class StreamingTranscriber:
         with self._cond:
             new = self._words[self._told_raw :]
             self._told_raw = len(self._words)
+        on_words = self.on_words
+        assert on_words is not None  # only called when there is someone to tell
         try:
             self._told += self._corrector.correct(new)[0]
             if ahead:
-                self.on_words(self._told + self._corrector.correct(list(ahead))[0])  # type: ignore[misc]
+                on_words(self._told + self._corrector.correct(list(ahead))[0])
             else:
-                self.on_words(list(self._told))  # type: ignore[misc]
+                on_words(list(self._told))
         except Exception:  # noqa: BLE001
             log.warning("on_words failed; the answer will be scored from scratch at Stop", exc_info=True)
 

@@ -16,12 +16,16 @@ import logging
 from bisect import bisect_right
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
 from app.core.practice import format_seconds
+
+if TYPE_CHECKING:  # QtMultimedia is imported on first play (~0.1 s to start)
+    from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +47,8 @@ class ReplayPlayer(QWidget):
     def __init__(self, play_text: str = "▶ Play", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.play_text = play_text
-        self.player = None  # QMediaPlayer, made on first use (QtMultimedia takes ~0.1 s to start)
-        self.audio_output = None
+        self.player: QMediaPlayer | None = None  # made on first use (QtMultimedia takes ~0.1 s to start)
+        self.audio_output: QAudioOutput | None = None
         self.path: Path | None = None
         self.duration_s = 0.0
         self.current_word: int | None = None
@@ -110,26 +114,27 @@ class ReplayPlayer(QWidget):
 
         return self.player is not None and self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
 
-    def _ensure_player(self):  # type: ignore[no-untyped-def]
-        if self.player is None:
+    def _ensure_player(self) -> QMediaPlayer:
+        player = self.player
+        if player is None:
             from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 
-            self.player = QMediaPlayer(self)
+            player = self.player = QMediaPlayer(self)
             self.audio_output = QAudioOutput(self)
-            self.player.setAudioOutput(self.audio_output)
-            self.player.positionChanged.connect(self._position_changed)
-            self.player.playbackStateChanged.connect(self._state_changed)
-            self.player.mediaStatusChanged.connect(self._media_status)
-            self.player.errorOccurred.connect(self._error)
+            player.setAudioOutput(self.audio_output)
+            player.positionChanged.connect(self._position_changed)
+            player.playbackStateChanged.connect(self._state_changed)
+            player.mediaStatusChanged.connect(self._media_status)
+            player.errorOccurred.connect(self._error)
             self._keep_pitch()
-            self.player.setPlaybackRate(self.speed)
+            player.setPlaybackRate(self.speed)
         if self.path is not None:
             url = QUrl.fromLocalFile(str(self.path))
-            if self.player.source() != url:
-                self.player.setSource(url)
-        return self.player
+            if player.source() != url:
+                player.setSource(url)
+        return player
 
-    def _error(self, _error, text: str) -> None:  # type: ignore[no-untyped-def]
+    def _error(self, _error: QMediaPlayer.Error, text: str) -> None:
         log.error("Playback of %s failed: %s", self.path, text)
         self.message.emit(f"Playback failed: {text}")
 
@@ -253,8 +258,8 @@ class ReplayPlayer(QWidget):
             self.player.setSource(QUrl())
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
-        if self.playing:  # its page was left: playback should not go on unseen (pause() would also leave Stopped)
-            self.player.pause()  # type: ignore[union-attr]
+        if self.player is not None and self.playing:  # its page was left: playback should not go on unseen
+            self.player.pause()  # (pause(), not stop(): stop would also leave Stopped)
         super().hideEvent(event)
 
     # -- following playback ---------------------------------------------------------------------------
@@ -263,12 +268,13 @@ class ReplayPlayer(QWidget):
         i = bisect_right(self._starts, seconds + 1e-6) - 1
         return i if i >= 0 else None
 
-    def _media_status(self, status) -> None:  # type: ignore[no-untyped-def]
+    def _media_status(self, status: QMediaPlayer.MediaStatus) -> None:
         from PySide6.QtMultimedia import QMediaPlayer
 
-        if status in (QMediaPlayer.MediaStatus.LoadedMedia, QMediaPlayer.MediaStatus.BufferedMedia) and self._pending_seek_ms is not None:
+        loaded = status in (QMediaPlayer.MediaStatus.LoadedMedia, QMediaPlayer.MediaStatus.BufferedMedia)
+        if loaded and self._pending_seek_ms is not None and self.player is not None:
             position, self._pending_seek_ms = self._pending_seek_ms, None
-            self.player.setPosition(position)  # type: ignore[union-attr]
+            self.player.setPosition(position)
         elif status == QMediaPlayer.MediaStatus.EndOfMedia:
             if self.looping and self.loop_range is not None:  # a passage to the very end: round again
                 self.seek_ms(int(self.loop_range[0] * 1000), play=True)
@@ -277,9 +283,9 @@ class ReplayPlayer(QWidget):
 
     def _position_changed(self, position_ms: int) -> None:
         if self.looping and self.loop_range is not None and position_ms >= self.loop_range[1] * 1000:
-            if not self._wrapped:  # the first report past the end after a wrap is stale: the seek is under way
-                self._wrapped = True
-                self.player.setPosition(int(self.loop_range[0] * 1000))  # type: ignore[union-attr]
+            if not self._wrapped and self.player is not None:  # the first report past the end after a wrap
+                self._wrapped = True  # is stale: the seek is under way
+                self.player.setPosition(int(self.loop_range[0] * 1000))
             return
         self._wrapped = False
         if not self.slider.isSliderDown():
@@ -292,7 +298,7 @@ class ReplayPlayer(QWidget):
             self.current_word = index
             self.wordChanged.emit(index)
 
-    def _state_changed(self, _state) -> None:  # type: ignore[no-untyped-def]
+    def _state_changed(self, _state: QMediaPlayer.PlaybackState) -> None:
         self.play_button.setText(PAUSE_TEXT if self.playing else self.play_text)
 
     def _update_clock(self, position_ms: int) -> None:

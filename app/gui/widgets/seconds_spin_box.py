@@ -64,7 +64,7 @@ class SecondsSpinBox(QSpinBox):
         seconds = parse(text)
         return self.choice.clamp(seconds) if seconds is not None else self.value()
 
-    def validate(self, text: str, pos: int) -> object:
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         stripped = text.strip()
         if SPECIAL.lower().startswith(stripped.lower()) and stripped:
             state = QValidator.State.Acceptable if stripped.lower() == SPECIAL.lower() else QValidator.State.Intermediate

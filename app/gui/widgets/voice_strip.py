@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPainterPath, QPaintEve
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from app.core.scoring.delivery import Delivery
+from app.core.scoring.shape import StoryPart
 
 PITCH = QColor("#1f6feb")
 LOUDNESS = QColor("#d0d7de")
@@ -72,7 +73,7 @@ class VoiceStrip(QWidget):
         top = len(self._story()) * LANE_H + 4 if self._story() else 2
         return QRectF(0, top, self.width(), self.height() - top - 2)
 
-    def _story(self) -> list:  # type: ignore[type-arg]
+    def _story(self) -> list[StoryPart]:
         shape = self.delivery.shape if self.delivery is not None else None
         return list(shape.story) if shape is not None else []
 
