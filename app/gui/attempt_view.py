@@ -124,7 +124,7 @@ class AttemptView(QWidget):
     # -- content --------------------------------------------------------------------------------------
     def show_attempt(self, attempt_id: int) -> None:
         self.stop()
-        self.runner.start(self.workspace.history.get_attempt, attempt_id, on_done=self.set_detail,
+        self.runner.start(self.workspace.review.attempt, attempt_id, on_done=self.set_detail,
                           on_error=lambda m: self.message.emit(f"This answer could not be opened: {m}"))
 
     def set_detail(self, detail: AttemptDetail) -> None:
@@ -207,7 +207,7 @@ class AttemptView(QWidget):
             self.message.emit("Note saved")
 
         self.save_note_button.setEnabled(False)
-        self.runner.start(self.workspace.history.set_note, attempt_id, text or None, on_done=saved,
+        self.runner.start(self.workspace.review.set_note, attempt_id, text or None, on_done=saved,
                           on_error=lambda m: self.message.emit(f"The note could not be saved: {m}"))
 
     def delete(self) -> None:

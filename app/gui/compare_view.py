@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.core.feedback import TRANSCRIPT_CSS, transcript_html, transcript_tokens
 from app.core.records import AttemptDetail, AttemptSummary
-from app.core.review.compare import Comparison, compare_attempts
+from app.core.review.compare import Comparison
 from app.core.review.labels import attempt_labels
 from app.gui.workers import JobRunner
 from app.services.workspace import Workspace
@@ -34,27 +34,6 @@ VERDICT_COLOURS = {"better": "#1a7f37", "worse": "#cf222e", "same": "#59636e", "
 STATUS_COLOURS = {"newly covered": "#1a7f37", "newly missed": "#cf222e", "still covered": "#1f2328",
                   "still missed": "#8c1c13", "new point": "#59636e", "dropped point": "#59636e"}
 STATUS_ORDER = ("newly covered", "newly missed", "still missed", "still covered", "new point", "dropped point")
-
-
-def load_pair(workspace: Workspace, first_id: int, second_id: int) -> tuple[Comparison, list[AttemptSummary]]:
-    """On the pool: both attempts, their comparison and every attempt at the same question."""
-    history = workspace.history
-    first, second = history.get_attempt(first_id), history.get_attempt(second_id)
-    comparison = compare_attempts(first, second)
-    siblings = history.attempt_summaries(pack_id=first.summary.pack_id, question_id=first.summary.question_id)
-    return comparison, siblings
-
-
-def load_with_neighbour(workspace: Workspace, attempt_id: int) -> tuple[Comparison, list[AttemptSummary]]:
-    """Compare an attempt with the answer before it (or after it, for the first answer)."""
-    history = workspace.history
-    detail = history.get_attempt(attempt_id)
-    siblings = history.attempt_summaries(pack_id=detail.summary.pack_id, question_id=detail.summary.question_id)
-    position = next(i for i, s in enumerate(siblings) if s.id == attempt_id)  # newest first
-    if len(siblings) < 2:
-        raise ValueError("this is your only answer to this question so far")
-    other = siblings[position + 1] if position + 1 < len(siblings) else siblings[position - 1]
-    return compare_attempts(detail, history.get_attempt(other.id)), siblings
 
 
 class CompareView(QWidget):
@@ -185,11 +164,11 @@ class CompareView(QWidget):
 
     # -- loading ---------------------------------------------------------------------------------------
     def show_pair(self, first_id: int, second_id: int) -> None:
-        self.runner.start(load_pair, self.workspace, first_id, second_id, on_done=self._loaded,
+        self.runner.start(self.workspace.review.compare_pair, first_id, second_id, on_done=self._loaded,
                           on_error=lambda m: self.message.emit(f"These answers cannot be compared: {m}"))
 
     def show_with_neighbour(self, attempt_id: int) -> None:
-        self.runner.start(load_with_neighbour, self.workspace, attempt_id, on_done=self._loaded,
+        self.runner.start(self.workspace.review.compare_with_neighbour, attempt_id, on_done=self._loaded,
                           on_error=lambda m: self.message.emit(f"Nothing to compare with: {m}"))
 
     def _loaded(self, result: tuple[Comparison, list[AttemptSummary]]) -> None:

@@ -388,7 +388,7 @@ class HistoryPage(QWidget):
         since, until = self.period()
         self.count.setText("Loading…")
         self.runner.start(
-            self.workspace.history.attempt_summaries,
+            self.workspace.review.attempts,
             pack_id=self.pack_combo.currentData(),
             question_id=self.question_combo.currentData(),
             since=since,
@@ -503,5 +503,5 @@ def confirm_delete(parent: QWidget, workspace: Workspace, runner: JobRunner, sum
     )
     if answer != QMessageBox.StandardButton.Yes:
         return
-    runner.start(workspace.history.delete_attempt, summary.id, on_done=lambda _r: done(summary.id),
+    runner.start(workspace.review.delete_attempt, summary.id, on_done=lambda _r: done(summary.id),
                  on_error=lambda m: QMessageBox.warning(parent, "Delete failed", m))

@@ -210,7 +210,7 @@ class MainWindow(QMainWindow):
         pack_id = self.start_page.current_pack_id
         if pack_id:
             # The history is opened on the pool too (at start-up it may not be open yet).
-            self.runner.start(lambda pid: self.workspace.history.question_stats(pid), pack_id,
+            self.runner.start(self.workspace.practice.question_stats, pack_id,
                               on_done=self.start_page.set_stats, on_error=self.show_message)
             self.review.refresh_schedule()
             self.refresh_plan()
@@ -223,15 +223,13 @@ class MainWindow(QMainWindow):
 
     def refresh_plan(self) -> None:
         """The interview plan of the chosen pack, worked out on the pool from today's history."""
-        from app.core.review.plan import interview_plan
-
         pack_id = self.start_page.current_pack_id
         if pack_id:
             def done(plan) -> None:  # type: ignore[no-untyped-def]
                 if self.start_page.current_pack_id == pack_id:
                     self.start_page.set_plan(plan)
 
-            self.runner.start(interview_plan, self.workspace, pack_id, on_done=done, on_error=self.show_message)
+            self.runner.start(self.workspace.practice.plan, pack_id, on_done=done, on_error=self.show_message)
 
     def set_plan(self, when, load: int, weekends_easy: bool) -> None:  # type: ignore[no-untyped-def]
         """'My interview is on …' for the chosen pack: stored, then the plan worked out again."""
@@ -241,13 +239,13 @@ class MainWindow(QMainWindow):
         if not pack_id:
             return
         settings = PlanSettings(when, pack_id, load, frozenset({5, 6}) if weekends_easy else frozenset())
-        self.runner.start(self.workspace.history.set_plan, settings, on_done=lambda _r: self.refresh_plan(),
+        self.runner.start(self.workspace.practice.set_plan, settings, on_done=lambda _r: self.refresh_plan(),
                           on_error=self.show_message, lane="history-writes")
 
     def clear_plan(self) -> None:
         pack_id = self.start_page.current_pack_id
         if pack_id:
-            self.runner.start(self.workspace.history.clear_plan, pack_id, on_done=lambda _r: self.refresh_plan(),
+            self.runner.start(self.workspace.practice.clear_plan, pack_id, on_done=lambda _r: self.refresh_plan(),
                               on_error=self.show_message, lane="history-writes")
 
     def _order_changed(self, order: str) -> None:
@@ -382,7 +380,7 @@ class MainWindow(QMainWindow):
 
         # The session row is written on the pool and the question shows at once: the controller
         # holds an answer's save until the id is here, so every attempt carries it.
-        self.runner.start(lambda: self.workspace.history.start_session(pack, mode), on_done=started, on_error=failed)
+        self.runner.start(self.workspace.practice.start_session, pack, mode, on_done=started, on_error=failed)
         self.stack.setCurrentWidget(self.practice_page)
         # Weakest first: why each question is in its place, shown under it; a mock round says so.
         reasons = ({q.id: self.start_page.reason(q.id) or "" for q in questions}
@@ -551,7 +549,7 @@ class MainWindow(QMainWindow):
             if finished is not None:
                 finished(message)
 
-        self.runner.start(lambda: self.workspace.history.delete_all(), on_done=done, on_error=failed)
+        self.runner.start(self.workspace.practice.delete_all, on_done=done, on_error=failed)
 
     def _open_data_folder(self) -> None:
         from PySide6.QtGui import QDesktopServices

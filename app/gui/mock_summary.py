@@ -98,10 +98,9 @@ class MockSummaryPage(QWidget):
         attempt to the attempt it followed and why it was asked."""
         self.notices = notices or {}
         self.chains = chains or {}
-        history = self.workspace.history
         self.totals.setText("Loading your answers…")
         self.verdict.hide()
-        self.runner.start(lambda: [history.get_attempt(i) for i in attempt_ids], on_done=self.set_details,
+        self.runner.start(self.workspace.review.attempt_details, attempt_ids, on_done=self.set_details,
                           on_error=lambda m: self.message.emit(f"The answers could not be read: {m}"))
 
     def set_details(self, details: list[AttemptDetail]) -> None:

@@ -9,8 +9,6 @@ practice time per week. Series are computed Qt-free (app.core.review.progress) o
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -33,17 +31,10 @@ from app.core.packs import Pack
 from app.core.review.progress import (
     PackSummary,
     Progress,
-    WeekTotal,
-    daily_series,
-    local_day,
-    pack_summary,
-    question_series,
-    streak,
-    weekly_totals,
-    with_manner,
 )
 from app.gui.charts import ChartView, pg, render_chart_pngs
 from app.gui.workers import JobRunner
+from app.services.review import ProgressData
 from app.services.workspace import Workspace
 
 CHART_KEYS = ("duration", "coverage", "wpm", "fillers")
@@ -57,40 +48,6 @@ def speaking_time(seconds: float) -> str:
         return f"{seconds:.0f} s"
     minutes = int(round(seconds / 60))
     return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
-
-
-@dataclass(frozen=True)
-class ProgressData:
-    pack_id: str | None
-    question_id: str | None
-    progress: Progress
-    summary: PackSummary | None
-    streak_days: int
-    practised_today: bool
-    weeks: list[WeekTotal]
-
-
-def load_progress(workspace: Workspace, pack: Pack | None, question_id: str | None, now: datetime | None = None) -> ProgressData:
-    """On the pool: the series to plot and the summary beside them."""
-    now = now or datetime.now(UTC)
-    points = workspace.history.progress_points(pack_id=pack.id if pack else None)
-    if question_id:
-        points_shown = [p for p in points if p.question_id == question_id]
-        progress = question_series(points_shown)
-    else:
-        points_shown = points
-        progress = daily_series(points)
-    figures = workspace.history.delivery_figures(pack_id=pack.id if pack else None, question_id=question_id)
-    progress = with_manner(progress, points_shown, figures)
-    if pack:  # the pack summary has the streak and the weeks of these same points
-        summary: PackSummary | None = pack_summary(pack, points, now)
-        days, today_done, weeks = summary.streak_days, summary.practised_today, summary.weeks
-    else:
-        summary = None
-        today = now.astimezone().date()
-        days, today_done = streak({local_day(p.at) for p in points}, today)
-        weeks = weekly_totals(points, today)
-    return ProgressData(pack.id if pack else None, question_id, progress, summary, days, today_done, weeks)
 
 
 class ProgressPage(QWidget):
@@ -266,7 +223,7 @@ class ProgressPage(QWidget):
             for view in self.charts.values():  # never show one question's charts under another's name
                 view.clear()
             self.scope.setText("Loading…")
-        self.runner.start(load_progress, self.workspace, self._pack(), self.question_combo.currentData(),
+        self.runner.start(self.workspace.review.progress, self._pack(), self.question_combo.currentData(),
                           on_done=lambda data, g=generation: self._loaded(g, data),
                           on_error=lambda m: self.message.emit(f"Progress could not be read: {m}"))
 
@@ -366,7 +323,7 @@ class ProgressPage(QWidget):
             self.write_report(Path(path), "md" if path.endswith(".md") or chosen.startswith("Markdown") else "html")
 
     def write_report(self, path: Path, fmt: str) -> None:
-        from app.core.review.reports import question_report, save
+        from app.core.review.reports import save
 
         data, pack = self.data, self._pack()
         assert data is not None and pack is not None and data.question_id
@@ -376,8 +333,7 @@ class ProgressPage(QWidget):
         question_id = data.question_id
 
         def write() -> str:
-            text = question_report(self.workspace.history, self.workspace.library, pack.source and str(pack.source) or pack.id,
-                                   question_id, fmt, render_charts=lambda _p: pngs)
+            text = self.workspace.review.question_report(pack, question_id, fmt, render_charts=lambda _p: pngs)
             return f"Exported to {save(text, path)}"
 
         self.runner.start(write, on_done=self.message.emit, on_error=lambda m: self.message.emit(f"Export failed: {m}"))

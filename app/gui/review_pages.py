@@ -25,13 +25,6 @@ if TYPE_CHECKING:
     from app.gui.workers import JobRunner
 
 
-def weakest_first(workspace: Workspace, pack, order=None):  # type: ignore[no-untyped-def]
-    """On the pool: the scheduler's order for a weakest-first round, from this pack's history."""
-    from app.core.review.scheduler import Order, schedule
-
-    return schedule(pack, workspace.history.progress_points(pack_id=pack.id), order=order or Order.WEAK_FIRST)
-
-
 class ReviewHost(Protocol):
     """What the review pages need of the window that holds them (MainWindow): its page stack,
     the practice flow, the start page and a few actions. A protocol, not an import of
@@ -341,4 +334,4 @@ class ReviewPages(QObject):
                 if w.start_page.order is order:  # a later toggle has its own answer on the way
                     w.start_page.set_schedule(picks)
 
-            w.runner.start(weakest_first, w.workspace, pack, order, on_done=done, on_error=w.show_message)
+            w.runner.start(w.workspace.review.weakest_first, pack, order, on_done=done, on_error=w.show_message)

@@ -23,6 +23,8 @@ from app.core.scoring.star import is_story_question
 from app.core.transcribe.models import ModelInfo, load_whisper
 from app.core.transcribe.transcriber import DecodeOptions, Transcriber
 from app.core.transcribe.transcript import Word
+from app.services.practice import PracticeService
+from app.services.review import ReviewService
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,9 @@ class Workspace:
         self._scorer: KeyPointScorer | None = scorer  # handed in: used as it is, not calibrated
         self._judge: EntailmentJudge | None = judge
         self.calibration: Calibration | None = None  # the threshold in use and why, once the scorer is loaded
+        # What the GUI talks to (on the pool), never the history store itself:
+        self.review = ReviewService(lambda: self.history, self.library)
+        self.practice = PracticeService(lambda: self.history, self.library)
         # One lock per part, so that opening the history never waits on Whisper loading (~1 s).
         # Order when nested: scorer, then history.
         self._history_lock = threading.Lock()

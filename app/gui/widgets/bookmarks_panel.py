@@ -116,7 +116,7 @@ class BookmarksPanel(QWidget):
             self.message.emit(f"Bookmarked {format_seconds(mark.at_s)}")
             self.changed.emit()
 
-        self.runner.start(self.workspace.history.add_bookmark, attempt_id, at_s, note, on_done=added,
+        self.runner.start(self.workspace.review.add_bookmark, attempt_id, at_s, note, on_done=added,
                           on_error=lambda m: self.message.emit(f"The bookmark could not be saved: {m}"), lane="history-writes")
 
     def delete_selected(self) -> None:
@@ -130,7 +130,7 @@ class BookmarksPanel(QWidget):
                 self.set_bookmarks(attempt_id, [m for m in self.marks if m.id != mark.id])
             self.changed.emit()
 
-        self.runner.start(self.workspace.history.delete_bookmark, mark.id, on_done=deleted,
+        self.runner.start(self.workspace.review.delete_bookmark, mark.id, on_done=deleted,
                           on_error=lambda m: self.message.emit(f"The bookmark could not be removed: {m}"), lane="history-writes")
 
     def _clicked(self, item: QListWidgetItem) -> None:
