@@ -76,7 +76,7 @@ def open_history_in_background(window: Any, ask=_ask_new_database, reload: bool 
         from app.services.storage import DatabaseError
 
         try:
-            workspace.history  # noqa: B018
+            workspace.open_history()
         except DatabaseError as exc:
             return exc
         return None

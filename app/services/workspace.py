@@ -151,6 +151,11 @@ class Workspace:
         return StreamingTranscriber(self.transcriber, question_text=question.text, glossary=pack.glossary_for(question),
                                     reference_answer=question.reference_answer, on_text=on_text, on_words=warm)
 
+    def open_history(self) -> None:
+        """Open (and migrate) the store now, on the caller's thread: the app does it on the pool at
+        start-up, so that a database that cannot be used is reported then (app.services.storage.DatabaseError)."""
+        self.history  # noqa: B018
+
     def close(self) -> None:
         if self._history is not None:
             self._history.close()
