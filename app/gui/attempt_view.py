@@ -8,6 +8,7 @@ with another attempt at the same question, or exported as a report.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,8 +25,11 @@ from app.core.records import AttemptDetail
 from app.gui.widgets.answer_panel import AnswerPanel
 from app.gui.widgets.bookmarks_panel import BookmarksPanel
 from app.gui.widgets.replay_player import ReplayPlayer
-from app.gui.workers import JobRunner
+from app.gui.workers import DATABASE, JobRunner
 from app.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from PySide6.QtMultimedia import QMediaPlayer
 
 
 class AttemptView(QWidget):
@@ -72,8 +76,8 @@ class AttemptView(QWidget):
         self.note.setPlaceholderText("Your note on this answer (saved with it)…")
         self.note.setAccessibleName("Note")
         self.note.setFixedHeight(54)
-        self.note.textChanged.connect(lambda: self.save_note_button.setEnabled(self._note_dirty()))
         self.save_note_button = QPushButton("Save note")
+        self.note.textChanged.connect(lambda: self.save_note_button.setEnabled(self._note_dirty()))
         self.save_note_button.clicked.connect(self.save_note)
         note_row = QWidget()
         note_layout = QHBoxLayout(note_row)
@@ -125,7 +129,8 @@ class AttemptView(QWidget):
     def show_attempt(self, attempt_id: int) -> None:
         self.stop()
         self.runner.start(self.workspace.review.attempt, attempt_id, on_done=self.set_detail,
-                          on_error=lambda m: self.message.emit(f"This answer could not be opened: {m}"))
+                          on_error=lambda m: self.message.emit(f"This answer could not be opened: {m}"),
+                          lane=DATABASE, key="attempt-view")  # a quick second pick shows the second answer
 
     def set_detail(self, detail: AttemptDetail) -> None:
         self.stop()
@@ -164,7 +169,8 @@ class AttemptView(QWidget):
 
     # -- playback (app/gui/widgets/replay_player.py) -------------------------------------------------------
     @property
-    def player(self):  # type: ignore[no-untyped-def]  # the QMediaPlayer, None until the first play
+    def player(self) -> QMediaPlayer | None:
+        """None until the first play."""
         return self.replay.player
 
     @property
@@ -208,7 +214,7 @@ class AttemptView(QWidget):
 
         self.save_note_button.setEnabled(False)
         self.runner.start(self.workspace.review.set_note, attempt_id, text or None, on_done=saved,
-                          on_error=lambda m: self.message.emit(f"The note could not be saved: {m}"))
+                          on_error=lambda m: self.message.emit(f"The note could not be saved: {m}"), lane=DATABASE)
 
     def delete(self) -> None:
         if self.detail is None:

@@ -7,7 +7,7 @@ any other pair of answers to the same question.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,7 +27,7 @@ from app.core.feedback import TRANSCRIPT_CSS, transcript_html, transcript_tokens
 from app.core.records import AttemptDetail, AttemptSummary
 from app.core.review.compare import Comparison
 from app.core.review.labels import attempt_labels
-from app.gui.workers import JobRunner
+from app.gui.workers import DATABASE, JobRunner
 from app.services.workspace import Workspace
 
 VERDICT_COLOURS = {"better": "#1a7f37", "worse": "#cf222e", "same": "#59636e", "": "#59636e"}
@@ -165,11 +165,13 @@ class CompareView(QWidget):
     # -- loading ---------------------------------------------------------------------------------------
     def show_pair(self, first_id: int, second_id: int) -> None:
         self.runner.start(self.workspace.review.compare_pair, first_id, second_id, on_done=self._loaded,
-                          on_error=lambda m: self.message.emit(f"These answers cannot be compared: {m}"))
+                          on_error=lambda m: self.message.emit(f"These answers cannot be compared: {m}"),
+                          lane=DATABASE, key="compare")
 
     def show_with_neighbour(self, attempt_id: int) -> None:
         self.runner.start(self.workspace.review.compare_with_neighbour, attempt_id, on_done=self._loaded,
-                          on_error=lambda m: self.message.emit(f"Nothing to compare with: {m}"))
+                          on_error=lambda m: self.message.emit(f"Nothing to compare with: {m}"),
+                          lane=DATABASE, key="compare")
 
     def _loaded(self, result: tuple[Comparison, list[AttemptSummary]]) -> None:
         comparison, siblings = result
@@ -261,7 +263,7 @@ class CompareView(QWidget):
         self.figures.setFixedHeight(height + 2 * self.figures.frameWidth())
         self.points.resizeRowsToContents()
 
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         if self.comparison is not None:
             QTimer.singleShot(0, self._fit_figures)  # after the columns took their new widths

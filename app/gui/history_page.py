@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -34,8 +33,10 @@ from PySide6.QtWidgets import (
 from app.core.packs import Pack
 from app.core.practice import format_seconds
 from app.core.records import AttemptSummary
-from app.core.review.progress import describe_timing
-from app.gui.workers import JobRunner
+from app.core.timing import describe_timing
+from app.gui import dialogs
+from app.gui.widgets.pack_question_filter import PackQuestionFilter
+from app.gui.workers import DATABASE, JobRunner
 from app.services.workspace import Workspace
 
 Index = QModelIndex | QPersistentModelIndex
@@ -154,7 +155,6 @@ class HistoryPage(QWidget):
         self.runner = runner
         self.packs: list[Pack] = []
         self.loads = 0
-        self._generation = 0
         self._shown: list[AttemptSummary] | None = None  # the rows as loaded, before any sorting here
 
         title = QLabel("History")
@@ -164,14 +164,8 @@ class HistoryPage(QWidget):
         intro.setObjectName("muted")
         intro.setWordWrap(True)
 
-        self.pack_combo = QComboBox()
-        self.pack_combo.setAccessibleName("Pack filter")
-        self.pack_combo.setMinimumContentsLength(14)
-        self.pack_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.question_combo = QComboBox()
-        self.question_combo.setAccessibleName("Question filter")
-        self.question_combo.setMinimumContentsLength(20)
-        self.question_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.filter = PackQuestionFilter("Pack filter", "Question filter", question_stretch=2)
+        self.pack_combo, self.question_combo = self.filter.pack_combo, self.filter.question_combo
         self.period_combo = QComboBox()
         self.period_combo.setAccessibleName("Date filter")
         for label, days in PERIODS:
@@ -187,11 +181,11 @@ class HistoryPage(QWidget):
         self.date_from.setAccessibleName("From date")
         self.date_to.setAccessibleName("To date")
         filters = QHBoxLayout()
-        for label, widget in (("Pack:", self.pack_combo), ("Question:", self.question_combo), ("When:", self.period_combo)):
-            caption = QLabel(label)
-            caption.setBuddy(widget)
-            filters.addWidget(caption)
-            filters.addWidget(widget, 2 if widget is self.question_combo else 0)
+        filters.addWidget(self.filter, 2)
+        caption = QLabel("When:")
+        caption.setBuddy(self.period_combo)
+        filters.addWidget(caption)
+        filters.addWidget(self.period_combo)
         filters.addWidget(self.date_from)
         filters.addWidget(self.date_to)
         # Words said, across every transcript: answers holding all of them (app.core.review.search).
@@ -265,8 +259,8 @@ class HistoryPage(QWidget):
             shortcut.setWhatsThis("History: replay the selected answer")
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table, self.delete_selected,
                   context=Qt.ShortcutContext.WidgetShortcut).setWhatsThis("History: delete the selected answer")
-        self.pack_combo.currentIndexChanged.connect(self._pack_changed)
-        self.question_combo.currentIndexChanged.connect(lambda _i: self.reload())
+        self.filter.packChanged.connect(self._pack_changed)
+        self.filter.questionChanged.connect(self.reload)
         self.period_combo.currentIndexChanged.connect(self._period_changed)
         self.set_packs([])
         self._selection_changed()
@@ -274,42 +268,17 @@ class HistoryPage(QWidget):
     # -- filters -------------------------------------------------------------------------------
     def set_packs(self, packs: list[Pack]) -> None:
         self.packs = packs
-        current = self.pack_combo.currentData()
-        self.pack_combo.blockSignals(True)
-        self.pack_combo.clear()
-        self.pack_combo.addItem("All packs", None)
-        for pack in packs:
-            self.pack_combo.addItem(pack.title, pack.id)
-        self.pack_combo.setCurrentIndex(max(0, self.pack_combo.findData(current)))
-        self.pack_combo.blockSignals(False)
-        self._fill_questions()
-
-    def _pack(self) -> Pack | None:
-        return next((p for p in self.packs if p.id == self.pack_combo.currentData()), None)
-
-    def _fill_questions(self) -> None:
-        current = self.question_combo.currentData()
-        self.question_combo.blockSignals(True)
-        self.question_combo.clear()
-        self.question_combo.addItem("All questions", None)
-        pack = self._pack()
-        for question in pack.questions if pack else []:
-            self.question_combo.addItem(question.text, question.id)
-            self.question_combo.setItemData(self.question_combo.count() - 1, question.text, Qt.ItemDataRole.ToolTipRole)
-        self.question_combo.setCurrentIndex(max(0, self.question_combo.findData(current)))
-        self.question_combo.setEnabled(pack is not None)
-        self.question_combo.blockSignals(False)
+        self.filter.set_packs(packs)
 
     def _pack_changed(self) -> None:
-        self._fill_questions()
         self._fit_columns()
         self.reload()
 
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._fit_columns()
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         """Coming back (from an answer whose note was just saved, say) shows the history as it is now;
         unchanged, the read cache answers at once and the selection and scroll stay."""
         super().showEvent(event)
@@ -355,13 +324,7 @@ class HistoryPage(QWidget):
         self.reload()
 
     def set_filter(self, pack_id: str | None = None, question_id: str | None = None) -> None:
-        self.pack_combo.blockSignals(True)
-        self.pack_combo.setCurrentIndex(max(0, self.pack_combo.findData(pack_id)))
-        self.pack_combo.blockSignals(False)
-        self._fill_questions()
-        self.question_combo.blockSignals(True)
-        self.question_combo.setCurrentIndex(max(0, self.question_combo.findData(question_id)))
-        self.question_combo.blockSignals(False)
+        self.filter.select(pack_id, question_id)
         self.reload()
 
     def period(self) -> tuple[datetime | None, datetime | None]:
@@ -370,8 +333,9 @@ class HistoryPage(QWidget):
         if days is None:
             return None, None
         if days == -1:
-            start = datetime.combine(self.date_from.date().toPython(), time()).astimezone()
-            end = datetime.combine(self.date_to.date().toPython() + timedelta(days=1), time()).astimezone()
+            first, last = self.date_from.date(), self.date_to.date()
+            start = datetime.combine(date(first.year(), first.month(), first.day()), time()).astimezone()
+            end = datetime.combine(date(last.year(), last.month(), last.day()) + timedelta(days=1), time()).astimezone()
             return start, end
         midnight = datetime.combine(datetime.now().date(), time()).astimezone()
         return midnight - timedelta(days=days), None
@@ -383,8 +347,6 @@ class HistoryPage(QWidget):
     # -- loading -------------------------------------------------------------------------------------
     def reload(self) -> None:
         self._search_timer.stop()
-        self._generation += 1
-        generation = self._generation
         since, until = self.period()
         self.count.setText("Loading…")
         self.runner.start(
@@ -394,13 +356,13 @@ class HistoryPage(QWidget):
             since=since,
             until=until,
             text=self.search_text() or None,
-            on_done=lambda rows, g=generation: self._loaded(g, rows),
+            on_done=self._loaded,
             on_error=self._failed,
+            lane=DATABASE,
+            key="history-list",  # a newer filter's rows replace these: only the latest reload shows
         )
 
-    def _loaded(self, generation: int, rows: list[AttemptSummary]) -> None:
-        if generation != self._generation:
-            return  # a newer filter is on its way
+    def _loaded(self, rows: list[AttemptSummary]) -> None:
         if rows != self._shown:  # unchanged history (kept by History's read cache): keep the selection and scroll
             self._shown = rows
             chosen = [s.id for s in self.selected()]  # a changed row (a new note) keeps its selection
@@ -496,12 +458,12 @@ def confirm_delete(parent: QWidget, workspace: Workspace, runner: JobRunner, sum
     """Ask, then delete the attempt and its recording on the pool; `done(id)` afterwards."""
     when = summary.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
     recording = " and its recording" if summary.audio_path else ""
-    answer = QMessageBox.question(
+    answer = dialogs.ask(
         parent, "Delete this answer?",
         f"Delete your answer of {when} to “{summary.question_text}”{recording}?\nThis cannot be undone.",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel,
+        dialogs.Button.Yes | dialogs.Button.Cancel, dialogs.Button.Cancel,
     )
-    if answer != QMessageBox.StandardButton.Yes:
+    if answer != dialogs.Button.Yes:
         return
     runner.start(workspace.review.delete_attempt, summary.id, on_done=lambda _r: done(summary.id),
-                 on_error=lambda m: QMessageBox.warning(parent, "Delete failed", m))
+                 on_error=lambda m: dialogs.warn(parent, "Delete failed", m), lane=DATABASE)

@@ -5,16 +5,17 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
 from app import APP_NAME, __version__
 from app.core.packs import PackError, load_pack
 from app.core.packs.writer import user_pack_path
 from app.core.practice import Mode
+from app.gui import dialogs
 from app.gui.feedback_page import FeedbackPage
 from app.gui.practice_controller import Phase, PracticeController, RoundOptions
 from app.gui.practice_page import PracticePage
@@ -24,9 +25,17 @@ from app.gui.review_pages import ReviewPages
 from app.gui.settings import AppSettings
 from app.gui.settings_dialog import SettingsDialog
 from app.gui.start_page import StartPage
-from app.gui.workers import JobRunner
+from app.gui.workers import DATABASE, JobRunner
 from app.services.attempts import SavedAttempt
 from app.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from app.core.packs import Pack, Question
+    from app.core.review.plan import Plan
+    from app.core.transcribe.models import ModelInfo
+    from app.gui.widgets.replay_player import ReplayPlayer
 
 
 class MainWindow(QMainWindow):
@@ -54,7 +63,6 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
 
         self.model_status = QLabel("Loading the speech model…")
-        self.model_load = 0  # the latest background model load (application.load_model_in_background)
         self.statusBar().addPermanentWidget(self.model_status)
 
         self.start_page.startRequested.connect(self.start_round)
@@ -81,8 +89,8 @@ class MainWindow(QMainWindow):
         self.start_page.planCleared.connect(self.clear_plan)
         self.round_mode: str | None = None
         self._round_number = 0  # which round a session id arriving from the pool belongs to
-        self.review = ReviewPages(self)  # History, replay, Compare, Progress, My packs, mock summary
-        self.quit_guard = QuitGuard(self)
+        self.review: ReviewPages = ReviewPages(self)  # History, replay, Compare, Progress, My packs, mock summary
+        self.quit_guard = QuitGuard(self, self.controller)
 
         self._build_menus()
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.review.build_toolbar())
@@ -96,7 +104,9 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     # -- menus and shortcuts -------------------------------------------------------------------------
-    def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None, context=Qt.ShortcutContext.WindowShortcut) -> QAction:  # type: ignore[no-untyped-def]
+    def _action(self, text: str, slot: Callable[[], object],
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+                context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -211,7 +221,7 @@ class MainWindow(QMainWindow):
         if pack_id:
             # The history is opened on the pool too (at start-up it may not be open yet).
             self.runner.start(self.workspace.practice.question_stats, pack_id,
-                              on_done=self.start_page.set_stats, on_error=self.show_message)
+                              on_done=self.start_page.set_stats, on_error=self.show_message, lane=DATABASE)
             self.review.refresh_schedule()
             self.refresh_plan()
 
@@ -225,28 +235,29 @@ class MainWindow(QMainWindow):
         """The interview plan of the chosen pack, worked out on the pool from today's history."""
         pack_id = self.start_page.current_pack_id
         if pack_id:
-            def done(plan) -> None:  # type: ignore[no-untyped-def]
+            def done(plan: Plan | None) -> None:
                 if self.start_page.current_pack_id == pack_id:
                     self.start_page.set_plan(plan)
 
-            self.runner.start(self.workspace.practice.plan, pack_id, on_done=done, on_error=self.show_message)
+            self.runner.start(self.workspace.practice.plan, pack_id, on_done=done, on_error=self.show_message,
+                              lane=DATABASE)
 
-    def set_plan(self, when, load: int, weekends_easy: bool) -> None:  # type: ignore[no-untyped-def]
+    def set_plan(self, when: date, load: int, weekends_easy: bool) -> None:
         """'My interview is on …' for the chosen pack: stored, then the plan worked out again."""
-        from app.core.review.plan import PlanSettings
+        from app.core.records import PlanSettings
 
         pack_id = self.start_page.current_pack_id
         if not pack_id:
             return
         settings = PlanSettings(when, pack_id, load, frozenset({5, 6}) if weekends_easy else frozenset())
         self.runner.start(self.workspace.practice.set_plan, settings, on_done=lambda _r: self.refresh_plan(),
-                          on_error=self.show_message, lane="history-writes")
+                          on_error=self.show_message, lane=DATABASE)
 
     def clear_plan(self) -> None:
         pack_id = self.start_page.current_pack_id
         if pack_id:
             self.runner.start(self.workspace.practice.clear_plan, pack_id, on_done=lambda _r: self.refresh_plan(),
-                              on_error=self.show_message, lane="history-writes")
+                              on_error=self.show_message, lane=DATABASE)
 
     def _order_changed(self, order: str) -> None:
         self.settings.weakest_order = order
@@ -262,18 +273,18 @@ class MainWindow(QMainWindow):
         try:
             pack = load_pack(path)
         except PackError as exc:
-            QMessageBox.warning(self, "This pack has problems", str(exc))
+            dialogs.warn(self, "This pack has problems", str(exc))
             return False
         folder = self.workspace.data_dir.packs
         folder.mkdir(parents=True, exist_ok=True)
         try:
             dest = user_pack_path(folder, pack.id)  # never a path outside the user pack folder
         except ValueError as exc:
-            QMessageBox.warning(self, "This pack cannot be imported", str(exc))
+            dialogs.warn(self, "This pack cannot be imported", str(exc))
             return False
         if dest.exists() and dest.resolve() != path.resolve():
-            answer = QMessageBox.question(self, "Replace pack?", f"A pack with id '{pack.id}' is already imported. Replace it?")
-            if answer != QMessageBox.StandardButton.Yes:
+            answer = dialogs.ask(self, "Replace pack?", f"A pack with id '{pack.id}' is already imported. Replace it?")
+            if answer != dialogs.Button.Yes:
                 return False
         if dest.resolve() != path.resolve():
             shutil.copyfile(path, dest)
@@ -282,13 +293,15 @@ class MainWindow(QMainWindow):
         return True
 
     # -- answers from a file or typed ----------------------------------------------------------------------
-    def _answer_target(self):  # type: ignore[no-untyped-def]
+    def _answer_target(self) -> tuple[Pack, Question] | None:
         """The question an imported or typed answer is for: the one on screen in a round, else the one
         highlighted on the start page (shown on the practice page, with nothing running)."""
         if self.controller.busy:
             return None
-        if self.stack.currentWidget() in (self.practice_page, self.feedback_page) and self.controller.question is not None:
-            return self.controller.pack, self.controller.question
+        pack_now, question_now = self.controller.pack, self.controller.question
+        if self.stack.currentWidget() in (self.practice_page, self.feedback_page) and question_now is not None:
+            assert pack_now is not None  # a question on screen belongs to a pack
+            return pack_now, question_now
         pack = self.start_page.current_pack
         question = self.start_page.selected_question()
         if pack is None or question is None:
@@ -335,7 +348,7 @@ class MainWindow(QMainWindow):
         self.typed_dialog.accepted.connect(lambda: self.controller.type_answer(self.typed_dialog.text))
         self.typed_dialog.open()
 
-    def dragEnterEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
         """A recording dragged onto the window is an answer to the question on screen."""
         urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
         if len(urls) == 1 and urls[0].isLocalFile() and not self.controller.busy:
@@ -343,7 +356,7 @@ class MainWindow(QMainWindow):
         else:
             event.ignore()
 
-    def dropEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
         urls = event.mimeData().urls()
         if len(urls) == 1 and urls[0].isLocalFile():
             event.acceptProposedAction()
@@ -360,7 +373,7 @@ class MainWindow(QMainWindow):
             live_captions=s.live_captions,
         )
 
-    def start_round(self, pack, questions, index: int, mode: str) -> None:  # type: ignore[no-untyped-def]
+    def start_round(self, pack: Pack, questions: list[Question], index: int, mode: str) -> None:
         self.settings.last_pack = pack.id
         self.settings.last_mode = mode
         self.round_mode = mode
@@ -380,7 +393,8 @@ class MainWindow(QMainWindow):
 
         # The session row is written on the pool and the question shows at once: the controller
         # holds an answer's save until the id is here, so every attempt carries it.
-        self.runner.start(self.workspace.practice.start_session, pack, mode, on_done=started, on_error=failed)
+        self.runner.start(self.workspace.practice.start_session, pack, mode, on_done=started, on_error=failed,
+                          lane=DATABASE)
         self.stack.setCurrentWidget(self.practice_page)
         # Weakest first: why each question is in its place, shown under it; a mock round says so.
         reasons = ({q.id: self.start_page.reason(q.id) or "" for q in questions}
@@ -447,7 +461,7 @@ class MainWindow(QMainWindow):
         saved = self.controller.last_attempt
         if saved is not None:
             self.runner.start(self.workspace.correct_judgement, saved.attempt_id, position, covered,
-                              on_error=self.show_message, lane="history-writes")
+                              on_error=self.show_message, lane=DATABASE)
 
     # -- replay and reading aloud ---------------------------------------------------------------------------
     def play_answer(self) -> None:
@@ -455,7 +469,7 @@ class MainWindow(QMainWindow):
         if self.stack.currentWidget() is self.feedback_page:
             self.feedback_page.replay.toggle_play()
 
-    def current_replay(self):  # type: ignore[no-untyped-def]
+    def current_replay(self) -> ReplayPlayer | None:
         """The replay player of the page on screen (feedback or a past answer), else None."""
         if self.stack.currentWidget() is self.feedback_page:
             return self.feedback_page.replay
@@ -463,7 +477,7 @@ class MainWindow(QMainWindow):
             return self.review.attempt_view.replay
         return None
 
-    def _with_replay(self, act) -> None:  # type: ignore[no-untyped-def]
+    def _with_replay(self, act: Callable[[ReplayPlayer], object]) -> None:
         replay = self.current_replay()
         if replay is not None:
             act(replay)
@@ -481,7 +495,7 @@ class MainWindow(QMainWindow):
         if self.review.is_showing("attempt"):
             self.review.attempt_view.bookmarks.add_here()
 
-    def adopt_replay(self, replay) -> None:  # type: ignore[no-untyped-def]
+    def adopt_replay(self, replay: ReplayPlayer) -> None:
         """Every replay player starts at the speed last chosen; a change on one is remembered and applies to all."""
         replay.set_speed(self.settings.replay_speed)
         replay.speedChanged.connect(self._replay_speed_changed)
@@ -495,7 +509,7 @@ class MainWindow(QMainWindow):
     def stop_playback(self) -> None:
         self.feedback_page.replay.stop()
 
-    def _read_question(self, question, _index: int, _count: int) -> None:  # type: ignore[no-untyped-def]
+    def _read_question(self, question: Question, _index: int, _count: int) -> None:
         if self.settings.read_aloud:
             self.reader.say(question.text)
 
@@ -504,7 +518,7 @@ class MainWindow(QMainWindow):
         self.model_status.setText(text)
         self.model_status.setStyleSheet("color: #cf222e;" if error else "")
 
-    def show_model(self, info) -> None:  # type: ignore[no-untyped-def]  # a ModelInfo
+    def show_model(self, info: ModelInfo) -> None:
         """The status for the model actually loaded: red only while a fallback stands in for the chosen one."""
         if info.fallback_reason:
             self.set_model_status(f"Speech model: {info.name} (fallback)", error=True)
@@ -549,7 +563,7 @@ class MainWindow(QMainWindow):
             if finished is not None:
                 finished(message)
 
-        self.runner.start(self.workspace.practice.delete_all, on_done=done, on_error=failed)
+        self.runner.start(self.workspace.practice.delete_all, on_done=done, on_error=failed, lane=DATABASE)
 
     def _open_data_folder(self) -> None:
         from PySide6.QtGui import QDesktopServices

@@ -27,9 +27,9 @@ from app.core.coach import mock_verdict
 from app.core.practice import format_seconds
 from app.core.records import AttemptDetail
 from app.core.review.export import mock_totals
-from app.core.review.progress import describe_timing
+from app.core.timing import describe_timing
 from app.gui.widgets.advice_box import AdviceBox
-from app.gui.workers import JobRunner
+from app.gui.workers import DATABASE, JobRunner
 from app.services.workspace import Workspace
 
 COLUMNS = ("#", "Question", "Length", "Key points", "WPM", "Fillers", "Long pauses", "")
@@ -101,7 +101,7 @@ class MockSummaryPage(QWidget):
         self.totals.setText("Loading your answers…")
         self.verdict.hide()
         self.runner.start(self.workspace.review.attempt_details, attempt_ids, on_done=self.set_details,
-                          on_error=lambda m: self.message.emit(f"The answers could not be read: {m}"))
+                          on_error=lambda m: self.message.emit(f"The answers could not be read: {m}"), lane=DATABASE)
 
     def set_details(self, details: list[AttemptDetail]) -> None:
         self.details = details

@@ -10,9 +10,7 @@ import gc
 import logging
 from typing import Any
 
-from PySide6.QtWidgets import QMessageBox
-
-from app.gui.workers import TRANSCRIPTION
+from app.gui import dialogs
 
 log = logging.getLogger(__name__)
 
@@ -37,17 +35,19 @@ def load_model_in_background(window: Any) -> None:
     def done(info: Any) -> None:
         window.show_model(info)
         if info.fallback_reason:
-            QMessageBox.warning(window, "Speech model", info.fallback_reason)
+            dialogs.warn(window, "Speech model", info.fallback_reason)
         settle_heap()
         window.modelReady.emit(info.name)
         window.review.warm_up()
 
     def failed(message: str) -> None:
         window.set_model_status("Speech model failed to load", error=True)
-        QMessageBox.critical(window, "Speech model", f"The speech model could not be loaded: {message}\n"
+        dialogs.error(window, "Speech model", f"The speech model could not be loaded: {message}\n"
                              "Answers are still recorded and saved; they can be transcribed later.")
 
-    window.runner.start(load, on_done=done, on_error=failed, lane=TRANSCRIPTION, key="model-load")
+    # On the shared pool, not the transcription lane: a newer choice must not queue behind an
+    # abandoned load (whose result the key drops).
+    window.runner.start(load, on_done=done, on_error=failed, key="model-load")
 
 
 def settle_heap() -> None:

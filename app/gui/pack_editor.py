@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -37,6 +36,7 @@ from PySide6.QtWidgets import (
 from app.core.packs import Pack, PackError, PackIssue, PackSource, Question, load_pack_text
 from app.core.packs.model import DEFAULT_ANSWER_SECONDS, DEFAULT_PREP_SECONDS
 from app.core.packs.writer import block, dump_pack, flow, inside, user_pack_path, write_text_atomically
+from app.gui import dialogs
 from app.gui.workers import JobRunner
 from app.services.workspace import Workspace
 
@@ -419,7 +419,7 @@ class PackEditorPage(QWidget):
         try:
             text = source.path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
-            QMessageBox.warning(self, "Cannot open this pack", f"{source.path}: {exc}")
+            dialogs.warn(self, "Cannot open this pack", f"{source.path}: {exc}")
             return
         self.source_path = None if source.builtin else source.path
         self.where.setText(
@@ -630,10 +630,9 @@ class PackEditorPage(QWidget):
     def _confirm_discard(self) -> bool:
         if not self.dirty:
             return True
-        answer = QMessageBox.question(self, "Discard changes?", "This pack has changes that are not saved. Discard them?",
-                                      QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                                      QMessageBox.StandardButton.Cancel)
-        return answer == QMessageBox.StandardButton.Discard
+        answer = dialogs.ask(self, "Discard changes?", "This pack has changes that are not saved. Discard them?",
+                             dialogs.Button.Discard | dialogs.Button.Cancel, dialogs.Button.Cancel)
+        return answer == dialogs.Button.Discard
 
     def save(self) -> None:
         self.validate(update_form=False)
@@ -643,11 +642,11 @@ class PackEditorPage(QWidget):
         try:
             dest = user_pack_path(self.folder, pack.id)
         except ValueError as exc:
-            QMessageBox.warning(self, "Cannot save", str(exc))
+            dialogs.warn(self, "Cannot save", str(exc))
             return
         if dest.exists() and (self.source_path is None or dest.resolve() != self.source_path.resolve()):
-            answer = QMessageBox.question(self, "Replace pack?", f"You already have a pack with id '{pack.id}'. Replace it?")
-            if answer != QMessageBox.StandardButton.Yes:
+            answer = dialogs.ask(self, "Replace pack?", f"You already have a pack with id '{pack.id}'. Replace it?")
+            if answer != dialogs.Button.Yes:
                 return
         old = self.source_path if self.source_path is not None and inside(self.folder, self.source_path) else None
         text = self.yaml.toPlainText()
@@ -668,7 +667,7 @@ class PackEditorPage(QWidget):
             self.message.emit(f"Saved '{pack.title}' ({len(pack.questions)} questions) to {path}")
             self.packSaved.emit(pack.id)
 
-        self.runner.start(write, on_done=done, on_error=lambda m: QMessageBox.warning(self, "Could not save", m))
+        self.runner.start(write, on_done=done, on_error=lambda m: dialogs.warn(self, "Could not save", m))
 
     def export(self) -> None:
         if self.pack is None:
@@ -682,7 +681,7 @@ class PackEditorPage(QWidget):
         text = self.yaml.toPlainText()
         self.runner.start(write_text_atomically, text if text.endswith("\n") else text + "\n", path,
                           on_done=lambda p: self.message.emit(f"Exported the pack to {p}"),
-                          on_error=lambda m: QMessageBox.warning(self, "Could not export", m))
+                          on_error=lambda m: dialogs.warn(self, "Could not export", m))
 
 
 def _check(text: str, label: str) -> tuple[Pack | None, list[PackIssue]]:

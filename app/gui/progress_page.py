@@ -13,7 +13,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QFileDialog,
     QFrame,
     QGridLayout,
@@ -33,7 +32,8 @@ from app.core.review.progress import (
     Progress,
 )
 from app.gui.charts import ChartView, pg, render_chart_pngs
-from app.gui.workers import JobRunner
+from app.gui.widgets.pack_question_filter import PackQuestionFilter
+from app.gui.workers import DATABASE, JobRunner
 from app.services.review import ProgressData
 from app.services.workspace import Workspace
 
@@ -62,29 +62,18 @@ class ProgressPage(QWidget):
         self.packs: list[Pack] = []
         self.data: ProgressData | None = None
         self.loads = 0
-        self._generation = 0
 
         title = QLabel("Progress")
         title.setObjectName("pageTitle")
-        self.pack_combo = QComboBox()
-        self.pack_combo.setAccessibleName("Pack")
-        self.pack_combo.setMinimumContentsLength(14)
-        self.pack_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.question_combo = QComboBox()
-        self.question_combo.setAccessibleName("Question")
-        self.question_combo.setMinimumContentsLength(20)
-        self.question_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.filter = PackQuestionFilter("Pack", "Question")
+        self.pack_combo, self.question_combo = self.filter.pack_combo, self.filter.question_combo
         self.export_button = QPushButton("Export report…")
         self.export_button.setToolTip("This question's history with these charts, as an HTML or Markdown report")
         self.export_button.clicked.connect(self.export)
         controls = QHBoxLayout()
         controls.addWidget(title)
         controls.addSpacing(16)
-        for caption, combo in (("Pack:", self.pack_combo), ("Question:", self.question_combo)):
-            label = QLabel(caption)
-            label.setBuddy(combo)
-            controls.addWidget(label)
-            controls.addWidget(combo, 1 if combo is self.question_combo else 0)
+        controls.addWidget(self.filter, 1)
         controls.addWidget(self.export_button)
 
         self.scope = QLabel()
@@ -160,8 +149,8 @@ class ProgressPage(QWidget):
         layout.addLayout(controls)
         layout.addWidget(self.splitter, 1)
 
-        self.pack_combo.currentIndexChanged.connect(self._pack_changed)
-        self.question_combo.currentIndexChanged.connect(lambda _i: self.reload())
+        self.filter.packChanged.connect(self.reload)
+        self.filter.questionChanged.connect(self.reload)
         self.set_packs([])
 
     @staticmethod
@@ -173,50 +162,21 @@ class ProgressPage(QWidget):
     # -- selection ---------------------------------------------------------------------------------
     def set_packs(self, packs: list[Pack]) -> None:
         self.packs = packs
-        current = self.pack_combo.currentData()
-        self.pack_combo.blockSignals(True)
-        self.pack_combo.clear()
-        self.pack_combo.addItem("All packs", None)
-        for pack in packs:
-            self.pack_combo.addItem(pack.title, pack.id)
-        self.pack_combo.setCurrentIndex(max(0, self.pack_combo.findData(current)))
-        self.pack_combo.blockSignals(False)
-        self._fill_questions()
+        self.filter.set_packs(packs, keep_question=False)
 
     def _pack(self) -> Pack | None:
-        return next((p for p in self.packs if p.id == self.pack_combo.currentData()), None)
-
-    def _fill_questions(self, select: str | None = None) -> None:
-        self.question_combo.blockSignals(True)
-        self.question_combo.clear()
-        self.question_combo.addItem("All questions", None)
-        pack = self._pack()
-        for question in pack.questions if pack else []:
-            self.question_combo.addItem(question.text, question.id)
-            self.question_combo.setItemData(self.question_combo.count() - 1, question.text, Qt.ItemDataRole.ToolTipRole)
-        self.question_combo.setCurrentIndex(max(0, self.question_combo.findData(select)))
-        self.question_combo.setEnabled(pack is not None)
-        self.question_combo.blockSignals(False)
-
-    def _pack_changed(self) -> None:
-        self._fill_questions()
-        self.reload()
+        return self.filter.pack()
 
     def show_for(self, pack_id: str | None, question_id: str | None = None) -> None:
-        self.pack_combo.blockSignals(True)
-        self.pack_combo.setCurrentIndex(max(0, self.pack_combo.findData(pack_id)))
-        self.pack_combo.blockSignals(False)
-        self._fill_questions(question_id)
+        self.filter.select(pack_id, question_id)
         self.reload()
 
     def _link(self, href: str) -> None:
         if href.startswith("question:"):
-            self.question_combo.setCurrentIndex(max(0, self.question_combo.findData(href[len("question:"):])))
+            self.filter.choose_question(href[len("question:"):])
 
     # -- loading --------------------------------------------------------------------------------------
     def reload(self) -> None:
-        self._generation += 1
-        generation = self._generation
         self.export_button.setEnabled(False)
         scope = (self.pack_combo.currentData(), self.question_combo.currentData())
         if self.data is not None and scope != (self.data.pack_id, self.data.question_id):
@@ -224,12 +184,11 @@ class ProgressPage(QWidget):
                 view.clear()
             self.scope.setText("Loading…")
         self.runner.start(self.workspace.review.progress, self._pack(), self.question_combo.currentData(),
-                          on_done=lambda data, g=generation: self._loaded(g, data),
-                          on_error=lambda m: self.message.emit(f"Progress could not be read: {m}"))
+                          on_done=self._loaded,
+                          on_error=lambda m: self.message.emit(f"Progress could not be read: {m}"),
+                          lane=DATABASE, key="progress")  # only the latest scope's figures are shown
 
-    def _loaded(self, generation: int, data: ProgressData) -> None:
-        if generation != self._generation:
-            return
+    def _loaded(self, data: ProgressData) -> None:
         self.data = data
         progress = data.progress
         for key, view in self.charts.items():

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QStackedWidget, QStatusBar, QToolBar, QWidget
 
 from app.core.packs import PackSource
 from app.core.practice import Mode
+from app.gui.workers import DATABASE
 from app.services.attempts import SavedAttempt
 from app.services.workspace import Workspace
 
@@ -334,4 +335,5 @@ class ReviewPages(QObject):
                 if w.start_page.order is order:  # a later toggle has its own answer on the way
                     w.start_page.set_schedule(picks)
 
-            w.runner.start(w.workspace.review.weakest_first, pack, order, on_done=done, on_error=w.show_message)
+            w.runner.start(w.workspace.review.weakest_first, pack, order, on_done=done, on_error=w.show_message,
+                           lane=DATABASE)

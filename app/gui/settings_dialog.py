@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -34,6 +33,7 @@ from app.core.audio.devices import list_input_devices
 from app.core.audio.recorder import Recorder
 from app.core.practice_times import ANSWER_SECONDS, HARD_LIMIT_MAX, HARD_LIMIT_MIN, HARD_LIMIT_STEP, PREP_SECONDS
 from app.core.transcribe.models import BASE_MODEL, EMBEDDED_MODEL
+from app.gui import dialogs
 from app.gui.settings import AppSettings
 from app.gui.widgets.level_meter import LevelMeter
 from app.gui.widgets.seconds_spin_box import SecondsSpinBox
@@ -294,10 +294,9 @@ class SettingsDialog(QDialog):
 
     def confirm(self, text: str) -> bool:
         """Asks before deleting (a seam: tests replace it)."""
-        answer = QMessageBox.warning(self, "Delete all data?", text,
-                                     QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                                     QMessageBox.StandardButton.Cancel)
-        return answer == QMessageBox.StandardButton.Yes
+        answer = dialogs.ask(self, "Delete all data?", text, dialogs.Button.Yes | dialogs.Button.Cancel,
+                             dialogs.Button.Cancel, warning=True)
+        return answer == dialogs.Button.Yes
 
     def _confirm_delete_all(self) -> None:
         if self._delete_all is None:

@@ -19,9 +19,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QObject, Qt, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app import APP_NAME
+from app.gui import dialogs
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +123,7 @@ def _tell_already_running(instance: SingleInstance) -> None:
     log.warning(message)
     if sys.stderr is not None:
         print(f"rehearse: {message}", file=sys.stderr)
-    QMessageBox.information(None, APP_NAME, message)
+    dialogs.inform(None, APP_NAME, message)
 
 
 def claim_data_folder(data_root: Path, tell: Callable[[SingleInstance], None] = _tell_already_running) -> SingleInstance | None:

@@ -112,8 +112,9 @@ class ReviewService:
         figures = self.history.delivery_figures(pack_id=pack.id if pack else None, question_id=question_id)
         progress = with_manner(progress, points_shown, figures)
         if pack:  # the pack summary has the streak and the weeks of these same points
-            summary: PackSummary | None = pack_summary(pack, points, now)
-            days, today_done, weeks = summary.streak_days, summary.practised_today, summary.weeks
+            this_pack = pack_summary(pack, points, now)
+            summary: PackSummary | None = this_pack
+            days, today_done, weeks = this_pack.streak_days, this_pack.practised_today, this_pack.weeks
         else:
             summary = None
             today = now.astimezone().date()

@@ -16,12 +16,13 @@ from app.core.packs import PackLibrary
 from app.core.paths import DataDir, builtin_packs_dir
 from app.core.scoring.calibration import Calibration, calibrate
 from app.core.scoring.entailment import EntailmentJudge
-from app.core.scoring.keypoints import KeyPointScorer
+from app.core.scoring.keypoints import KeyPointScorer, ThresholdScorer
 from app.core.scoring.recall import TokenRecallScorer
 from app.core.scoring.star import PARTS as STAR_PARTS
 from app.core.scoring.star import is_story_question
+from app.core.transcribe.decoding import DecodeOptions
 from app.core.transcribe.models import ModelInfo, load_whisper
-from app.core.transcribe.transcriber import DecodeOptions, Transcriber
+from app.core.transcribe.transcriber import Transcriber
 from app.core.transcribe.transcript import Word
 from app.services.practice import PracticeService
 from app.services.review import ReviewService
@@ -102,7 +103,8 @@ class Workspace:
                 if isinstance(scorer, TokenRecallScorer):
                     scorer.embedder.load()
                 self._scorer = scorer
-                self._calibrate(scorer)
+                if isinstance(scorer, ThresholdScorer):
+                    self._calibrate(scorer)
             return self._scorer
 
     def judge(self) -> EntailmentJudge:
@@ -113,23 +115,22 @@ class Workspace:
                 self._judge = EntailmentJudge().load()
             return self._judge
 
-    def _calibrate(self, scorer: KeyPointScorer) -> None:
+    def _calibrate(self, scorer: ThresholdScorer) -> None:
         """Use the person's own threshold where their corrections show it agrees with them better."""
         try:
             judgements = self.history.reviewed_judgements(scorer.name)
         except Exception:  # noqa: BLE001  (an unreadable history must not stop scoring)
             log.warning("could not read corrections for calibration", exc_info=True)
             return
-        default = getattr(scorer, "default_threshold", scorer.threshold)  # type: ignore[attr-defined]
-        self.calibration = calibrate(judgements, default)
-        scorer.threshold = self.calibration.threshold  # type: ignore[attr-defined]
+        self.calibration = calibrate(judgements, scorer.default_threshold)
+        scorer.threshold = self.calibration.threshold
 
     def correct_judgement(self, attempt_id: int, position: int, covered: bool | None) -> float:
         """Store the person's correction of one key point (None withdraws it) and learn from it;
         returns the attempt's new coverage."""
         coverage = self.history.set_override(attempt_id, position, covered)
         with self._scorer_lock:
-            if self._scorer is not None and hasattr(self._scorer, "threshold"):
+            if isinstance(self._scorer, ThresholdScorer):
                 self._calibrate(self._scorer)
         return coverage
 

@@ -31,6 +31,16 @@ def gui_workspace_model():
 
 
 @pytest.fixture
+def prompts():  # type: ignore[no-untyped-def]
+    """Message boxes answered through app.gui.dialogs: notices are noted here, not shown; a test
+    that expects a question answers it with its own `dialogs.answered(...)`."""
+    from app.gui import dialogs
+
+    with dialogs.answered() as seen:
+        yield seen
+
+
+@pytest.fixture
 def workspace(data_dir, gui_workspace_model):  # type: ignore[no-untyped-def]
     from app.services.workspace import Workspace
 

@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from app.gui.settings_dialog import SettingsDialog
 
@@ -42,25 +42,8 @@ def choose_model(window, qtbot, pick) -> None:  # type: ignore[no-untyped-def]
     assert seen, "Preferences opened"
 
 
-def close_warnings(found: list[str]) -> QTimer:
-    """Close (and note) every message box the app shows while the timer runs."""
-    def sweep() -> None:
-        for widget in QApplication.topLevelWidgets():
-            if isinstance(widget, QMessageBox) and widget.isVisible():
-                found.append(widget.text())
-                widget.done(QMessageBox.StandardButton.Ok)
-
-    timer = QTimer()
-    timer.setInterval(20)
-    timer.timeout.connect(sweep)
-    timer.start()
-    return timer
-
-
-def test_status_follows_the_model_loaded_after_a_broken_folder_and_back(window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_status_follows_the_model_loaded_after_a_broken_folder_and_back(window, qtbot, tmp_path, prompts) -> None:  # type: ignore[no-untyped-def]
     broken = broken_model(tmp_path)
-    warnings: list[str] = []
-    timer = close_warnings(warnings)
 
     def pick_broken(dialog) -> None:  # type: ignore[no-untyped-def]
         dialog.model_other.setChecked(True)
@@ -69,7 +52,7 @@ def test_status_follows_the_model_loaded_after_a_broken_folder_and_back(window, 
     with qtbot.waitSignal(window.modelReady, timeout=60000):
         choose_model(window, qtbot, pick_broken)
     assert window.model_status.text() == "Speech model: tiny.en (fallback)"
-    assert any(str(broken) in text for text in warnings), warnings
+    assert any(p.kind == "warn" and str(broken) in p.text for p in prompts), prompts
 
     def pick_builtin(dialog) -> None:  # type: ignore[no-untyped-def]
         assert dialog.model_other.isChecked() and dialog.model_path.text() == str(broken)
@@ -80,10 +63,9 @@ def test_status_follows_the_model_loaded_after_a_broken_folder_and_back(window, 
     assert window.model_status.text() == "Speech model ready: tiny.en"
     assert window.model_status.styleSheet() == ""
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=60000)  # the Progress page warm-up after a load
-    timer.stop()
 
 
-def test_a_load_for_an_earlier_choice_does_not_overwrite_the_status(window, qtbot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_load_for_an_earlier_choice_does_not_overwrite_the_status(window, qtbot, tmp_path, monkeypatch, prompts) -> None:  # type: ignore[no-untyped-def]
     """The broken folder is chosen, then the built-in model before the first load has finished; the
     first load (the fallback) is held until the second has reported, so its result arrives last."""
     from app.core.transcribe.transcriber import Transcriber
@@ -98,8 +80,6 @@ def test_a_load_for_an_earlier_choice_does_not_overwrite_the_status(window, qtbo
         warm_up(self)
 
     monkeypatch.setattr(Transcriber, "warm_up", held_warm_up)
-    warnings: list[str] = []
-    timer = close_warnings(warnings)
     ready: list[str] = []
     window.modelReady.connect(lambda name: (ready.append(name), second_reported.set()))
     choose_model(window, qtbot, lambda dialog: (dialog.model_other.setChecked(True), dialog.model_path.setText(str(broken))))
@@ -112,4 +92,3 @@ def test_a_load_for_an_earlier_choice_does_not_overwrite_the_status(window, qtbo
     assert window.model_status.text() == "Speech model ready: tiny.en" and window.model_status.styleSheet() == ""
     assert window.workspace.model_info.fallback_reason is None and window.settings.model == "tiny.en"
     assert ready == ["tiny.en"]
-    timer.stop()

@@ -11,10 +11,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate, QPoint, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QDate, QPoint, Qt
+from PySide6.QtWidgets import QApplication
 
 from app.core.packs import load_pack
+from app.gui import dialogs
 from tests.core.test_review_seeding import DEMO, save
 from tests.gui.conftest import screenshot
 
@@ -29,21 +30,6 @@ def shoot(window, name: str, qtbot) -> None:  # type: ignore[no-untyped-def]
         screenshot(window, f"{name}-{width}x{height}")
     window.resize(1280, 800)
     qtbot.wait(30)
-
-
-def answer_dialog(button: QMessageBox.StandardButton, seen: list[str] | None = None) -> None:
-    """Click `button` on the next message box, as a person would."""
-
-    def click() -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            if seen is not None:
-                seen.append(box.text())
-            box.button(button).click()
-        else:
-            QTimer.singleShot(20, click)
-
-    QTimer.singleShot(20, click)
 
 
 def seed_demo(window, audio_for: Callable[[int], Path | None] | None = None) -> list[int]:  # type: ignore[no-untyped-def]
@@ -175,15 +161,13 @@ def test_delete_asks_first_and_removes_the_recording(window, qtbot, data_dir) ->
     assert page.delete_button.isEnabled()
 
     # Cancel first: nothing happens.
-    answer_dialog(QMessageBox.StandardButton.Cancel)
-    page.delete_button.click()
+    with dialogs.answered(dialogs.Button.Cancel):
+        page.delete_button.click()
     assert window.workspace.history.count_attempts() == 12 and recordings[0].exists()
 
-    seen: list[str] = []
-    answer_dialog(QMessageBox.StandardButton.Yes, seen)
-    with qtbot.waitSignal(page.loaded, timeout=10000):
+    with dialogs.answered(dialogs.Button.Yes) as seen, qtbot.waitSignal(page.loaded, timeout=10000):
         page.delete_button.click()
-    assert "and its recording" in seen[0] and "cannot be undone" in seen[0]
+    assert "and its recording" in seen[0].text and "cannot be undone" in seen[0].text
     assert not recordings[0].exists()
     assert window.workspace.history.count_attempts() == 11
     assert ids[9] not in [r.id for r in page.model.rows] and page.model.rowCount() == 11

@@ -7,11 +7,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 
 from app.core.packs import PackError, load_pack
+from app.gui import dialogs
 from tests.core.test_review_seeding import DEMO
-from tests.gui.test_review_history import answer_dialog, shoot
+from tests.gui.test_review_history import shoot
 
 
 def open_editor(window, qtbot):  # type: ignore[no-untyped-def]
@@ -139,11 +139,10 @@ def test_import_never_writes_outside_the_user_pack_folder(window, qtbot, tmp_pat
     folder = window.workspace.data_dir.packs
     outside = tmp_path / "outside.yaml"
     (folder / "demo.yaml").symlink_to(outside)  # a link planted in the pack folder
-    seen: list[str] = []
-    answer_dialog(QMessageBox.StandardButton.Ok, seen)
-    assert window.import_pack_file(DEMO) is False
+    with dialogs.answered() as seen:
+        assert window.import_pack_file(DEMO) is False
     assert not outside.exists()
-    assert seen and "cannot be used as a pack file name" in seen[0]
+    assert seen and seen[0].kind == "warn" and "cannot be used as a pack file name" in seen[0].text
 
 
 def test_key_point_examples_are_edited_in_the_form_beside_the_cues(window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -11,14 +11,14 @@ from pathlib import Path
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtMultimedia import QMediaPlayer
-from PySide6.QtWidgets import QMessageBox
 
 from app.core.analysis import analyse_answer
 from app.core.audio.files import load_audio, write_recording
 from app.core.audio.pending import recording_destination
 from app.core.packs import load_pack
+from app.gui import dialogs
 from tests.core.test_review_seeding import DEMO
-from tests.gui.test_review_history import answer_dialog, shoot
+from tests.gui.test_review_history import shoot
 
 ANSWER = (
     "SHAP explains a single prediction with Shapley values from cooperative game theory. "
@@ -131,8 +131,7 @@ def test_a_note_is_saved_and_delete_removes_the_recording(window, qtbot, spoken)
     view.seek_to_word(3)
     qtbot.waitUntil(lambda: view.player.position() > 0, timeout=10000)
     history = window.review.history_page
-    answer_dialog(QMessageBox.StandardButton.Yes)
-    with qtbot.waitSignal(history.loaded, timeout=10000):
+    with dialogs.answered(dialogs.Button.Yes), qtbot.waitSignal(history.loaded, timeout=10000):
         view.delete_button.click()
     assert not flac.exists()
     assert window.stack.currentWidget() is history and history.model.rowCount() == 0

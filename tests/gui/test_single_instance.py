@@ -119,32 +119,23 @@ def test_a_launch_on_another_data_folder_runs_alongside(guis, tmp_path: Path) ->
 
 def test_a_holder_that_never_answers_is_reported(qapp, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """The lock is held (here by this test) but nobody listens: retry briefly, then tell the person."""
-    from PySide6.QtCore import QLockFile, QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtCore import QLockFile
 
+    from app.gui import dialogs
     from app.gui.single_instance import LOCK_NAME, RETRY_S, claim_data_folder
 
     data = tmp_path / "data"
     data.mkdir()
     held = QLockFile(str(data / LOCK_NAME))
     assert held.tryLock(0)
-    shown: list[str] = []
-
-    def close_the_box() -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            shown.append(box.text())
-            box.accept()
-        else:
-            QTimer.singleShot(50, close_the_box)
-
-    QTimer.singleShot(50, close_the_box)
     started = time.monotonic()
     try:
-        assert claim_data_folder(data) is None
+        with dialogs.answered() as prompts:
+            assert claim_data_folder(data) is None
     finally:
         held.unlock()
     assert time.monotonic() - started >= RETRY_S
+    shown = [p.text for p in prompts]
     assert len(shown) == 1 and "already running" in shown[0] and str(data / LOCK_NAME) in shown[0]
 
 

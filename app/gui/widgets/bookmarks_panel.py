@@ -7,6 +7,8 @@ a bookmark plays from there; Delete removes it. Rows are stored in the bookmarks
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -23,7 +25,7 @@ from PySide6.QtWidgets import (
 from app.core.practice import format_seconds
 from app.core.records import Bookmark
 from app.gui.widgets.replay_player import ReplayPlayer
-from app.gui.workers import JobRunner
+from app.gui.workers import DATABASE, JobRunner
 from app.services.workspace import Workspace
 
 
@@ -78,7 +80,7 @@ class BookmarksPanel(QWidget):
         self.setMinimumHeight(layout.sizeHint().height())  # the key points above scroll first
         self.set_bookmarks(None, ())
 
-    def set_bookmarks(self, attempt_id: int | None, marks) -> None:  # type: ignore[no-untyped-def]
+    def set_bookmarks(self, attempt_id: int | None, marks: Iterable[Bookmark]) -> None:
         self.attempt_id = attempt_id
         self.marks = sorted(marks, key=lambda b: (b.at_s, b.id))
         self.list.clear()
@@ -117,7 +119,7 @@ class BookmarksPanel(QWidget):
             self.changed.emit()
 
         self.runner.start(self.workspace.review.add_bookmark, attempt_id, at_s, note, on_done=added,
-                          on_error=lambda m: self.message.emit(f"The bookmark could not be saved: {m}"), lane="history-writes")
+                          on_error=lambda m: self.message.emit(f"The bookmark could not be saved: {m}"), lane=DATABASE)
 
     def delete_selected(self) -> None:
         row = self.list.currentRow()
@@ -131,7 +133,7 @@ class BookmarksPanel(QWidget):
             self.changed.emit()
 
         self.runner.start(self.workspace.review.delete_bookmark, mark.id, on_done=deleted,
-                          on_error=lambda m: self.message.emit(f"The bookmark could not be removed: {m}"), lane="history-writes")
+                          on_error=lambda m: self.message.emit(f"The bookmark could not be removed: {m}"), lane=DATABASE)
 
     def _clicked(self, item: QListWidgetItem) -> None:
         row = self.list.row(item)
