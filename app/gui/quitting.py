@@ -9,21 +9,11 @@ import logging
 import os
 import signal
 from collections.abc import Callable
-from typing import Protocol
 
 from PySide6.QtCore import QObject, QSocketNotifier, Qt, QTimer
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from app.gui.practice_controller import Phase, PracticeController
-
-
-class QuittingWindow(Protocol):
-    """The window a QuitGuard watches: its practice flow, and closing it. A protocol, so that this
-    module need not import main_window (which imports this one)."""
-
-    controller: PracticeController
-
-    def close(self) -> bool: ...
 
 log = logging.getLogger(__name__)
 
@@ -44,15 +34,19 @@ def ask_save_before_quit(parent: QWidget) -> bool:
 class QuitGuard(QObject):
     """Asked by the window's closeEvent whether it may close now."""
 
-    def __init__(self, window: QuittingWindow, ask: Callable[[QWidget], bool] = ask_save_before_quit) -> None:
-        super().__init__(window)  # type: ignore[arg-type]  (the window is a QObject)
+    def __init__(self, window: QWidget, controller: PracticeController,
+                 ask: Callable[[QWidget], bool] = ask_save_before_quit) -> None:
+        """`window` closes once `controller` (its practice flow) has no answer left to save; passed
+        apart, so that this module need not import main_window (which imports this one)."""
+        super().__init__(window)
         self.window = window
+        self.controller = controller
         self.ask = ask  # a seam for tests
         self.waiting = False
         self.progress: QProgressDialog | None = None
 
     def may_close(self) -> bool:
-        controller = self.window.controller
+        controller = self.controller
         if self.waiting:
             return False
         if not controller.busy:
@@ -64,7 +58,7 @@ class QuitGuard(QObject):
 
     def save_then_quit(self) -> None:
         """Stop the answer if one is being recorded, wait for its attempt to be stored, then close."""
-        controller = self.window.controller
+        controller = self.controller
         if self.waiting:
             return
         if not controller.busy:
@@ -90,7 +84,7 @@ class QuitGuard(QObject):
             self.progress.setValue(int(100 * fraction))
 
     def _on_phase(self, phase: str) -> None:
-        controller = self.window.controller
+        controller = self.controller
         if phase == Phase.ANSWER.value:  # the microphone was still opening when quit was asked
             controller.stop_answer()
             return

@@ -49,7 +49,7 @@ class ReviewHost(Protocol):
 
 class ReviewPages(QObject):
     def __init__(self, window: ReviewHost) -> None:
-        super().__init__(window)  # type: ignore[arg-type]  (the window is a QObject)
+        super().__init__(window)  # type: ignore[arg-type]  # the window is a QObject
         self.window = window
         self.pages: dict[str, QWidget] = {}
         self.attempt_return: QWidget | None = None  # where "Back" from an attempt goes
