@@ -79,9 +79,11 @@ class ProgressPage(QWidget):
         self.scope = QLabel()
         self.scope.setObjectName("muted")
         self.scope.setWordWrap(True)
-        self.charts = {key: ChartView(key) for key in CHART_KEYS + MANNER_KEYS}
-        for view in self.charts.values():
+        self.charts = {key: ChartView(key) for key in CHART_KEYS}
+        self.voice_charts = {key: ChartView(key) for key in MANNER_KEYS}
+        for view in (*self.charts.values(), *self.voice_charts.values()):
             view.pointClicked.connect(self.openAttempt)
+        every = {**self.charts, **self.voice_charts}
         # Length, points, pace, fillers on one tab; how it sounded (voice, hedges, shape) on another.
         self.chart_tabs = QTabWidget()
         for name, keys in (("Length, points, pace", CHART_KEYS), ("Voice, hedges, opening", MANNER_KEYS)):
@@ -180,7 +182,7 @@ class ProgressPage(QWidget):
         self.export_button.setEnabled(False)
         scope = (self.pack_combo.currentData(), self.question_combo.currentData())
         if self.data is not None and scope != (self.data.pack_id, self.data.question_id):
-            for view in self.charts.values():  # never show one question's charts under another's name
+            for view in (*self.charts.values(), *self.voice_charts.values()):  # never one question's charts under another's name
                 view.clear()
             self.scope.setText("Loading…")
         self.runner.start(self.workspace.review.progress, self._pack(), self.question_combo.currentData(),
@@ -191,7 +193,7 @@ class ProgressPage(QWidget):
     def _loaded(self, data: ProgressData) -> None:
         self.data = data
         progress = data.progress
-        for key, view in self.charts.items():
+        for key, view in (*self.charts.items(), *self.voice_charts.items()):
             view.set_chart(progress.charts[key], per_day=progress.scope == "all")
         pack = self._pack()
         question = pack.question(data.question_id) if pack and data.question_id else None

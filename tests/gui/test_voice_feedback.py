@@ -157,10 +157,10 @@ def test_progress_charts_each_new_figure_over_time(window, qtbot) -> None:  # ty
     page.chart_tabs.setCurrentIndex(1)
     qtbot.wait(50)
     assert page.chart_tabs.tabText(1) == "Voice, hedges, opening"
-    _x, pitch = page.charts["pitch"].curve.getData()
+    _x, pitch = page.voice_charts["pitch"].curve.getData()
     assert len(pitch) == 3 and math.isnan(pitch[0]) and pitch[1] < 1.0 < pitch[2]
-    _x, hedges = page.charts["hedges"].curve.getData()
+    _x, hedges = page.voice_charts["hedges"].curve.getData()
     assert hedges[1] > 0 and hedges[2] > 0
     for key in ("trailing", "pace_change", "first_point"):
-        assert page.charts[key].isVisible() and page.charts[key].chart is not None
+        assert page.voice_charts[key].isVisible() and page.voice_charts[key].chart is not None
     screenshot(window, "progress-voice-1280x800")
