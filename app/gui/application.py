@@ -11,8 +11,9 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QIcon
@@ -24,6 +25,10 @@ from app.gui.model_loading import load_model_in_background, settle_heap
 from app.gui.settings import AppSettings
 from app.gui.style import STYLESHEET
 from app.gui.workers import DATABASE, JobRunner
+
+if TYPE_CHECKING:
+    from app.gui.main_window import MainWindow
+    from app.services.storage import DatabaseError
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +58,10 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setApplicationName(APP_NAME)
     QCoreApplication.setApplicationVersion(__version__)
     QApplication.setDesktopFileName(APP_ID)
+    assert isinstance(app, QApplication), "a QCoreApplication without widgets is already running"
     app.setWindowIcon(app_icon())
     app.setStyleSheet(STYLESHEET)
-    return app  # type: ignore[return-value]
+    return app
 
 
 def _ask_new_database(message: str) -> bool:
@@ -65,14 +71,15 @@ def _ask_new_database(message: str) -> bool:
     return box.exec() == QMessageBox.StandardButton.Yes
 
 
-def open_history_in_background(window: Any, ask=_ask_new_database, reload: bool = False) -> None:  # type: ignore[no-untyped-def]
+def open_history_in_background(window: MainWindow, ask: Callable[[str], bool] = _ask_new_database,
+                               reload: bool = False) -> None:
     """Open (and migrate) the history on the pool once the window shows: SQLAlchemy's import and
     the schema check take ~0.4 s that the window need not wait for. A database that cannot be used
     is reported then, with the offer of a new one beside it (the old file stays as it is);
     declining closes the app."""
     workspace = window.workspace
 
-    def open_history():  # type: ignore[no-untyped-def]
+    def open_history() -> DatabaseError | None:
         from app.services.storage import DatabaseError
 
         try:
@@ -81,7 +88,7 @@ def open_history_in_background(window: Any, ask=_ask_new_database, reload: bool 
             return exc
         return None
 
-    def opened(problem: Any) -> None:
+    def opened(problem: DatabaseError | None) -> None:
         if problem is None:
             if reload:
                 window.reload_packs()  # the question list's figures, now from the new database
@@ -100,7 +107,7 @@ def open_history_in_background(window: Any, ask=_ask_new_database, reload: bool 
 STARTUP_PROBE_ENV = "REHEARSE_STARTUP_PROBE"
 
 
-def _probe_startup(app: QApplication, window: Any) -> None:
+def _probe_startup(app: QApplication, window: MainWindow) -> None:
     """For tests/bench/bench_app.py and packaging/smoke.sh: print when the window can take input,
     when the model is ready and when the Progress page (pyqtgraph) is prepared, then quit.
     With the value `interactive`, only the first line, and the app keeps running (tests that
@@ -124,7 +131,11 @@ def _probe_startup(app: QApplication, window: Any) -> None:
         app.quit()
 
     QTimer.singleShot(0, lambda: say("interactive"))
-    window.modelReady.connect(lambda _name: (say("model-ready"), QTimer.singleShot(0, when_progress_ready)))
+    def model_ready(_name: str) -> None:
+        say("model-ready")
+        QTimer.singleShot(0, when_progress_ready)
+
+    window.modelReady.connect(model_ready)
 
 
 def run(data_dir: Path | None = None, argv: list[str] | None = None, sd: Any | None = None) -> int:

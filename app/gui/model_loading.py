@@ -8,14 +8,44 @@ from __future__ import annotations
 
 import gc
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
+
+from PySide6.QtCore import SignalInstance
+from PySide6.QtWidgets import QWidget
 
 from app.gui import dialogs
+
+if TYPE_CHECKING:
+    from app.core.transcribe.models import ModelInfo
+    from app.gui.workers import JobRunner
+    from app.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
 
-def load_model_in_background(window: Any) -> None:
+class _WarmsUp(Protocol):
+    def warm_up(self) -> None: ...
+
+
+class ModelHost(Protocol):
+    """What a load reports to (MainWindow). A protocol, not an import of main_window, which
+    imports this module."""
+
+    workspace: Workspace
+    runner: JobRunner
+
+    @property
+    def modelReady(self) -> SignalInstance: ...  # noqa: N802  (the Qt signal's name)
+
+    @property
+    def review(self) -> _WarmsUp: ...
+
+    def show_model(self, info: ModelInfo) -> None: ...
+
+    def set_model_status(self, text: str, error: bool = False) -> None: ...
+
+
+def load_model_in_background(window: ModelHost) -> None:
     """Load Whisper and the key-point model on the pool; report in the status bar.
 
     Only the latest load reports (key "model-load"): when the model is chosen again while an
@@ -24,25 +54,26 @@ def load_model_in_background(window: Any) -> None:
     produced, not whatever `workspace.model_info` holds when the result arrives.
     """
     workspace = window.workspace
+    parent = window if isinstance(window, QWidget) else None  # the message boxes' parent
 
-    def load() -> Any:
+    def load() -> ModelInfo:
         transcriber = workspace.transcriber()
         workspace.scorer()
         workspace.judge()  # behavioural answers' STAR parts at Stop must not wait for its 0.5 s load
         transcriber.warm_up()
         return transcriber.info
 
-    def done(info: Any) -> None:
+    def done(info: ModelInfo) -> None:
         window.show_model(info)
         if info.fallback_reason:
-            dialogs.warn(window, "Speech model", info.fallback_reason)
+            dialogs.warn(parent, "Speech model", info.fallback_reason)
         settle_heap()
         window.modelReady.emit(info.name)
         window.review.warm_up()
 
     def failed(message: str) -> None:
         window.set_model_status("Speech model failed to load", error=True)
-        dialogs.error(window, "Speech model", f"The speech model could not be loaded: {message}\n"
+        dialogs.error(parent, "Speech model", f"The speech model could not be loaded: {message}\n"
                              "Answers are still recorded and saved; they can be transcribed later.")
 
     # On the shared pool, not the transcription lane: a newer choice must not queue behind an

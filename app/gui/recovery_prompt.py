@@ -7,13 +7,19 @@ is never listed, so it can never be discarded from here.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.core.audio.pending import PendingRecording, discard, find_unfinished
 from app.gui.workers import TRANSCRIPTION
 from app.services.attempts import recover_recording
+
+if TYPE_CHECKING:
+    from app.gui.main_window import MainWindow
+
+Ask = Callable[[QWidget, str], str]  # (window, text) -> 'recover' | 'discard' | 'later'
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +35,7 @@ def _describe(items: list[PendingRecording]) -> str:
     return "\n".join(lines)
 
 
-def offer_recovery(window: Any, ask: Any = None) -> None:
+def offer_recovery(window: MainWindow, ask: Ask | None = None) -> None:
     """Look for orphans on the pool, then ask. `ask(window, text) -> 'recover' | 'discard' | 'later'`
     is a seam for tests; by default a message box."""
     incoming = window.workspace.data_dir.incoming
@@ -41,7 +47,7 @@ def offer_recovery(window: Any, ask: Any = None) -> None:
                         on_error=window.show_message)
 
 
-def _offer(window: Any, items: list[PendingRecording], ask: Any) -> None:
+def _offer(window: MainWindow, items: list[PendingRecording], ask: Ask) -> None:
     if not items:
         return
     log.info("offering %d unfinished answers for recovery", len(items))
@@ -65,7 +71,7 @@ def _offer(window: Any, items: list[PendingRecording], ask: Any) -> None:
                         lane=TRANSCRIPTION)  # recovering transcribes and judges each answer
 
 
-def _ask(window: Any, text: str) -> str:
+def _ask(window: QWidget, text: str) -> str:
     box = QMessageBox(QMessageBox.Icon.Question, "Recover interrupted answers?", text, parent=window)
     recover = box.addButton("Recover and score", QMessageBox.ButtonRole.AcceptRole)
     discard_button = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)

@@ -7,7 +7,7 @@ each other and to the window: navigation, where "Back" goes, and the mock-interv
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction
@@ -20,10 +20,20 @@ from app.services.attempts import SavedAttempt
 from app.services.workspace import Workspace
 
 if TYPE_CHECKING:
+    from app.core.review.scheduler import Pick
+    from app.gui.attempt_view import AttemptView
+    from app.gui.compare_view import CompareView
+    from app.gui.history_page import HistoryPage
+    from app.gui.mock_summary import MockSummaryPage
+    from app.gui.pack_editor import PackEditorPage
     from app.gui.practice_controller import PracticeController
     from app.gui.practice_page import PracticePage
+    from app.gui.progress_page import ProgressPage
     from app.gui.start_page import StartPage
+    from app.gui.widgets.replay_player import ReplayPlayer
     from app.gui.workers import JobRunner
+
+    ReviewPage = HistoryPage | AttemptView | CompareView | ProgressPage | PackEditorPage | MockSummaryPage
 
 
 class ReviewHost(Protocol):
@@ -42,14 +52,14 @@ class ReviewHost(Protocol):
     def show_start(self) -> None: ...
     def show_message(self, text: str) -> None: ...
     def stop_playback(self) -> None: ...
-    def adopt_replay(self, replay: Any) -> None: ...
+    def adopt_replay(self, replay: ReplayPlayer) -> None: ...
     def reload_packs(self, select: str | None = None) -> None: ...
     def import_pack(self) -> None: ...
 
 
 class ReviewPages(QObject):
     def __init__(self, window: ReviewHost) -> None:
-        super().__init__(window)  # type: ignore[arg-type]  # the window is a QObject
+        super().__init__(window if isinstance(window, QObject) else None)  # MainWindow: a QObject
         self.window = window
         self.pages: dict[str, QWidget] = {}
         self.attempt_return: QWidget | None = None  # where "Back" from an attempt goes
@@ -115,15 +125,15 @@ class ReviewPages(QObject):
         return name in self.pages and self.window.stack.currentWidget() is self.pages[name]
 
     # -- pages, made on first use ---------------------------------------------------------------------------
-    def page(self, name: str) -> Any:
+    def page(self, name: str) -> QWidget:
         page = self.pages.get(name)
         if page is None:
-            page = self._make(name)
-            self.pages[name] = page
-            self.window.stack.addWidget(page)
-            page.message.connect(lambda text: self.window.statusBar().showMessage(text, 8000))
-            if hasattr(page, "replay"):
-                self.window.adopt_replay(page.replay)
+            made = self._make(name)
+            self.pages[name] = page = made
+            self.window.stack.addWidget(made)
+            made.message.connect(lambda text: self.window.statusBar().showMessage(text, 8000))
+            if hasattr(made, "replay"):
+                self.window.adopt_replay(made.replay)
             self.share_packs()
             if name != "progress":
                 QTimer.singleShot(1500, self, self.warm_up)  # later, so it does not compete with this page's own query
@@ -164,14 +174,31 @@ class ReviewPages(QObject):
 
         settle_heap()
 
-    history_page = property(lambda self: self.page("history"))
-    attempt_view = property(lambda self: self.page("attempt"))
-    compare_view = property(lambda self: self.page("compare"))
-    progress_page = property(lambda self: self.page("progress"))
-    pack_editor = property(lambda self: self.page("packs"))
-    mock_summary = property(lambda self: self.page("mock"))
+    @property
+    def history_page(self) -> HistoryPage:
+        return cast("HistoryPage", self.page("history"))
 
-    def _make(self, name: str) -> QWidget:
+    @property
+    def attempt_view(self) -> AttemptView:
+        return cast("AttemptView", self.page("attempt"))
+
+    @property
+    def compare_view(self) -> CompareView:
+        return cast("CompareView", self.page("compare"))
+
+    @property
+    def progress_page(self) -> ProgressPage:
+        return cast("ProgressPage", self.page("progress"))
+
+    @property
+    def pack_editor(self) -> PackEditorPage:
+        return cast("PackEditorPage", self.page("packs"))
+
+    @property
+    def mock_summary(self) -> MockSummaryPage:
+        return cast("MockSummaryPage", self.page("mock"))
+
+    def _make(self, name: str) -> ReviewPage:
         w = self.window
         if name == "history":
             from app.gui.history_page import HistoryPage
@@ -226,11 +253,12 @@ class ReviewPages(QObject):
         for source in self.sources:
             if source.pack is not None and (source.pack.id not in by_id or not source.builtin):
                 by_id[source.pack.id] = source.pack
-        for name in ("history", "progress"):
-            if name in self.pages:
-                self.pages[name].set_packs(list(by_id.values()))  # type: ignore[attr-defined]
+        if "history" in self.pages:
+            self.history_page.set_packs(list(by_id.values()))
+        if "progress" in self.pages:
+            self.progress_page.set_packs(list(by_id.values()))
         if "packs" in self.pages:
-            self.pages["packs"].set_sources(self.sources)  # type: ignore[attr-defined]
+            self.pack_editor.set_sources(self.sources)
 
     # -- moving between them ------------------------------------------------------------------------------------
     def show_history(self) -> None:
@@ -251,8 +279,8 @@ class ReviewPages(QObject):
         view = self.attempt_view
         if self.go(view):
             self.attempt_return = back_to
-            history = self.pages.get("history")
-            view.find_text = history.search_text() if back_to is not None and back_to is history else ""  # type: ignore[attr-defined]
+            from_history = back_to is not None and back_to is self.pages.get("history")
+            view.find_text = self.history_page.search_text() if from_history else ""
             view.show_attempt(attempt_id)
 
     def attempt_back(self) -> None:
@@ -331,7 +359,7 @@ class ReviewPages(QObject):
         if pack is not None and w.start_page.mode is Mode.WEAKEST:
             order = w.start_page.order
 
-            def done(picks: list) -> None:  # type: ignore[type-arg]
+            def done(picks: list[Pick]) -> None:
                 if w.start_page.order is order:  # a later toggle has its own answer on the way
                     w.start_page.set_schedule(picks)
 
