@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.core.records import AttemptDetail
 from app.gui.widgets.answer_panel import AnswerPanel
 from app.gui.widgets.bookmarks_panel import BookmarksPanel
+from app.gui.widgets.page_scroll import page_scroller
 from app.gui.widgets.replay_player import ReplayPlayer
 from app.gui.workers import DATABASE, JobRunner
 from app.services.workspace import Workspace
@@ -117,12 +118,16 @@ class AttemptView(QWidget):
         buttons.addWidget(self.progress_button)
         buttons.addWidget(self.compare_button)
 
+        # The answer scrolls in a small window (bookmarks, strip and legend keep their height); the
+        # heading, the player and the buttons stay put.
+        for part in (self.panel.transcript, self.panel.points):  # a few lines each, never one
+            part.setMinimumHeight(self.fontMetrics().lineSpacing() * 5)
+        self.scroll = page_scroller(self.notice, self.panel, stretch=self.panel)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         layout.addLayout(top)
-        layout.addWidget(self.notice)
         layout.addWidget(self.replay)
-        layout.addWidget(self.panel, 1)
+        layout.addWidget(self.scroll, 1)
         layout.addLayout(buttons)
 
     # -- content --------------------------------------------------------------------------------------

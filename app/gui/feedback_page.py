@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSplitter,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -20,6 +19,7 @@ from app.core.coach import advice
 from app.core.packs import Question
 from app.gui.widgets.advice_box import AdviceBox
 from app.gui.widgets.answer_panel import AnswerPanel
+from app.gui.widgets.page_scroll import FittingSplitter, page_scroller
 from app.gui.widgets.replay_player import ReplayPlayer
 
 
@@ -78,7 +78,7 @@ class FeedbackPage(QWidget):
         self.reference.setObjectName("reference")
         self.reference.setMinimumHeight(60)
         self.reference.hide()
-        self.vertical = QSplitter(Qt.Orientation.Vertical)
+        self.vertical = FittingSplitter(Qt.Orientation.Vertical)
         self.vertical.addWidget(self.panel)
         self.vertical.addWidget(self.reference)
         self.vertical.setStretchFactor(0, 4)
@@ -109,13 +109,15 @@ class FeedbackPage(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.next_button)
 
+        # Advice, figures and answer scroll in a small window instead of being squeezed over each
+        # other; the question, the player and the buttons stay put.
+        for part in (self.panel.transcript, self.panel.points):  # a few lines each, never one
+            part.setMinimumHeight(self.fontMetrics().lineSpacing() * 5)
+        self.scroll = page_scroller(self.notice, self.advice_box, self.star, self.vertical, stretch=self.vertical)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         layout.addWidget(self.title)
-        layout.addWidget(self.notice)
-        layout.addWidget(self.advice_box)
-        layout.addWidget(self.star)
-        layout.addWidget(self.vertical, 1)
+        layout.addWidget(self.scroll, 1)
         layout.addWidget(self.replay)
         layout.addLayout(buttons)
 

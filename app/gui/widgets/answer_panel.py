@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +36,7 @@ from app.core.feedback import (
 from app.core.scoring.delivery import Delivery
 from app.core.scoring.keypoints import PointResult
 from app.core.transcribe.transcript import Correction, Word
+from app.gui.widgets.page_scroll import FittingSplitter
 from app.gui.widgets.transcript_view import TranscriptView
 from app.gui.widgets.voice_strip import VoiceStrip
 
@@ -149,7 +149,7 @@ class AnswerPanel(QWidget):
         self.why.setWordWrap(True)
         self.why.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = FittingSplitter(Qt.Orientation.Horizontal)  # wrapped legends keep their lines
         # Pitch and loudness over the answer, under the words they belong to (click to play from there).
         self.strip = VoiceStrip()
         self.strip.hide()
