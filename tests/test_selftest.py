@@ -17,6 +17,8 @@ def test_self_test_passes_and_reports_each_step(_private_data_dir: Path) -> None
     assert re.match(r"transcribed [4-9]\.\d s of audio in \d+\.\d s: '", transcribed), transcribed
     assert "SHAP" in transcribed and "Shapley" in transcribed and "game theory" in transcribed
     assert any(line.startswith("key points covered 2/2 ") for line in lines), lines
+    voice = next(line for line in lines if line.startswith("voice: "))
+    assert re.match(r"voice: Praat pitch median \d+ Hz, variation \d+\.\d st, [1-9] sentence end", voice), voice
     assert any(line.startswith("database: migrations applied to a scratch database (revision ") for line in lines)
     assert any(line.startswith("audio: PortAudio V19") for line in lines), lines
     assert f"data folder {_private_data_dir} writable" in result.stdout
