@@ -143,3 +143,21 @@ def test_old_deliveries_without_voice_still_load_and_round_trip(question, transc
     again = Delivery.from_dict(new.to_dict())
     assert again.voice is not None and again.voice.to_dict() == new.voice.to_dict()
     assert "Pitch" in [f.label for f in figures(again, [])]
+
+
+def test_human_readers_are_not_flagged_monotone() -> None:
+    """The thresholds were set on espeak-ng; fluent human readers (FLEURS, LibriVox, JFK: the
+    repository's recorded speech, tests/data/README.md) must not be called flat."""
+    import json
+
+    from app.core.audio.files import load_audio
+
+    speech = Path(__file__).resolve().parents[1] / "data" / "eval" / "speech"
+    clips = [c for c in json.loads((speech / "manifest.json").read_text()) if c["duration_s"] >= 3.0]
+    measured = {c["path"]: measure_voice(voice_track(load_audio(speech / c["path"])), []) for c in clips}
+    variation = {path: v.pitch_variation_st for path, v in measured.items() if v.pitch_variation_st is not None}
+    assert len(variation) >= 15, "too few clips had enough voice to judge"
+    flagged = [path for path, v in measured.items() if v.monotone]
+    assert flagged == [], {path: variation[path] for path in flagged}
+    # Not merely above the line: the flattest reader is well clear of it.
+    assert min(variation.values()) >= 1.5 * measured[clips[0]["path"]].monotone_below_st, variation
