@@ -48,6 +48,29 @@ class AttemptView(QWidget):
         self.detail: AttemptDetail | None = None
         self.find_text = ""  # the History search that led here: its words are marked in the transcript
 
+        top = self._build_heading()
+
+        self.replay = ReplayPlayer()
+        self.replay.wordChanged.connect(self._word_changed)
+        self.replay.message.connect(self.message)
+        self.play_button, self.slider, self.clock = self.replay.play_button, self.replay.slider, self.replay.clock
+        self._build_panel(workspace, runner)
+        buttons = self._build_buttons()
+
+        # The answer scrolls in a small window (bookmarks, strip and legend keep their height); the
+        # heading, the player and the buttons stay put.
+        for part in (self.panel.transcript, self.panel.points):  # a few lines each, never one
+            part.setMinimumHeight(self.fontMetrics().lineSpacing() * 5)
+        self.page_scroll = page_scroller(self.notice, self.panel, stretch=self.panel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.addLayout(top)
+        layout.addWidget(self.replay)
+        layout.addWidget(self.page_scroll, 1)
+        layout.addLayout(buttons)
+
+    def _build_heading(self) -> QHBoxLayout:
+        """Back, the question, when and in which pack, and a notice."""
         self.back_button = QPushButton("← Back")
         self.back_button.clicked.connect(self.backRequested)
         self.title = QLabel()
@@ -67,12 +90,10 @@ class AttemptView(QWidget):
         heading.addWidget(self.title)
         heading.addWidget(self.meta)
         top.addLayout(heading, 1)
+        return top
 
-        self.replay = ReplayPlayer()
-        self.replay.wordChanged.connect(self._word_changed)
-        self.replay.message.connect(self.message)
-        self.play_button, self.slider, self.clock = self.replay.play_button, self.replay.slider, self.replay.clock
-
+    def _build_panel(self, workspace: Workspace, runner: JobRunner) -> None:
+        """The transcript with the person's note under it and bookmarks beside the key points."""
         self.note = QPlainTextEdit()
         self.note.setPlaceholderText("Your note on this answer (saved with it)…")
         self.note.setAccessibleName("Note")
@@ -101,6 +122,8 @@ class AttemptView(QWidget):
         self.tiles, self.transcript, self.points, self.why, self.splitter = (
             self.panel.tiles, self.panel.transcript, self.panel.points, self.panel.why, self.panel.splitter)
 
+    def _build_buttons(self) -> QHBoxLayout:
+        """Delete, export, this question's progress, compare."""
         self.delete_button = QPushButton("Delete…")
         self.delete_button.clicked.connect(self.delete)
         self.export_button = QPushButton("Export…")
@@ -110,25 +133,18 @@ class AttemptView(QWidget):
         self.progress_button.clicked.connect(self._progress)
         self.compare_button = QPushButton("Compare with…")
         self.compare_button.setToolTip("Put this answer next to another answer to the same question")
-        self.compare_button.clicked.connect(lambda: self.detail and self.compareRequested.emit(self.detail.summary.id))
+        self.compare_button.clicked.connect(self._compare)
         buttons = QHBoxLayout()
         buttons.addWidget(self.delete_button)
         buttons.addWidget(self.export_button)
         buttons.addStretch(1)
         buttons.addWidget(self.progress_button)
         buttons.addWidget(self.compare_button)
+        return buttons
 
-        # The answer scrolls in a small window (bookmarks, strip and legend keep their height); the
-        # heading, the player and the buttons stay put.
-        for part in (self.panel.transcript, self.panel.points):  # a few lines each, never one
-            part.setMinimumHeight(self.fontMetrics().lineSpacing() * 5)
-        self.scroll = page_scroller(self.notice, self.panel, stretch=self.panel)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 16, 24, 16)
-        layout.addLayout(top)
-        layout.addWidget(self.replay)
-        layout.addWidget(self.scroll, 1)
-        layout.addLayout(buttons)
+    def _compare(self) -> None:
+        if self.detail is not None:
+            self.compareRequested.emit(self.detail.summary.id)
 
     # -- content --------------------------------------------------------------------------------------
     def show_attempt(self, attempt_id: int) -> None:

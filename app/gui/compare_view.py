@@ -49,6 +49,28 @@ class CompareView(QWidget):
         self.comparison: Comparison | None = None
         self.siblings: list[AttemptSummary] = []
 
+        top = self._build_heading()
+        pickers = self._build_pickers()
+        self._build_figures()
+        left = self._build_points()
+        right = self._build_transcripts()
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.addLayout(top)
+        layout.addLayout(pickers)
+        layout.addWidget(self.figures)
+        layout.addWidget(self.splitter, 1)
+
+    def _build_heading(self) -> QHBoxLayout:
+        """Back, the question and a notice."""
         self.back_button = QPushButton("← Back")
         self.back_button.clicked.connect(self.backRequested)
         self.title = QLabel()
@@ -63,7 +85,10 @@ class CompareView(QWidget):
         heading.addWidget(self.title)
         heading.addWidget(self.notice)
         top.addLayout(heading, 1)
+        return top
 
+    def _build_pickers(self) -> QHBoxLayout:
+        """Which two answers: any pair of answers to the same question."""
         self.before_combo = QComboBox()
         self.before_combo.setAccessibleName("Earlier answer")
         self.after_combo = QComboBox()
@@ -77,7 +102,10 @@ class CompareView(QWidget):
         pickers.addWidget(self.before_combo, 1)
         pickers.addWidget(QLabel("with"))
         pickers.addWidget(self.after_combo, 1)
+        return pickers
 
+    def _build_figures(self) -> None:
+        """Each figure before and after, and the change."""
         self.figures = QTableWidget(0, 4)
         self.figures.setHorizontalHeaderLabels(["", "Before", "After", "Change"])
         self._table_style(self.figures)
@@ -90,6 +118,8 @@ class CompareView(QWidget):
         self.figures.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.figures.setAccessibleName("Figures before and after")
 
+    def _build_points(self) -> QWidget:
+        """Each key point before and after, with what changed."""
         self.points = QTableWidget(0, 3)
         self.points.setHorizontalHeaderLabels(["Key point", "Before → after", "What changed"])
         self._table_style(self.points)
@@ -107,15 +137,18 @@ class CompareView(QWidget):
         left_layout.addWidget(self._caption("Key points"))
         left_layout.addWidget(self.summary)
         left_layout.addWidget(self.points, 1)
+        return left
 
+    def _build_transcripts(self) -> QWidget:
+        """The two transcripts, each with its replay button."""
         self.before_text = self._transcript_box()
         self.after_text = self._transcript_box()
         self.before_caption = self._caption("Before")
         self.after_caption = self._caption("After")
         self.open_before = QPushButton("Replay")
         self.open_after = QPushButton("Replay")
-        self.open_before.clicked.connect(lambda: self.comparison and self.openAttempt.emit(self.comparison.before.summary.id))
-        self.open_after.clicked.connect(lambda: self.comparison and self.openAttempt.emit(self.comparison.after.summary.id))
+        self.open_before.clicked.connect(lambda: self._open_side(after=False))
+        self.open_after.clicked.connect(lambda: self._open_side(after=True))
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -126,20 +159,11 @@ class CompareView(QWidget):
             row.addWidget(button)
             right_layout.addLayout(row)
             right_layout.addWidget(box, 1)
+        return right
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setChildrenCollapsible(False)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 16, 24, 16)
-        layout.addLayout(top)
-        layout.addLayout(pickers)
-        layout.addWidget(self.figures)
-        layout.addWidget(self.splitter, 1)
+    def _open_side(self, after: bool) -> None:
+        if self.comparison is not None:
+            self.openAttempt.emit((self.comparison.after if after else self.comparison.before).summary.id)
 
     @staticmethod
     def _caption(text: str) -> QLabel:

@@ -43,6 +43,24 @@ class FeedbackPage(QWidget):
         self.notice.setWordWrap(True)
         self.notice.hide()
 
+        self._build_answer()
+        self._build_reference()
+        buttons = self._build_buttons()
+
+        # (page_scroll, not scroll: that would hide QWidget.scroll) Advice, figures and answer scroll in a small window instead of being squeezed over each
+        # other; the question, the player and the buttons stay put.
+        for part in (self.panel.transcript, self.panel.points):  # a few lines each, never one
+            part.setMinimumHeight(self.fontMetrics().lineSpacing() * 5)
+        self.page_scroll = page_scroller(self.notice, self.advice_box, self.star, self.vertical, stretch=self.vertical)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.addWidget(self.title)
+        layout.addWidget(self.page_scroll, 1)
+        layout.addWidget(self.replay)
+        layout.addLayout(buttons)
+
+    def _build_answer(self) -> None:
+        """The judged answer (figures, transcript, key points) with its replay; a click plays from a word."""
         self.mark_covered = QPushButton("I did cover this")
         self.mark_missed = QPushButton("I did not")
         self.mark_covered.clicked.connect(lambda: self._override(True))
@@ -74,6 +92,8 @@ class FeedbackPage(QWidget):
         self.tiles, self.transcript, self.points, self.why = (
             self.panel.tiles, self.panel.transcript, self.panel.points, self.panel.why)
 
+    def _build_reference(self) -> None:
+        """The reference answer under the answer, shown on request."""
         self.reference = QTextBrowser()
         self.reference.setObjectName("reference")
         self.reference.setMinimumHeight(60)
@@ -85,6 +105,8 @@ class FeedbackPage(QWidget):
         self.vertical.setStretchFactor(1, 1)
         self.vertical.setChildrenCollapsible(False)
 
+    def _build_buttons(self) -> QHBoxLayout:
+        """What to fix next with Try again beside it, the story's parts, and where to go next."""
         self.reference_button = QPushButton("Show reference answer")
         self.reference_button.setCheckable(True)
         self.reference_button.toggled.connect(self._toggle_reference)
@@ -108,18 +130,7 @@ class FeedbackPage(QWidget):
         buttons.addWidget(self.reference_button)
         buttons.addStretch(1)
         buttons.addWidget(self.next_button)
-
-        # Advice, figures and answer scroll in a small window instead of being squeezed over each
-        # other; the question, the player and the buttons stay put.
-        for part in (self.panel.transcript, self.panel.points):  # a few lines each, never one
-            part.setMinimumHeight(self.fontMetrics().lineSpacing() * 5)
-        self.scroll = page_scroller(self.notice, self.advice_box, self.star, self.vertical, stretch=self.vertical)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 16, 24, 16)
-        layout.addWidget(self.title)
-        layout.addWidget(self.scroll, 1)
-        layout.addWidget(self.replay)
-        layout.addLayout(buttons)
+        return buttons
 
     # -- content ------------------------------------------------------------------------------------
     def show_analysis(self, question: Question, analysis: AnswerAnalysis, has_audio: bool, notice: str | None = None,

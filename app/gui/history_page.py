@@ -164,6 +164,28 @@ class HistoryPage(QWidget):
         intro.setObjectName("muted")
         intro.setWordWrap(True)
 
+        filters = self._build_filters()
+        self._build_search(filters)
+        self._build_table()
+        buttons = self._build_buttons()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 16)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+
+        self._build_shortcuts()
+        self.filter.packChanged.connect(self._pack_changed)
+        self.filter.questionChanged.connect(self.reload)
+        self.period_combo.currentIndexChanged.connect(self._period_changed)
+        self.set_packs([])
+        self._selection_changed()
+
+    def _build_filters(self) -> QHBoxLayout:
+        """Pack, question and period (with the dates of a custom one)."""
         self.filter = PackQuestionFilter("Pack filter", "Question filter", question_stretch=2)
         self.pack_combo, self.question_combo = self.filter.pack_combo, self.filter.question_combo
         self.period_combo = QComboBox()
@@ -188,7 +210,10 @@ class HistoryPage(QWidget):
         filters.addWidget(self.period_combo)
         filters.addWidget(self.date_from)
         filters.addWidget(self.date_to)
-        # Words said, across every transcript: answers holding all of them (app.core.review.search).
+        return filters
+
+    def _build_search(self, filters: QHBoxLayout) -> None:
+        """Words said, across every transcript: answers holding all of them (app.core.review.search)."""
         self.search = QLineEdit()
         self.search.setPlaceholderText("Words you said…")
         self.search.setAccessibleName("Search transcripts")
@@ -205,6 +230,8 @@ class HistoryPage(QWidget):
         filters.addWidget(search_label)
         filters.addWidget(self.search, 1)
 
+    def _build_table(self) -> None:
+        """The attempts, sortable, newest first; columns fitted to what they hold."""
         self.model = HistoryModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -227,6 +254,8 @@ class HistoryPage(QWidget):
         self.table.doubleClicked.connect(self._open_index)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
 
+    def _build_buttons(self) -> QHBoxLayout:
+        """The count and what can be done with the selection."""
         self.count = QLabel()
         self.count.setObjectName("muted")
         self.open_button = QPushButton("Replay")
@@ -245,25 +274,15 @@ class HistoryPage(QWidget):
         for button in (self.csv_button, self.delete_button, self.compare_button, self.open_button):
             buttons.addWidget(button)
         self.open_button.setObjectName("primary")
+        return buttons
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 16)
-        layout.addWidget(title)
-        layout.addWidget(intro)
-        layout.addLayout(filters)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
-
+    def _build_shortcuts(self) -> None:
+        """Enter replays the selected answer, Delete deletes it."""
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # Enter on the keypad too
             shortcut = QShortcut(QKeySequence(key), self.table, self._open_selected, context=Qt.ShortcutContext.WidgetShortcut)
             shortcut.setWhatsThis("History: replay the selected answer")
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table, self.delete_selected,
                   context=Qt.ShortcutContext.WidgetShortcut).setWhatsThis("History: delete the selected answer")
-        self.filter.packChanged.connect(self._pack_changed)
-        self.filter.questionChanged.connect(self.reload)
-        self.period_combo.currentIndexChanged.connect(self._period_changed)
-        self.set_packs([])
-        self._selection_changed()
 
     # -- filters -------------------------------------------------------------------------------
     def set_packs(self, packs: list[Pack]) -> None:

@@ -65,6 +65,25 @@ class MainWindow(QMainWindow):
         self.model_status = QLabel("Loading the speech model…")
         self.statusBar().addPermanentWidget(self.model_status)
 
+        self._connect_pages(settings)
+        self.round_mode: str | None = None
+        self._round_number = 0  # which round a session id arriving from the pool belongs to
+        self.review: ReviewPages = ReviewPages(self)  # History, replay, Compare, Progress, My packs, mock summary
+        self.quit_guard = QuitGuard(self, self.controller)
+
+        self._build_menus()
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.review.build_toolbar())
+        self.reload_packs()
+        geometry, state = settings.window_state()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1100, 740)
+        if state is not None:
+            self.restoreState(state)
+
+    def _connect_pages(self, settings: AppSettings) -> None:
+        """The pages and the practice flow wired to the window (and the start page set from the settings)."""
         self.start_page.startRequested.connect(self.start_round)
         self.practice_page.backRequested.connect(self.show_start)
         self.feedback_page.backRequested.connect(self.show_start)
@@ -87,21 +106,6 @@ class MainWindow(QMainWindow):
         self.start_page.mockCountChosen.connect(lambda n: setattr(self.settings, "mock_count", n))
         self.start_page.planRequested.connect(self.set_plan)
         self.start_page.planCleared.connect(self.clear_plan)
-        self.round_mode: str | None = None
-        self._round_number = 0  # which round a session id arriving from the pool belongs to
-        self.review: ReviewPages = ReviewPages(self)  # History, replay, Compare, Progress, My packs, mock summary
-        self.quit_guard = QuitGuard(self, self.controller)
-
-        self._build_menus()
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.review.build_toolbar())
-        self.reload_packs()
-        geometry, state = settings.window_state()
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1100, 740)
-        if state is not None:
-            self.restoreState(state)
 
     # -- menus and shortcuts -------------------------------------------------------------------------
     def _action(self, text: str, slot: Callable[[], object],

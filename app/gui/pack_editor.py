@@ -195,6 +195,30 @@ class PackEditorPage(QWidget):
         self._timer.setInterval(VALIDATE_DELAY_MS)
         self._timer.timeout.connect(lambda: self.validate(update_form=True))
 
+        top = self._build_top_bar()
+        pack_form = self._build_pack_form()
+        list_buttons = self._build_question_list()
+        self._build_question_fields()
+        self._build_question_form()
+        self._build_form_scroll(pack_form, list_buttons)
+        right = self._build_yaml_side()
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.form_scroll)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.addLayout(top)
+        layout.addWidget(self.where)
+        layout.addWidget(self.splitter, 1)
+        self.new_pack()
+
+    def _build_top_bar(self) -> QHBoxLayout:
+        """The pack chooser and its buttons, and where the file lives."""
         title = QLabel("My packs")
         title.setObjectName("pageTitle")
         self.chooser = QComboBox()
@@ -221,8 +245,10 @@ class PackEditorPage(QWidget):
         self.where = QLabel()
         self.where.setObjectName("muted")
         self.where.setWordWrap(True)
+        return top
 
-        # -- form: the pack --
+    def _build_pack_form(self) -> QFormLayout:
+        """The pack's own fields."""
         self.pack_id = QLineEdit()
         self.pack_title = QLineEdit()
         self.pack_description = QLineEdit()
@@ -235,8 +261,10 @@ class PackEditorPage(QWidget):
             pack_form.addRow(label, widget)
             widget.textEdited.connect(self._form_changed)
         self.pack_id.setToolTip("Letters, digits, '-', '_' or '.'; also the file name")
+        return pack_form
 
-        # -- form: the questions --
+    def _build_question_list(self) -> QHBoxLayout:
+        """The list of questions and the buttons that add, remove and move them."""
         self.question_list = QListWidget()
         self.question_list.setAccessibleName("Questions")
         self.question_list.setMaximumHeight(130)
@@ -253,7 +281,10 @@ class PackEditorPage(QWidget):
         for button in (self.add_button, self.remove_button, self.up_button, self.down_button):
             list_buttons.addWidget(button)
         list_buttons.addStretch(1)
+        return list_buttons
 
+    def _build_question_fields(self) -> None:
+        """The fields of the question chosen in the list."""
         self.q_id = QLineEdit()
         self.q_text = QPlainTextEdit()
         self.q_text.setFixedHeight(56)
@@ -288,6 +319,9 @@ class PackEditorPage(QWidget):
                                              "What did you do yourself? | action | They describe their own steps")
         self.q_follow_ups.setToolTip("question | key point number or situation/task/action/result | point; point\n"
                                      "A follow-up about a STAR part needs the points its answer should make.")
+
+    def _build_question_form(self) -> None:
+        """The question's fields laid out, each edit marking the draft changed."""
         times = QHBoxLayout()
         times.addWidget(self.q_answer)
         times.addWidget(QLabel("Prep time:"))
@@ -313,6 +347,8 @@ class PackEditorPage(QWidget):
         self.question_box = QWidget()
         self.question_box.setLayout(question_form)
 
+    def _build_form_scroll(self, pack_form: QFormLayout, list_buttons: QHBoxLayout) -> None:
+        """The whole form (pack, then questions) in a scroll area: the left side."""
         form = QWidget()
         form_layout = QVBoxLayout(form)
         form_layout.setContentsMargins(0, 0, 8, 0)
@@ -331,7 +367,8 @@ class PackEditorPage(QWidget):
         self.form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.form_scroll.setMinimumWidth(330)
 
-        # -- YAML and problems --
+    def _build_yaml_side(self) -> QWidget:
+        """The YAML and the problems found in it: the right side, kept in step with the form."""
         self.yaml = QPlainTextEdit()
         self.yaml.setAccessibleName("Pack YAML")
         self.yaml.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
@@ -362,20 +399,7 @@ class PackEditorPage(QWidget):
         self.right_split.setStretchFactor(1, 1)
         self.right_split.setChildrenCollapsible(False)
         right_layout.addWidget(self.right_split, 1)
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.form_scroll)
-        self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setChildrenCollapsible(False)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 16, 24, 16)
-        layout.addLayout(top)
-        layout.addWidget(self.where)
-        layout.addWidget(self.splitter, 1)
-        self.new_pack()
+        return right
 
     @staticmethod
     def _caption(text: str) -> QLabel:

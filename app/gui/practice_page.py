@@ -40,6 +40,39 @@ class PracticePage(QWidget):
         super().__init__(parent)
         self.controller = controller
 
+        self._mock = False
+        self._reasons: dict[str, str] = {}
+        self._shown: tuple[str, int] | None = None  # question id and index last shown: the same again is a retry
+
+        top = self._build_question()
+        meter_row = self._build_clock()
+        self._build_captions()
+        buttons = self._build_buttons()
+        card = self._build_card(meter_row)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 20, 32, 20)
+        layout.addLayout(top)
+        layout.addWidget(self.question)
+        layout.addWidget(self.reason)
+        layout.addStretch(1)
+        layout.addWidget(card)
+        layout.addWidget(self.captions)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+
+        controller.questionChanged.connect(self._on_question)
+        controller.phaseChanged.connect(self._on_phase)
+        controller.prepTick.connect(self._on_prep_tick)
+        controller.answerTick.connect(self._on_answer_tick)
+        controller.level.connect(self.meter.set_level)
+        controller.processing.connect(self._on_processing)
+        controller.caption.connect(self._on_caption)
+        self._on_phase(Phase.READY.value)
+
+    def _build_question(self) -> QHBoxLayout:
+        """Where in the round, the category, the question and (weakest first) why it is here."""
         self.position = QLabel()
         self.position.setObjectName("muted")
         self.category = QLabel()
@@ -62,10 +95,10 @@ class PracticePage(QWidget):
         self.reason.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.reason.setAccessibleName("Why this question")
         self.reason.hide()
-        self._mock = False
-        self._reasons: dict[str, str] = {}
-        self._shown: tuple[str, int] | None = None  # question id and index last shown: the same again is a retry
+        return top
 
+    def _build_clock(self) -> QHBoxLayout:
+        """Phase, clock, target, progress bar, and the REC mark with the input level."""
         self.phase_label = QLabel()
         self.phase_label.setObjectName("phase")
         self.phase_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -90,7 +123,10 @@ class PracticePage(QWidget):
         mic.setObjectName("muted")
         meter_row.addWidget(mic)
         meter_row.addWidget(self.meter, 1)
+        return meter_row
 
+    def _build_captions(self) -> None:
+        """Live captions, three lines kept from the start so nothing below moves when words arrive."""
         self.captions = QLabel()
         self.captions.setObjectName("captions")
         self.captions.setWordWrap(True)
@@ -103,6 +139,8 @@ class PracticePage(QWidget):
         self.captions.setFixedHeight(self.captions.fontMetrics().lineSpacing() * 3 + 8)
         self.captions.hide()
 
+    def _build_buttons(self) -> QHBoxLayout:
+        """The status line and the two buttons, wide enough for every label they take."""
         self.status = QLabel()
         self.status.setObjectName("muted")
         self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -122,7 +160,10 @@ class PracticePage(QWidget):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.primary)
         buttons.addStretch(1)
+        return buttons
 
+    def _build_card(self, meter_row: QHBoxLayout) -> QFrame:
+        """The clock and the level meter on one card."""
         card = QFrame()
         card.setObjectName("card")
         card_layout = QVBoxLayout(card)
@@ -133,27 +174,7 @@ class PracticePage(QWidget):
         card_layout.addWidget(self.bar)
         card_layout.addSpacing(8)
         card_layout.addLayout(meter_row)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(32, 20, 32, 20)
-        layout.addLayout(top)
-        layout.addWidget(self.question)
-        layout.addWidget(self.reason)
-        layout.addStretch(1)
-        layout.addWidget(card)
-        layout.addWidget(self.captions)
-        layout.addWidget(self.status)
-        layout.addLayout(buttons)
-        layout.addStretch(1)
-
-        controller.questionChanged.connect(self._on_question)
-        controller.phaseChanged.connect(self._on_phase)
-        controller.prepTick.connect(self._on_prep_tick)
-        controller.answerTick.connect(self._on_answer_tick)
-        controller.level.connect(self.meter.set_level)
-        controller.processing.connect(self._on_processing)
-        controller.caption.connect(self._on_caption)
-        self._on_phase(Phase.READY.value)
+        return card
 
     def set_round(self, mock: bool = False, reasons: dict[str, str] | None = None) -> None:
         """Before a round starts: whether it is a mock interview, and (weakest first) why each question is in it."""

@@ -63,6 +63,28 @@ class ProgressPage(QWidget):
         self.data: ProgressData | None = None
         self.loads = 0
 
+        controls = self._build_controls()
+        chart_area = self._build_charts()
+        scroll = self._build_side()
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(chart_area)
+        self.splitter.addWidget(scroll)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.addLayout(controls)
+        layout.addWidget(self.splitter, 1)
+
+        self.filter.packChanged.connect(self.reload)
+        self.filter.questionChanged.connect(self.reload)
+        self.set_packs([])
+
+    def _build_controls(self) -> QHBoxLayout:
+        """The title, the pack and question filter, and the report export."""
         title = QLabel("Progress")
         title.setObjectName("pageTitle")
         self.filter = PackQuestionFilter("Pack", "Question")
@@ -75,7 +97,10 @@ class ProgressPage(QWidget):
         controls.addSpacing(16)
         controls.addWidget(self.filter, 1)
         controls.addWidget(self.export_button)
+        return controls
 
+    def _build_charts(self) -> QWidget:
+        """Length, points, pace, fillers on one tab; how it sounded (voice, hedges, shape) on another."""
         self.scope = QLabel()
         self.scope.setObjectName("muted")
         self.scope.setWordWrap(True)
@@ -84,7 +109,6 @@ class ProgressPage(QWidget):
         for view in (*self.charts.values(), *self.voice_charts.values()):
             view.pointClicked.connect(self.openAttempt)
         every = {**self.charts, **self.voice_charts}
-        # Length, points, pace, fillers on one tab; how it sounded (voice, hedges, shape) on another.
         self.chart_tabs = QTabWidget()
         for name, keys in (("Length, points, pace", CHART_KEYS), ("Voice, hedges, opening", MANNER_KEYS)):
             page = QWidget()
@@ -105,7 +129,10 @@ class ProgressPage(QWidget):
         self.empty.setWordWrap(True)
         self.empty.hide()
         chart_layout.addWidget(self.empty, 1)
+        return chart_area
 
+    def _build_side(self) -> QScrollArea:
+        """Beside the charts: how it is going, practice per week, and the pack's summary."""
         self.trends = QLabel()
         self.trends.setWordWrap(True)
         self.trends.setTextFormat(Qt.TextFormat.RichText)
@@ -138,22 +165,7 @@ class ProgressPage(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(230)
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(chart_area)
-        self.splitter.addWidget(scroll)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setChildrenCollapsible(False)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 16, 24, 16)
-        layout.addLayout(controls)
-        layout.addWidget(self.splitter, 1)
-
-        self.filter.packChanged.connect(self.reload)
-        self.filter.questionChanged.connect(self.reload)
-        self.set_packs([])
+        return scroll
 
     @staticmethod
     def _caption(text: str) -> QLabel:

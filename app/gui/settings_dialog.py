@@ -90,7 +90,23 @@ class SettingsDialog(QDialog):
         self._test: MicTest | None = None
         self._deleting = False
 
-        # Microphone
+        mic_box = self._build_microphone()
+        model_box = self._build_model(settings)
+        practice_box = self._build_practice(settings, tts_available, tts_problem, judging)
+        data_box = self._build_data(settings, data_dir, delete_all)
+
+        self.buttons = buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        for box in (mic_box, model_box, practice_box, data_box):
+            layout.addWidget(box)
+        layout.addWidget(buttons)
+        self.resize(560, self.sizeHint().height())
+
+    def _build_microphone(self) -> QGroupBox:
+        """The input device, with a test meter."""
         self.device = QComboBox()
         self.device.setAccessibleName("Microphone")
         self.device_error = QLabel()
@@ -113,8 +129,10 @@ class SettingsDialog(QDialog):
         mic_layout.addWidget(self.meter)
         mic_layout.addWidget(self.device_error)
         self._fill_devices()
+        return mic_box
 
-        # Model
+    def _build_model(self, settings: AppSettings) -> QGroupBox:
+        """Which Whisper model transcribes: built in, base, or a folder."""
         self.model_embedded = QRadioButton(f"Built-in Whisper {EMBEDDED_MODEL} (fast, English)")
         self.model_base = QRadioButton("Whisper base (more accurate, slower; needs the base-model package)")
         self.model_other = QRadioButton("Another CTranslate2 model folder:")
@@ -142,10 +160,13 @@ class SettingsDialog(QDialog):
         else:
             self.model_other.setChecked(True)
             self.model_path.setText(current)
+        return model_box
 
-        # Practice
-        # Times step along a grid with a shortest real time (app.core.practice_times): one slip of the
-        # arrow below it is "Pack's time", never a 2 s answer cut off at once.
+    def _build_practice(self, settings: AppSettings, tts_available: bool, tts_problem: str | None, judging: str | None) -> QGroupBox:
+        """Times, the automatic stop, reading aloud, captions, and how key points are judged.
+
+        Times step along a grid with a shortest real time (app.core.practice_times): one slip of the
+        arrow below it is "Pack's time", never a 2 s answer cut off at once."""
         self.prep = SecondsSpinBox(PREP_SECONDS)
         self.prep.setAccessibleName("Preparation time")
         self.prep.setValue(settings.prep_seconds)
@@ -185,8 +206,10 @@ class SettingsDialog(QDialog):
         self.judging = QLabel(judging or "Key-point threshold: set when the key-point model has loaded.")
         self.judging.setWordWrap(True)
         form.addRow("Judging:", self.judging)
+        return practice_box
 
-        # Data
+    def _build_data(self, settings: AppSettings, data_dir: Path, delete_all: Callable[[Callable[[str | None], None]], None] | None) -> QGroupBox:
+        """Where the data lives, and deleting all of it."""
         self._initial_data_dir = settings.data_dir or str(data_dir)
         self.data_dir = QLineEdit(self._initial_data_dir)
         data_browse = QPushButton("Browse…")
@@ -210,16 +233,7 @@ class SettingsDialog(QDialog):
         delete_row.addWidget(self.delete_button)
         delete_row.addWidget(self.deleted_note, 1)
         data_layout.addLayout(delete_row)
-
-        self.buttons = buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        for box in (mic_box, model_box, practice_box, data_box):
-            layout.addWidget(box)
-        layout.addWidget(buttons)
-        self.resize(560, self.sizeHint().height())
+        return data_box
 
     def _fill_devices(self) -> None:
         self.device.clear()

@@ -55,6 +55,30 @@ class StartPage(QWidget):
         intro.setWordWrap(True)
         intro.setObjectName("muted")
 
+        controls = self._build_controls()
+        self._build_table()
+        plan_row = self._build_plan()
+        bottom = self._build_bottom()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addSpacing(6)
+        layout.addLayout(controls)
+        layout.addLayout(plan_row)
+        layout.addWidget(self.plan_text)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.problems)
+        layout.addLayout(bottom)
+
+        self.pack_combo.currentIndexChanged.connect(self._pack_changed)
+        self.mode_combo.currentIndexChanged.connect(self._mode_changed)
+        self.category_combo.currentIndexChanged.connect(lambda _: self._fill_table())
+        self._mode_changed()
+
+    def _build_controls(self) -> QHBoxLayout:
+        """Pack, mode, category, the mock interview's length and the weakest-first order."""
         self.pack_combo = QComboBox()
         self.pack_combo.setAccessibleName("Question pack")
         self.pack_combo.setMinimumContentsLength(24)
@@ -94,7 +118,10 @@ class StartPage(QWidget):
         controls.addWidget(self.mock_count)
         controls.addWidget(self.unseen_first)
         controls.addStretch(1)
+        return controls
 
+    def _build_table(self) -> None:
+        """The questions of the pack; a double-click or Enter starts the one highlighted."""
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().setVisible(False)
@@ -113,7 +140,8 @@ class StartPage(QWidget):
             shortcut = QShortcut(QKeySequence(key), self.table, self._start_current, context=Qt.ShortcutContext.WidgetShortcut)
             shortcut.setWhatsThis("Questions: start the highlighted question")
 
-        # The interview date plan: the date, the daily load, easy weekends; what is due today and why.
+    def _build_plan(self) -> QHBoxLayout:
+        """The interview date plan: the date, the daily load, easy weekends; what is due today and why."""
         self.plan_date = QDateEdit()
         self.plan_date.setCalendarPopup(True)
         self.plan_date.setDisplayFormat("ddd d MMM yyyy")
@@ -145,7 +173,10 @@ class StartPage(QWidget):
         self.plan_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.plan_text.setAccessibleName("Due today")
         self.plan_text.hide()
+        return plan_row
 
+    def _build_bottom(self) -> QHBoxLayout:
+        """Problems with the pack, the summary and the start button."""
         self.problems = QLabel()
         self.problems.setObjectName("warning")
         self.problems.setWordWrap(True)
@@ -161,23 +192,7 @@ class StartPage(QWidget):
         bottom = QHBoxLayout()
         bottom.addWidget(self.summary, 1)
         bottom.addWidget(self.start_button)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.addWidget(title)
-        layout.addWidget(intro)
-        layout.addSpacing(6)
-        layout.addLayout(controls)
-        layout.addLayout(plan_row)
-        layout.addWidget(self.plan_text)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.problems)
-        layout.addLayout(bottom)
-
-        self.pack_combo.currentIndexChanged.connect(self._pack_changed)
-        self.mode_combo.currentIndexChanged.connect(self._mode_changed)
-        self.category_combo.currentIndexChanged.connect(lambda _: self._fill_table())
-        self._mode_changed()
+        return bottom
 
     # -- data in ------------------------------------------------------------------------------
     def set_packs(self, sources: list[PackSource], select: str | None = None) -> None:

@@ -70,7 +70,7 @@ def test_whole_flow_pack_to_feedback_to_database(window, qtbot, fake_mic, spoken
     assert coach.kinds[:2] == ("long", "content"), coach  # 16 s against 8 s; one of three points missed
     assert page.advice_box.isVisible() and page.advice_box.headline.text() == coach.headline
     assert page.advice_box.headline.text().startswith("You ran 100% over the 0:08 target and covered 2 of 3 key points")
-    actions = page.advice_box.actions.text()
+    actions = page.advice_box.next_steps.text()
     assert "Cut about 8 s (aim for 0:08)" in actions and "Make the point “LIME explanations can be unstable across runs”" in actions
     assert page.again_button.parent() is page.advice_box and page.again_button.isVisible()
     assert page.advice_box.geometry().bottom() < page.vertical.geometry().top(), "the advice sits above the figures"
@@ -84,11 +84,11 @@ def test_whole_flow_pack_to_feedback_to_database(window, qtbot, fake_mic, spoken
     # "I did cover this" on the missed point: the advice no longer asks for it.
     page.points.setCurrentRow(2)
     page.mark_covered.click()
-    assert "LIME explanations" not in page.advice_box.actions.text()
+    assert "LIME explanations" not in page.advice_box.next_steps.text()
     assert page.advice_box.headline.text() == "You ran 100% over the 0:08 target; the rest was on track."
     page.points.setCurrentRow(2)
     page.mark_missed.click()
-    assert "LIME explanations can be unstable across runs" in page.advice_box.actions.text()
+    assert "LIME explanations can be unstable across runs" in page.advice_box.next_steps.text()
     page.reference_button.click()
     assert page.reference.isVisible()
     screenshot(window, "5-feedback-reference-1280x800")
@@ -194,7 +194,7 @@ def test_a_model_that_fails_keeps_the_recording(window, qtbot, fake_mic, spoken,
     assert window.feedback_page.notice.isVisible()
     headline = window.feedback_page.advice_box.headline.text()
     assert "could not be transcribed" in headline and "recording is kept" in headline, headline
-    assert "microphone" not in window.feedback_page.advice_box.actions.text(), "the model failed, not the microphone"
+    assert "microphone" not in window.feedback_page.advice_box.next_steps.text(), "the model failed, not the microphone"
     [attempt] = window.workspace.history.list_attempts()
     assert attempt.status == "untranscribed" and attempt.has_audio
     screenshot(window, "7-model-failed-1280x800")

@@ -113,41 +113,9 @@ class AnswerPanel(QWidget):
         self._titles: dict[int, str] = {}
         self.found: set[int] = set()  # words a History search matched
 
-        self.tiles = [FigureTile() for _ in range(6)]
-        tiles = QGridLayout()
-        tiles.setSpacing(8)
-        tiles.setContentsMargins(0, 0, 0, 0)
-        for i, tile in enumerate(self.tiles):
-            tiles.addWidget(tile, 0, i)
-        # Voice, hedges and shape (feedback.manner_figures): a second row, only the figures measured.
-        self.manner_tiles = [FigureTile() for _ in range(6)]
-        for i, tile in enumerate(self.manner_tiles):
-            tiles.addWidget(tile, 1, i)
-            tile.hide()
-
-        self.transcript = TranscriptView()
-        self.transcript.wordClicked.connect(self.wordClicked)
-        self.transcript.selectionChanged.connect(lambda: self.passageSelected.emit(self.selected_passage()))
-        legend_label = QLabel(legend)
-        legend_label.setObjectName("muted")
-        legend_label.setWordWrap(True)
-        # The words as the recogniser heard them, before the glossary fixed jargon: a person can
-        # check that a fix did not change what they said.
-        self.heard = QCheckBox("Show what was heard")
-        self.heard.setToolTip("Show the words as the speech recogniser heard them, before glossary corrections")
-        self.heard.toggled.connect(lambda _on: self.render_transcript())
-
-        self.points = QListWidget()
-        self.points.setWordWrap(True)
-        self.points.setResizeMode(QListView.ResizeMode.Adjust)
-        self.points.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.points.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
-        self.points.setAccessibleName("Key points")
-        self.points.currentRowChanged.connect(self._point_selected)
-        self.why = QLabel()
-        self.why.setObjectName("muted")
-        self.why.setWordWrap(True)
-        self.why.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        tiles = self._build_tiles()
+        legend_label = self._build_transcript(legend)
+        self._build_points()
 
         self.splitter = FittingSplitter(Qt.Orientation.Horizontal)  # wrapped legends keep their lines
         # Pitch and loudness over the answer, under the words they belong to (click to play from there).
@@ -170,6 +138,47 @@ class AnswerPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(tiles)
         layout.addWidget(self.splitter, 1)
+
+    def _build_tiles(self) -> QGridLayout:
+        """The figures; voice, hedges and shape (feedback.manner_figures) on a second row, only those measured."""
+        self.tiles = [FigureTile() for _ in range(6)]
+        tiles = QGridLayout()
+        tiles.setSpacing(8)
+        tiles.setContentsMargins(0, 0, 0, 0)
+        for i, tile in enumerate(self.tiles):
+            tiles.addWidget(tile, 0, i)
+        self.manner_tiles = [FigureTile() for _ in range(6)]
+        for i, tile in enumerate(self.manner_tiles):
+            tiles.addWidget(tile, 1, i)
+            tile.hide()
+        return tiles
+
+    def _build_transcript(self, legend: str) -> QLabel:
+        """The transcript; 'Show what was heard' shows the words before the glossary fixed jargon, so a person can check a fix did not change what they said."""
+        self.transcript = TranscriptView()
+        self.transcript.wordClicked.connect(self.wordClicked)
+        self.transcript.selectionChanged.connect(lambda: self.passageSelected.emit(self.selected_passage()))
+        legend_label = QLabel(legend)
+        legend_label.setObjectName("muted")
+        legend_label.setWordWrap(True)
+        self.heard = QCheckBox("Show what was heard")
+        self.heard.setToolTip("Show the words as the speech recogniser heard them, before glossary corrections")
+        self.heard.toggled.connect(lambda _on: self.render_transcript())
+        return legend_label
+
+    def _build_points(self) -> None:
+        """The key points, and why the selected one was judged as it was."""
+        self.points = QListWidget()
+        self.points.setWordWrap(True)
+        self.points.setResizeMode(QListView.ResizeMode.Adjust)
+        self.points.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.points.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+        self.points.setAccessibleName("Key points")
+        self.points.currentRowChanged.connect(self._point_selected)
+        self.why = QLabel()
+        self.why.setObjectName("muted")
+        self.why.setWordWrap(True)
+        self.why.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
     def show_answer(self, words: Sequence[Word], key_points: Sequence[PointResult], delivery: Delivery,
                     empty_text: str | None = None, raw_words: Sequence[Word] = (),
