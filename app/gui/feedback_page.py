@@ -47,7 +47,7 @@ class FeedbackPage(QWidget):
         self._build_reference()
         buttons = self._build_buttons()
 
-        # (page_scroll, not scroll: that would hide QWidget.scroll) Advice, figures and answer scroll in a small window instead of being squeezed over each
+        # Advice, figures and answer scroll in a small window instead of being squeezed over each
         # other; the question, the player and the buttons stay put.
         for part in (self.panel.transcript, self.panel.points):  # a few lines each, never one
             part.setMinimumHeight(self.fontMetrics().lineSpacing() * 5)

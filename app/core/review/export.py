@@ -1,7 +1,9 @@
 """Reports a person can keep or send: one attempt, a mock interview, a question's history; all attempts as CSV.
 
 HTML reports are one self-contained file (styles inline, charts as PNG data URIs, no links to
-anything outside); the transcript is the same markup the app shows (`transcript_html`).
+anything outside), rendered from the Jinja2 templates in resources/templates/reports with
+autoescaping, so nothing the person wrote (a question, a note) can become markup; the transcript
+is the same markup the app shows (`transcript_html`).
 Charts need Qt to draw, so callers pass them in as PNG bytes and this module stays Qt-free.
 """
 
@@ -9,20 +11,23 @@ from __future__ import annotations
 
 import base64
 import csv
-import html
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, TextIO
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, TextIO
 
 from app import __version__
 from app.core.coach import Advice, advice, mock_verdict
 from app.core.feedback import explain, figures, point_colour, transcript_html, transcript_tokens
+from app.core.paths import resource_path
 from app.core.practice import format_seconds
 from app.core.review.progress import Progress
 from app.core.timing import describe_timing
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
+
     from app.core.packs.model import Question
     from app.core.records import AttemptDetail, AttemptSummary
     from app.core.scoring.delivery import Delivery
@@ -32,51 +37,25 @@ CHART_TITLES = {"duration": "Answer length", "coverage": "Key points covered", "
                 "pitch": "Pitch variation", "trailing": "Sentence ends that trail off", "pace_change": "Pace in the last third",
                 "hedges": "Hedges per minute", "first_point": "First key point"}
 
-CSS = """
-body { font-family: -apple-system, "Segoe UI", "Noto Sans", Helvetica, Arial, sans-serif; color: #1f2328;
-       max-width: 60rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
-h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.25rem; margin-top: 2rem; }
-h3 { font-size: 1rem; margin: 1.2rem 0 .4rem; }
-.meta, .muted { color: #59636e; font-size: .9rem; }
-table { border-collapse: collapse; margin: .5rem 0; }
-th, td { text-align: left; padding: .3rem .7rem; border-bottom: 1px solid #d0d7de; vertical-align: top; }
-th { background: #f6f8fa; font-weight: 600; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.figures td.value { font-weight: 600; font-size: 1.1rem; }
-.transcript { background: #fff; border: 1px solid #d0d7de; border-radius: 8px; padding: .8rem 1rem; line-height: 1.9; }
-.points li { margin: .35rem 0; list-style: none; }
-.points .why { color: #59636e; font-size: .88rem; display: block; margin-left: 1.6rem; }
-.swatch { display: inline-block; width: .9rem; height: .9rem; border-radius: 3px; border: 1px solid #6e7781;
-          vertical-align: -2px; margin-right: .4rem; }
-.missed { color: #8c1c13; }
-.note { background: #fff8c5; border: 1px solid #d4a72c; border-radius: 6px; padding: .5rem .8rem; white-space: pre-wrap; }
-.reference { white-space: pre-wrap; background: #f6f8fa; border-radius: 6px; padding: .6rem .9rem; }
-.charts img { width: 100%; max-width: 56rem; border: 1px solid #d0d7de; border-radius: 6px; margin: .4rem 0; }
-.better { color: #1a7f37; } .worse { color: #cf222e; }
-.advice { background: #fff8e6; border: 1px solid #e3b341; border-left: 5px solid #e3b341; border-radius: 8px; padding: .6rem 1rem; margin: .8rem 0; }
-.advice.good { background: #eefbf1; border-color: #7ccf92; } .advice.bad { background: #fff1ef; border-color: #f0a39b; }
-.advice p { font-weight: 600; margin: 0; } .advice ul { margin: .3rem 0 0; padding-left: 1.2rem; }
-a { color: #0969da; }
-@media print { body { margin: 0; } .attempt { page-break-before: always; } }
-""" + "a.word { color: inherit; text-decoration: none; }"
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
 def _when(at: datetime) -> str:
     return at.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-def _page(title: str, body: str) -> str:
-    return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        f"<meta name=\"generator\" content=\"Rehearse {_e(__version__)}\">\n"
-        f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}\n"
-        f"<p class=\"muted\">Made with Rehearse {_e(__version__)} on {datetime.now().astimezone():%Y-%m-%d %H:%M}. "
-        "Everything in this report was computed on the computer that recorded it.</p>\n</body>\n</html>\n"
-    )
+@lru_cache(maxsize=1)
+def _templates() -> Environment:
+    """The report templates (resources/templates/reports), found through resource_path in a
+    checkout, a wheel or the frozen bundle. Every value is escaped unless it is Markup.
+    Jinja2 is imported here, on the first report, not when the app starts (60 ms)."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    return Environment(loader=FileSystemLoader(str(resource_path("templates"))), autoescape=True,
+                       undefined=StrictUndefined, keep_trailing_newline=True)
+
+
+def _render(template: str, title: str, **context: Any) -> str:
+    made_at = f"{datetime.now().astimezone():%Y-%m-%d %H:%M}"
+    return _templates().get_template(f"reports/{template}").render(
+        title=title, version=__version__, made_at=made_at, **context)
 
 
 def png_data_uri(png: bytes) -> str:
@@ -86,63 +65,34 @@ def png_data_uri(png: bytes) -> str:
 # -- one attempt ----------------------------------------------------------------------------------
 
 
-def _advice_html(coach: Advice) -> str:
-    """The coach's advice as the app shows it above the figures."""
-    items = "".join(f"<li>{_e(a)}</li>" for a in coach.actions)
-    return f"<div class=\"advice {_e(coach.tone)}\"><p>{_e(coach.headline)}</p>" + (f"<ul>{items}</ul>" if items else "") + "</div>"
-
-
 def _advice_markdown(coach: Advice) -> list[str]:
     return [f"**{_md_escape(coach.headline)}**", "", *[f"- {_md_escape(a)}" for a in coach.actions], ""]
 
 
-def _attempt_section(detail: AttemptDetail, heading: str = "h1", anchor: str | None = None) -> str:
+def _attempt_view(detail: AttemptDetail) -> dict[str, Any]:
+    """What the attempt section of a report shows (reports/parts.html.j2)."""
+    from markupsafe import Markup  # with Jinja2, on the first report
+
     s = detail.summary
-    anchor_attr = f' id="{_e(anchor)}"' if anchor else ""
-    parts = [f'<section class="attempt"{anchor_attr}>']
-    parts.append(f"<{heading}>{_e(detail.question.text)}</{heading}>")
-    parts.append(f"<p class=\"meta\">{_e(s.pack_title)} · {_e(_when(s.created_at))} · attempt {s.id}"
-                 + (f" · {_e(s.status)}" if s.status != "complete" else "") + "</p>")
-    parts.append(_advice_html(advice(detail, detail.question)))
-    rows = "".join(
-        f"<tr><th>{_e(f.label)}</th><td class=\"value\" style=\"color:{TONE_COLOURS.get(f.tone, '#1f2328')}\">{_e(f.value)}</td>"
-        f"<td class=\"muted\">{_e(f.detail)}</td></tr>"
-        for f in figures(detail.delivery, detail.key_points)
-    )
-    parts.append(f"<table class=\"figures\">{rows}</table>")
-    if s.note:
-        parts.append(f"<h3>Note</h3><div class=\"note\">{_e(s.note)}</div>")
-    if detail.bookmarks:  # moments marked in replay, with their notes
-        items = "".join(f"<li><b>{format_seconds(b.at_s)}</b> {_e(b.note)}</li>" for b in detail.bookmarks)
-        parts.append(f"<h3>Bookmarks</h3><ul class=\"bookmarks\">{items}</ul>")
-    parts.append("<h3>Transcript</h3>")
-    if detail.transcript.words:
-        tokens = transcript_tokens(detail.transcript.words, detail.key_points, detail.delivery)
-        parts.append(f"<div class=\"transcript\">{transcript_html(tokens, detail.key_points, links=False)}</div>")
-        parts.append("<p class=\"muted\">Highlighted: covered key points (colour as in the list below) · "
-                     "<u style=\"color:#b03a2e\">underlined</u>: fillers · <i style=\"color:#6639ba\">purple</i>: "
-                     "hedges · [pause]: silences over 2 s</p>")
-        strip = voice_svg(detail.delivery)
-        if strip:
-            parts.append(f"<h3>Voice</h3>{strip}<p class=\"muted\">Pitch (blue) and loudness (grey) over the answer · "
-                         "<span style=\"color:#bc4c00\">▼</span> a sentence that trails off · "
-                         "<span style=\"color:#6639ba\">|</span> a hedge</p>")
-    else:
-        parts.append("<p class=\"muted\"><i>No speech was transcribed for this answer.</i></p>")
-    parts.append("<h3>Key points</h3><ul class=\"points\">")
-    for i, result in enumerate(detail.key_points):
-        covered = result.judged_covered
-        swatch = f"background:{point_colour(i)}" if covered else "background:transparent"
-        mark = "✓" if covered else "✗"
-        parts.append(
-            f"<li class=\"{'covered' if covered else 'missed'}\"><span class=\"swatch\" style=\"{swatch}\"></span>"
-            f"{mark} {_e(result.point)}<span class=\"why\">{_e(explain(result, detail.transcript.words))}</span></li>"
-        )
-    parts.append("</ul>")
-    if detail.question.reference_answer:
-        parts.append(f"<h3>Reference answer</h3><div class=\"reference\">{_e(detail.question.reference_answer)}</div>")
-    parts.append("</section>")
-    return "\n".join(parts)
+    words = detail.transcript.words
+    transcript = None
+    if words:
+        tokens = transcript_tokens(words, detail.key_points, detail.delivery)
+        transcript = Markup(transcript_html(tokens, detail.key_points, links=False))  # words escaped there
+    return {
+        "id": s.id, "question": detail.question.text, "pack_title": s.pack_title, "when": _when(s.created_at),
+        "status": s.status, "advice": advice(detail, detail.question),
+        "figures": [{"label": f.label, "value": f.value, "detail": f.detail, "colour": TONE_COLOURS.get(f.tone, "#1f2328")}
+                    for f in figures(detail.delivery, detail.key_points)],
+        "note": s.note,
+        "bookmarks": [{"at": format_seconds(b.at_s), "note": b.note} for b in detail.bookmarks],  # moments marked in replay
+        "transcript": transcript,
+        "voice_svg": Markup(voice_svg(detail.delivery)) if transcript else "",  # numbers only
+        "points": [{"covered": r.judged_covered, "point": r.point, "why": explain(r, words),
+                    "swatch": f"background:{point_colour(i)}" if r.judged_covered else "background:transparent"}
+                   for i, r in enumerate(detail.key_points)],
+        "reference": detail.question.reference_answer,
+    }
 
 
 def voice_svg(delivery: Delivery, width: int = 720, height: int = 56) -> str:
@@ -181,7 +131,7 @@ def voice_svg(delivery: Delivery, width: int = 720, height: int = 56) -> str:
 
 
 def attempt_html(detail: AttemptDetail) -> str:
-    return _page(f"Rehearse: {detail.question.text}", _attempt_section(detail))
+    return _render("attempt.html.j2", f"Rehearse: {detail.question.text}", attempt=_attempt_view(detail))
 
 
 def transcript_markdown(detail: AttemptDetail) -> str:
@@ -307,16 +257,12 @@ def mock_labels(details: Sequence[AttemptDetail]) -> list[str]:
 
 
 def mock_html(details: Sequence[AttemptDetail], title: str = "Mock interview") -> str:
-    when = _when(details[0].summary.created_at) if details else ""
-    rows = []
-    for label, detail in zip(mock_labels(details), details):
-        cells = "".join(f"<td class=\"num\">{_e(c)}</td>" for c in _summary_cells(detail))
-        rows.append(f"<tr><td>{_e(label)} <a href=\"#attempt-{detail.summary.id}\">{_e(detail.question.text)}</a></td>{cells}</tr>")
-    head = "".join(f"<th>{c}</th>" for c in MOCK_COLUMNS)
-    body = [f"<h1>{_e(title)}</h1>", f"<p class=\"meta\">{_e(when)} · {_e(mock_totals(details))}</p>",
-            _advice_html(mock_verdict(details)), f"<table><tr>{head}</tr>{''.join(rows)}</table>"]
-    body += [_attempt_section(d, "h2", f"attempt-{d.summary.id}") for d in details]
-    return _page(f"Rehearse: {title}", "\n".join(body))
+    rows = [{"label": label, "id": d.summary.id, "question": d.question.text, "cells": _summary_cells(d)}
+            for label, d in zip(mock_labels(details), details)]
+    return _render("mock.html.j2", f"Rehearse: {title}", heading=title,
+                   when=_when(details[0].summary.created_at) if details else "", totals=mock_totals(details),
+                   verdict=mock_verdict(details), columns=MOCK_COLUMNS, rows=rows,
+                   attempts=[_attempt_view(d) for d in details])
 
 
 def mock_markdown(details: Sequence[AttemptDetail], title: str = "Mock interview") -> str:
@@ -352,27 +298,14 @@ def _history_cells(s: AttemptSummary) -> list[str]:
 def question_html(question: Question, pack_title: str, summaries: Sequence[AttemptSummary], progress: Progress,
                   charts: Mapping[str, bytes] | None = None) -> str:
     """`summaries` newest first, as the history lists them; `charts` maps chart key -> PNG bytes."""
-    body = [f"<h1>{_e(question.text)}</h1>",
-            f"<p class=\"meta\">{_e(pack_title)} · {len(summaries)} attempt{'s' if len(summaries) != 1 else ''}"
-            + (f" · target {format_seconds(question.answer_seconds)}" if question.answer_seconds else "") + "</p>"]
-    if progress.trends:
-        body.append("<h2>How it is going</h2><ul>")
-        body += [f"<li class=\"{t.verdict}\">{_e(t.text)}</li>" for t in progress.trends]
-        body.append("</ul>")
     # A chart with nothing measured (voice figures of answers saved before they existed) is left out.
-    charts = {key: png for key, png in (charts or {}).items()
-              if key not in progress.charts or any(not math.isnan(v) for v in progress.charts[key].y)}
-    if charts:
-        body.append("<h2>Over time</h2><div class=\"charts\">")
-        for key, png in charts.items():
-            alt = CHART_TITLES.get(key, key)
-            body.append(f"<h3>{_e(alt)}</h3><img alt=\"{_e(alt)}\" src=\"{png_data_uri(png)}\">")
-        body.append("</div>")
-    head = "".join(f"<th>{c}</th>" for c in HISTORY_COLUMNS)
-    rows = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in _history_cells(s)) + "</tr>" for s in summaries)
-    body.append(f"<h2>Attempts</h2><table><tr>{head}</tr>{rows}</table>")
-    body.append("<h2>Key points</h2><ol>" + "".join(f"<li>{_e(kp.text)}</li>" for kp in question.key_points) + "</ol>")
-    return _page(f"Rehearse: {question.text}", "\n".join(body))
+    shown = [{"title": CHART_TITLES.get(key, key), "src": png_data_uri(png)} for key, png in (charts or {}).items()
+             if key not in progress.charts or any(not math.isnan(v) for v in progress.charts[key].y)]
+    return _render("question.html.j2", f"Rehearse: {question.text}", question=question.text, pack_title=pack_title,
+                   attempt_count=len(summaries),
+                   target=format_seconds(question.answer_seconds) if question.answer_seconds else None,
+                   trends=progress.trends, charts=shown, columns=HISTORY_COLUMNS,
+                   rows=[_history_cells(s) for s in summaries], key_points=[kp.text for kp in question.key_points])
 
 
 def question_markdown(question: Question, pack_title: str, summaries: Sequence[AttemptSummary], progress: Progress) -> str:
