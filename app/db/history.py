@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from sqlalchemy import CursorResult, Engine, String, delete, func, select, type_coerce
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 
 from app.core.analysis import AnswerAnalysis
@@ -141,26 +142,29 @@ class History:
 
     # -- packs and questions -------------------------------------------------------------------
     def _pack_row(self, session: Session, pack: Pack) -> PackRow:
-        row = session.scalar(select(PackRow).where(PackRow.pack_id == pack.id))
+        query = select(PackRow).where(PackRow.pack_id == pack.id)
+        row = session.scalar(query)
         if row is None:
-            row = PackRow(pack_id=pack.id, title=pack.title, source_path=str(pack.source) if pack.source else None)
-            session.add(row)
-            session.flush()
+            # Another writer (a save on the transcription lane, a session started on the database
+            # lane, another process) may add the same pack between the select and this insert.
+            session.execute(sqlite_insert(PackRow).values(
+                pack_id=pack.id, title=pack.title, source_path=str(pack.source) if pack.source else None,
+            ).on_conflict_do_nothing())
+            row = session.scalars(query).one()
         elif row.title != pack.title:
             row.title = pack.title
         return row
 
     def _question_row(self, session: Session, pack: Pack, question: Question) -> QuestionRow:
         pack_row = self._pack_row(session, pack)
-        row = session.scalar(
-            select(QuestionRow).where(
-                QuestionRow.pack_row_id == pack_row.id,
-                QuestionRow.question_id == question.id,
-                QuestionRow.content_hash == question.content_hash,
-            )
+        query = select(QuestionRow).where(
+            QuestionRow.pack_row_id == pack_row.id,
+            QuestionRow.question_id == question.id,
+            QuestionRow.content_hash == question.content_hash,
         )
-        if row is None:
-            row = QuestionRow(
+        row = session.scalar(query)
+        if row is None:  # inserted unless another writer just did (as for the pack row)
+            session.execute(sqlite_insert(QuestionRow).values(
                 pack_row_id=pack_row.id,
                 question_id=question.id,
                 content_hash=question.content_hash,
@@ -171,9 +175,8 @@ class History:
                 reference_answer=question.reference_answer,
                 key_points=[{"point": kp.text, "cues": list(kp.cues), "examples": list(kp.examples)}
                             for kp in question.key_points],
-            )
-            session.add(row)
-            session.flush()
+            ).on_conflict_do_nothing())
+            row = session.scalars(query).one()
         return row
 
     # -- sessions --------------------------------------------------------------------------------
