@@ -406,22 +406,32 @@ def scoring_speed(repeats: int = 7) -> dict:
     from app.core.scoring.entailment import EntailmentJudge
 
     judge = EntailmentJudge(recall=TokenRecallScorer(fresh())).load()
-    cold, warm = [], []
+    cold, warm, paused = [], [], []
     for _ in range(repeats):
         judge._cache.clear()
         judge.recall = TokenRecallScorer(fresh())
         started = time.perf_counter()
         judge.score(points, words)
         cold.append(1000 * (time.perf_counter() - started))
+        # Stop while still speaking: the chunks before the last one were handed over
         judge._cache.clear()
         judge.recall = TokenRecallScorer(fresh())
         judge.warm(words[:last_cut], points)
         started = time.perf_counter()
         judge.score(points, words)
         warm.append(1000 * (time.perf_counter() - started))
+        # Stop after a pause: the pause's speculative pass handed over every word
+        judge._cache.clear()
+        judge.recall = TokenRecallScorer(fresh())
+        judge.warm(words, points)
+        started = time.perf_counter()
+        judge.score(points, words)
+        paused.append(1000 * (time.perf_counter() - started))
     out["judge_cold_ms"] = round(statistics.median(cold), 1)
     out["judge_at_stop_after_warm_ms"] = round(statistics.median(warm), 1)
     out["judge_at_stop_after_warm_max_ms"] = round(max(warm), 1)
+    out["judge_at_stop_after_pause_ms"] = round(statistics.median(paused), 1)
+    out["judge_at_stop_after_pause_max_ms"] = round(max(paused), 1)
     return out
 
 

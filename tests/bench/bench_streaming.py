@@ -34,15 +34,12 @@ from tests.bench.common import EVAL, SAMPLE_RATE, load_model, speak, spoken_answ
 
 def _workspace(transcriber):  # type: ignore[no-untyped-def]
     from app.core.paths import DataDir
-    from app.core.scoring import TokenRecallScorer
     from app.services.workspace import Workspace
 
     folder = Path(tempfile.mkdtemp(prefix="rehearse-bench-"))
-    workspace = Workspace(DataDir(folder).create())
-    workspace._transcriber = transcriber
-    scorer = TokenRecallScorer()
-    scorer.embedder.load()
-    workspace._scorer = scorer
+    workspace = Workspace(DataDir(folder).create(), transcriber=transcriber)
+    workspace.scorer()  # the app's own key-point scorer and story judge, loaded as at model-ready
+    workspace.judge()
     workspace.history  # noqa: B018  (the app opens it at start-up; the first Stop must not pay for it)
     return workspace
 

@@ -163,9 +163,13 @@ def render_grading() -> str:
     if speed and "judge_cold_ms" in speed:
         lines += [
             f"Judging a {speed['answer_words']}-word answer (about 2 minutes) against {speed['key_points']} key points "
-            f"with the entailment judge: **{speed['judge_at_stop_after_warm_ms']:.0f} ms** (median of 7, slowest "
-            f"{speed['judge_at_stop_after_warm_max_ms']:.0f} ms) at Stop after streaming warmed it with all but the "
-            f"last {speed.get('words_left_at_stop', '?')} words; {speed['judge_cold_ms']:.0f} ms from nothing (the CLI). "
+            "with the entailment judge at Stop: "
+            + (f"**{speed['judge_at_stop_after_pause_ms']:.0f} ms** (median of 7, slowest "
+               f"{speed['judge_at_stop_after_pause_max_ms']:.0f} ms) when the person paused before Stop (the pause's "
+               "speculative pass handed every word over); " if "judge_at_stop_after_pause_ms" in speed else "")
+            + f"**{speed['judge_at_stop_after_warm_ms']:.0f} ms** (slowest "
+            f"{speed['judge_at_stop_after_warm_max_ms']:.0f} ms) when Stop came mid-sentence and the last "
+            f"{speed.get('words_left_at_stop', '?')} words were new; {speed['judge_cold_ms']:.0f} ms from nothing (the CLI). "
             f"Token recall alone: {speed['rehearse_at_stop_after_warm_ms']:.0f} ms at Stop, {speed['rehearse_cold_ms']:.0f} ms "
             "from nothing. Goals: <= 100 ms at Stop, <= 1.5 s from nothing.",
             "",
