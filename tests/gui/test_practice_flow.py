@@ -202,7 +202,7 @@ def test_a_model_that_fails_keeps_the_recording(window, qtbot, fake_mic, spoken,
 
 def test_shortcuts_and_menus_exist(window) -> None:  # type: ignore[no-untyped-def]
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["&File", "&Edit", "&Practice", "&Help"]
+    assert menus == ["&File", "&Edit", "&Practice", "&Replay", "&Help"]
     assert window.import_action.shortcut().toString() == "Ctrl+O"
     assert window.next_action.shortcut().toString() == "Ctrl+N"
     assert window.space_action.shortcut().toString() == "Space"
