@@ -2,17 +2,22 @@
 off), and speaking rate across the answer (rushing at the end, slowing down).
 
 Pitch and loudness come from Praat (praat-parselmouth), the standard tool of speech science; this
-module only reads its contours. Praat on a 2-minute answer takes about 300 ms, too long for Stop,
-so `VoiceTracker` analyses the recording in 5-second segments while it is being recorded and only
-the last segment is left at Stop. Judgements are relative to the speaker: loudness against their
+module only reads its contours. Pitch is tracked in the speaker's range, found in two passes (De
+Looze & Hirst: 60-600 Hz, then 0.75 x Q25 to 1.5 x Q75): in one wide range Praat jumped an octave
+on 3-8 % of the voiced frames of some human readers, inflating variation. Only the first segment
+pays for both passes; later ones use the range of the voice before them.
+
+Praat on a 2-minute answer takes about 400 ms, too long for Stop, so `VoiceTracker` analyses the
+recording in 5-second segments while it is being recorded and only the last segment is left at Stop. Judgements are relative to the speaker: loudness against their
 own level in the same answer, pitch variation and pace against their own earlier answers once
 there are `BASELINE_AFTER` of them.
 
 The thresholds were set on espeak-ng (flat 0.4 st, lively 2.2 st) and then checked on the human
-readers in tests/data/eval/speech (FLEURS, LibriVox, JFK): pitch variation 2.4-8.7 st (median 3.9)
-on the 18 clips with a second of voice, none monotone; one sentence end in 19 at 6 dB or more (the
-clips are too short to trail off twice); a LibriVox reader over 27 s steady (x1.14). So they stay; the flattest human
-reader is twice the monotone line (tests/core/test_voice.py).
+readers in tests/data/eval/speech (FLEURS, LibriVox, JFK): pitch variation 1.6-3.9 st (median 2.4)
+on the 17 prose clips with a second of voice, none monotone (a card list read flat: 1.05 st,
+flagged); one sentence end in 19 at 6 dB or more (the clips are too short to trail off twice); a
+LibriVox reader over 27 s steady (x1.14). So they stay; the flattest prose reader is 1.3 times the
+monotone line (tests/core/test_voice.py).
 """
 
 from __future__ import annotations
@@ -35,8 +40,14 @@ SAMPLE_RATE = 16000
 FRAME_S = 0.01  # Praat's analysis step
 SEGMENT_S = 5.0  # analysed while recording, one segment at a time
 CONTEXT_S = 0.1  # audio either side of a segment so its edge frames see whole pitch periods
-PITCH_FLOOR_HZ = 75.0
+PITCH_FLOOR_HZ = 75.0  # intensity's window (and the floor before there was a speaker's range)
 PITCH_CEILING_HZ = 600.0
+FIRST_PASS_FLOOR_HZ = 60.0  # two-pass pitch (De Looze & Hirst): a wide first pass, 60-600 Hz, ...
+RANGE_FLOOR_OF_Q25 = 0.75  # ... then the speaker's range: 0.75 x its 25th percentile ...
+RANGE_CEILING_OF_Q75 = 1.5  # ... to 1.5 x its 75th percentile
+RANGE_FLOOR_LIMITS_HZ = (60.0, 250.0)
+RANGE_CEILING_LIMITS_HZ = (150.0, 600.0)
+RANGE_MIN_VOICED = 50  # voiced frames (0.5 s) before a range is trusted
 STRIP_STEP_S = 0.1  # the contour kept with the attempt, for the strip under the transcript
 
 VARIATION_WINDOW_S = 5.0  # pitch variation is measured inside windows, so a slow drift is not "variation"
@@ -71,9 +82,36 @@ class VoiceTrack:
         return cls(np.concatenate([p.f0_hz for p in parts]), np.concatenate([p.level_db for p in parts]))
 
 
-def analyse_segment(audio: np.ndarray, start: int, end: int, context_before: int = 0) -> VoiceTrack:
+def speaker_range(voiced_hz: np.ndarray) -> tuple[float, float] | None:
+    """The pitch range for Praat's second pass from voiced frames (De Looze & Hirst): 0.75 x the 25th
+    to 1.5 x the 75th percentile, within sane limits; None with under RANGE_MIN_VOICED frames."""
+    voiced = voiced_hz[voiced_hz > 0]
+    if voiced.shape[0] < RANGE_MIN_VOICED:
+        return None
+    q25, q75 = np.percentile(voiced, [25, 75])
+    return (float(np.clip(RANGE_FLOOR_OF_Q25 * q25, *RANGE_FLOOR_LIMITS_HZ)),
+            float(np.clip(RANGE_CEILING_OF_Q75 * q75, *RANGE_CEILING_LIMITS_HZ)))
+
+
+def _pitch(sound: Any, times: np.ndarray, floor_hz: float, ceiling_hz: float) -> np.ndarray:
+    """Praat's pitch (Hz, 0 unvoiced) at `times`."""
+    f0 = np.zeros(times.shape[0])
+    pitch = sound.to_pitch(time_step=FRAME_S, pitch_floor=floor_hz, pitch_ceiling=ceiling_hz)
+    hz = pitch.selected_array["frequency"]
+    index = np.rint((times - pitch.x1) / pitch.dx).astype(int)
+    inside = (index >= 0) & (index < hz.shape[0])
+    f0[inside] = hz[index[inside]]
+    return f0
+
+
+def analyse_segment(audio: np.ndarray, start: int, end: int, context_before: int = 0,
+                    pitch_range: tuple[float, float] | None = None) -> VoiceTrack:
     """Praat pitch and intensity for frames [start, end) of the recording; `audio` begins
-    `context_before` samples before `start` (and may run past `end`) so the edges are measured whole."""
+    `context_before` samples before `start` (and may run past `end`) so the edges are measured whole.
+
+    Pitch is tracked in `pitch_range` (the speaker's, from earlier segments); without one, in two
+    passes: 60-600 Hz, then the range `speaker_range` finds in that (Praat's octave jumps, a male
+    voice read at 300-600 Hz or a female one at 90, fall outside it)."""
     import parselmouth
 
     first = int(round(start / SAMPLE_RATE / FRAME_S))
@@ -86,11 +124,11 @@ def analyse_segment(audio: np.ndarray, start: int, end: int, context_before: int
         return VoiceTrack(f0, np.nan_to_num(level, nan=0.0))
     sound = parselmouth.Sound(np.asarray(audio, dtype=np.float64), sampling_frequency=SAMPLE_RATE, start_time=offset_s)
     try:
-        pitch = sound.to_pitch(time_step=FRAME_S, pitch_floor=PITCH_FLOOR_HZ, pitch_ceiling=PITCH_CEILING_HZ)
-        hz = pitch.selected_array["frequency"]
-        index = np.rint((times - pitch.x1) / pitch.dx).astype(int)
-        inside = (index >= 0) & (index < hz.shape[0])
-        f0[inside] = hz[index[inside]]
+        if pitch_range is None:
+            f0 = _pitch(sound, times, FIRST_PASS_FLOOR_HZ, PITCH_CEILING_HZ)
+            pitch_range = speaker_range(f0)
+        if pitch_range is not None:
+            f0 = _pitch(sound, times, *pitch_range)
     except parselmouth.PraatError:  # too short for a pitch window: no pitch here
         log.debug("no pitch for a %.2f s segment", audio.shape[0] / SAMPLE_RATE, exc_info=True)
     try:
@@ -102,9 +140,37 @@ def analyse_segment(audio: np.ndarray, start: int, end: int, context_before: int
     return VoiceTrack(f0, np.where(np.isfinite(level), level, floor))
 
 
+class _Segments:
+    """Measures one answer's segments in order, each in the pitch range of the voice measured
+    before it (the first in two passes), so only the first segment pays for a second pass."""
+
+    def __init__(self) -> None:
+        self._voiced: list[np.ndarray] = []
+
+    def measure(self, audio: np.ndarray, start: int, end: int, context_before: int) -> VoiceTrack:
+        heard = np.concatenate(self._voiced) if self._voiced else np.zeros(0)
+        track = analyse_segment(audio, start, end, context_before, speaker_range(heard))
+        self._voiced.append(track.f0_hz[track.f0_hz > 0])
+        return track
+
+
 def voice_track(audio: np.ndarray) -> VoiceTrack:
-    """The whole recording at once (the command line, recovery, an answer recorded without a tracker)."""
-    return analyse_segment(np.asarray(audio, dtype=np.float32).reshape(-1), 0, int(np.asarray(audio).shape[0]))
+    """The whole recording (the command line, recovery, an answer recorded without a tracker), cut
+    into the same segments as `VoiceTracker`, so a file and a live recording measure alike."""
+    audio = np.asarray(audio, dtype=np.float32).reshape(-1)
+    segment, context = int(SEGMENT_S * SAMPLE_RATE), int(CONTEXT_S * SAMPLE_RATE)
+    segments, start = _Segments(), 0
+    parts: list[VoiceTrack] = []
+    while True:
+        end = start + segment if start + segment + context <= audio.shape[0] else audio.shape[0]
+        if end <= start and parts:
+            break
+        lo = max(0, start - context)
+        parts.append(segments.measure(audio[lo : end + context], start, end, start - lo))
+        start = end
+        if end == audio.shape[0]:
+            break
+    return VoiceTrack.join(parts)
 
 
 class VoiceTracker:
@@ -118,7 +184,8 @@ class VoiceTracker:
         self._buffered = 0
         self._next = 0  # first frame not yet handed to a segment
         self._futures: list[Future[VoiceTrack]] = []
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rehearse-voice")
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rehearse-voice")  # one: segments in order
+        self._segments = _Segments()
         self._closed = False
 
     def feed(self, block: np.ndarray) -> None:
@@ -137,7 +204,7 @@ class VoiceTracker:
         context = int(CONTEXT_S * SAMPLE_RATE)
         lo = max(self._buffer_start, self._next - context)
         piece = audio[lo - self._buffer_start : end + context - self._buffer_start].copy()
-        self._futures.append(self._pool.submit(analyse_segment, piece, self._next, end, self._next - lo))
+        self._futures.append(self._pool.submit(self._segments.measure, piece, self._next, end, self._next - lo))
         self._next = end
         keep_from = max(self._buffer_start, end - context)
         self._blocks = [audio[keep_from - self._buffer_start :]]
@@ -434,4 +501,4 @@ def _contour(f0: np.ndarray, level: np.ndarray) -> tuple[list[int], list[float]]
 
 
 __all__ = ["Baseline", "SentenceEnd", "Voice", "VoiceTrack", "VoiceTracker", "analyse_segment", "measure_voice",
-           "sentences", "voice_track"]
+           "sentences", "speaker_range", "voice_track"]
