@@ -42,7 +42,11 @@ INTERVIEW = ROOT / "tests/data/eval/grading/interview"
 TOKENIZER = ROOT / "resources/models/minilm-tokenizer/tokenizer.json"
 FILLERS = ["um", "uh", "you know", "like", "so", "I mean"]  # as tests/bench/bench_grading.py
 LABELS = ["not_covered", "covered"]
-WINDOWS = [0, 60, 80, 120]  # 0 = the whole answer (cut at max_len tokens); else words, stride = half
+WINDOWS = [120, 80, 60, 0]  # words per window, stride = half; 0 = the whole answer (cut at max_len tokens)
+# The app reads answers of any length: a whole-answer pair is cut at max_len tokens (about 180 words)
+# and would never see the end of a 2-minute answer, so 0 is scored for the report but never chosen;
+# on a tie the wider window wins (fewer pairs at Stop).
+CHOSEN_FROM = (120, 80, 60)
 MAX_FALSE_COVERED = 0.05  # share of dev's non-covered pairs the threshold may mark covered
 
 
@@ -248,9 +252,12 @@ def dev_report(prob: np.ndarray, items: list[Pair], threshold: float) -> dict:
 
 
 def select(probs_by_window: dict[int, np.ndarray], labels: np.ndarray) -> tuple[int, float, float]:
-    """(window, threshold, agreement) with the best constrained dev agreement; on a tie the earlier in WINDOWS."""
+    """(window, threshold, agreement) with the best constrained dev agreement among CHOSEN_FROM; on a
+    tie the earlier (wider) one."""
     best = None
     for size, prob in probs_by_window.items():
+        if size not in CHOSEN_FROM:
+            continue
         t = choose_threshold(prob, labels)
         acc = figures(prob, labels, t)["agreement"]
         if best is None or acc > best[2]:

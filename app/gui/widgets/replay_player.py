@@ -139,21 +139,24 @@ class ReplayPlayer(QWidget):
         self.message.emit(f"Playback failed: {text}")
 
     def _keep_pitch(self) -> None:
-        """Time-stretch instead of resampling, so 1.5x does not sound like a chipmunk (on by default in
-        Qt 6.10+, set here so a changed default cannot change what people hear)."""
+        """Time-stretch instead of resampling, so 1.5x does not sound like a chipmunk. Only while the
+        speed is not 1x: at 1x there is nothing to stretch, and the FFmpeg backend's stretcher once
+        left `stop()` waiting forever after a pause (a whole test run hung there)."""
         from PySide6.QtMultimedia import QMediaPlayer
 
         player = self.player
         assert player is not None
         if player.pitchCompensationAvailability() == QMediaPlayer.PitchCompensationAvailability.Unavailable:
-            log.warning("This Qt multimedia backend cannot keep pitch: replay at another speed changes the voice's pitch")
+            if self.speed != 1.0:
+                log.warning("This Qt multimedia backend cannot keep pitch: replay at %gx changes the voice's pitch",
+                            self.speed)
             self.speed_combo.setToolTip("Replay speed ([ slower, ] faster); this system's player changes pitch with speed")
-        else:
-            player.setPitchCompensation(True)
+        elif player.pitchCompensation() != (self.speed != 1.0):
+            player.setPitchCompensation(self.speed != 1.0)
 
     @property
     def pitch_kept(self) -> bool:
-        return self.player is not None and self.player.pitchCompensation()
+        return self.player is not None and (self.speed == 1.0 or self.player.pitchCompensation())
 
     # -- speed and loop -------------------------------------------------------------------------------
     def set_speed(self, rate: float) -> None:
@@ -166,6 +169,7 @@ class ReplayPlayer(QWidget):
             return
         self.speed = rate
         if self.player is not None:
+            self._keep_pitch()
             self.player.setPlaybackRate(rate)
         self.speedChanged.emit(rate)
 
@@ -247,7 +251,9 @@ class ReplayPlayer(QWidget):
             player.play()
 
     def stop(self) -> None:
-        if self.player is not None:
+        from PySide6.QtMultimedia import QMediaPlayer
+
+        if self.player is not None and self.player.playbackState() != QMediaPlayer.PlaybackState.StoppedState:
             self.player.stop()
         self._pending_seek_ms = None
 
