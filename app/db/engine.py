@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from filelock import FileLock, Timeout
 from sqlalchemy import Engine, create_engine, event
 
 if TYPE_CHECKING:
@@ -18,6 +19,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration. Checked against Alembic by a test; lets start-up skip importing
 # Alembic (a third of a second) when the database is already up to date.
 HEAD_REVISION = "0003"
+MIGRATE_WAIT_S = 120  # an upgrade copies the database aside first: allow for a large one
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -160,7 +162,13 @@ def open_database(path: Path) -> Engine:
     _make_private(path)
     engine = make_engine(path)
     try:
-        migrate(engine, path)
+        # Two processes opening a new data folder at once (the window and `rehearse history`, say)
+        # would both create the tables, and the second would call a good database corrupt.
+        with FileLock(f"{path}.migrate.lock", mode=0o600, thread_local=False, timeout=MIGRATE_WAIT_S):
+            migrate(engine, path)
+    except Timeout:
+        engine.dispose()
+        raise DatabaseError(path, f"{path} is being upgraded by another Rehearse process; try again in a minute.") from None
     except DatabaseError:
         engine.dispose()
         raise
