@@ -140,8 +140,10 @@ def cmd_score(args: argparse.Namespace) -> int:
         from app.core.scoring.star import is_story_question
 
         story_judge = workspace.judge() if is_story_question(question) else None
-        analysis, attempt_id = analyse_answer(audio, pack, question, transcriber, workspace.scorer(),
-                                              story_judge=story_judge), None
+        analysis, attempt_id = (
+            analyse_answer(audio, pack, question, transcriber, workspace.scorer(), story_judge=story_judge),
+            None,
+        )
     if not analysis.transcript.has_speech:
         kept = f" (kept as attempt {attempt_id})" if attempt_id is not None else ""
         raise UsageError(f"{args.audio}: no speech was heard in this recording{kept}")
@@ -231,25 +233,42 @@ def cmd_plan(args: argparse.Namespace) -> int:
         else:
             assert when is not None  # a new plan without --date was refused above
             settings = PlanSettings(when, pack_id)
-        changes: dict[str, Any] = {k: v for k, v in (("interview_date", when), ("daily_load", args.load),
-                                                     ("easy_days", easy)) if v is not None}
+        changes: dict[str, Any] = {
+            k: v for k, v in (("interview_date", when), ("daily_load", args.load), ("easy_days", easy)) if v is not None
+        }
         settings = replace(settings, **changes)
         history.set_plan(settings)
         log.info("Plan for %s set: %s", pack_id or "all packs", settings)
     plan = interview_plan(workspace, pack_id)
     if plan is None:
-        raise UsageError(f"no plan for {pack_id or 'all packs'} yet: rehearse plan --date YYYY-MM-DD"
-                         + (f" --pack {pack_id}" if pack_id else ""))
+        raise UsageError(
+            f"no plan for {pack_id or 'all packs'} yet: rehearse plan --date YYYY-MM-DD"
+            + (f" --pack {pack_id}" if pack_id else "")
+        )
     if args.json:
-        _print_json({
-            "pack_id": plan.settings.pack_id, "interview_date": plan.settings.interview_date.isoformat(),
-            "daily_load": plan.settings.daily_load, "easy_days": sorted(plan.settings.easy_days),
-            "days_left": plan.days_left, "notes": list(plan.notes),
-            "days": [{"day": d.day.isoformat(), "capacity": d.capacity, "easy": d.easy,
-                      "questions": [{"pack_id": i.pack_id, "question_id": i.question.id, "reason": i.reason,
-                                     "new": i.new} for i in d.items]} for d in plan.days],
-            "ready": [{"pack_id": i.pack_id, "question_id": i.question.id, "reason": i.reason} for i in plan.ready],
-        })
+        _print_json(
+            {
+                "pack_id": plan.settings.pack_id,
+                "interview_date": plan.settings.interview_date.isoformat(),
+                "daily_load": plan.settings.daily_load,
+                "easy_days": sorted(plan.settings.easy_days),
+                "days_left": plan.days_left,
+                "notes": list(plan.notes),
+                "days": [
+                    {
+                        "day": d.day.isoformat(),
+                        "capacity": d.capacity,
+                        "easy": d.easy,
+                        "questions": [
+                            {"pack_id": i.pack_id, "question_id": i.question.id, "reason": i.reason, "new": i.new}
+                            for i in d.items
+                        ],
+                    }
+                    for d in plan.days
+                ],
+                "ready": [{"pack_id": i.pack_id, "question_id": i.question.id, "reason": i.reason} for i in plan.ready],
+            }
+        )
         return 0
     print(plan.headline())
     for note in plan.notes:
@@ -373,8 +392,15 @@ def cmd_gui(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rehearse", description="Practise interview answers out loud, offline.")
     parser.add_argument("--version", action="version", version=f"rehearse {__version__}")
-    parser.add_argument("--data-dir", type=Path, default=None, help="data folder (default: REHEARSE_DATA_DIR or the platform's user data folder)")
-    parser.add_argument("--self-test", action="store_true", help="check the model, scoring and data folder work, then exit")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="data folder (default: REHEARSE_DATA_DIR or the platform's user data folder)",
+    )
+    parser.add_argument(
+        "--self-test", action="store_true", help="check the model, scoring and data folder work, then exit"
+    )
     sub = parser.add_subparsers(dest="command")
 
     p = sub.add_parser("packs", help="list the question packs found")
@@ -402,7 +428,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("audio", type=Path)
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("plan", help="practise toward an interview date: set the date, daily load and easy days, see what is due")
+    p = sub.add_parser(
+        "plan", help="practise toward an interview date: set the date, daily load and easy days, see what is due"
+    )
     p.add_argument("--pack", default=None, help="pack id or file (default: a plan for all packs)")
     p.add_argument("--date", default=None, help="the interview date, YYYY-MM-DD")
     p.add_argument("--load", type=int, default=None, help="questions a day at most (default 5)")
@@ -421,7 +449,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="write a report (HTML or Markdown) or all attempts as CSV")
     kinds = p.add_subparsers(dest="kind", required=True)
-    for name, text in (("attempt", "one attempt"), ("mock", "a mock interview (default: the last)"), ("question", "a question's history"), ("csv", "all attempts as CSV")):
+    for name, text in (
+        ("attempt", "one attempt"),
+        ("mock", "a mock interview (default: the last)"),
+        ("question", "a question's history"),
+        ("csv", "all attempts as CSV"),
+    ):
         k = kinds.add_parser(name, help=text)
         k.add_argument("--output", "-o", required=True, help="file to write ('-' for standard output)")
         if name != "csv":

@@ -38,8 +38,13 @@ class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     """Creates the log file and each one started after a rotation 0600: it names packs and answers."""
 
     def _open(self) -> io.TextIOWrapper:
-        stream = open(self.baseFilename, self.mode, encoding=self.encoding, errors=self.errors,  # noqa: SIM115
-                      opener=lambda path, flags: os.open(path, flags, 0o600))
+        stream = open(  # noqa: SIM115  (the handler owns and closes the stream)
+            self.baseFilename,
+            self.mode,
+            encoding=self.encoding,
+            errors=self.errors,
+            opener=lambda path, flags: os.open(path, flags, 0o600),
+        )
         if os.name == "posix":
             os.chmod(self.baseFilename, 0o600)
         return cast(io.TextIOWrapper, stream)  # text mode: open() is typed on its mode string, not known here
@@ -61,8 +66,12 @@ def _log_uncaught(exc_type: type[BaseException], exc: BaseException, tb: Traceba
 def _log_uncaught_in_thread(args: threading.ExceptHookArgs) -> None:
     if args.exc_type is not SystemExit and args.exc_value is not None:
         name = args.thread.name if args.thread else "?"
-        log.critical("Uncaught exception in thread %s", name, exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
-                     extra=_UNCAUGHT)
+        log.critical(
+            "Uncaught exception in thread %s",
+            name,
+            exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
+            extra=_UNCAUGHT,
+        )
     _previous_thread_hook(args)
 
 

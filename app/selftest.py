@@ -91,7 +91,9 @@ def _check_audio_library() -> str:
     try:
         import sounddevice
     except OSError as exc:
-        raise StepFailed(f"PortAudio could not be loaded ({exc}); on Debian/Ubuntu: apt-get install libportaudio2") from None
+        raise StepFailed(
+            f"PortAudio could not be loaded ({exc}); on Debian/Ubuntu: apt-get install libportaudio2"
+        ) from None
     version = sounddevice.get_portaudio_version()[1].split(",")[0]
     # Listing devices runs the host APIs (ALSA reads its configuration and plugins): no microphone
     # is needed to pass, but a PortAudio that cannot start fails here rather than at the first answer.
@@ -147,7 +149,11 @@ def run_self_test(data_dir: Path | None = None, out: TextIO | None = None) -> in
         total = len(analysis.key_points)
         line = f"key points covered {analysis.covered_count}/{total}"
         if analysis.covered_count != total:
-            missed = [f"{r.point} (score {r.score:.2f} < {r.threshold:.2f})" for r in analysis.key_points if not r.judged_covered]
+            missed = [
+                f"{r.point} (score {r.score:.2f} < {r.threshold:.2f})"
+                for r in analysis.key_points
+                if not r.judged_covered
+            ]
             raise StepFailed(f"{line}; missed: {'; '.join(missed)}")
         scores = ", ".join(f"{r.score:.2f}" for r in analysis.key_points)
         return f"{line} in {{s:.2f}} s (scores {scores})"
@@ -160,8 +166,10 @@ def run_self_test(data_dir: Path | None = None, out: TextIO | None = None) -> in
         figures = measure_voice(voice_track(parts["audio"]), parts["transcript"].words)
         if figures.pitch_median_hz is None or figures.pitch_variation_st is None or figures.level_db is None:
             raise StepFailed("Praat found no voiced speech in the sample")
-        return (f"voice: Praat pitch median {figures.pitch_median_hz:.0f} Hz, variation {figures.pitch_variation_st:.1f} st, "
-                f"{len(figures.sentence_ends)} sentence end(s) measured in {{s:.2f}} s")
+        return (
+            f"voice: Praat pitch median {figures.pitch_median_hz:.0f} Hz, variation {figures.pitch_variation_st:.1f} st, "
+            f"{len(figures.sentence_ends)} sentence end(s) measured in {{s:.2f}} s"
+        )
 
     root = Path(data_dir) if data_dir is not None else DataDir().root
     model_ok = report.step("model", load_model)

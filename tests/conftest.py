@@ -116,10 +116,16 @@ class PulseMic:
             if not shutil.which(tool):
                 pytest.fail(f"{tool} is needed for real-time capture tests (bash .ci/run installs pulseaudio)")
         self.daemon = subprocess.Popen(
-            ["pulseaudio", "--daemonize=no", "--exit-idle-time=-1", "-n",
-             "--load=module-null-sink sink_name=mic_sink",
-             "--load=module-native-protocol-unix auth-anonymous=1"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                "pulseaudio",
+                "--daemonize=no",
+                "--exit-idle-time=-1",
+                "-n",
+                "--load=module-null-sink sink_name=mic_sink",
+                "--load=module-native-protocol-unix auth-anonymous=1",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         for _ in range(100):
             if subprocess.run(["pactl", "info"], capture_output=True).returncode == 0:

@@ -24,8 +24,9 @@ LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 def _lint_imports(cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(cwd)}  # the `app` package of `cwd`, not the installed one
-    return subprocess.run([str(LINT_IMPORTS), "--no-cache", "--no-logo"], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache", "--no-logo"], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def import_circles(graph: grimp.ImportGraph, modules: Iterable[str]) -> list[list[str]]:
@@ -91,7 +92,9 @@ def test_the_circle_check_finds_a_circle() -> None:
 
 def test_the_contract_catches_the_core_importing_the_database(tmp_path: Path) -> None:
     """The old shape of the code (core/review reading app.db's types) breaks the layers contract."""
-    shutil.copytree(ROOT / "app", tmp_path / "app", ignore=shutil.ignore_patterns("__pycache__", "resources", "questions"))
+    shutil.copytree(
+        ROOT / "app", tmp_path / "app", ignore=shutil.ignore_patterns("__pycache__", "resources", "questions")
+    )
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     compare = tmp_path / "app" / "core" / "review" / "compare.py"
     compare.write_text(compare.read_text() + "\nfrom app.db.history import History  # noqa: E402\n")

@@ -83,8 +83,18 @@ def test_spoken_answer_end_to_end_scored_saved_and_listed(spoken, _private_data_
     result = run_cli("score", "--pack", str(DEMO), "--question", "shap-and-lime", str(wav), "--json", "--save")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    for key in ("question_id", "transcript", "raw_transcript", "duration_s", "speech_start_s", "words_per_minute",
-                "fillers", "long_pauses", "key_points", "coverage"):
+    for key in (
+        "question_id",
+        "transcript",
+        "raw_transcript",
+        "duration_s",
+        "speech_start_s",
+        "words_per_minute",
+        "fillers",
+        "long_pauses",
+        "key_points",
+        "coverage",
+    ):
         assert key in data
     assert data["question_id"] == "shap-and-lime"
     for term in ("SHAP", "Shapley", "LIME"):

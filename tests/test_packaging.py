@@ -56,8 +56,11 @@ def spec_calls(name: str) -> list[str]:
     return [
         node.args[0].value
         for node in ast.walk(tree)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name
-        and node.args and isinstance(node.args[0], ast.Constant)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == name
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
     ]
 
 
@@ -127,9 +130,15 @@ def test_spec_bundles_the_models_and_their_files_exist() -> None:
 def test_the_bundle_keeps_every_qt_module_the_charts_import() -> None:
     """pyqtgraph imports QtOpenGL and QtOpenGLWidgets whenever it is imported; a bundle without them
     opened no Progress page (found by the smoke test once the page was prepared at model-ready)."""
-    code = ("import os, sys; os.environ['QT_QPA_PLATFORM'] = 'offscreen'; import app.gui.charts, app.gui.progress_page; "
-            "print(' '.join(m.split('.')[1] for m in sys.modules if m.startswith('PySide6.Qt')))")
-    imported = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO).stdout.split())
+    code = (
+        "import os, sys; os.environ['QT_QPA_PLATFORM'] = 'offscreen'; import app.gui.charts, app.gui.progress_page; "
+        "print(' '.join(m.split('.')[1] for m in sys.modules if m.startswith('PySide6.Qt')))"
+    )
+    imported = set(
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
+        ).stdout.split()
+    )
     unused = re.search(r"QT_UNUSED = \[(.*?)\]", SPEC.read_text(), re.S)
     assert unused is not None
     excluded = set(re.findall(r'"(Qt\w+)"', unused.group(1)))
@@ -150,7 +159,9 @@ def test_scripts_are_executable() -> None:
 def test_importing_the_app_switches_off_telemetry_and_downloads() -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("ORT_DISABLE_TELEMETRY", "HF_HUB_OFFLINE")}
     code = "import os, app; print(os.environ['ORT_DISABLE_TELEMETRY'], os.environ['HF_HUB_OFFLINE'])"
-    result = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True, check=False
+    )
     assert result.stdout.split() == ["1", "1"], result.stderr
 
 
@@ -161,6 +172,8 @@ def test_importing_the_app_switches_off_telemetry_and_downloads() -> None:
 )
 def test_desktop_files_validate(command: list[str]) -> None:
     if not shutil.which(command[0]):
-        pytest.fail(f"{command[0]} is needed: apt-get install desktop-file-utils appstream (bash .ci/run installs them)")
+        pytest.fail(
+            f"{command[0]} is needed: apt-get install desktop-file-utils appstream (bash .ci/run installs them)"
+        )
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr

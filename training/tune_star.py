@@ -26,8 +26,11 @@ DATA = REPO / "tests" / "data" / "eval" / "grading" / "interview"
 
 def stories(split: str) -> list[dict]:
     questions = {q["qid"]: q for q in map(json.loads, (DATA / "questions.jsonl").read_text().splitlines())}
-    return [a for a in map(json.loads, (DATA / "answers.jsonl").read_text().splitlines())
-            if "star" in a and questions[a["qid"]]["split"] == split]
+    return [
+        a
+        for a in map(json.loads, (DATA / "answers.jsonl").read_text().splitlines())
+        if "star" in a and questions[a["qid"]]["split"] == split
+    ]
 
 
 def scores(judge: EntailmentJudge, answers: list[dict]) -> np.ndarray:
@@ -50,11 +53,14 @@ def main() -> None:
         best = max(candidates, key=lambda t: (((s_train[:, k] >= t) == y).mean(), -abs(t - 0.5)))
         chosen[part.name] = round(float(best), 3)
         y_dev = np.array([a["star"][part.name] for a in dev])
-        report[part.name] = {"threshold": chosen[part.name],
-                             "train_accuracy": round(float(((s_train[:, k] >= best) == y).mean()), 3),
-                             "dev_accuracy": round(float(((s_dev[:, k] >= best) == y_dev).mean()), 3),
-                             "dev_majority": round(float(max(y_dev.mean(), 1 - y_dev.mean())), 3),
-                             "train_stories": len(train), "dev_stories": len(dev)}
+        report[part.name] = {
+            "threshold": chosen[part.name],
+            "train_accuracy": round(float(((s_train[:, k] >= best) == y).mean()), 3),
+            "dev_accuracy": round(float(((s_dev[:, k] >= best) == y_dev).mean()), 3),
+            "dev_majority": round(float(max(y_dev.mean(), 1 - y_dev.mean())), 3),
+            "train_stories": len(train),
+            "dev_stories": len(dev),
+        }
     path = judge.model_dir / "judge.json"
     data = json.loads(path.read_text())
     data["star"] = chosen

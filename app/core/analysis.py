@@ -68,7 +68,8 @@ class AnswerAnalysis:
             "words": [w.to_dict() for w in self.transcript.words],
             "star": None if self.star is None else [s.to_dict() for s in self.star],
             # How it sounded (issue 18); the voice contour is left to the stored attempt.
-            "voice": None if self.delivery.voice is None
+            "voice": None
+            if self.delivery.voice is None
             else {k: v for k, v in delivery["voice"].items() if k != "contour"},
             "hedges": delivery.get("hedges"),
             "overused": delivery.get("overused"),
@@ -76,9 +77,16 @@ class AnswerAnalysis:
         }
 
 
-def judge_transcript(pack: Pack, question: Question, transcript: Transcript, scorer: KeyPointScorer,
-                     target_s: float | None = None, story_judge: EntailmentJudge | None = None,
-                     voice: VoiceTrack | None = None, baseline: Baseline | None = None) -> AnswerAnalysis:
+def judge_transcript(
+    pack: Pack,
+    question: Question,
+    transcript: Transcript,
+    scorer: KeyPointScorer,
+    target_s: float | None = None,
+    story_judge: EntailmentJudge | None = None,
+    voice: VoiceTrack | None = None,
+    baseline: Baseline | None = None,
+) -> AnswerAnalysis:
     """Scoring alone, for a transcript already made (streaming, re-scoring, tests on text).
 
     `target_s` is the target the person practised against (Preferences may override the pack's);
@@ -88,8 +96,13 @@ def judge_transcript(pack: Pack, question: Question, transcript: Transcript, sco
     """
     story = story_judge is not None and is_story_question(question)
     words = transcript.words
-    delivery = analyse_delivery(words, transcript.duration_s, target_s or question.answer_seconds,
-                                speech=transcript.speech, gaps=transcript.gaps)
+    delivery = analyse_delivery(
+        words,
+        transcript.duration_s,
+        target_s or question.answer_seconds,
+        speech=transcript.speech,
+        gaps=transcript.gaps,
+    )
     key_points = scorer.score(question.key_points, words)
     star = check_story(story_judge, words) if story_judge is not None and story else None
     delivery.hedges = find_hedges(words, transcript.language)
@@ -97,8 +110,15 @@ def judge_transcript(pack: Pack, question: Question, transcript: Transcript, sco
     delivery.shape = answer_shape(words, key_points, star)
     if voice is not None:
         delivery.voice = measure_voice(voice, words, baseline)
-    return AnswerAnalysis(pack_id=pack.id, question_id=question.id, transcript=transcript, delivery=delivery,
-                          key_points=key_points, scorer=scorer.name, star=star)
+    return AnswerAnalysis(
+        pack_id=pack.id,
+        question_id=question.id,
+        transcript=transcript,
+        delivery=delivery,
+        key_points=key_points,
+        scorer=scorer.name,
+        star=star,
+    )
 
 
 def measured_voice(audio: np.ndarray) -> VoiceTrack | None:
@@ -138,8 +158,9 @@ def analyse_answer(
     )
     if progress:
         progress("scoring", 0.0)
-    analysis = judge_transcript(pack, question, transcript, scorer, target_s, story_judge,
-                                measured_voice(audio), baseline)
+    analysis = judge_transcript(
+        pack, question, transcript, scorer, target_s, story_judge, measured_voice(audio), baseline
+    )
     if progress:
         progress("done", 1.0)
     return analysis

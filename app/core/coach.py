@@ -73,8 +73,9 @@ class Finding:
 _EXAMPLE_PAREN = re.compile(r"\s*\((?:e\.g\.|eg\.|i\.e\.|for example|for instance|such as)[^)]*\)", re.IGNORECASE)
 # ", e.g. X" / " e.g. X" / ", such as X" / ", for example X": up to the next comma, semicolon or the end.
 # A comma that closes the example goes with it: "a metric, e.g. accuracy, and ..." -> "a metric and ...".
-_EXAMPLE_TAIL = re.compile(r"(?:,\s*|\s+)(?:e\.g\.|eg\.)[^,;]*,?|,\s*(?:such as|for example|for instance)\s[^,;]*,?",
-                           re.IGNORECASE)
+_EXAMPLE_TAIL = re.compile(
+    r"(?:,\s*|\s+)(?:e\.g\.|eg\.)[^,;]*,?|,\s*(?:such as|for example|for instance)\s[^,;]*,?", re.IGNORECASE
+)
 
 
 def plain_point(text: str) -> str:
@@ -113,7 +114,9 @@ def _content(answer: Answer) -> Finding | None:
     more = len(missed) - len(named)
     rest = f" ({more} more in the checklist)" if more else ""
     verb = "Make the point" if len(named) == 1 else "Make the points"
-    return Finding("content", f"covered {covered} of {total} key points", f"{verb} {_quoted([r.point for r in named])}{rest}.")
+    return Finding(
+        "content", f"covered {covered} of {total} key points", f"{verb} {_quoted([r.point for r in named])}{rest}."
+    )
 
 
 def _about(seconds: float) -> int:
@@ -129,12 +132,18 @@ def _length(answer: Answer) -> Finding | None:
     target = format_seconds(d.target_s)
     if ratio < TARGET_LOW:
         more = _about(d.target_s - d.duration_s)
-        return Finding("short", f"stopped at {ratio:.0%} of the {target} target",
-                       f"Speak for about {more} s more (aim for {target}): give an example and what came of it.")
+        return Finding(
+            "short",
+            f"stopped at {ratio:.0%} of the {target} target",
+            f"Speak for about {more} s more (aim for {target}): give an example and what came of it.",
+        )
     if ratio > TARGET_HIGH:
         cut = _about(d.duration_s - d.target_s)
-        return Finding("long", f"ran {ratio - 1:.0%} over the {target} target",
-                       f"Cut about {cut} s (aim for {target}): lead with your main point and drop the background.")
+        return Finding(
+            "long",
+            f"ran {ratio - 1:.0%} over the {target} target",
+            f"Cut about {cut} s (aim for {target}): lead with your main point and drop the background.",
+        )
     return None
 
 
@@ -143,8 +152,11 @@ def _fillers(answer: Answer) -> Finding | None:
     if len(d.fillers) < MIN_FILLERS or d.fillers_per_minute < FILLERS_PER_MINUTE:
         return None
     common = [f"“{w}”" for w, _ in Counter(f.word for f in d.fillers).most_common(2)]
-    return Finding("fillers", f"used {len(d.fillers)} filler words ({d.fillers_per_minute:.0f} a minute)",
-                   f"Replace {' and '.join(common)} with a short silent pause: silence sounds more sure than a filler.")
+    return Finding(
+        "fillers",
+        f"used {len(d.fillers)} filler words ({d.fillers_per_minute:.0f} a minute)",
+        f"Replace {' and '.join(common)} with a short silent pause: silence sounds more sure than a filler.",
+    )
 
 
 def _pauses(answer: Answer) -> Finding | None:
@@ -153,16 +165,22 @@ def _pauses(answer: Answer) -> Finding | None:
     if len(pauses) < LONG_PAUSES and longest < VERY_LONG_PAUSE_S:
         return None
     times = "once" if len(pauses) == 1 else f"{len(pauses)} times"
-    return Finding("pauses", f"paused for over 2 s {times} (longest {longest:.1f} s)",
-                   "Use the prep time to plan two or three steps, so the next one is ready when you finish one.")
+    return Finding(
+        "pauses",
+        f"paused for over 2 s {times} (longest {longest:.1f} s)",
+        "Use the prep time to plan two or three steps, so the next one is ready when you finish one.",
+    )
 
 
 def _start(answer: Answer) -> Finding | None:
     start = answer.delivery.speech_start_s
     if start is None or start < SLOW_START_S:
         return None
-    return Finding("start", f"took {start:.0f} s to say the first word",
-                   "Open straight away with a one-sentence summary of your answer, then explain it.")
+    return Finding(
+        "start",
+        f"took {start:.0f} s to say the first word",
+        "Open straight away with a one-sentence summary of your answer, then explain it.",
+    )
 
 
 def _pace(answer: Answer) -> Finding | None:
@@ -170,10 +188,16 @@ def _pace(answer: Answer) -> Finding | None:
     if wpm is None or PACE_SLOW <= wpm <= PACE_FAST:
         return None
     if wpm > PACE_FAST:
-        return Finding("pace", f"spoke at {wpm:.0f} words a minute",
-                       "Slow down to about 150 words a minute: pause for a breath after each point.")
-    return Finding("pace", f"spoke at {wpm:.0f} words a minute",
-                   "Pick up the pace to about 130 words a minute: say each point once, then move on.")
+        return Finding(
+            "pace",
+            f"spoke at {wpm:.0f} words a minute",
+            "Slow down to about 150 words a minute: pause for a breath after each point.",
+        )
+    return Finding(
+        "pace",
+        f"spoke at {wpm:.0f} words a minute",
+        "Pick up the pace to about 130 words a minute: say each point once, then move on.",
+    )
 
 
 def findings(answer: Answer) -> list[Finding]:
@@ -184,8 +208,16 @@ def findings(answer: Answer) -> list[Finding]:
     """
     content = _content(answer)
     major = content is not None and _coverage(answer) < MOST_MISSED
-    ordered = [content if major else None, _story(answer), _length(answer), None if major else content,
-               _fillers(answer), _pauses(answer), _start(answer), _pace(answer)]
+    ordered = [
+        content if major else None,
+        _story(answer),
+        _length(answer),
+        None if major else content,
+        _fillers(answer),
+        _pauses(answer),
+        _start(answer),
+        _pace(answer),
+    ]
     return [f for f in ordered if f is not None]
 
 
@@ -198,7 +230,9 @@ def _story(answer: Answer) -> Finding | None:
     if not missing:
         return None
     names = " and ".join(check.part for check in missing[:2])
-    return Finding("story", f"told a story with no {names}", "; ".join(check.missing for check in missing[:2]).capitalize())
+    return Finding(
+        "story", f"told a story with no {names}", "; ".join(check.missing for check in missing[:2]).capitalize()
+    )
 
 
 def transcription_failed(answer: Answer) -> bool:
@@ -210,17 +244,32 @@ def transcription_failed(answer: Answer) -> bool:
 def _recording(answer: Answer) -> Advice:
     seconds = answer.delivery.duration_s
     if transcription_failed(answer):
-        return Advice(f"Your {format_seconds(seconds)} answer could not be transcribed, so it could not be judged; "
-                      "the recording is kept.",
-                      ("Play it back to hear how it went, then check the speech model in Preferences (Ctrl+,) "
-                       "before you press Try again (Ctrl+R).",), "bad", ("untranscribed",))
+        return Advice(
+            f"Your {format_seconds(seconds)} answer could not be transcribed, so it could not be judged; "
+            "the recording is kept.",
+            (
+                "Play it back to hear how it went, then check the speech model in Preferences (Ctrl+,) "
+                "before you press Try again (Ctrl+R).",
+            ),
+            "bad",
+            ("untranscribed",),
+        )
     if seconds < TOO_SHORT_RECORDING_S:
-        return Advice(f"The recording lasted only {seconds:.1f} s, so there was nothing to judge.",
-                      ("Press Try again (Ctrl+R), then Space once to start answering and again only when you have finished.",),
-                      "bad", ("recording",))
-    return Advice(f"No words were recognised in the {format_seconds(seconds)} recording, so the answer could not be judged.",
-                  ("Check in Preferences (Ctrl+,) that the right microphone is chosen and its meter moves when you speak.",
-                   "Speak up, close to the microphone, and press Try again (Ctrl+R)."), "bad", ("recording",))
+        return Advice(
+            f"The recording lasted only {seconds:.1f} s, so there was nothing to judge.",
+            ("Press Try again (Ctrl+R), then Space once to start answering and again only when you have finished.",),
+            "bad",
+            ("recording",),
+        )
+    return Advice(
+        f"No words were recognised in the {format_seconds(seconds)} recording, so the answer could not be judged.",
+        (
+            "Check in Preferences (Ctrl+,) that the right microphone is chosen and its meter moves when you speak.",
+            "Speak up, close to the microphone, and press Try again (Ctrl+R).",
+        ),
+        "bad",
+        ("recording",),
+    )
 
 
 def advice(answer: Answer, question: Any = None) -> Advice:
@@ -234,11 +283,20 @@ def advice(answer: Answer, question: Any = None) -> Advice:
     found = findings(answer)
     total = len(answer.key_points)
     if not found:
-        parts = [f"all {total} key points" if total else "", "on target length" if answer.delivery.target_s else "",
-                 "a clear delivery"]
-        return Advice(f"Strong answer: {', '.join(p for p in parts if p)}.",
-                      ("Next step: go on to the next question (Ctrl+N), or answer this one again in a few days "
-                       "to check it sticks.",), "good", ())
+        parts = [
+            f"all {total} key points" if total else "",
+            "on target length" if answer.delivery.target_s else "",
+            "a clear delivery",
+        ]
+        return Advice(
+            f"Strong answer: {', '.join(p for p in parts if p)}.",
+            (
+                "Next step: go on to the next question (Ctrl+N), or answer this one again in a few days "
+                "to check it sticks.",
+            ),
+            "good",
+            (),
+        )
     top = found[:2]
     headline = "You " + " and ".join(f.said for f in top)
     if len(found) == 1:
@@ -280,8 +338,10 @@ def _across(kind: str, where: list[int], answers: Sequence[Answer]) -> str:
         worst = min(where, key=lambda i: (_coverage(answers[i]), i))
         missed = _missed(answers[worst])[:2]
         missed_count = sum(len(_missed(answers[i])) for i in where)
-        return (f"Key points: {missed_count} missed in {_numbers(where)}. Start with question {worst + 1}: "
-                f"make the point{'s' if len(missed) > 1 else ''} {_quoted([r.point for r in missed])}.")
+        return (
+            f"Key points: {missed_count} missed in {_numbers(where)}. Start with question {worst + 1}: "
+            f"make the point{'s' if len(missed) > 1 else ''} {_quoted([r.point for r in missed])}."
+        )
     if kind == "short":
         return f"{count} stopped well short of the target: give each answer an example and what came of it."
     if kind == "long":
@@ -321,7 +381,9 @@ def mock_verdict(answers: Sequence[Answer]) -> Advice:
     ranked = sorted(where, key=lambda k: (-len(where[k]), RULES.index(k)))[:2]
     actions = tuple(_across(k, where[k], answers) for k in ranked)
     if not actions:
-        actions = ("Next step: a longer mock interview, or the same questions again in a few days to check they stick.",)
+        actions = (
+            "Next step: a longer mock interview, or the same questions again in a few days to check they stick.",
+        )
     share = len(ready) / n
     tone = "good" if share == 1 else "warn" if share >= 0.5 else "bad"
     return Advice(headline, actions, tone, tuple(ranked))

@@ -73,8 +73,10 @@ def transcript_tokens(words: Sequence[Word], results: Sequence[PointResult], del
 
 
 def _unclear_span(seconds: float) -> str:
-    return (f'<span style="color:#555555; background:#e8e8e8; font-style:italic;" title="speech that could not be '
-            f'made out (no words came back, even when decoded again)">&nbsp;[unclear {seconds:.1f} s]&nbsp;</span> ')
+    return (
+        f'<span style="color:#555555; background:#e8e8e8; font-style:italic;" title="speech that could not be '
+        f'made out (no words came back, even when decoded again)">&nbsp;[unclear {seconds:.1f} s]&nbsp;</span> '
+    )
 
 
 def heard_tokens(raw_words: Sequence[Word], words: Sequence[Word], corrections: Sequence[Correction]) -> list[Token]:
@@ -123,8 +125,13 @@ TRANSCRIPT_CSS = "a { color: inherit; text-decoration: none; }"
 FOUND_STYLE = "background:#ffd33d; font-weight:600"  # a word the History search found
 
 
-def transcript_html(tokens: Sequence[Token], results: Sequence[PointResult], current_word: int | None = None, links: bool = True,
-                    found: Collection[int] = ()) -> str:
+def transcript_html(
+    tokens: Sequence[Token],
+    results: Sequence[PointResult],
+    current_word: int | None = None,
+    links: bool = True,
+    found: Collection[int] = (),
+) -> str:
     """HTML for QTextBrowser and for reports. Words link to `word:N` (seek) and name their points;
     `found`: word indices a History search matched, marked so they can be spotted."""
     parts: list[str] = []
@@ -146,8 +153,9 @@ def transcript_html(tokens: Sequence[Token], results: Sequence[PointResult], cur
         elif token.unsure:
             styles.append("color:#7d8590; text-decoration:underline dotted")  # Qt draws grey; browsers dot it
         if token.corrected_to is not None:
-            styles.append("background:#eaeef2; text-decoration:line-through" if token.corrected_to == ""
-                          else "background:#eaeef2")
+            styles.append(
+                "background:#eaeef2; text-decoration:line-through" if token.corrected_to == "" else "background:#eaeef2"
+            )
         if token.index in found:
             styles.append(FOUND_STYLE)
         if current_word is not None and token.index == current_word:
@@ -165,8 +173,14 @@ def transcript_html(tokens: Sequence[Token], results: Sequence[PointResult], cur
         # The space after a word shares its highlight when the next word carries the same point,
         # so a key point's evidence reads as one band rather than separate boxes.
         following = tokens[position + 1] if position + 1 < len(tokens) else None
-        joined = bool(token.points) and following is not None and following.points[:1] == token.points[:1] \
-            and following.pause_before_s is None and following.unclear_before_s is None and token.index != current_word
+        joined = (
+            bool(token.points)
+            and following is not None
+            and following.points[:1] == token.points[:1]
+            and following.pause_before_s is None
+            and following.unclear_before_s is None
+            and token.index != current_word
+        )
         text = html.escape(token.word.text) + (" " if joined else "")
         style_attr = f' style="{"; ".join(styles)}"' if styles else ""
         title_attr = f' title="{html.escape(title, quote=True)}"' if title else ""
@@ -195,10 +209,24 @@ def figures(delivery: Delivery, results: Sequence[PointResult]) -> list[Figure]:
     covered = sum(r.judged_covered for r in results)
     total = len(results)
     share = covered / total if total else 0.0
-    out = [Figure("Key points", f"{covered}/{total}", f"{share:.0%} covered", "good" if share >= 0.8 else "warn" if share >= 0.5 else "bad")]
+    out = [
+        Figure(
+            "Key points",
+            f"{covered}/{total}",
+            f"{share:.0%} covered",
+            "good" if share >= 0.8 else "warn" if share >= 0.5 else "bad",
+        )
+    ]
     verdict = delivery.length_verdict
     target = f"target {format_seconds(delivery.target_s)}" if delivery.target_s else "no target"
-    out.append(Figure("Length", format_seconds(delivery.duration_s), f"{target} · {verdict}", "good" if verdict == "on target" else "warn"))
+    out.append(
+        Figure(
+            "Length",
+            format_seconds(delivery.duration_s),
+            f"{target} · {verdict}",
+            "good" if verdict == "on target" else "warn",
+        )
+    )
     wpm = delivery.words_per_minute
     if wpm is None:
         out.append(Figure("Pace", "-", "too little speech"))
@@ -206,12 +234,28 @@ def figures(delivery: Delivery, results: Sequence[PointResult]) -> list[Figure]:
         tone = "good" if 110 <= wpm <= 170 else "warn"
         hint = "calm" if wpm < 110 else "fast" if wpm > 170 else "clear pace"
         out.append(Figure("Pace", f"{wpm:.0f} wpm", hint, tone))
-    out.append(Figure("Fillers", str(len(delivery.fillers)), f"{delivery.fillers_per_minute:.1f} per minute",
-                      "good" if delivery.fillers_per_minute < 3 else "warn"))
-    out.append(Figure("Long pauses", str(len(delivery.long_pauses)), "over 2 s", "good" if not delivery.long_pauses else "warn"))
+    out.append(
+        Figure(
+            "Fillers",
+            str(len(delivery.fillers)),
+            f"{delivery.fillers_per_minute:.1f} per minute",
+            "good" if delivery.fillers_per_minute < 3 else "warn",
+        )
+    )
+    out.append(
+        Figure(
+            "Long pauses", str(len(delivery.long_pauses)), "over 2 s", "good" if not delivery.long_pauses else "warn"
+        )
+    )
     start = delivery.speech_start_s
-    out.append(Figure("First word", "-" if start is None else f"{start:.1f} s", "after you started",
-                      "neutral" if start is None or start < 5 else "warn"))
+    out.append(
+        Figure(
+            "First word",
+            "-" if start is None else f"{start:.1f} s",
+            "after you started",
+            "neutral" if start is None or start < 5 else "warn",
+        )
+    )
     return out + manner_figures(delivery)
 
 
@@ -224,50 +268,87 @@ def manner_figures(delivery: Delivery) -> list[Figure]:
     voice = delivery.voice
     if voice is not None and voice.pitch_variation_st is not None:
         usual = f" · your usual {voice.usual_variation_st:.1f}" if voice.usual_variation_st is not None else ""
-        out.append(Figure("Pitch", f"{voice.pitch_variation_st:.1f} st",
-                          ("monotone: let your voice rise and fall" if voice.monotone else "varied")
-                          + f" · range {voice.pitch_range_st:.0f} st{usual}", "warn" if voice.monotone else "good",
-                          "How much your pitch moves within each 5 seconds, in semitones (Praat). Below "
-                          f"{voice.monotone_below_st:.1f} it sounds monotone"
-                          + (" for you (set from your earlier answers)." if voice.baseline_answers else ".")))
+        out.append(
+            Figure(
+                "Pitch",
+                f"{voice.pitch_variation_st:.1f} st",
+                ("monotone: let your voice rise and fall" if voice.monotone else "varied")
+                + f" · range {voice.pitch_range_st:.0f} st{usual}",
+                "warn" if voice.monotone else "good",
+                "How much your pitch moves within each 5 seconds, in semitones (Praat). Below "
+                f"{voice.monotone_below_st:.1f} it sounds monotone"
+                + (" for you (set from your earlier answers)." if voice.baseline_answers else "."),
+            )
+        )
         ends = len(voice.sentence_ends)
-        out.append(Figure("Sentence ends", f"{voice.trailing_count}/{ends} fade",
-                          "trailing off: keep your voice up to the last word" if voice.trails_off
-                          else "held up to the end", "warn" if voice.trails_off else "good",
-                          f"Sentences whose last words are {TRAILING_DROP_DB:.0f} dB or more below your own level in "
-                          "this answer: they fade before the point lands."))
+        out.append(
+            Figure(
+                "Sentence ends",
+                f"{voice.trailing_count}/{ends} fade",
+                "trailing off: keep your voice up to the last word" if voice.trails_off else "held up to the end",
+                "warn" if voice.trails_off else "good",
+                f"Sentences whose last words are {TRAILING_DROP_DB:.0f} dB or more below your own level in "
+                "this answer: they fade before the point lands.",
+            )
+        )
     if voice is not None and voice.rate_trend is not None:
         change = voice.rate_change or 1.0
-        out.append(Figure("Pace over time", f"{change - 1:+.0%}", f"last third vs before · {voice.rate_trend}",
-                          "good" if voice.rate_trend == "steady" else "warn",
-                          "Words per minute in the last third of your speech against the first two thirds: "
-                          "faster means rushing to finish, slower means running out of steam."))
+        out.append(
+            Figure(
+                "Pace over time",
+                f"{change - 1:+.0%}",
+                f"last third vs before · {voice.rate_trend}",
+                "good" if voice.rate_trend == "steady" else "warn",
+                "Words per minute in the last third of your speech against the first two thirds: "
+                "faster means rushing to finish, slower means running out of steam.",
+            )
+        )
     if delivery.hedges is not None:
         names = sorted({h.phrase.lower() for h in delivery.hedges})
         detail = ", ".join(f"“{n}”" for n in names[:3]) if names else "none: you sounded sure"
         if delivery.overused:
             detail += " · leaned on " + ", ".join(f"“{w}” ×{n}" for w, n in delivery.overused[:2])
-        out.append(Figure("Hedges", str(len(delivery.hedges)), detail,
-                          "good" if (delivery.hedges_per_minute or 0) < 2 and not delivery.overused else "warn",
-                          "Phrases such as “I think”, “maybe”, “kind of” that make an answer sound unsure (purple "
-                          "in the transcript); their plain uses (“a kind of model”) are not counted."))
+        out.append(
+            Figure(
+                "Hedges",
+                str(len(delivery.hedges)),
+                detail,
+                "good" if (delivery.hedges_per_minute or 0) < 2 and not delivery.overused else "warn",
+                "Phrases such as “I think”, “maybe”, “kind of” that make an answer sound unsure (purple "
+                "in the transcript); their plain uses (“a kind of model”) are not counted.",
+            )
+        )
     shape = delivery.shape
     if shape is not None and shape.kind == "technical" and shape.direct_opening is not None:
         first = "no key point" if shape.first_point_s is None else f"first key point at {shape.first_point_s:.0f} s"
-        out.append(Figure("Opening", "direct" if shape.direct_opening else "slow start",
-                          ("answered in the first sentence" if shape.direct_opening
-                           else "say the answer in one sentence, then the detail") + f" · {first}",
-                          "good" if shape.direct_opening else "warn",
-                          "Whether your first sentence already makes one of the key points, and when the first key "
-                          "point began: interviewers want the answer first, then the detail."))
+        out.append(
+            Figure(
+                "Opening",
+                "direct" if shape.direct_opening else "slow start",
+                (
+                    "answered in the first sentence"
+                    if shape.direct_opening
+                    else "say the answer in one sentence, then the detail"
+                )
+                + f" · {first}",
+                "good" if shape.direct_opening else "warn",
+                "Whether your first sentence already makes one of the key points, and when the first key "
+                "point began: interviewers want the answer first, then the detail.",
+            )
+        )
     elif shape is not None and shape.kind == "story" and shape.story:
         told = sum(p.present for p in shape.story)
         missing = shape.missing_part
-        out.append(Figure("Story", f"{told}/{len(shape.story)} parts",
-                          missing.missing if missing else "situation, task, action and result told",
-                          "good" if missing is None else "warn",
-                          "Situation, task, action and result, each read by the story judge; the strip under the "
-                          "transcript shows where each was told."))
+        out.append(
+            Figure(
+                "Story",
+                f"{told}/{len(shape.story)} parts",
+                missing.missing if missing else "situation, task, action and result told",
+                "good" if missing is None else "warn",
+                "Situation, task, action and result, each read by the story judge; the strip under the "
+                "transcript shows where each was told.",
+            )
+        )
     return out
 
 
@@ -280,8 +361,16 @@ def explain(result: PointResult, words: Sequence[Word] = ()) -> str:
     if result.override is not None:
         override = " You marked it as covered." if result.override else " You marked it as not covered."
     if result.covered:
-        unsure = " Heard only in words the recogniser was unsure of: check the recording." if unsure_only(result, words) else ""
+        unsure = (
+            " Heard only in words the recogniser was unsure of: check the recording."
+            if unsure_only(result, words)
+            else ""
+        )
         return f"Covered by {evidence} (match {result.score:.2f} ≥ threshold {result.threshold:.2f}{cues}).{unsure}{override}"
-    closest = f"Closest part of your answer: {evidence} (match {result.score:.2f} < threshold {result.threshold:.2f})." if evidence else "Nothing in the answer came close."
+    closest = (
+        f"Closest part of your answer: {evidence} (match {result.score:.2f} < threshold {result.threshold:.2f})."
+        if evidence
+        else "Nothing in the answer came close."
+    )
     missing = f" Not said: {', '.join(result.missing_words[:8])}." if result.missing_words else ""
     return f"{closest}{missing}{override}"

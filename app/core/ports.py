@@ -30,25 +30,53 @@ class HistoryStore(Protocol):
     # sessions and attempts
     def start_session(self, pack: Pack, mode: str) -> int: ...
     def end_session(self, session_id: int) -> None: ...
-    def save_attempt(self, pack: Pack, question: Question, analysis: AnswerAnalysis, audio_path: Path | None, *,
-                     session_id: int | None = None, settings: dict[str, Any] | None = None, status: str = "complete",
-                     created_at: datetime | None = None, parent_attempt_id: int | None = None) -> int: ...
+    def save_attempt(
+        self,
+        pack: Pack,
+        question: Question,
+        analysis: AnswerAnalysis,
+        audio_path: Path | None,
+        *,
+        session_id: int | None = None,
+        settings: dict[str, Any] | None = None,
+        status: str = "complete",
+        created_at: datetime | None = None,
+        parent_attempt_id: int | None = None,
+    ) -> int: ...
     def attempt_with_audio(self, audio_path: Path) -> int | None: ...
     def delete_attempt(self, attempt_id: int) -> None: ...
     def delete_all(self) -> None: ...
 
     # reading
-    def list_attempts(self, *, pack_id: str | None = None, question_id: str | None = None,
-                      since: datetime | None = None, until: datetime | None = None, order_by: str = "created_at",
-                      descending: bool = True, limit: int | None = None) -> list[AttemptSummary]: ...
-    def attempt_summaries(self, *, pack_id: str | None = None, question_id: str | None = None,
-                          since: datetime | None = None, until: datetime | None = None,
-                          session_id: int | None = None, order_by: str = "created_at", descending: bool = True,
-                          limit: int | None = None, text: str | None = None) -> list[AttemptSummary]: ...
+    def list_attempts(
+        self,
+        *,
+        pack_id: str | None = None,
+        question_id: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        order_by: str = "created_at",
+        descending: bool = True,
+        limit: int | None = None,
+    ) -> list[AttemptSummary]: ...
+    def attempt_summaries(
+        self,
+        *,
+        pack_id: str | None = None,
+        question_id: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        session_id: int | None = None,
+        order_by: str = "created_at",
+        descending: bool = True,
+        limit: int | None = None,
+        text: str | None = None,
+    ) -> list[AttemptSummary]: ...
     def get_attempt(self, attempt_id: int) -> AttemptDetail: ...
     def progress_points(self, *, pack_id: str | None = None, question_id: str | None = None) -> list[ProgressPoint]: ...
-    def delivery_figures(self, *, pack_id: str | None = None,
-                         question_id: str | None = None) -> dict[int, dict[str, Any]]: ...
+    def delivery_figures(
+        self, *, pack_id: str | None = None, question_id: str | None = None
+    ) -> dict[int, dict[str, Any]]: ...
     def question_stats(self, pack_id: str) -> dict[str, QuestionStats]: ...
     def last_session_id(self, mode: str) -> int | None: ...
     def count_attempts(self) -> int: ...

@@ -78,7 +78,9 @@ def _check_file(path: Path) -> None:
     with open(path, "rb") as fh:
         header = fh.read(len(SQLITE_HEADER))
     if header != SQLITE_HEADER:
-        raise DatabaseCorruptError(path, f"{path} is not a Rehearse database (not an SQLite file). It was left untouched.")
+        raise DatabaseCorruptError(
+            path, f"{path} is not a Rehearse database (not an SQLite file). It was left untouched."
+        )
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -88,7 +90,9 @@ def _check_file(path: Path) -> None:
     except sqlite3.DatabaseError as exc:
         raise DatabaseCorruptError(path, f"{path} is damaged ({exc}). It was left untouched.") from None
     if not result or result[0] != "ok":
-        raise DatabaseCorruptError(path, f"{path} is damaged ({result[0] if result else 'no answer'}). It was left untouched.")
+        raise DatabaseCorruptError(
+            path, f"{path} is damaged ({result[0] if result else 'no answer'}). It was left untouched."
+        )
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -100,7 +104,9 @@ def current_revision(engine: Engine) -> str | None:
 
 def _stored_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        has_table = conn.exec_driver_sql("select 1 from sqlite_master where type='table' and name='alembic_version'").first()
+        has_table = conn.exec_driver_sql(
+            "select 1 from sqlite_master where type='table' and name='alembic_version'"
+        ).first()
         if not has_table:
             return None
         row = conn.exec_driver_sql("select version_num from alembic_version").first()
@@ -149,8 +155,12 @@ def _make_private(path: Path) -> None:
         return
     if not path.exists():
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-    for extra in (path, path.with_name(f"{path.name}-wal"), path.with_name(f"{path.name}-shm"),
-                  *path.parent.glob(f"{path.name}.before-*.bak")):
+    for extra in (
+        path,
+        path.with_name(f"{path.name}-wal"),
+        path.with_name(f"{path.name}-shm"),
+        *path.parent.glob(f"{path.name}.before-*.bak"),
+    ):
         if extra.exists() and extra.stat().st_mode & 0o077:
             os.chmod(extra, 0o600)
 
@@ -168,7 +178,9 @@ def open_database(path: Path) -> Engine:
             migrate(engine, path)
     except Timeout:
         engine.dispose()
-        raise DatabaseError(path, f"{path} is being upgraded by another Rehearse process; try again in a minute.") from None
+        raise DatabaseError(
+            path, f"{path} is being upgraded by another Rehearse process; try again in a minute."
+        ) from None
     except DatabaseError:
         engine.dispose()
         raise

@@ -93,8 +93,11 @@ class _QuestionInfo(NamedTuple):
 
 def _matching(questions: dict[int, _QuestionInfo], pack_id: str | None, question_id: str | None) -> list[int]:
     """The question rows (every version) of a pack and/or question id."""
-    return [row_id for row_id, info in questions.items()
-            if (not pack_id or info.pack_id == pack_id) and (not question_id or info.question_id == question_id)]
+    return [
+        row_id
+        for row_id, info in questions.items()
+        if (not pack_id or info.pack_id == pack_id) and (not question_id or info.question_id == question_id)
+    ]
 
 
 def _of_questions(row_ids: list[int]) -> Any:
@@ -147,9 +150,15 @@ class History:
         if row is None:
             # Another writer (a save on the transcription lane, a session started on the database
             # lane, another process) may add the same pack between the select and this insert.
-            session.execute(sqlite_insert(PackRow).values(
-                pack_id=pack.id, title=pack.title, source_path=str(pack.source) if pack.source else None,
-            ).on_conflict_do_nothing())
+            session.execute(
+                sqlite_insert(PackRow)
+                .values(
+                    pack_id=pack.id,
+                    title=pack.title,
+                    source_path=str(pack.source) if pack.source else None,
+                )
+                .on_conflict_do_nothing()
+            )
             row = session.scalars(query).one()
         elif row.title != pack.title:
             row.title = pack.title
@@ -164,18 +173,24 @@ class History:
         )
         row = session.scalar(query)
         if row is None:  # inserted unless another writer just did (as for the pack row)
-            session.execute(sqlite_insert(QuestionRow).values(
-                pack_row_id=pack_row.id,
-                question_id=question.id,
-                content_hash=question.content_hash,
-                text=question.text,
-                category=question.category,
-                prep_seconds=question.prep_seconds,
-                answer_seconds=question.answer_seconds,
-                reference_answer=question.reference_answer,
-                key_points=[{"point": kp.text, "cues": list(kp.cues), "examples": list(kp.examples)}
-                            for kp in question.key_points],
-            ).on_conflict_do_nothing())
+            session.execute(
+                sqlite_insert(QuestionRow)
+                .values(
+                    pack_row_id=pack_row.id,
+                    question_id=question.id,
+                    content_hash=question.content_hash,
+                    text=question.text,
+                    category=question.category,
+                    prep_seconds=question.prep_seconds,
+                    answer_seconds=question.answer_seconds,
+                    reference_answer=question.reference_answer,
+                    key_points=[
+                        {"point": kp.text, "cues": list(kp.cues), "examples": list(kp.examples)}
+                        for kp in question.key_points
+                    ],
+                )
+                .on_conflict_do_nothing()
+            )
             row = session.scalars(query).one()
         return row
 
@@ -245,7 +260,16 @@ class History:
                         score=result.score,
                         threshold=result.threshold,
                         evidence=result.evidence.text if result.evidence else None,
-                        detail={k: data[k] for k in ("evidence_words", "evidence_start_s", "evidence_end_s", "matched_cues", "missing_words")},
+                        detail={
+                            k: data[k]
+                            for k in (
+                                "evidence_words",
+                                "evidence_start_s",
+                                "evidence_end_s",
+                                "matched_cues",
+                                "missing_words",
+                            )
+                        },
                     )
                 )
             session.add(attempt)
@@ -305,7 +329,9 @@ class History:
             query = query.where(AttemptRow.created_at >= since)
         if until:
             query = query.where(AttemptRow.created_at < until)
-        query = query.order_by(column.desc() if descending else column.asc(), AttemptRow.id.desc() if descending else AttemptRow.id)
+        query = query.order_by(
+            column.desc() if descending else column.asc(), AttemptRow.id.desc() if descending else AttemptRow.id
+        )
         if limit:
             query = query.limit(limit)
         with self._sessions() as session:
@@ -337,18 +363,46 @@ class History:
 
         terms = tuple(search_terms(text or ""))
         key = ("attempt_summaries", pack_id, question_id, since, until, session_id, order_by, descending, limit, terms)
-        return list(self._cache.get(key, lambda: self._read_summaries(
-            pack_id, question_id, since, until, session_id, SORTABLE[order_by], descending, limit, terms)))
+        return list(
+            self._cache.get(
+                key,
+                lambda: self._read_summaries(
+                    pack_id, question_id, since, until, session_id, SORTABLE[order_by], descending, limit, terms
+                ),
+            )
+        )
 
-    def _read_summaries(self, pack_id: str | None, question_id: str | None, since: datetime | None, until: datetime | None,
-                        session_id: int | None, column: Any, descending: bool, limit: int | None,
-                        terms: tuple[str, ...] = ()) -> list[AttemptSummary]:
+    def _read_summaries(
+        self,
+        pack_id: str | None,
+        question_id: str | None,
+        since: datetime | None,
+        until: datetime | None,
+        session_id: int | None,
+        column: Any,
+        descending: bool,
+        limit: int | None,
+        terms: tuple[str, ...] = (),
+    ) -> list[AttemptSummary]:
         a = AttemptRow
         query = select(
             # created_at as its stored text: datetime.fromisoformat is far quicker than the generic converter.
-            a.id, type_coerce(a.created_at, String), a.question_row_id, a.status, a.duration_s, a.target_s, a.speech_start_s,
-            a.words_per_minute, a.filler_count, a.long_pause_count, a.coverage, a.covered_count, a.point_count,
-            a.audio_path, a.note, a.session_id,
+            a.id,
+            type_coerce(a.created_at, String),
+            a.question_row_id,
+            a.status,
+            a.duration_s,
+            a.target_s,
+            a.speech_start_s,
+            a.words_per_minute,
+            a.filler_count,
+            a.long_pause_count,
+            a.coverage,
+            a.covered_count,
+            a.point_count,
+            a.audio_path,
+            a.note,
+            a.session_id,
         )
         questions = self._questions()
         if pack_id or question_id:
@@ -359,7 +413,9 @@ class History:
             query = query.where(a.created_at < until)
         if session_id is not None:
             query = query.where(a.session_id == session_id)
-        if terms:  # LIKE (case aside, ASCII): 38 ms over 10,000 transcripts, 112 ms when nearly all match (bench_search)
+        if (
+            terms
+        ):  # LIKE (case aside, ASCII): 38 ms over 10,000 transcripts, 112 ms when nearly all match (bench_search)
             from app.core.review.search import like_pattern
 
             query = query.where(*(a.transcript.like(like_pattern(t), escape="\\") for t in terms))
@@ -372,8 +428,9 @@ class History:
         root = self._root
         with _bulk_objects():
             return [
-                AttemptSummary._make((r[0], _utc(r[1]), *questions[r[2]], *r[3:13],
-                                      _audio_file(root, r[13]), r[14], r[15]))
+                AttemptSummary._make(
+                    (r[0], _utc(r[1]), *questions[r[2]], *r[3:13], _audio_file(root, r[13]), r[14], r[15])
+                )
                 for r in rows
             ]
 
@@ -401,14 +458,28 @@ class History:
 
     def progress_points(self, *, pack_id: str | None = None, question_id: str | None = None) -> list[ProgressPoint]:
         """Scored attempts, oldest first, with just the figures the charts and the scheduler use (kept until the next commit)."""
-        return list(self._cache.get(("progress_points", pack_id, question_id),
-                                    lambda: self._read_progress_points(pack_id, question_id)))
+        return list(
+            self._cache.get(
+                ("progress_points", pack_id, question_id), lambda: self._read_progress_points(pack_id, question_id)
+            )
+        )
 
     def _read_progress_points(self, pack_id: str | None, question_id: str | None) -> list[ProgressPoint]:
         a = AttemptRow
         query = (
-            select(a.id, type_coerce(a.created_at, String), a.question_row_id, a.duration_s, a.target_s, a.coverage,
-                   a.words_per_minute, a.filler_count, a.covered_count, a.point_count, a.status == "typed")
+            select(
+                a.id,
+                type_coerce(a.created_at, String),
+                a.question_row_id,
+                a.duration_s,
+                a.target_s,
+                a.coverage,
+                a.words_per_minute,
+                a.filler_count,
+                a.covered_count,
+                a.point_count,
+                a.status == "typed",
+            )
             .where(a.status.in_(sorted(SCORED_STATUSES)))
             .order_by(a.created_at, a.id)
         )
@@ -419,9 +490,12 @@ class History:
             rows = connection.execute(query).all()
         questions = self._questions_of((r[2] for r in rows), questions)
         with _bulk_objects():
-            return [ProgressPoint._make((r[0], _utc(r[1]), questions[r[2]].pack_id, questions[r[2]].question_id,
-                                         *r[3:10], bool(r[10])))
-                    for r in rows]
+            return [
+                ProgressPoint._make(
+                    (r[0], _utc(r[1]), questions[r[2]].pack_id, questions[r[2]].question_id, *r[3:10], bool(r[10]))
+                )
+                for r in rows
+            ]
 
     def last_session_id(self, mode: str) -> int | None:
         """The latest practice session of a mode that has attempts (the last mock interview)."""
@@ -438,7 +512,9 @@ class History:
             row = session.scalar(
                 select(AttemptRow)
                 .where(AttemptRow.id == attempt_id)
-                .options(joinedload(AttemptRow.question).joinedload(QuestionRow.pack), selectinload(AttemptRow.point_results))
+                .options(
+                    joinedload(AttemptRow.question).joinedload(QuestionRow.pack), selectinload(AttemptRow.point_results)
+                )
             )
             if row is None:
                 raise KeyError(f"no attempt {attempt_id}")
@@ -448,8 +524,10 @@ class History:
                 question=Question(
                     id=question.question_id,
                     text=question.text,
-                    key_points=tuple(KeyPoint(kp["point"], tuple(kp.get("cues", [])), tuple(kp.get("examples", [])))
-                                     for kp in question.key_points),
+                    key_points=tuple(
+                        KeyPoint(kp["point"], tuple(kp.get("cues", [])), tuple(kp.get("examples", [])))
+                        for kp in question.key_points
+                    ),
                     category=question.category,
                     prep_seconds=question.prep_seconds,
                     answer_seconds=question.answer_seconds,
@@ -460,8 +538,14 @@ class History:
                 key_points=[_point_result(r) for r in row.point_results],
                 settings=dict(row.settings or {}),
                 parent_attempt_id=row.parent_attempt_id,
-                bookmarks=tuple(_bookmark(b) for b in session.scalars(
-                    select(BookmarkRow).where(BookmarkRow.attempt_id == attempt_id).order_by(BookmarkRow.at_s, BookmarkRow.id))),
+                bookmarks=tuple(
+                    _bookmark(b)
+                    for b in session.scalars(
+                        select(BookmarkRow)
+                        .where(BookmarkRow.attempt_id == attempt_id)
+                        .order_by(BookmarkRow.at_s, BookmarkRow.id)
+                    )
+                ),
             )
 
     def set_note(self, attempt_id: int, note: str | None) -> None:
@@ -484,8 +568,14 @@ class History:
 
     def bookmarks(self, attempt_id: int) -> list[Bookmark]:
         with self._sessions() as session:
-            return [_bookmark(r) for r in session.scalars(
-                select(BookmarkRow).where(BookmarkRow.attempt_id == attempt_id).order_by(BookmarkRow.at_s, BookmarkRow.id))]
+            return [
+                _bookmark(r)
+                for r in session.scalars(
+                    select(BookmarkRow)
+                    .where(BookmarkRow.attempt_id == attempt_id)
+                    .order_by(BookmarkRow.at_s, BookmarkRow.id)
+                )
+            ]
 
     def delete_bookmark(self, bookmark_id: int) -> None:
         with self._sessions.begin() as session:
@@ -524,18 +614,22 @@ class History:
     def reviewed_judgements(self, scorer: str) -> list[Judgement]:
         """Every key point of the attempts the person corrected, judged by `scorer`: labelled data."""
         with self._sessions() as session:
-            reviewed = (
-                select(KeyPointResultRow.attempt_id).where(KeyPointResultRow.override.is_not(None)).distinct()
-            )
+            reviewed = select(KeyPointResultRow.attempt_id).where(KeyPointResultRow.override.is_not(None)).distinct()
             rows = session.execute(
-                select(KeyPointResultRow.attempt_id, KeyPointResultRow.score, KeyPointResultRow.auto_covered,
-                       KeyPointResultRow.override)
+                select(
+                    KeyPointResultRow.attempt_id,
+                    KeyPointResultRow.score,
+                    KeyPointResultRow.auto_covered,
+                    KeyPointResultRow.override,
+                )
                 .join(AttemptRow, AttemptRow.id == KeyPointResultRow.attempt_id)
                 .where(KeyPointResultRow.attempt_id.in_(reviewed), AttemptRow.settings["scorer"].as_string() == scorer)
                 .order_by(KeyPointResultRow.attempt_id, KeyPointResultRow.position)
             )
-            return [Judgement(attempt_id, float(score), bool(auto if override is None else override), override is not None)
-                    for attempt_id, score, auto, override in rows]
+            return [
+                Judgement(attempt_id, float(score), bool(auto if override is None else override), override is not None)
+                for attempt_id, score, auto, override in rows
+            ]
 
     def attempt_with_audio(self, audio_path: Path) -> int | None:
         """The attempt stored with this recording, if any: recovery uses it to never store an answer twice."""
@@ -576,8 +670,9 @@ class History:
             totals[question_id] = (count + 1, max(best, coverage))
             last[question_id] = (coverage, duration, created)
         return {
-            question_id: QuestionStats(question_id, count, last[question_id][0], last[question_id][1],
-                                       _utc(last[question_id][2]), best)
+            question_id: QuestionStats(
+                question_id, count, last[question_id][0], last[question_id][1], _utc(last[question_id][2]), best
+            )
             for question_id, (count, best) in totals.items()
         }
 
@@ -591,16 +686,23 @@ class History:
             row = session.scalar(query)
             if row is None:
                 return None
-            return PlanSettings(row.interview_date, row.pack_id, row.daily_load, frozenset(row.easy_days or ()),
-                                row.desired_retention)
+            return PlanSettings(
+                row.interview_date, row.pack_id, row.daily_load, frozenset(row.easy_days or ()), row.desired_retention
+            )
 
     def set_plan(self, plan: PlanSettings) -> None:
         """Store (or replace) the plan of its pack, or the plan for all packs."""
         with self._sessions.begin() as session:
-            query = select(PlanRow).where(PlanRow.pack_id.is_(None) if plan.pack_id is None else PlanRow.pack_id == plan.pack_id)
+            query = select(PlanRow).where(
+                PlanRow.pack_id.is_(None) if plan.pack_id is None else PlanRow.pack_id == plan.pack_id
+            )
             row = session.scalar(query) or PlanRow(pack_id=plan.pack_id)
             row.interview_date, row.daily_load = plan.interview_date, plan.daily_load
-            row.easy_days, row.desired_retention, row.updated_at = sorted(plan.easy_days), plan.desired_retention, utcnow()
+            row.easy_days, row.desired_retention, row.updated_at = (
+                sorted(plan.easy_days),
+                plan.desired_retention,
+                utcnow(),
+            )
             session.add(row)
 
     def clear_plan(self, pack_id: str | None) -> bool:
@@ -619,27 +721,46 @@ class History:
 
         a = AttemptRow
         variation = func.json_extract(a.delivery, "$.voice.pitch_variation_st")
-        query = (select(variation, a.words_per_minute).where(variation.is_not(None))
-                 .order_by(a.created_at.desc(), a.id.desc()).limit(limit))
+        query = (
+            select(variation, a.words_per_minute)
+            .where(variation.is_not(None))
+            .order_by(a.created_at.desc(), a.id.desc())
+            .limit(limit)
+        )
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
         return Baseline.from_deliveries({"voice": {"pitch_variation_st": v}, "words_per_minute": w} for v, w in rows)
 
-    def delivery_figures(self, *, pack_id: str | None = None, question_id: str | None = None) -> dict[int, dict[str, Any]]:
+    def delivery_figures(
+        self, *, pack_id: str | None = None, question_id: str | None = None
+    ) -> dict[int, dict[str, Any]]:
         """The issue-18 figures of each scored attempt that has them (attempt id -> figures), for the
         progress charts; older attempts have none and are left out."""
-        return dict(self._cache.get(("delivery_figures", pack_id, question_id),
-                                    lambda: self._read_delivery_figures(pack_id, question_id, SCORED_STATUSES)))
+        return dict(
+            self._cache.get(
+                ("delivery_figures", pack_id, question_id),
+                lambda: self._read_delivery_figures(pack_id, question_id, SCORED_STATUSES),
+            )
+        )
 
-    def _read_delivery_figures(self, pack_id: str | None, question_id: str | None,
-                               statuses: Iterable[str]) -> dict[int, dict[str, Any]]:
+    def _read_delivery_figures(
+        self, pack_id: str | None, question_id: str | None, statuses: Iterable[str]
+    ) -> dict[int, dict[str, Any]]:
         a = AttemptRow
-        paths = {"pitch_variation_st": "$.voice.pitch_variation_st", "trailing_count": "$.voice.trailing_count",
-                 "rate_change": "$.voice.rate_change", "hedges_per_minute": "$.hedges_per_minute",
-                 "first_point_s": "$.shape.first_point_s", "direct_opening": "$.shape.direct_opening"}
+        paths = {
+            "pitch_variation_st": "$.voice.pitch_variation_st",
+            "trailing_count": "$.voice.trailing_count",
+            "rate_change": "$.voice.rate_change",
+            "hedges_per_minute": "$.hedges_per_minute",
+            "first_point_s": "$.shape.first_point_s",
+            "direct_opening": "$.shape.direct_opening",
+        }
         columns = [func.json_extract(a.delivery, path) for path in paths.values()]
-        query = select(a.id, *columns).where(a.status.in_(sorted(statuses))).where(
-            func.json_extract(a.delivery, "$.hedge_count").is_not(None))
+        query = (
+            select(a.id, *columns)
+            .where(a.status.in_(sorted(statuses)))
+            .where(func.json_extract(a.delivery, "$.hedge_count").is_not(None))
+        )
         questions = self._questions()
         if pack_id or question_id:
             query = query.where(_of_questions(_matching(questions, pack_id, question_id)))

@@ -65,9 +65,25 @@ class AttemptRow(Base):
         Index("ix_attempts_question_created", "question_row_id", "created_at"),
         # Every column the history view, the charts and the start page list, in date order: those
         # reads never touch the rows with their transcript JSON (migration 0002).
-        Index("ix_attempts_summary", "created_at", "id", "question_row_id", "status", "duration_s", "target_s",
-              "speech_start_s", "words_per_minute", "filler_count", "long_pause_count", "coverage", "covered_count",
-              "point_count", "session_id", "audio_path", "note"),
+        Index(
+            "ix_attempts_summary",
+            "created_at",
+            "id",
+            "question_row_id",
+            "status",
+            "duration_s",
+            "target_s",
+            "speech_start_s",
+            "words_per_minute",
+            "filler_count",
+            "long_pause_count",
+            "coverage",
+            "covered_count",
+            "point_count",
+            "session_id",
+            "audio_path",
+            "note",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -40,8 +40,9 @@ class ReadCache:
             try:
                 if self._watch is None:
                     # Opened on first use, on whichever thread reads first (never the GUI thread).
-                    self._watch = sqlite3.connect(f"file:{self.database}?mode=ro", uri=True, isolation_level=None,
-                                                  check_same_thread=False)
+                    self._watch = sqlite3.connect(
+                        f"file:{self.database}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+                    )
                 return int(self._watch.execute("PRAGMA data_version").fetchone()[0])
             except sqlite3.Error:
                 self._broken = True  # correct without the cache, only slower

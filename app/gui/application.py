@@ -71,8 +71,9 @@ def _ask_new_database(message: str) -> bool:
     return box.exec() == QMessageBox.StandardButton.Yes
 
 
-def open_history_in_background(window: MainWindow, ask: Callable[[str], bool] = _ask_new_database,
-                               reload: bool = False) -> None:
+def open_history_in_background(
+    window: MainWindow, ask: Callable[[str], bool] = _ask_new_database, reload: bool = False
+) -> None:
     """Open (and migrate) the history on the pool once the window shows: SQLAlchemy's import and
     the schema check take ~0.4 s that the window need not wait for. A database that cannot be used
     is reported then, with the offer of a new one beside it (the old file stays as it is);
@@ -131,6 +132,7 @@ def _probe_startup(app: QApplication, window: MainWindow) -> None:
         app.quit()
 
     QTimer.singleShot(0, lambda: say("interactive"))
+
     def model_ready(_name: str) -> None:
         say("model-ready")
         QTimer.singleShot(0, when_progress_ready)

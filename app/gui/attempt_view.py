@@ -114,13 +114,19 @@ class AttemptView(QWidget):
             "Click a word to play from there · highlighted: covered key points · "
             "<u style='color:#b03a2e'>underlined</u>: fillers · <i style='color:#6639ba'>purple</i>: hedges · "
             "<span style='color:#7d8590'>grey</span>: the recogniser was unsure",
-            below_transcript=[note_row], below_points=[self.bookmarks],
+            below_transcript=[note_row],
+            below_points=[self.bookmarks],
         )
         self.panel.passageSelected.connect(self.replay.set_loop_range)
         self.panel.wordClicked.connect(self.replay.seek_to_word)
         self.panel.strip.seekRequested.connect(lambda seconds: self.replay.seek_ms(int(seconds * 1000), play=True))
         self.tiles, self.transcript, self.points, self.why, self.splitter = (
-            self.panel.tiles, self.panel.transcript, self.panel.points, self.panel.why, self.panel.splitter)
+            self.panel.tiles,
+            self.panel.transcript,
+            self.panel.points,
+            self.panel.why,
+            self.panel.splitter,
+        )
 
     def _build_buttons(self) -> QHBoxLayout:
         """Delete, export, this question's progress, compare."""
@@ -149,9 +155,14 @@ class AttemptView(QWidget):
     # -- content --------------------------------------------------------------------------------------
     def show_attempt(self, attempt_id: int) -> None:
         self.stop()
-        self.runner.start(self.workspace.review.attempt, attempt_id, on_done=self.set_detail,
-                          on_error=lambda m: self.message.emit(f"This answer could not be opened: {m}"),
-                          lane=DATABASE, key="attempt-view")  # a quick second pick shows the second answer
+        self.runner.start(
+            self.workspace.review.attempt,
+            attempt_id,
+            on_done=self.set_detail,
+            on_error=lambda m: self.message.emit(f"This answer could not be opened: {m}"),
+            lane=DATABASE,
+            key="attempt-view",
+        )  # a quick second pick shows the second answer
 
     def set_detail(self, detail: AttemptDetail) -> None:
         self.stop()
@@ -164,7 +175,9 @@ class AttemptView(QWidget):
         if s.status == "untranscribed":
             notice = "This answer was saved but never transcribed, so it has no transcript or scores."
         elif s.status == "typed":
-            notice = "A typed answer: key points were judged on the words typed; it has no recording or delivery figures."
+            notice = (
+                "A typed answer: key points were judged on the words typed; it has no recording or delivery figures."
+            )
         elif not s.has_audio:
             notice = "The recording of this answer is no longer on this computer; the transcript and feedback are kept."
         from app.core.review.search import matching_words, search_terms
@@ -172,15 +185,25 @@ class AttemptView(QWidget):
         self.panel.found = matching_words((w.text for w in detail.transcript.words), search_terms(self.find_text))
         if self.find_text:
             found = len(self.panel.found)
-            self.meta.setText(f"{self.meta.text()} · {found} word{'s' if found != 1 else ''} found for “{self.find_text}”")
+            self.meta.setText(
+                f"{self.meta.text()} · {found} word{'s' if found != 1 else ''} found for “{self.find_text}”"
+            )
         self.notice.setText(notice)
         self.notice.setVisible(bool(notice))
-        self.replay.set_recording(Path(s.audio_path) if s.has_audio and s.audio_path else None, detail.delivery.duration_s,
-                                  [w.start for w in detail.transcript.words])
-        self.panel.show_answer(detail.transcript.words, detail.key_points, detail.delivery,
-                               empty_text="No speech was transcribed for this answer.",
-                               raw_words=detail.transcript.raw_words, corrections=detail.transcript.corrections,
-                               typed=s.status == "typed")
+        self.replay.set_recording(
+            Path(s.audio_path) if s.has_audio and s.audio_path else None,
+            detail.delivery.duration_s,
+            [w.start for w in detail.transcript.words],
+        )
+        self.panel.show_answer(
+            detail.transcript.words,
+            detail.key_points,
+            detail.delivery,
+            empty_text="No speech was transcribed for this answer.",
+            raw_words=detail.transcript.raw_words,
+            corrections=detail.transcript.corrections,
+            typed=s.status == "typed",
+        )
         self.bookmarks.set_bookmarks(s.id, detail.bookmarks)
         self.note.blockSignals(True)
         self.note.setPlainText(s.note or "")
@@ -234,8 +257,14 @@ class AttemptView(QWidget):
             self.message.emit("Note saved")
 
         self.save_note_button.setEnabled(False)
-        self.runner.start(self.workspace.review.set_note, attempt_id, text or None, on_done=saved,
-                          on_error=lambda m: self.message.emit(f"The note could not be saved: {m}"), lane=DATABASE)
+        self.runner.start(
+            self.workspace.review.set_note,
+            attempt_id,
+            text or None,
+            on_done=saved,
+            on_error=lambda m: self.message.emit(f"The note could not be saved: {m}"),
+            lane=DATABASE,
+        )
 
     def delete(self) -> None:
         if self.detail is None:
@@ -257,9 +286,12 @@ class AttemptView(QWidget):
     def export(self) -> None:
         if self.detail is None:
             return
-        name = f"rehearse-{self.detail.summary.question_id}-{self.detail.summary.created_at.astimezone():%Y%m%d-%H%M}.html"
-        path, chosen = QFileDialog.getSaveFileName(self, "Export this answer", str(Path.home() / name),
-                                                   "HTML report (*.html);;Markdown (*.md)")
+        name = (
+            f"rehearse-{self.detail.summary.question_id}-{self.detail.summary.created_at.astimezone():%Y%m%d-%H%M}.html"
+        )
+        path, chosen = QFileDialog.getSaveFileName(
+            self, "Export this answer", str(Path.home() / name), "HTML report (*.html);;Markdown (*.md)"
+        )
         if path:
             self.write_report(Path(path), "md" if path.endswith(".md") or chosen.startswith("Markdown") else "html")
 
@@ -275,4 +307,3 @@ class AttemptView(QWidget):
             return f"Exported to {save(text, path)}"
 
         self.runner.start(write, on_done=self.message.emit, on_error=lambda m: self.message.emit(f"Export failed: {m}"))
-

@@ -93,8 +93,15 @@ class ChartView(QWidget):
         self.band_low = pg.PlotDataItem(pen=pg.mkPen(BAND_EDGE, width=0))
         self.band_high = pg.PlotDataItem(pen=pg.mkPen(BAND_EDGE, width=0))
         self.band = pg.FillBetweenItem(self.band_low, self.band_high, brush=pg.mkBrush(BAND))
-        self.curve = pg.PlotDataItem(pen=pg.mkPen(LINE, width=1), symbol="o", symbolSize=6, symbolBrush=LINE,
-                                     symbolPen=pg.mkPen("w", width=1), connect="finite", antialias=True)
+        self.curve = pg.PlotDataItem(
+            pen=pg.mkPen(LINE, width=1),
+            symbol="o",
+            symbolSize=6,
+            symbolBrush=LINE,
+            symbolPen=pg.mkPen("w", width=1),
+            connect="finite",
+            antialias=True,
+        )
         self.curve.sigPointsClicked.connect(self._clicked)
         for part in (self.band, self.band_low, self.band_high, self.curve):
             self.plot.addItem(part)

@@ -31,8 +31,14 @@ from app.gui.workers import DATABASE, JobRunner
 from app.services.workspace import Workspace
 
 VERDICT_COLOURS = {"better": "#1a7f37", "worse": "#cf222e", "same": "#59636e", "": "#59636e"}
-STATUS_COLOURS = {"newly covered": "#1a7f37", "newly missed": "#cf222e", "still covered": "#1f2328",
-                  "still missed": "#8c1c13", "new point": "#59636e", "dropped point": "#59636e"}
+STATUS_COLOURS = {
+    "newly covered": "#1a7f37",
+    "newly missed": "#cf222e",
+    "still covered": "#1f2328",
+    "still missed": "#8c1c13",
+    "new point": "#59636e",
+    "dropped point": "#59636e",
+}
 STATUS_ORDER = ("newly covered", "newly missed", "still missed", "still covered", "new point", "dropped point")
 
 
@@ -152,8 +158,10 @@ class CompareView(QWidget):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        for caption, box, button in ((self.before_caption, self.before_text, self.open_before),
-                                     (self.after_caption, self.after_text, self.open_after)):
+        for caption, box, button in (
+            (self.before_caption, self.before_text, self.open_before),
+            (self.after_caption, self.after_text, self.open_after),
+        ):
             row = QHBoxLayout()
             row.addWidget(caption, 1)
             row.addWidget(button)
@@ -188,14 +196,25 @@ class CompareView(QWidget):
 
     # -- loading ---------------------------------------------------------------------------------------
     def show_pair(self, first_id: int, second_id: int) -> None:
-        self.runner.start(self.workspace.review.compare_pair, first_id, second_id, on_done=self._loaded,
-                          on_error=lambda m: self.message.emit(f"These answers cannot be compared: {m}"),
-                          lane=DATABASE, key="compare")
+        self.runner.start(
+            self.workspace.review.compare_pair,
+            first_id,
+            second_id,
+            on_done=self._loaded,
+            on_error=lambda m: self.message.emit(f"These answers cannot be compared: {m}"),
+            lane=DATABASE,
+            key="compare",
+        )
 
     def show_with_neighbour(self, attempt_id: int) -> None:
-        self.runner.start(self.workspace.review.compare_with_neighbour, attempt_id, on_done=self._loaded,
-                          on_error=lambda m: self.message.emit(f"Nothing to compare with: {m}"),
-                          lane=DATABASE, key="compare")
+        self.runner.start(
+            self.workspace.review.compare_with_neighbour,
+            attempt_id,
+            on_done=self._loaded,
+            on_error=lambda m: self.message.emit(f"Nothing to compare with: {m}"),
+            lane=DATABASE,
+            key="compare",
+        )
 
     def _loaded(self, result: tuple[Comparison, list[AttemptSummary]]) -> None:
         comparison, siblings = result
@@ -203,7 +222,10 @@ class CompareView(QWidget):
         self.set_comparison(comparison)
 
     def _fill_pickers(self, comparison: Comparison) -> None:
-        for combo, chosen in ((self.before_combo, comparison.before.summary.id), (self.after_combo, comparison.after.summary.id)):
+        for combo, chosen in (
+            (self.before_combo, comparison.before.summary.id),
+            (self.after_combo, comparison.after.summary.id),
+        ):
             combo.blockSignals(True)
             combo.clear()
             for s, label in zip(self.siblings, attempt_labels(self.siblings)):  # never two alike
@@ -235,8 +257,12 @@ class CompareView(QWidget):
 
         self.figures.setRowCount(len(comparison.figures))
         for row, figure in enumerate(comparison.figures):
-            values = (figure.label, figure.before_text, figure.after_text,
-                      f"{figure.change_text}  {figure.verdict}" if figure.verdict not in ("", "same") else figure.change_text)
+            values = (
+                figure.label,
+                figure.before_text,
+                figure.after_text,
+                f"{figure.change_text}  {figure.verdict}" if figure.verdict not in ("", "same") else figure.change_text,
+            )
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value)
@@ -262,7 +288,9 @@ class CompareView(QWidget):
         mark = {True: "✓", False: "✗", None: "–"}
         for row, change in enumerate(points):
             colour = QBrush(QColor(STATUS_COLOURS[change.status]))
-            for column, value in enumerate((change.point, f"{mark[change.before]} → {mark[change.after]}", change.status)):
+            for column, value in enumerate(
+                (change.point, f"{mark[change.before]} → {mark[change.after]}", change.status)
+            ):
                 item = QTableWidgetItem(value)
                 item.setToolTip(change.point)
                 if column:
@@ -272,9 +300,13 @@ class CompareView(QWidget):
                 self.points.setItem(row, column, item)
 
         names = dict(zip((s.id for s in self.siblings), attempt_labels(self.siblings)))  # as in the dropdowns
-        for caption, box, detail, name in ((self.before_caption, self.before_text, before, "Before"),
-                                           (self.after_caption, self.after_text, after, "After")):
-            caption.setText(f"{name}: {names.get(detail.summary.id, detail.summary.created_at.astimezone().strftime('%Y-%m-%d %H:%M'))}")
+        for caption, box, detail, name in (
+            (self.before_caption, self.before_text, before, "Before"),
+            (self.after_caption, self.after_text, after, "After"),
+        ):
+            caption.setText(
+                f"{name}: {names.get(detail.summary.id, detail.summary.created_at.astimezone().strftime('%Y-%m-%d %H:%M'))}"
+            )
             box.setHtml(f'<div style="line-height:150%">{self._transcript(detail)}</div>')
         self._fit_figures()
         QTimer.singleShot(0, self._fit_figures)  # again once the layout has settled
@@ -283,7 +315,9 @@ class CompareView(QWidget):
     def _fit_figures(self) -> None:
         """The figures table shows all its rows, however the text wraps at this width."""
         self.figures.resizeRowsToContents()
-        height = self.figures.horizontalHeader().height() + sum(self.figures.rowHeight(r) for r in range(self.figures.rowCount()))
+        height = self.figures.horizontalHeader().height() + sum(
+            self.figures.rowHeight(r) for r in range(self.figures.rowCount())
+        )
         self.figures.setFixedHeight(height + 2 * self.figures.frameWidth())
         self.points.resizeRowsToContents()
 

@@ -47,8 +47,14 @@ def answered(*answers: Button) -> Iterator[list[Prompt]]:
         _test = previous
 
 
-def ask(parent: QWidget | None, title: str, text: str,
-        buttons: Button = Button.Yes | Button.No, default: Button = Button.NoButton, warning: bool = False) -> Button:
+def ask(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    buttons: Button = Button.Yes | Button.No,
+    default: Button = Button.NoButton,
+    warning: bool = False,
+) -> Button:
     """A question; returns the button chosen (`warning`: with the warning icon, for destructive steps)."""
     if _test is not None:
         _test.prompts.append(Prompt("ask", title, text))

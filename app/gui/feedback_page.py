@@ -90,7 +90,11 @@ class FeedbackPage(QWidget):
         self.panel.pointSelected.connect(self._point_selected)
         # The panel's parts, by the names the rest of the window and the tests use.
         self.tiles, self.transcript, self.points, self.why = (
-            self.panel.tiles, self.panel.transcript, self.panel.points, self.panel.why)
+            self.panel.tiles,
+            self.panel.transcript,
+            self.panel.points,
+            self.panel.why,
+        )
 
     def _build_reference(self) -> None:
         """The reference answer under the answer, shown on request."""
@@ -133,21 +137,36 @@ class FeedbackPage(QWidget):
         return buttons
 
     # -- content ------------------------------------------------------------------------------------
-    def show_analysis(self, question: Question, analysis: AnswerAnalysis, has_audio: bool, notice: str | None = None,
-                      has_next: bool = True, audio_path: Path | None = None) -> None:
+    def show_analysis(
+        self,
+        question: Question,
+        analysis: AnswerAnalysis,
+        has_audio: bool,
+        notice: str | None = None,
+        has_next: bool = True,
+        audio_path: Path | None = None,
+    ) -> None:
         self.question, self.analysis = question, analysis
         self.title.setText(question.text)
         self.notice.setText(notice or "")
         self.notice.setVisible(bool(notice))
-        self.replay.set_recording(audio_path if has_audio else None, analysis.delivery.duration_s,
-                                  [w.start for w in analysis.transcript.words])
+        self.replay.set_recording(
+            audio_path if has_audio else None,
+            analysis.delivery.duration_s,
+            [w.start for w in analysis.transcript.words],
+        )
         self.next_button.setEnabled(has_next)
         self.reference_button.setEnabled(bool(question.reference_answer))
         self.reference.setPlainText(question.reference_answer or "")
         self.reference_button.setChecked(False)
-        self.panel.show_answer(analysis.transcript.words, analysis.key_points, analysis.delivery,
-                               raw_words=analysis.transcript.raw_words, corrections=analysis.transcript.corrections,
-                               typed=analysis.transcript.model == "typed")
+        self.panel.show_answer(
+            analysis.transcript.words,
+            analysis.key_points,
+            analysis.delivery,
+            raw_words=analysis.transcript.raw_words,
+            corrections=analysis.transcript.corrections,
+            typed=analysis.transcript.model == "typed",
+        )
         self.advice_box.show_advice(advice(analysis, question))
         self._show_story(analysis)
 
@@ -157,8 +176,11 @@ class FeedbackPage(QWidget):
         self.star.setVisible(bool(checks))
         if not checks:
             return
-        parts = [f"<span style='color:{'#1a7f37' if c.present else '#cf222e'}'>{'✓' if c.present else '✗'} "
-                 f"{c.part.capitalize()}</span>" for c in checks]
+        parts = [
+            f"<span style='color:{'#1a7f37' if c.present else '#cf222e'}'>{'✓' if c.present else '✗'} "
+            f"{c.part.capitalize()}</span>"
+            for c in checks
+        ]
         missing = [c.missing for c in checks if not c.present]
         self.star.setText("Story: " + " · ".join(parts) + (f" — {missing[0]}" if missing else ""))
         self.star.setToolTip("\n".join(f"{c.part}: {c.score:.2f} (needs {c.threshold:.2f})" for c in checks))

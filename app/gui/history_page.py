@@ -58,21 +58,73 @@ def _ratio(s: AttemptSummary) -> float | None:
 
 LEFT = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
 COLUMNS = (
-    Column("created_at", "Date", lambda s: s.created_at.astimezone().strftime("%Y-%m-%d %H:%M"), lambda s: (s.created_at, s.id), LEFT, "2026-12-31 23:59"),
+    Column(
+        "created_at",
+        "Date",
+        lambda s: s.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+        lambda s: (s.created_at, s.id),
+        LEFT,
+        "2026-12-31 23:59",
+    ),
     Column("pack", "Pack", lambda s: s.pack_title, lambda s: s.pack_title.lower(), LEFT),
     Column("question", "Question", lambda s: s.question_text, lambda s: s.question_text.lower(), LEFT),
     # A typed answer has no length, pace, fillers or pauses: "typed" says why, where the length would be.
-    Column("duration_s", "Length", lambda s: "typed" if s.status == "typed" else format_seconds(s.duration_s), lambda s: s.duration_s, sample="10:00"),
-    Column("length_ratio", "Of target", lambda s: "-" if _ratio(s) is None else f"{_ratio(s):.0%}", _ratio, sample="250%"),
-    Column("coverage", "Points", lambda s: f"{s.covered_count}/{s.point_count}", lambda s: (s.coverage, s.covered_count), sample="10/10"),
-    Column("words_per_minute", "WPM", lambda s: "-" if s.words_per_minute is None else f"{s.words_per_minute:.0f}", lambda s: s.words_per_minute, sample="188"),
-    Column("filler_count", "Fillers", lambda s: "-" if s.status == "typed" else str(s.filler_count), lambda s: s.filler_count, sample="88"),
-    Column("long_pause_count", "Pauses", lambda s: "-" if s.status == "typed" else str(s.long_pause_count), lambda s: s.long_pause_count, sample="88"),
-    Column("note", "Note", lambda s: (s.note or "").splitlines()[0] if s.note else "", lambda s: (s.note or "").lower(), LEFT),
+    Column(
+        "duration_s",
+        "Length",
+        lambda s: "typed" if s.status == "typed" else format_seconds(s.duration_s),
+        lambda s: s.duration_s,
+        sample="10:00",
+    ),
+    Column(
+        "length_ratio", "Of target", lambda s: "-" if _ratio(s) is None else f"{_ratio(s):.0%}", _ratio, sample="250%"
+    ),
+    Column(
+        "coverage",
+        "Points",
+        lambda s: f"{s.covered_count}/{s.point_count}",
+        lambda s: (s.coverage, s.covered_count),
+        sample="10/10",
+    ),
+    Column(
+        "words_per_minute",
+        "WPM",
+        lambda s: "-" if s.words_per_minute is None else f"{s.words_per_minute:.0f}",
+        lambda s: s.words_per_minute,
+        sample="188",
+    ),
+    Column(
+        "filler_count",
+        "Fillers",
+        lambda s: "-" if s.status == "typed" else str(s.filler_count),
+        lambda s: s.filler_count,
+        sample="88",
+    ),
+    Column(
+        "long_pause_count",
+        "Pauses",
+        lambda s: "-" if s.status == "typed" else str(s.long_pause_count),
+        lambda s: s.long_pause_count,
+        sample="88",
+    ),
+    Column(
+        "note",
+        "Note",
+        lambda s: (s.note or "").splitlines()[0] if s.note else "",
+        lambda s: (s.note or "").lower(),
+        LEFT,
+    ),
 )
 FLEXIBLE = ("pack", "question", "note")  # share what the figures leave; the question gets the most
 
-PERIODS = (("Any time", None), ("Today", 0), ("Last 7 days", 7), ("Last 30 days", 30), ("Last 12 months", 365), ("Date range…", -1))
+PERIODS = (
+    ("Any time", None),
+    ("Today", 0),
+    ("Last 7 days", 7),
+    ("Last 30 days", 30),
+    ("Last 12 months", 365),
+    ("Date range…", -1),
+)
 
 
 class HistoryModel(QAbstractTableModel):
@@ -121,9 +173,19 @@ class HistoryModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
             if column.key == "length_ratio" and row.target_s:
-                return QColor("#1a7f37") if describe_timing(row.duration_s, row.target_s) == "on target" else QColor("#9a6700")
+                return (
+                    QColor("#1a7f37")
+                    if describe_timing(row.duration_s, row.target_s) == "on target"
+                    else QColor("#9a6700")
+                )
             if column.key == "coverage":
-                return QColor("#1a7f37") if row.coverage >= 0.8 else QColor("#9a6700") if row.coverage >= 0.5 else QColor("#cf222e")
+                return (
+                    QColor("#1a7f37")
+                    if row.coverage >= 0.8
+                    else QColor("#9a6700")
+                    if row.coverage >= 0.5
+                    else QColor("#cf222e")
+                )
             if row.status == "untranscribed":
                 return QColor("#8c959f")
         if role == Qt.ItemDataRole.UserRole:
@@ -159,8 +221,10 @@ class HistoryPage(QWidget):
 
         title = QLabel("History")
         title.setObjectName("pageTitle")
-        intro = QLabel("Every answer you recorded. Click a column to sort; double-click an answer to replay it. "
-                       "Select two answers to the same question to compare them.")
+        intro = QLabel(
+            "Every answer you recorded. Click a column to sort; double-click an answer to replay it. "
+            "Select two answers to the same question to compare them."
+        )
         intro.setObjectName("muted")
         intro.setWordWrap(True)
 
@@ -279,10 +343,16 @@ class HistoryPage(QWidget):
     def _build_shortcuts(self) -> None:
         """Enter replays the selected answer, Delete deletes it."""
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # Enter on the keypad too
-            shortcut = QShortcut(QKeySequence(key), self.table, self._open_selected, context=Qt.ShortcutContext.WidgetShortcut)
+            shortcut = QShortcut(
+                QKeySequence(key), self.table, self._open_selected, context=Qt.ShortcutContext.WidgetShortcut
+            )
             shortcut.setWhatsThis("History: replay the selected answer")
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table, self.delete_selected,
-                  context=Qt.ShortcutContext.WidgetShortcut).setWhatsThis("History: delete the selected answer")
+        QShortcut(
+            QKeySequence(QKeySequence.StandardKey.Delete),
+            self.table,
+            self.delete_selected,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        ).setWhatsThis("History: delete the selected answer")
 
     # -- filters -------------------------------------------------------------------------------
     def set_packs(self, packs: list[Pack]) -> None:
@@ -321,7 +391,9 @@ class HistoryPage(QWidget):
         columns take their text's width up to a share of it, so nothing needs a side scroll."""
         header = self.table.horizontalHeader()
         pack_column = self.model.column_of("pack")
-        self.table.setColumnHidden(pack_column, self.pack_combo.currentData() is not None)  # one pack: no need to repeat it
+        self.table.setColumnHidden(
+            pack_column, self.pack_combo.currentData() is not None
+        )  # one pack: no need to repeat it
         fixed = 0
         for i, column in enumerate(COLUMNS):
             if column.key not in FLEXIBLE:
@@ -395,7 +467,9 @@ class HistoryPage(QWidget):
                 self.select_attempt(chosen[0])
         total = len(rows)
         said = f" saying “{self.search_text()}”" if self.search_text() else ""
-        self.count.setText(f"{total:,} attempt{'s' if total != 1 else ''}{said}" if total else "No attempts match these filters.")
+        self.count.setText(
+            f"{total:,} attempt{'s' if total != 1 else ''}{said}" if total else "No attempts match these filters."
+        )
         self._selection_changed()
         self.loads += 1
         self.loaded.emit(total)
@@ -413,10 +487,14 @@ class HistoryPage(QWidget):
         chosen = self.selected()
         self.open_button.setEnabled(len(chosen) == 1)
         self.delete_button.setEnabled(len(chosen) == 1)
-        same = len(chosen) == 2 and (chosen[0].pack_id, chosen[0].question_id) == (chosen[1].pack_id, chosen[1].question_id)
+        same = len(chosen) == 2 and (chosen[0].pack_id, chosen[0].question_id) == (
+            chosen[1].pack_id,
+            chosen[1].question_id,
+        )
         self.compare_button.setEnabled(same)
-        self.compare_button.setToolTip("Compare these two answers side by side" if same
-                                       else "Select two answers to the same question (Ctrl+click)")
+        self.compare_button.setToolTip(
+            "Compare these two answers side by side" if same else "Select two answers to the same question (Ctrl+click)"
+        )
         self.csv_button.setEnabled(bool(self.model.rows))
 
     def select_attempt(self, attempt_id: int) -> bool:
@@ -451,7 +529,9 @@ class HistoryPage(QWidget):
         self.reload()
 
     def export_csv(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export attempts as CSV", str(Path.home() / "rehearse-attempts.csv"), "CSV files (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export attempts as CSV", str(Path.home() / "rehearse-attempts.csv"), "CSV files (*.csv)"
+        )
         if path:
             self.write_csv(Path(path))
 
@@ -472,17 +552,25 @@ class HistoryPage(QWidget):
         self.runner.start(write, on_done=self.message.emit, on_error=lambda m: self.message.emit(f"Export failed: {m}"))
 
 
-def confirm_delete(parent: QWidget, workspace: Workspace, runner: JobRunner, summary: AttemptSummary,
-                   done: Callable[[int], None]) -> None:
+def confirm_delete(
+    parent: QWidget, workspace: Workspace, runner: JobRunner, summary: AttemptSummary, done: Callable[[int], None]
+) -> None:
     """Ask, then delete the attempt and its recording on the pool; `done(id)` afterwards."""
     when = summary.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
     recording = " and its recording" if summary.audio_path else ""
     answer = dialogs.ask(
-        parent, "Delete this answer?",
+        parent,
+        "Delete this answer?",
         f"Delete your answer of {when} to “{summary.question_text}”{recording}?\nThis cannot be undone.",
-        dialogs.Button.Yes | dialogs.Button.Cancel, dialogs.Button.Cancel,
+        dialogs.Button.Yes | dialogs.Button.Cancel,
+        dialogs.Button.Cancel,
     )
     if answer != dialogs.Button.Yes:
         return
-    runner.start(workspace.review.delete_attempt, summary.id, on_done=lambda _r: done(summary.id),
-                 on_error=lambda m: dialogs.warn(parent, "Delete failed", m), lane=DATABASE)
+    runner.start(
+        workspace.review.delete_attempt,
+        summary.id,
+        on_done=lambda _r: done(summary.id),
+        on_error=lambda m: dialogs.warn(parent, "Delete failed", m),
+        lane=DATABASE,
+    )

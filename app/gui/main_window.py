@@ -41,8 +41,14 @@ if TYPE_CHECKING:
 class MainWindow(QMainWindow):
     modelReady = Signal(str)
 
-    def __init__(self, workspace: Workspace, settings: AppSettings, runner: JobRunner, sd: Any | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        settings: AppSettings,
+        runner: JobRunner,
+        sd: Any | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.workspace = workspace
         self.settings = settings
@@ -108,9 +114,13 @@ class MainWindow(QMainWindow):
         self.start_page.planCleared.connect(self.clear_plan)
 
     # -- menus and shortcuts -------------------------------------------------------------------------
-    def _action(self, text: str, slot: Callable[[], object],
-                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-                context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut) -> QAction:
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut,
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -131,7 +141,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
 
         edit_menu = self.menuBar().addMenu("&Edit")
-        self.preferences_action = self._action("&Preferences…", self.open_preferences, QKeySequence.StandardKey.Preferences)
+        self.preferences_action = self._action(
+            "&Preferences…", self.open_preferences, QKeySequence.StandardKey.Preferences
+        )
         if self.preferences_action.shortcut().isEmpty():
             self.preferences_action.setShortcut(QKeySequence("Ctrl+,"))
         edit_menu.addAction(self.preferences_action)
@@ -143,8 +155,14 @@ class MainWindow(QMainWindow):
         self.again_action = self._action("&Try again", self._try_again, "Ctrl+R")
         self.play_action = self._action("&Play my answer", self.play_answer, "Ctrl+P")
         self.type_action = self._action("T&ype an answer…", self.type_answer, "Ctrl+T")
-        for action in (self.space_action, self.escape_action, self.next_action, self.again_action, self.play_action,
-                       self.type_action):
+        for action in (
+            self.space_action,
+            self.escape_action,
+            self.next_action,
+            self.again_action,
+            self.play_action,
+            self.type_action,
+        ):
             practice_menu.addAction(action)
         practice_menu.addSeparator()
         practice_menu.addAction(self._action("Back to &questions", self.show_start, "Ctrl+Home"))
@@ -172,7 +190,9 @@ class MainWindow(QMainWindow):
         from app.logs import log_folder
 
         self.log_folder_action = self._action(  # where to look (or what to send) when something went wrong
-            "Show &log folder", lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_folder(self.workspace.data_dir.root)))))
+            "Show &log folder",
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_folder(self.workspace.data_dir.root)))),
+        )
         help_menu.addAction(self.log_folder_action)
         help_menu.addAction(self._action("&About Rehearse", self._about))
 
@@ -224,8 +244,13 @@ class MainWindow(QMainWindow):
         pack_id = self.start_page.current_pack_id
         if pack_id:
             # The history is opened on the pool too (at start-up it may not be open yet).
-            self.runner.start(self.workspace.practice.question_stats, pack_id,
-                              on_done=self.start_page.set_stats, on_error=self.show_message, lane=DATABASE)
+            self.runner.start(
+                self.workspace.practice.question_stats,
+                pack_id,
+                on_done=self.start_page.set_stats,
+                on_error=self.show_message,
+                lane=DATABASE,
+            )
             self.review.refresh_schedule()
             self.refresh_plan()
 
@@ -239,12 +264,14 @@ class MainWindow(QMainWindow):
         """The interview plan of the chosen pack, worked out on the pool from today's history."""
         pack_id = self.start_page.current_pack_id
         if pack_id:
+
             def done(plan: Plan | None) -> None:
                 if self.start_page.current_pack_id == pack_id:
                     self.start_page.set_plan(plan)
 
-            self.runner.start(self.workspace.practice.plan, pack_id, on_done=done, on_error=self.show_message,
-                              lane=DATABASE)
+            self.runner.start(
+                self.workspace.practice.plan, pack_id, on_done=done, on_error=self.show_message, lane=DATABASE
+            )
 
     def set_plan(self, when: date, load: int, weekends_easy: bool) -> None:
         """'My interview is on …' for the chosen pack: stored, then the plan worked out again."""
@@ -254,21 +281,33 @@ class MainWindow(QMainWindow):
         if not pack_id:
             return
         settings = PlanSettings(when, pack_id, load, frozenset({5, 6}) if weekends_easy else frozenset())
-        self.runner.start(self.workspace.practice.set_plan, settings, on_done=lambda _r: self.refresh_plan(),
-                          on_error=self.show_message, lane=DATABASE)
+        self.runner.start(
+            self.workspace.practice.set_plan,
+            settings,
+            on_done=lambda _r: self.refresh_plan(),
+            on_error=self.show_message,
+            lane=DATABASE,
+        )
 
     def clear_plan(self) -> None:
         pack_id = self.start_page.current_pack_id
         if pack_id:
-            self.runner.start(self.workspace.practice.clear_plan, pack_id, on_done=lambda _r: self.refresh_plan(),
-                              on_error=self.show_message, lane=DATABASE)
+            self.runner.start(
+                self.workspace.practice.clear_plan,
+                pack_id,
+                on_done=lambda _r: self.refresh_plan(),
+                on_error=self.show_message,
+                lane=DATABASE,
+            )
 
     def _order_changed(self, order: str) -> None:
         self.settings.weakest_order = order
         self.review.refresh_schedule()
 
     def import_pack(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import a question pack", str(Path.home()), "Question packs (*.yaml *.yml)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import a question pack", str(Path.home()), "Question packs (*.yaml *.yml)"
+        )
         if path:
             self.import_pack_file(Path(path))
 
@@ -323,8 +362,11 @@ class MainWindow(QMainWindow):
             self.show_message("Choose a question first (or wait until the answer being saved is stored).")
             return
         path, _ = QFileDialog.getOpenFileName(
-            self, f"Import an answer to: {target[1].text[:80]}", str(Path.home()),
-            "Audio (*.wav *.flac *.mp3 *.m4a *.ogg *.opus *.webm *.aac *.mp4);;All files (*)")
+            self,
+            f"Import an answer to: {target[1].text[:80]}",
+            str(Path.home()),
+            "Audio (*.wav *.flac *.mp3 *.m4a *.ogg *.opus *.webm *.aac *.mp4);;All files (*)",
+        )
         if path:
             self.import_answer_file(Path(path))
 
@@ -397,12 +439,16 @@ class MainWindow(QMainWindow):
 
         # The session row is written on the pool and the question shows at once: the controller
         # holds an answer's save until the id is here, so every attempt carries it.
-        self.runner.start(self.workspace.practice.start_session, pack, mode, on_done=started, on_error=failed,
-                          lane=DATABASE)
+        self.runner.start(
+            self.workspace.practice.start_session, pack, mode, on_done=started, on_error=failed, lane=DATABASE
+        )
         self.stack.setCurrentWidget(self.practice_page)
         # Weakest first: why each question is in its place, shown under it; a mock round says so.
-        reasons = ({q.id: self.start_page.reason(q.id) or "" for q in questions}
-                   if mode in (Mode.WEAKEST.value, Mode.PLAN.value) else {})
+        reasons = (
+            {q.id: self.start_page.reason(q.id) or "" for q in questions}
+            if mode in (Mode.WEAKEST.value, Mode.PLAN.value)
+            else {}
+        )
         self.practice_page.set_round(mock=mode == Mode.MOCK.value, reasons=reasons)
         self.controller.begin(pack, questions, index, session_pending=True)
 
@@ -434,8 +480,16 @@ class MainWindow(QMainWindow):
 
     def _phase_changed(self, phase: str) -> None:
         busy = phase in (Phase.STARTING.value, Phase.ANSWER.value, Phase.PROCESSING.value)
-        for action in (self.import_action, self.preferences_action, self.next_action, self.packs_action,
-                       self.history_action, self.progress_action, self.import_answer_action, self.type_action):
+        for action in (
+            self.import_action,
+            self.preferences_action,
+            self.next_action,
+            self.packs_action,
+            self.history_action,
+            self.progress_action,
+            self.import_answer_action,
+            self.type_action,
+        ):
             action.setEnabled(not busy)
         self.review.set_busy(busy)
 
@@ -447,11 +501,23 @@ class MainWindow(QMainWindow):
             return
         notice = saved.notice
         if saved.audio_path is None:  # a typed answer
-            notice = " ".join(filter(None, ["A typed answer: key points are judged on the words you typed; it has no "
-                                            "length, pace or filler figures.", notice]))
+            notice = " ".join(
+                filter(
+                    None,
+                    [
+                        "A typed answer: key points are judged on the words you typed; it has no "
+                        "length, pace or filler figures.",
+                        notice,
+                    ],
+                )
+            )
         self.feedback_page.show_analysis(
-            question, saved.analysis, has_audio=saved.audio_path is not None and saved.audio_path.exists(), notice=notice,
-            has_next=self.controller.index + 1 < len(self.controller.questions), audio_path=saved.audio_path,
+            question,
+            saved.analysis,
+            has_audio=saved.audio_path is not None and saved.audio_path.exists(),
+            notice=notice,
+            has_next=self.controller.index + 1 < len(self.controller.questions),
+            audio_path=saved.audio_path,
         )
         self.stack.setCurrentWidget(self.feedback_page)
         self.statusBar().showMessage(f"Saved attempt {saved.attempt_id}", 4000)
@@ -464,8 +530,14 @@ class MainWindow(QMainWindow):
     def _save_override(self, position: int, covered: object) -> None:
         saved = self.controller.last_attempt
         if saved is not None:
-            self.runner.start(self.workspace.correct_judgement, saved.attempt_id, position, covered,
-                              on_error=self.show_message, lane=DATABASE)
+            self.runner.start(
+                self.workspace.correct_judgement,
+                saved.attempt_id,
+                position,
+                covered,
+                on_error=self.show_message,
+                lane=DATABASE,
+            )
 
     # -- replay and reading aloud ---------------------------------------------------------------------------
     def play_answer(self) -> None:
@@ -536,9 +608,16 @@ class MainWindow(QMainWindow):
             return
         voice = self.reader.check()
         calibration = self.workspace.calibration
-        dialog = SettingsDialog(self.settings, self.workspace.data_dir.root, voice.available, tts_problem=voice.problem, sd=self.sd,
-                                delete_all=self._delete_all_data,
-                                judging=calibration.describe() if calibration else None, parent=self)
+        dialog = SettingsDialog(
+            self.settings,
+            self.workspace.data_dir.root,
+            voice.available,
+            tts_problem=voice.problem,
+            sd=self.sd,
+            delete_all=self._delete_all_data,
+            judging=calibration.describe() if calibration else None,
+            parent=self,
+        )
         old_model = self.settings.model
         if dialog.exec():
             self.controller.options = self._round_options()

@@ -92,16 +92,25 @@ class MockSummaryPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
 
-    def show_attempts(self, attempt_ids: list[int], notices: dict[int, str] | None = None,
-                      chains: dict[int, tuple[int, str]] | None = None) -> None:
+    def show_attempts(
+        self,
+        attempt_ids: list[int],
+        notices: dict[int, str] | None = None,
+        chains: dict[int, tuple[int, str]] | None = None,
+    ) -> None:
         """Load the answers of the round (on the pool) and list them; `chains` maps a follow-up's
         attempt to the attempt it followed and why it was asked."""
         self.notices = notices or {}
         self.chains = chains or {}
         self.totals.setText("Loading your answers…")
         self.verdict.hide()
-        self.runner.start(self.workspace.review.attempt_details, attempt_ids, on_done=self.set_details,
-                          on_error=lambda m: self.message.emit(f"The answers could not be read: {m}"), lane=DATABASE)
+        self.runner.start(
+            self.workspace.review.attempt_details,
+            attempt_ids,
+            on_done=self.set_details,
+            on_error=lambda m: self.message.emit(f"The answers could not be read: {m}"),
+            lane=DATABASE,
+        )
 
     def set_details(self, details: list[AttemptDetail]) -> None:
         self.details = details
@@ -123,7 +132,11 @@ class MockSummaryPage(QWidget):
             else:  # a follow-up sits under the answer it followed: the chain reads down the table
                 follow += 1
                 label = f"{number}{chr(ord('a') + follow - 1)}"
-                text = f"↳ Follow-up: {detail.question.text}\n   (asked because {chain[1]})" if chain[1] else f"↳ Follow-up: {detail.question.text}"
+                text = (
+                    f"↳ Follow-up: {detail.question.text}\n   (asked because {chain[1]})"
+                    if chain[1]
+                    else f"↳ Follow-up: {detail.question.text}"
+                )
             timing = describe_timing(d.duration_s, d.target_s)
             target = f" of {format_seconds(d.target_s)}" if d.target_s else ""
             values = (
@@ -165,8 +178,12 @@ class MockSummaryPage(QWidget):
         if not self.details:
             return
         when = self.details[0].summary.created_at.astimezone()
-        path, chosen = QFileDialog.getSaveFileName(self, "Export this mock interview", str(Path.home() / f"rehearse-mock-{when:%Y%m%d-%H%M}.html"),
-                                                   "HTML report (*.html);;Markdown (*.md)")
+        path, chosen = QFileDialog.getSaveFileName(
+            self,
+            "Export this mock interview",
+            str(Path.home() / f"rehearse-mock-{when:%Y%m%d-%H%M}.html"),
+            "HTML report (*.html);;Markdown (*.md)",
+        )
         if path:
             self.write_report(Path(path), "md" if path.endswith(".md") or chosen.startswith("Markdown") else "html")
 

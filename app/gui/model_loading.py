@@ -73,8 +73,12 @@ def load_model_in_background(window: ModelHost) -> None:
 
     def failed(message: str) -> None:
         window.set_model_status("Speech model failed to load", error=True)
-        dialogs.error(parent, "Speech model", f"The speech model could not be loaded: {message}\n"
-                             "Answers are still recorded and saved; they can be transcribed later.")
+        dialogs.error(
+            parent,
+            "Speech model",
+            f"The speech model could not be loaded: {message}\n"
+            "Answers are still recorded and saved; they can be transcribed later.",
+        )
 
     # On the shared pool, not the transcription lane: a newer choice must not queue behind an
     # abandoned load (whose result the key drops).

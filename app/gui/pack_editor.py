@@ -140,9 +140,17 @@ def question_draft(question: Question) -> dict[str, Any]:
 
 
 def empty_question(number: int) -> dict[str, Any]:
-    return {"id": f"question-{number}", "text": "", "category": "", "prep_seconds": DEFAULT_PREP_SECONDS,
-            "answer_seconds": DEFAULT_ANSWER_SECONDS, "reference_answer": "", "key_points": "", "glossary": "",
-            "follow_ups": ""}
+    return {
+        "id": f"question-{number}",
+        "text": "",
+        "category": "",
+        "prep_seconds": DEFAULT_PREP_SECONDS,
+        "answer_seconds": DEFAULT_ANSWER_SECONDS,
+        "reference_answer": "",
+        "key_points": "",
+        "glossary": "",
+        "follow_ups": "",
+    }
 
 
 def draft_yaml(pack: dict[str, Any], questions: list[dict[str, Any]]) -> str:
@@ -256,8 +264,12 @@ class PackEditorPage(QWidget):
         self.pack_glossary.setPlaceholderText("Terms the speech recogniser should expect, separated by commas")
         pack_form = QFormLayout()
         pack_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for label, widget in (("Id:", self.pack_id), ("Title:", self.pack_title), ("Description:", self.pack_description),
-                              ("Glossary:", self.pack_glossary)):
+        for label, widget in (
+            ("Id:", self.pack_id),
+            ("Title:", self.pack_title),
+            ("Description:", self.pack_description),
+            ("Glossary:", self.pack_glossary),
+        ):
             pack_form.addRow(label, widget)
             widget.textEdited.connect(self._form_changed)
         self.pack_id.setToolTip("Letters, digits, '-', '_' or '.'; also the file name")
@@ -301,11 +313,15 @@ class PackEditorPage(QWidget):
         self.q_prep.setSuffix(" s")
         self.q_points = QPlainTextEdit()
         self.q_points.setFixedHeight(96)
-        self.q_points.setPlaceholderText("One checkable claim per line. Optional cue words after a bar, then examples "
-                                         "(shown, never required) after a second bar:\nUses an analogy | analogy | "
-                                         "a mail truck; a credit officer weighing evidence")
-        self.q_points.setToolTip("claim | cue, cue | example; example\nThe judge checks the claim only: an example "
-                                 "the answer may give belongs after the second bar, not in the claim.")
+        self.q_points.setPlaceholderText(
+            "One checkable claim per line. Optional cue words after a bar, then examples "
+            "(shown, never required) after a second bar:\nUses an analogy | analogy | "
+            "a mail truck; a credit officer weighing evidence"
+        )
+        self.q_points.setToolTip(
+            "claim | cue, cue | example; example\nThe judge checks the claim only: an example "
+            "the answer may give belongs after the second bar, not in the claim."
+        )
         self.q_reference = QPlainTextEdit()
         self.q_reference.setFixedHeight(96)
         self.q_reference.setPlaceholderText("A model answer, shown on request after answering (optional)")
@@ -314,11 +330,15 @@ class PackEditorPage(QWidget):
         self.q_follow_ups = QPlainTextEdit()
         self.q_follow_ups.setFixedHeight(72)
         self.q_follow_ups.setAccessibleName("Follow-up questions")
-        self.q_follow_ups.setPlaceholderText("Asked in a mock interview when the answer missed something; one per line, "
-                                             "then what it digs into:\nWhat was the measurable result? | 4\n"
-                                             "What did you do yourself? | action | They describe their own steps")
-        self.q_follow_ups.setToolTip("question | key point number or situation/task/action/result | point; point\n"
-                                     "A follow-up about a STAR part needs the points its answer should make.")
+        self.q_follow_ups.setPlaceholderText(
+            "Asked in a mock interview when the answer missed something; one per line, "
+            "then what it digs into:\nWhat was the measurable result? | 4\n"
+            "What did you do yourself? | action | They describe their own steps"
+        )
+        self.q_follow_ups.setToolTip(
+            "question | key point number or situation/task/action/result | point; point\n"
+            "A follow-up about a STAR part needs the points its answer should make."
+        )
 
     def _build_question_form(self) -> None:
         """The question's fields laid out, each edit marking the draft changed."""
@@ -448,7 +468,10 @@ class PackEditorPage(QWidget):
         self.source_path = None if source.builtin else source.path
         self.where.setText(
             f"Built-in pack {source.path.name}: your changes are saved as your own copy in {self.folder}, which then "
-            "replaces the built-in one." if source.builtin else f"Your pack file: {source.path}")
+            "replaces the built-in one."
+            if source.builtin
+            else f"Your pack file: {source.path}"
+        )
         self.set_text(text)
         self.set_sources(self.sources, source.path)
 
@@ -461,7 +484,9 @@ class PackEditorPage(QWidget):
             pack_id = f"my-pack-{number}"
         self.source_path = None
         self.where.setText(f"A new pack: it is saved in your pack folder, {self.folder}")
-        self._load_form({"id": pack_id, "title": "My questions", "description": "", "glossary": ""}, [empty_question(1)])
+        self._load_form(
+            {"id": pack_id, "title": "My questions", "description": "", "glossary": ""}, [empty_question(1)]
+        )
         self._form_changed()
         self.dirty = False
         self.chooser.setCurrentIndex(0)
@@ -484,7 +509,9 @@ class PackEditorPage(QWidget):
     # -- form <-> draft ------------------------------------------------------------------------------------
     def _set_form_enabled(self, enabled: bool) -> None:
         self.form_widget.setEnabled(enabled)
-        self.form_scroll.setToolTip("" if enabled else "Fix the problems in the YAML first; the form follows once it reads as a pack.")
+        self.form_scroll.setToolTip(
+            "" if enabled else "Fix the problems in the YAML first; the form follows once it reads as a pack."
+        )
 
     def _load_form(self, pack: dict[str, Any], questions: list[dict[str, Any]], current: int = 0) -> None:
         self._loading = True
@@ -506,7 +533,12 @@ class PackEditorPage(QWidget):
 
     def _load_form_from_pack(self, pack: Pack) -> None:
         self._load_form(
-            {"id": pack.id, "title": pack.title, "description": pack.description or "", "glossary": ", ".join(pack.glossary)},
+            {
+                "id": pack.id,
+                "title": pack.title,
+                "description": pack.description or "",
+                "glossary": ", ".join(pack.glossary),
+            },
             [question_draft(q) for q in pack.questions],
             self._current,
         )
@@ -539,11 +571,17 @@ class PackEditorPage(QWidget):
         if self._loading or not 0 <= self._current < len(self._questions):
             return
         q = self._questions[self._current]
-        q.update(id=self.q_id.text().strip(), text=self.q_text.toPlainText().strip(),
-                 category=self.q_category.currentText().strip().lower(), answer_seconds=self.q_answer.value(),
-                 prep_seconds=self.q_prep.value(), key_points=self.q_points.toPlainText(),
-                 reference_answer=self.q_reference.toPlainText(), glossary=self.q_glossary.text(),
-                 follow_ups=self.q_follow_ups.toPlainText())
+        q.update(
+            id=self.q_id.text().strip(),
+            text=self.q_text.toPlainText().strip(),
+            category=self.q_category.currentText().strip().lower(),
+            answer_seconds=self.q_answer.value(),
+            prep_seconds=self.q_prep.value(),
+            key_points=self.q_points.toPlainText(),
+            reference_answer=self.q_reference.toPlainText(),
+            glossary=self.q_glossary.text(),
+            follow_ups=self.q_follow_ups.toPlainText(),
+        )
         item = self.question_list.item(self._current)
         if item is not None:
             item.setText(self._list_label(q))
@@ -552,8 +590,12 @@ class PackEditorPage(QWidget):
     def _form_changed(self, *_: object) -> None:
         if self._loading:
             return
-        self._pack_draft.update(id=self.pack_id.text().strip(), title=self.pack_title.text().strip(),
-                                description=self.pack_description.text().strip(), glossary=self.pack_glossary.text())
+        self._pack_draft.update(
+            id=self.pack_id.text().strip(),
+            title=self.pack_title.text().strip(),
+            description=self.pack_description.text().strip(),
+            glossary=self.pack_glossary.text(),
+        )
         self._loading = True
         self.yaml.setPlainText(draft_yaml(self._pack_draft, self._questions))
         self._loading = False
@@ -626,13 +668,17 @@ class PackEditorPage(QWidget):
             self.problems.addItem(item)
         if pack is not None:
             warnings = f" ({len(issues)} warning{'s' if len(issues) != 1 else ''})" if issues else ""
-            self.status.setText(f"<span style='color:#1a7f37'>✓ A valid pack: {len(pack.questions)} "
-                                f"question{'s' if len(pack.questions) != 1 else ''}{warnings}.</span>")
+            self.status.setText(
+                f"<span style='color:#1a7f37'>✓ A valid pack: {len(pack.questions)} "
+                f"question{'s' if len(pack.questions) != 1 else ''}{warnings}.</span>"
+            )
             if update_form:
                 self._load_form_from_pack(pack)
         else:
-            self.status.setText(f"<span style='color:#cf222e'>{len(errors)} problem{'s' if len(errors) != 1 else ''} "
-                                "to fix before saving (click one to go to its line):</span>")
+            self.status.setText(
+                f"<span style='color:#cf222e'>{len(errors)} problem{'s' if len(errors) != 1 else ''} "
+                "to fix before saving (click one to go to its line):</span>"
+            )
             if update_form:
                 self._set_form_enabled(False)
         self.problems.setVisible(bool(issues))
@@ -654,8 +700,13 @@ class PackEditorPage(QWidget):
     def _confirm_discard(self) -> bool:
         if not self.dirty:
             return True
-        answer = dialogs.ask(self, "Discard changes?", "This pack has changes that are not saved. Discard them?",
-                             dialogs.Button.Discard | dialogs.Button.Cancel, dialogs.Button.Cancel)
+        answer = dialogs.ask(
+            self,
+            "Discard changes?",
+            "This pack has changes that are not saved. Discard them?",
+            dialogs.Button.Discard | dialogs.Button.Cancel,
+            dialogs.Button.Cancel,
+        )
         return answer == dialogs.Button.Discard
 
     def save(self) -> None:
@@ -696,23 +747,28 @@ class PackEditorPage(QWidget):
     def export(self) -> None:
         if self.pack is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Export this pack", str(Path.home() / f"{self.pack.id}.yaml"),
-                                              "Question packs (*.yaml *.yml)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export this pack", str(Path.home() / f"{self.pack.id}.yaml"), "Question packs (*.yaml *.yml)"
+        )
         if path:
             self.export_to(Path(path))
 
     def export_to(self, path: Path) -> None:
         text = self.yaml.toPlainText()
-        self.runner.start(write_text_atomically, text if text.endswith("\n") else text + "\n", path,
-                          on_done=lambda p: self.message.emit(f"Exported the pack to {p}"),
-                          on_error=lambda m: dialogs.warn(self, "Could not export", m))
+        self.runner.start(
+            write_text_atomically,
+            text if text.endswith("\n") else text + "\n",
+            path,
+            on_done=lambda p: self.message.emit(f"Exported the pack to {p}"),
+            on_error=lambda m: dialogs.warn(self, "Could not export", m),
+        )
 
 
 def _check(text: str, label: str) -> tuple[Pack | None, list[PackIssue]]:
     try:
         pack = load_pack_text(text, label)
     except PackError as exc:
-        return None, sorted(exc.issues + exc.warnings, key=lambda i: (i.line or 0))
+        return None, sorted(exc.issues + exc.warnings, key=lambda i: i.line or 0)
     return pack, list(pack.warnings)
 
 

@@ -58,8 +58,14 @@ class PracticeController(QObject):
     message = Signal(str)  # something the person must know (errors, auto-stop)
     roundFinished = Signal()
 
-    def __init__(self, workspace: Workspace, runner: JobRunner, options: RoundOptions | None = None,
-                 sd: Any | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        runner: JobRunner,
+        options: RoundOptions | None = None,
+        sd: Any | None = None,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.workspace = workspace
         self.runner = runner
@@ -99,8 +105,15 @@ class PracticeController(QObject):
         assert self.question is not None
         return self.question.prep_seconds if self.options.prep_seconds is None else self.options.prep_seconds
 
-    def begin(self, pack: Pack, questions: list[Question], index: int = 0, session_id: int | None = None,
-              *, session_pending: bool = False) -> None:
+    def begin(
+        self,
+        pack: Pack,
+        questions: list[Question],
+        index: int = 0,
+        session_id: int | None = None,
+        *,
+        session_pending: bool = False,
+    ) -> None:
         """Start a round. With `session_pending`, `set_session` brings the session id later: the question
         shows at once, and an answer that ends before the id is here waits for it before it is saved."""
         self.pack, self.questions, self.index, self.session_id = pack, list(questions), index, session_id
@@ -170,8 +183,13 @@ class PracticeController(QObject):
             self.workspace.data_dir.incoming,
             device=self.options.device,
             max_seconds=clock.hard_limit_s,
-            context={"pack_id": self.pack.id, "question_id": self.question.id, "session_id": self.session_id,
-                     "pack_path": str(self.pack.source) if self.pack.source else None, "target_s": clock.target_s},
+            context={
+                "pack_id": self.pack.id,
+                "question_id": self.question.id,
+                "session_id": self.session_id,
+                "pack_path": str(self.pack.source) if self.pack.source else None,
+                "target_s": clock.target_s,
+            },
             sd=self.sd,
             parent=self,
         )
@@ -250,8 +268,11 @@ class PracticeController(QObject):
             self.question,
             result.pending,
             session_id=self.session_id,
-            settings={"device": recorder.device.name if recorder.device else None, "stop": result.reason.value,
-                      "target_s": self.clock().target_s},
+            settings={
+                "device": recorder.device.name if recorder.device else None,
+                "stop": result.reason.value,
+                "target_s": self.clock().target_s,
+            },
             target_s=self.clock().target_s,
             lost_s=result.lost_s,
             on_progress=self.processing,
@@ -288,9 +309,19 @@ class PracticeController(QObject):
         if not self._answer_elsewhere():
             return False
         self.processing.emit("saving audio", 0.0)
-        self.runner.start(import_answer, self.workspace, self.pack, self.question, path, session_id=self.session_id,
-                          parent_attempt_id=self.parent_attempt_id, on_progress=self.processing,
-                          on_done=self._on_saved, on_error=self._on_import_failed, lane=TRANSCRIPTION)
+        self.runner.start(
+            import_answer,
+            self.workspace,
+            self.pack,
+            self.question,
+            path,
+            session_id=self.session_id,
+            parent_attempt_id=self.parent_attempt_id,
+            on_progress=self.processing,
+            on_done=self._on_saved,
+            on_error=self._on_import_failed,
+            lane=TRANSCRIPTION,
+        )
         return True
 
     def type_answer(self, text: str) -> bool:
@@ -300,9 +331,18 @@ class PracticeController(QObject):
         if not self._answer_elsewhere():
             return False
         self.processing.emit("scoring", 0.0)
-        self.runner.start(save_typed_answer, self.workspace, self.pack, self.question, text, session_id=self.session_id,
-                          parent_attempt_id=self.parent_attempt_id, on_done=self._on_saved,
-                          on_error=self._on_import_failed, lane=TRANSCRIPTION)
+        self.runner.start(
+            save_typed_answer,
+            self.workspace,
+            self.pack,
+            self.question,
+            text,
+            session_id=self.session_id,
+            parent_attempt_id=self.parent_attempt_id,
+            on_done=self._on_saved,
+            on_error=self._on_import_failed,
+            lane=TRANSCRIPTION,
+        )
         return True
 
     def _on_import_failed(self, message: str) -> None:
@@ -326,7 +366,9 @@ class PracticeController(QObject):
             self.voice.close()
             self.voice = None
         self._set_phase(Phase.READY)
-        self.message.emit(f"The answer could not be processed: {message}. Its audio is kept and will be offered for recovery.")
+        self.message.emit(
+            f"The answer could not be processed: {message}. Its audio is kept and will be offered for recovery."
+        )
 
     # -- timers ------------------------------------------------------------------------------------
     def _on_tick(self) -> None:

@@ -30,7 +30,12 @@ PHASE_LABELS = {
 }
 PRIMARY_TEXTS = tuple(label for _, label in PHASE_LABELS.values())
 CANCEL_TEXTS = ("Back to questions  (Esc)", "Cancel  (Esc)")
-STAGE_LABELS = {"saving audio": "Saving your answer", "transcribing": "Transcribing", "scoring": "Checking key points", "done": "Done"}
+STAGE_LABELS = {
+    "saving audio": "Saving your answer",
+    "transcribing": "Transcribing",
+    "scoring": "Checking key points",
+    "done": "Done",
+}
 
 
 class PracticePage(QWidget):
@@ -132,7 +137,9 @@ class PracticePage(QWidget):
         self.captions.setWordWrap(True)
         self.captions.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.captions.setAccessibleName("Live captions")
-        self.captions.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom)  # newest words stay in view
+        self.captions.setAlignment(
+            Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom
+        )  # newest words stay in view
         # Three lines are kept for the captions from the start of a captioned answer, so the
         # buttons below never move when the first words (or a longer line) arrive.
         self.captions.ensurePolished()
@@ -187,7 +194,11 @@ class PracticePage(QWidget):
         self._reasons[question_id] = reason
 
     def _on_question(self, question: Question, index: int, count: int) -> None:
-        label = f"Mock interview \u00b7 question {index + 1} of {count}" if self._mock else f"Question {index + 1} of {count}"
+        label = (
+            f"Mock interview \u00b7 question {index + 1} of {count}"
+            if self._mock
+            else f"Question {index + 1} of {count}"
+        )
         self.position.setText(label)
         retry = self._shown == (question.id, index)  # "Try again": the reason was about the answer before this one
         self._shown = (question.id, index)
@@ -198,7 +209,9 @@ class PracticePage(QWidget):
         self.category.setVisible(bool(question.category))
         self.question.setText(question.text)
         clock = self.controller.clock()
-        self.target.setText(f"Target {format_seconds(clock.target_s)}  ·  stops at {format_seconds(clock.hard_limit_s)}")
+        self.target.setText(
+            f"Target {format_seconds(clock.target_s)}  ·  stops at {format_seconds(clock.hard_limit_s)}"
+        )
         self.status.clear()
 
     def _on_caption(self, text: str) -> None:
@@ -250,7 +263,9 @@ class PracticePage(QWidget):
         self.bar.setValue(int(1000 * min(1.0, elapsed / clock.hard_limit_s)))
 
     def _on_processing(self, stage: str, fraction: float) -> None:
-        self.status.setText(f"{STAGE_LABELS.get(stage, stage.capitalize())}… {fraction:.0%}" if stage != "done" else "Done")
+        self.status.setText(
+            f"{STAGE_LABELS.get(stage, stage.capitalize())}… {fraction:.0%}" if stage != "done" else "Done"
+        )
         self.bar.setRange(0, 100)
         self.bar.setValue(int(fraction * 100))
 

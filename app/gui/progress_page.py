@@ -187,20 +187,28 @@ class ProgressPage(QWidget):
 
     def _link(self, href: str) -> None:
         if href.startswith("question:"):
-            self.filter.choose_question(href[len("question:"):])
+            self.filter.choose_question(href[len("question:") :])
 
     # -- loading --------------------------------------------------------------------------------------
     def reload(self) -> None:
         self.export_button.setEnabled(False)
         scope = (self.pack_combo.currentData(), self.question_combo.currentData())
         if self.data is not None and scope != (self.data.pack_id, self.data.question_id):
-            for view in (*self.charts.values(), *self.voice_charts.values()):  # never one question's charts under another's name
+            for view in (
+                *self.charts.values(),
+                *self.voice_charts.values(),
+            ):  # never one question's charts under another's name
                 view.clear()
             self.scope.setText("Loading…")
-        self.runner.start(self.workspace.review.progress, self._pack(), self.question_combo.currentData(),
-                          on_done=self._loaded,
-                          on_error=lambda m: self.message.emit(f"Progress could not be read: {m}"),
-                          lane=DATABASE, key="progress")  # only the latest scope's figures are shown
+        self.runner.start(
+            self.workspace.review.progress,
+            self._pack(),
+            self.question_combo.currentData(),
+            on_done=self._loaded,
+            on_error=lambda m: self.message.emit(f"Progress could not be read: {m}"),
+            lane=DATABASE,
+            key="progress",
+        )  # only the latest scope's figures are shown
 
     def _loaded(self, data: ProgressData) -> None:
         self.data = data
@@ -213,8 +221,10 @@ class ProgressPage(QWidget):
         self.empty.setVisible(progress.empty)
         if progress.empty:
             scope = "No scored answers yet" + (" to this question." if question else ".")
-            self.empty.setText("Nothing to chart yet. Answer a question and its length, key points, pace and "
-                               "fillers will show here, answer by answer.")
+            self.empty.setText(
+                "Nothing to chart yet. Answer a question and its length, key points, pace and "
+                "fillers will show here, answer by answer."
+            )
         elif question:
             scope = f"Every answer to “{question.text}” ({progress.attempts}); click a point to replay that answer."
         else:
@@ -231,22 +241,35 @@ class ProgressPage(QWidget):
 
     def _show_trends(self, progress: Progress) -> None:
         if not progress.trends:
-            self.trends.setText("<span style='color:#59636e'>A few more answers and this will say whether you are "
-                                "getting better (it compares your last answers with the ones before).</span>")
+            self.trends.setText(
+                "<span style='color:#59636e'>A few more answers and this will say whether you are "
+                "getting better (it compares your last answers with the ones before).</span>"
+            )
             return
         lines = []
         for trend in progress.trends:
             mark, colour = VERDICT_MARKS[trend.verdict]
-            lines.append(f"<p style='margin:0 0 6px 0'><span style='color:{colour}'>{mark}</span> {html.escape(trend.text)}</p>")
+            lines.append(
+                f"<p style='margin:0 0 6px 0'><span style='color:{colour}'>{mark}</span> {html.escape(trend.text)}</p>"
+            )
         self.trends.setText("".join(lines))
 
     def _show_practice(self, data: ProgressData) -> None:
         this_week = data.weeks[-1] if data.weeks else None
-        streak_text = (f"{data.streak_days} day{'s' if data.streak_days != 1 else ''} in a row"
-                       + ("" if data.practised_today or not data.streak_days else " (practise today to keep it)")
-                       if data.streak_days else "No current streak")
-        week_text = (f"This week: {this_week.attempts} answer{'s' if this_week.attempts != 1 else ''}, "
-                     f"{speaking_time(this_week.seconds)} of speaking") if this_week else ""
+        streak_text = (
+            f"{data.streak_days} day{'s' if data.streak_days != 1 else ''} in a row"
+            + ("" if data.practised_today or not data.streak_days else " (practise today to keep it)")
+            if data.streak_days
+            else "No current streak"
+        )
+        week_text = (
+            (
+                f"This week: {this_week.attempts} answer{'s' if this_week.attempts != 1 else ''}, "
+                f"{speaking_time(this_week.seconds)} of speaking"
+            )
+            if this_week
+            else ""
+        )
         self.practice.setText(f"Streak: {streak_text}.\n{week_text}")
         minutes = [w.seconds / 60 for w in data.weeks]
         self.weeks_bars.setOpts(x=list(range(len(minutes))), height=minutes, width=0.7)
@@ -259,19 +282,27 @@ class ProgressPage(QWidget):
 
     def _show_pack(self, summary: PackSummary | None) -> None:
         if summary is None:
-            self.pack_text.setText("<span style='color:#59636e'>Choose a pack to see which of its questions need work.</span>")
+            self.pack_text.setText(
+                "<span style='color:#59636e'>Choose a pack to see which of its questions need work.</span>"
+            )
             return
         e = html.escape
-        parts = [f"<p style='font-weight:600; font-size:11pt; margin:8px 0 4px 0'>{e(summary.title)}</p>",
-                 f"<p style='margin:0 0 6px 0'>{summary.practised} of {summary.questions} questions practised, "
-                 f"{summary.total_attempts} answers, {speaking_time(summary.total_seconds)} in all.</p>"]
+        parts = [
+            f"<p style='font-weight:600; font-size:11pt; margin:8px 0 4px 0'>{e(summary.title)}</p>",
+            f"<p style='margin:0 0 6px 0'>{summary.practised} of {summary.questions} questions practised, "
+            f"{summary.total_attempts} answers, {speaking_time(summary.total_seconds)} in all.</p>",
+        ]
         if summary.weakest:
             parts.append("<p style='font-weight:600; margin:8px 0 2px 0'>Weakest questions</p>")
             for question, why in summary.weakest:
-                parts.append(f"<p style='margin:0 0 6px 0'><a href='question:{e(question.id)}'>{e(question.text)}</a><br>"
-                             f"<span style='color:#59636e'>{e(why)}</span></p>")
+                parts.append(
+                    f"<p style='margin:0 0 6px 0'><a href='question:{e(question.id)}'>{e(question.text)}</a><br>"
+                    f"<span style='color:#59636e'>{e(why)}</span></p>"
+                )
         if summary.never_practised:
-            parts.append(f"<p style='font-weight:600; margin:8px 0 2px 0'>Never practised ({len(summary.never_practised)})</p>")
+            parts.append(
+                f"<p style='font-weight:600; margin:8px 0 2px 0'>Never practised ({len(summary.never_practised)})</p>"
+            )
             shown = summary.never_practised[:8]
             parts += [f"<p style='margin:0 0 3px 0'>• {e(q.text)}</p>" for q in shown]
             if len(summary.never_practised) > len(shown):
@@ -290,8 +321,9 @@ class ProgressPage(QWidget):
         if data is None or pack is None or not data.question_id:
             return
         name = f"rehearse-{data.question_id}-progress.html"
-        path, chosen = QFileDialog.getSaveFileName(self, "Export this question's history", str(Path.home() / name),
-                                                   "HTML report (*.html);;Markdown (*.md)")
+        path, chosen = QFileDialog.getSaveFileName(
+            self, "Export this question's history", str(Path.home() / name), "HTML report (*.html);;Markdown (*.md)"
+        )
         if path:
             self.write_report(Path(path), "md" if path.endswith(".md") or chosen.startswith("Markdown") else "html")
 

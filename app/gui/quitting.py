@@ -17,13 +17,21 @@ from app.gui.practice_controller import Phase, PracticeController
 
 log = logging.getLogger(__name__)
 
-STAGES = {"saving audio": "writing the recording", "transcribing": "transcribing", "scoring": "judging the key points",
-          "storing": "storing it in your history"}
+STAGES = {
+    "saving audio": "writing the recording",
+    "transcribing": "transcribing",
+    "scoring": "judging the key points",
+    "storing": "storing it in your history",
+}
 
 
 def ask_save_before_quit(parent: QWidget) -> bool:
-    box = QMessageBox(QMessageBox.Icon.Question, "Quit while recording?",
-                      "You are recording an answer. Save it, then quit?", parent=parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        "Quit while recording?",
+        "You are recording an answer. Save it, then quit?",
+        parent=parent,
+    )
     save = box.addButton("Save and quit", QMessageBox.ButtonRole.AcceptRole)
     box.addButton("Keep recording", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(save)
@@ -34,8 +42,9 @@ def ask_save_before_quit(parent: QWidget) -> bool:
 class QuitGuard(QObject):
     """Asked by the window's closeEvent whether it may close now."""
 
-    def __init__(self, window: QWidget, controller: PracticeController,
-                 ask: Callable[[QWidget], bool] = ask_save_before_quit) -> None:
+    def __init__(
+        self, window: QWidget, controller: PracticeController, ask: Callable[[QWidget], bool] = ask_save_before_quit
+    ) -> None:
         """`window` closes once `controller` (its practice flow) has no answer left to save; passed
         apart, so that this module need not import main_window (which imports this one)."""
         super().__init__(window)

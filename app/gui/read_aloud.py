@@ -37,7 +37,9 @@ def probe_voice(engines: list[str] | None = None, parent: QObject | None = None)
     try:
         from PySide6.QtTextToSpeech import QTextToSpeech
     except ImportError as exc:
-        return None, VoiceCheck(None, f"Reading aloud needs Qt's text-to-speech module, which could not be loaded ({exc}).")
+        return None, VoiceCheck(
+            None, f"Reading aloud needs Qt's text-to-speech module, which could not be loaded ({exc})."
+        )
     names = [e for e in QTextToSpeech.availableEngines() if e != "mock"] if engines is None else engines
     if not names:
         return None, VoiceCheck(None, NO_ENGINE)
@@ -72,8 +74,9 @@ class QuestionReader(QObject):
 
     failed = Signal(str)
 
-    def __init__(self, parent: QObject | None = None,
-                 probe: Callable[[], tuple[Any, VoiceCheck]] = system_voice) -> None:
+    def __init__(
+        self, parent: QObject | None = None, probe: Callable[[], tuple[Any, VoiceCheck]] = system_voice
+    ) -> None:
         super().__init__(parent)
         self._probe = probe
         self.speech: Any = None

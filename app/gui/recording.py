@@ -26,12 +26,27 @@ class RecordingSession(QObject):
     ended = Signal(object)  # RecordingResult, when stopped by the person or by itself
     failed = Signal(str)  # could not start: no microphone, device busy, ...
 
-    def __init__(self, runner: JobRunner, incoming_dir: Path, *, device: str | None, max_seconds: float | None,
-                 context: dict[str, Any], sd: Any | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        runner: JobRunner,
+        incoming_dir: Path,
+        *,
+        device: str | None,
+        max_seconds: float | None,
+        context: dict[str, Any],
+        sd: Any | None = None,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.runner = runner
-        self.recorder = Recorder(incoming_dir, device=device, max_seconds=max_seconds, context=context, sd=sd,
-                                 on_finished=self._ended_by_itself)
+        self.recorder = Recorder(
+            incoming_dir,
+            device=device,
+            max_seconds=max_seconds,
+            context=context,
+            sd=sd,
+            on_finished=self._ended_by_itself,
+        )
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._poll)
@@ -86,8 +101,9 @@ class RecordingSession(QObject):
         self.stopping = True
         self._timer.stop()
         self._poll()
-        self.runner.start(self.recorder.stop, result.reason, on_done=self._on_stopped, on_error=self._on_failed,
-                          lane=AUDIO)
+        self.runner.start(
+            self.recorder.stop, result.reason, on_done=self._on_stopped, on_error=self._on_failed, lane=AUDIO
+        )
 
 
 class _SelfEnded(QObject):

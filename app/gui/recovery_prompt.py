@@ -43,8 +43,7 @@ def offer_recovery(window: MainWindow, ask: Ask | None = None) -> None:
     def orphans() -> list[PendingRecording]:
         return [u for u in find_unfinished(incoming) if u.duration_s > 0]
 
-    window.runner.start(orphans, on_done=lambda items: _offer(window, items, ask or _ask),
-                        on_error=window.show_message)
+    window.runner.start(orphans, on_done=lambda items: _offer(window, items, ask or _ask), on_error=window.show_message)
 
 
 def _offer(window: MainWindow, items: list[PendingRecording], ask: Ask) -> None:
@@ -67,8 +66,9 @@ def _offer(window: MainWindow, items: list[PendingRecording], ask: Ask) -> None:
         window.statusBar().showMessage(" ".join(messages), 10000)
         window.refresh_stats()
 
-    window.runner.start(act, on_done=done, on_error=lambda m: window.statusBar().showMessage(m, 10000),
-                        lane=TRANSCRIPTION)  # recovering transcribes and judges each answer
+    window.runner.start(
+        act, on_done=done, on_error=lambda m: window.statusBar().showMessage(m, 10000), lane=TRANSCRIPTION
+    )  # recovering transcribes and judges each answer
 
 
 def _ask(window: QWidget, text: str) -> str:

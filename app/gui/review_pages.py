@@ -86,8 +86,12 @@ class ReviewPages(QObject):
             "progress": QAction("Progress", bar),
             "packs": QAction("My packs", bar),
         }
-        for name, slot in (("practice", w.show_start), ("history", self.show_history),
-                           ("progress", self.show_progress), ("packs", self.show_pack_editor)):
+        for name, slot in (
+            ("practice", w.show_start),
+            ("history", self.show_history),
+            ("progress", self.show_progress),
+            ("packs", self.show_pack_editor),
+        ):
             self.nav_actions[name].triggered.connect(slot)
         for action in self.nav_actions.values():
             action.setCheckable(True)
@@ -99,9 +103,15 @@ class ReviewPages(QObject):
     def _page_changed(self, _index: int = 0) -> None:
         page = self.window.stack.currentWidget()
         p = self.pages
-        current = ("history" if page in (p.get("history"), p.get("attempt"), p.get("compare"))
-                   else "progress" if page is p.get("progress")
-                   else "packs" if page is p.get("packs") else "practice")
+        current = (
+            "history"
+            if page in (p.get("history"), p.get("attempt"), p.get("compare"))
+            else "progress"
+            if page is p.get("progress")
+            else "packs"
+            if page is p.get("packs")
+            else "practice"
+        )
         for name, action in self.nav_actions.items():
             action.setChecked(name == current)
 
@@ -269,8 +279,10 @@ class ReviewPages(QObject):
     def show_progress(self, pack_id: str | None = None, question_id: str | None = None) -> None:
         page = self.progress_page
         if self.go(page):
-            page.show_for(pack_id if isinstance(pack_id, str) else self.window.start_page.current_pack_id,
-                          question_id if isinstance(question_id, str) else None)
+            page.show_for(
+                pack_id if isinstance(pack_id, str) else self.window.start_page.current_pack_id,
+                question_id if isinstance(question_id, str) else None,
+            )
 
     def show_pack_editor(self) -> None:
         self.go(self.pack_editor)
@@ -363,5 +375,6 @@ class ReviewPages(QObject):
                 if w.start_page.order is order:  # a later toggle has its own answer on the way
                     w.start_page.set_schedule(picks)
 
-            w.runner.start(w.workspace.review.weakest_first, pack, order, on_done=done, on_error=w.show_message,
-                           lane=DATABASE)
+            w.runner.start(
+                w.workspace.review.weakest_first, pack, order, on_done=done, on_error=w.show_message, lane=DATABASE
+            )

@@ -79,9 +79,18 @@ class MicTest:
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: AppSettings, data_dir: Path, tts_available: bool, sd: Any | None = None,
-                 delete_all: Callable[[Callable[[str | None], None]], None] | None = None, judging: str | None = None,
-                 runner: JobRunner | None = None, parent: QWidget | None = None, tts_problem: str | None = None) -> None:
+    def __init__(
+        self,
+        settings: AppSettings,
+        data_dir: Path,
+        tts_available: bool,
+        sd: Any | None = None,
+        delete_all: Callable[[Callable[[str | None], None]], None] | None = None,
+        judging: str | None = None,
+        runner: JobRunner | None = None,
+        parent: QWidget | None = None,
+        tts_problem: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferences")
         self.settings = settings
@@ -95,7 +104,9 @@ class SettingsDialog(QDialog):
         practice_box = self._build_practice(settings, tts_available, tts_problem, judging)
         data_box = self._build_data(settings, data_dir, delete_all)
 
-        self.buttons = buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
 
@@ -162,7 +173,9 @@ class SettingsDialog(QDialog):
             self.model_path.setText(current)
         return model_box
 
-    def _build_practice(self, settings: AppSettings, tts_available: bool, tts_problem: str | None, judging: str | None) -> QGroupBox:
+    def _build_practice(
+        self, settings: AppSettings, tts_available: bool, tts_problem: str | None, judging: str | None
+    ) -> QGroupBox:
         """Times, the automatic stop, reading aloud, captions, and how key points are judged.
 
         Times step along a grid with a shortest real time (app.core.practice_times): one slip of the
@@ -179,8 +192,10 @@ class SettingsDialog(QDialog):
         self.limit.setSingleStep(HARD_LIMIT_STEP)
         self.limit.setDecimals(2)
         self.limit.setSuffix(" × target")
-        self.limit.setToolTip("Recording stops by itself at this many times the answer target, "
-                              f"{HARD_LIMIT_MIN:g}× at the least, so running a little long is never cut off")
+        self.limit.setToolTip(
+            "Recording stops by itself at this many times the answer target, "
+            f"{HARD_LIMIT_MIN:g}× at the least, so running a little long is never cut off"
+        )
         self.limit.setValue(settings.hard_limit_factor)
         self.read_aloud = QCheckBox("Read each question aloud")
         self.read_aloud.setChecked(settings.read_aloud and tts_available)
@@ -208,7 +223,9 @@ class SettingsDialog(QDialog):
         form.addRow("Judging:", self.judging)
         return practice_box
 
-    def _build_data(self, settings: AppSettings, data_dir: Path, delete_all: Callable[[Callable[[str | None], None]], None] | None) -> QGroupBox:
+    def _build_data(
+        self, settings: AppSettings, data_dir: Path, delete_all: Callable[[Callable[[str | None], None]], None] | None
+    ) -> QGroupBox:
         """Where the data lives, and deleting all of it."""
         self._initial_data_dir = settings.data_dir or str(data_dir)
         self.data_dir = QLineEdit(self._initial_data_dir)
@@ -276,8 +293,12 @@ class SettingsDialog(QDialog):
             return
         test = self._test = MicTest(self.device.currentData() or None, self.sd)
         self.test_button.setText("Stop test")
-        self.runner.start(test.start, on_done=lambda _r: self._test_started(test),
-                          on_error=lambda message: self._test_failed(test, message), lane=AUDIO)
+        self.runner.start(
+            test.start,
+            on_done=lambda _r: self._test_started(test),
+            on_error=lambda message: self._test_failed(test, message),
+            lane=AUDIO,
+        )
 
     def _test_started(self, test: MicTest) -> None:
         if test is self._test:  # not stopped while it was starting
@@ -308,15 +329,23 @@ class SettingsDialog(QDialog):
 
     def confirm(self, text: str) -> bool:
         """Asks before deleting (a seam: tests replace it)."""
-        answer = dialogs.ask(self, "Delete all data?", text, dialogs.Button.Yes | dialogs.Button.Cancel,
-                             dialogs.Button.Cancel, warning=True)
+        answer = dialogs.ask(
+            self,
+            "Delete all data?",
+            text,
+            dialogs.Button.Yes | dialogs.Button.Cancel,
+            dialogs.Button.Cancel,
+            warning=True,
+        )
         return answer == dialogs.Button.Yes
 
     def _confirm_delete_all(self) -> None:
         if self._delete_all is None:
             return
-        if self.confirm("Delete every recording and every attempt in your history? Your question packs are kept. "
-                        "This cannot be undone."):
+        if self.confirm(
+            "Delete every recording and every attempt in your history? Your question packs are kept. "
+            "This cannot be undone."
+        ):
             self._deleting = True
             self.delete_button.setEnabled(False)
             self.buttons.setEnabled(False)  # the dialog stays until the deletion has ended
@@ -327,8 +356,9 @@ class SettingsDialog(QDialog):
         self._deleting = False
         self.delete_button.setEnabled(True)
         self.buttons.setEnabled(True)
-        self.deleted_note.setText("All recordings and history were deleted." if error is None
-                                  else f"Deleting failed: {error}")
+        self.deleted_note.setText(
+            "All recordings and history were deleted." if error is None else f"Deleting failed: {error}"
+        )
 
     def accept(self) -> None:
         if self._deleting:

@@ -60,8 +60,11 @@ class SingleInstance(QObject):
             if self.lock.error() == QLockFile.LockError.LockFailedError:
                 return False
             # Not "held" but "cannot be made" (a read-only folder): say so, and run without it.
-            log.warning("Cannot create the lock %s (%s): a second launch will not be noticed",
-                        self.lock.fileName(), self.lock.error().name)
+            log.warning(
+                "Cannot create the lock %s (%s): a second launch will not be noticed",
+                self.lock.fileName(),
+                self.lock.error().name,
+            )
         self._listen()
         return True
 
@@ -118,15 +121,19 @@ class SingleInstance(QObject):
 
 def _tell_already_running(instance: SingleInstance) -> None:
     pid, _host, _app = instance.holder()
-    message = (f"{APP_NAME} is already running on the data folder {instance.data_root} (process {pid}), "
-               f"but did not answer. If no {APP_NAME} window is open, remove {instance.lock.fileName()} and start again.")
+    message = (
+        f"{APP_NAME} is already running on the data folder {instance.data_root} (process {pid}), "
+        f"but did not answer. If no {APP_NAME} window is open, remove {instance.lock.fileName()} and start again."
+    )
     log.warning(message)
     if sys.stderr is not None:
         print(f"rehearse: {message}", file=sys.stderr)
     dialogs.inform(None, APP_NAME, message)
 
 
-def claim_data_folder(data_root: Path, tell: Callable[[SingleInstance], None] = _tell_already_running) -> SingleInstance | None:
+def claim_data_folder(
+    data_root: Path, tell: Callable[[SingleInstance], None] = _tell_already_running
+) -> SingleInstance | None:
     """The lock on this data folder, or None when another Rehearse holds it: that one was asked
     to come forward (or, if it never answered, the person was told) and this launch should end."""
     instance = SingleInstance(data_root)
@@ -135,7 +142,12 @@ def claim_data_folder(data_root: Path, tell: Callable[[SingleInstance], None] = 
         if instance.try_claim():
             return instance
         if instance.notify_running():
-            log.info("%s already runs on %s (process %s): asked it to come forward", APP_NAME, data_root, instance.holder()[0])
+            log.info(
+                "%s already runs on %s (process %s): asked it to come forward",
+                APP_NAME,
+                data_root,
+                instance.holder()[0],
+            )
             return None
         if time.monotonic() > deadline:
             tell(instance)

@@ -87,10 +87,16 @@ class StartPage(QWidget):
         self.mode_combo.setAccessibleName("Practice mode")
         for mode in (Mode.IN_ORDER, Mode.SHUFFLED, Mode.CATEGORY, Mode.WEAKEST, Mode.MOCK, Mode.PLAN):
             self.mode_combo.addItem(mode.label, mode.value)
-        self.mode_combo.setItemData(self.mode_combo.findData(Mode.WEAKEST.value),
-                                    "Questions due for review first, weakest answers first (spaced repetition)", Qt.ItemDataRole.ToolTipRole)
-        self.mode_combo.setItemData(self.mode_combo.findData(Mode.MOCK.value),
-                                    "Several questions in a row with no feedback between them, then one summary", Qt.ItemDataRole.ToolTipRole)
+        self.mode_combo.setItemData(
+            self.mode_combo.findData(Mode.WEAKEST.value),
+            "Questions due for review first, weakest answers first (spaced repetition)",
+            Qt.ItemDataRole.ToolTipRole,
+        )
+        self.mode_combo.setItemData(
+            self.mode_combo.findData(Mode.MOCK.value),
+            "Several questions in a row with no feedback between them, then one summary",
+            Qt.ItemDataRole.ToolTipRole,
+        )
         self.category_combo = QComboBox()
         self.category_combo.setAccessibleName("Category")
         self.mock_count = QSpinBox()
@@ -100,8 +106,10 @@ class StartPage(QWidget):
         self._mock_wanted = 5  # what the person chose; a smaller pack clamps the box, not the choice
         self.mock_count.valueChanged.connect(self._mock_count_changed)
         self.unseen_first = QCheckBox("&Unseen first")
-        self.unseen_first.setToolTip("Put questions never practised before the ones answered weakly. By default a weak "
-                                     "answer comes first: practising it again helps most.")
+        self.unseen_first.setToolTip(
+            "Put questions never practised before the ones answered weakly. By default a weak "
+            "answer comes first: practising it again helps most."
+        )
         self.unseen_first.toggled.connect(lambda on: self.orderChanged.emit(self.order.value))
 
         pack_label = QLabel("P&ack:")  # Alt+P opens the Practice menu
@@ -136,8 +144,13 @@ class StartPage(QWidget):
         header.setSectionResizeMode(WHY_COLUMN, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(WHY_COLUMN, 200)
         self.table.doubleClicked.connect(lambda index: self._start(index.row()))
-        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # Enter starts the highlighted question, as a double-click does
-            shortcut = QShortcut(QKeySequence(key), self.table, self._start_current, context=Qt.ShortcutContext.WidgetShortcut)
+        for key in (
+            Qt.Key.Key_Return,
+            Qt.Key.Key_Enter,
+        ):  # Enter starts the highlighted question, as a double-click does
+            shortcut = QShortcut(
+                QKeySequence(key), self.table, self._start_current, context=Qt.ShortcutContext.WidgetShortcut
+            )
             shortcut.setWhatsThis("Questions: start the highlighted question")
 
     def _build_plan(self) -> QHBoxLayout:
@@ -156,8 +169,11 @@ class StartPage(QWidget):
         self.plan_easy = QCheckBox("Easy weekends")
         self.plan_easy.setToolTip("Half the daily load on Saturdays and Sundays")
         self.plan_button = QPushButton("Set &interview date")
-        self.plan_button.clicked.connect(lambda: self.planRequested.emit(
-            self.plan_date.date().toPython(), self.plan_load.value(), self.plan_easy.isChecked()))
+        self.plan_button.clicked.connect(
+            lambda: self.planRequested.emit(
+                self.plan_date.date().toPython(), self.plan_load.value(), self.plan_easy.isChecked()
+            )
+        )
         self.plan_clear = QPushButton("Remove plan")
         self.plan_clear.clicked.connect(self.planCleared)
         plan_label = QLabel("My interview is on:")
@@ -231,8 +247,10 @@ class StartPage(QWidget):
         self.plan = plan
         self.plan_clear.setEnabled(plan is not None)
         if plan is None:
-            self.plan_text.setText("No interview date set: set one and the questions are spread over the days left, "
-                                   "each practised until it is likely to be remembered on the day.")
+            self.plan_text.setText(
+                "No interview date set: set one and the questions are spread over the days left, "
+                "each practised until it is likely to be remembered on the day."
+            )
         else:
             settings = plan.settings
             when = settings.interview_date
@@ -359,7 +377,9 @@ class StartPage(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.table.setItem(row, column, item)
         practised = sum(1 for q in questions if q.id in self._stats)
-        self.summary.setText(f"{len(questions)} questions, {practised} practised" if questions else "No questions to show")
+        self.summary.setText(
+            f"{len(questions)} questions, {practised} practised" if questions else "No questions to show"
+        )
         self.start_button.setEnabled(bool(questions))
         if questions and not self.table.selectedItems():
             self.table.selectRow(0)
@@ -383,7 +403,11 @@ class StartPage(QWidget):
             questions = order_questions(pack, Mode.MOCK)[: self.mock_count.value()]
             self.startRequested.emit(pack, questions, 0, self.mode.value)
             return
-        questions = self.questions() if self.mode in (Mode.WEAKEST, Mode.PLAN) else order_questions(pack, self.mode, self.category_combo.currentData())
+        questions = (
+            self.questions()
+            if self.mode in (Mode.WEAKEST, Mode.PLAN)
+            else order_questions(pack, self.mode, self.category_combo.currentData())
+        )
         if not questions:
             return
         if row is None:

@@ -12,8 +12,10 @@ class TypedAnswerDialog(QDialog):
         question = QLabel(question_text)
         question.setWordWrap(True)
         question.setObjectName("question")
-        note = QLabel("Write what you would say. Key points are judged on these words; a typed answer has no "
-                      "length, pace or filler figures, and History marks it as typed.")
+        note = QLabel(
+            "Write what you would say. Key points are judged on these words; a typed answer has no "
+            "length, pace or filler figures, and History marks it as typed."
+        )
         note.setWordWrap(True)
         note.setObjectName("muted")
         self.editor = QPlainTextEdit()

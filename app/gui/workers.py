@@ -49,7 +49,9 @@ class Job(QRunnable):
             result = self.fn(*self.args, **self.kwargs)
         except Exception as exc:  # report to the GUI; never let a worker die silently
             message = str(exc) or type(exc).__name__
-            log.exception("Job %s failed", getattr(self.fn, "__qualname__", self.fn))  # the log file keeps the traceback
+            log.exception(
+                "Job %s failed", getattr(self.fn, "__qualname__", self.fn)
+            )  # the log file keeps the traceback
             self.done.set()
             self.signals.failed.emit(message)
             return
@@ -106,7 +108,8 @@ class JobRunner(QObject):
             if on_progress:
                 report = on_progress.emit if isinstance(on_progress, SignalInstance) else on_progress
                 job.signals.progress.connect(
-                    lambda stage, fraction, j=job: self._latest.get(key) is j and report(stage, fraction))
+                    lambda stage, fraction, j=job: self._latest.get(key) is j and report(stage, fraction)
+                )
         job.signals.finished.connect(lambda _=None, j=job: self._jobs.discard(j))
         job.signals.failed.connect(lambda _=None, j=job: self._jobs.discard(j))
         self._jobs.add(job)

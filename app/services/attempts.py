@@ -47,8 +47,10 @@ class SavedAttempt:
         """What the person must be told beside the feedback."""
         notes = [self.error] if self.error else []
         if self.lost_s >= 0.05:
-            notes.append(f"{self.lost_s:.1f} s of audio was lost while recording (the computer could not keep up "
-                         "with the microphone).")
+            notes.append(
+                f"{self.lost_s:.1f} s of audio was lost while recording (the computer could not keep up "
+                "with the microphone)."
+            )
         return " ".join(notes) or None
 
 
@@ -90,6 +92,7 @@ def save_recording_as_attempt(
     tracker has measured pitch and loudness while recording. Cancelled (the app
     is closing), the answer is left for the next start to recover: nothing half-saved.
     """
+
     def stage(name: str, fraction: float) -> None:
         if progress and name != "done":  # "done" only once the attempt is stored
             progress(name, fraction)
@@ -100,23 +103,45 @@ def save_recording_as_attempt(
     except OSError as exc:
         log.exception("recording %s could not be finalised", pending.recording_id)
         pending.release()
-        raise OSError(f"The recording could not be written as a FLAC file ({exc.strerror or exc}). The raw audio is "
-                      f"kept at {pending.part_path} and will be offered for recovery at the next start.") from exc
+        raise OSError(
+            f"The recording could not be written as a FLAC file ({exc.strerror or exc}). The raw audio is "
+            f"kept at {pending.part_path} and will be offered for recovery at the next start."
+        ) from exc
     stage("transcribing", 0.0)
     try:
         transcriber = workspace.transcriber()
         story_judge = workspace.judge() if is_story_question(question) else None
         baseline = _voice_baseline(workspace)
         if stream is not None:
-            transcript = stream.finish(lambda: load_audio(dest), lambda fraction: stage("transcribing", fraction), cancel)
+            transcript = stream.finish(
+                lambda: load_audio(dest), lambda fraction: stage("transcribing", fraction), cancel
+            )
             stage("scoring", 0.0)
-            analysis = judge_transcript(pack, question, transcript, workspace.scorer(), target_s, story_judge,
-                                        _voice_track(voice, dest), baseline)
+            analysis = judge_transcript(
+                pack,
+                question,
+                transcript,
+                workspace.scorer(),
+                target_s,
+                story_judge,
+                _voice_track(voice, dest),
+                baseline,
+            )
         else:
             if voice is not None:
                 voice.close()
-            analysis = analyse_answer(load_audio(dest), pack, question, transcriber, workspace.scorer(), stage,
-                                      cancel, target_s, story_judge, baseline)
+            analysis = analyse_answer(
+                load_audio(dest),
+                pack,
+                question,
+                transcriber,
+                workspace.scorer(),
+                stage,
+                cancel,
+                target_s,
+                story_judge,
+                baseline,
+            )
         settings = {"model": transcriber.info.name, "streaming": stream is not None, **(settings or {})}
         error = None
     except TranscriptionCancelled:
@@ -131,9 +156,17 @@ def save_recording_as_attempt(
     stage("storing", 0.0)
     settings = {**(settings or {}), **({"lost_s": lost_s} if lost_s else {})}
     try:
-        attempt_id = workspace.history.save_attempt(pack, question, analysis, dest, session_id=session_id,
-                                                    settings=settings, status=status, created_at=pending.started_at,
-                                                    parent_attempt_id=parent_attempt_id)
+        attempt_id = workspace.history.save_attempt(
+            pack,
+            question,
+            analysis,
+            dest,
+            session_id=session_id,
+            settings=settings,
+            status=status,
+            created_at=pending.started_at,
+            parent_attempt_id=parent_attempt_id,
+        )
     except BaseException:
         log.exception("recording %s: the attempt could not be stored; kept for recovery", pending.recording_id)
         pending.release()
@@ -204,7 +237,10 @@ def recover_recording(workspace: Workspace, item: PendingRecording) -> str:
         return f"Recovered {seconds:.0f} s of audio to {dest} (its question is no longer available)."
     session_id, target_s = context.get("session_id"), context.get("target_s")
     saved = save_recording_as_attempt(
-        workspace, pack, question, item,
+        workspace,
+        pack,
+        question,
+        item,
         session_id=session_id if isinstance(session_id, int) else None,
         settings={"recovered": True, **({"target_s": target_s} if isinstance(target_s, int | float) else {})},
         status="recovered",

@@ -122,12 +122,19 @@ class ReviewService:
             weeks = weekly_totals(points, today)
         return ProgressData(pack.id if pack else None, question_id, progress, summary, days, today_done, weeks)
 
-    def question_report(self, pack: Pack, question_id: str, fmt: str,
-                        render_charts: ChartRenderer | None = None) -> str:
+    def question_report(
+        self, pack: Pack, question_id: str, fmt: str, render_charts: ChartRenderer | None = None
+    ) -> str:
         from app.core.review.reports import question_report
 
-        return question_report(self.history, self.library, pack.source and str(pack.source) or pack.id, question_id,
-                               fmt, render_charts=render_charts)
+        return question_report(
+            self.history,
+            self.library,
+            pack.source and str(pack.source) or pack.id,
+            question_id,
+            fmt,
+            render_charts=render_charts,
+        )
 
     def weakest_first(self, pack: Pack, order: Order | None = None) -> list[Pick]:
         """The scheduler's order for a weakest-first round, from this pack's history."""

@@ -48,9 +48,17 @@ class Workspace:
     what is not handed in is built from the data folder on first use.
     """
 
-    def __init__(self, data_dir: DataDir | Path | None = None, model_setting: str | None = None, cpu_threads: int = 0,
-                 *, history: HistoryStore | None = None, transcriber: Transcriber | None = None,
-                 scorer: KeyPointScorer | None = None, judge: EntailmentJudge | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: DataDir | Path | None = None,
+        model_setting: str | None = None,
+        cpu_threads: int = 0,
+        *,
+        history: HistoryStore | None = None,
+        transcriber: Transcriber | None = None,
+        scorer: KeyPointScorer | None = None,
+        judge: EntailmentJudge | None = None,
+    ) -> None:
         self.data_dir = data_dir if isinstance(data_dir, DataDir) else DataDir(data_dir)
         self.model_setting = model_setting
         self.cpu_threads = cpu_threads
@@ -70,7 +78,9 @@ class Workspace:
         self._scorer_lock = threading.RLock()
 
     @property
-    def history(self) -> HistoryStore:  # the SQLite adapter unless one was handed in; imported late to keep `packs` fast
+    def history(
+        self,
+    ) -> HistoryStore:  # the SQLite adapter unless one was handed in; imported late to keep `packs` fast
         with self._history_lock:
             if self._history is None:
                 from app.db.history import History
@@ -134,8 +144,9 @@ class Workspace:
                 self._calibrate(self._scorer)
         return coverage
 
-    def start_stream(self, pack: Pack, question: Question,
-                     on_text: Callable[[str], None] | None = None) -> StreamingTranscriber:
+    def start_stream(
+        self, pack: Pack, question: Question, on_text: Callable[[str], None] | None = None
+    ) -> StreamingTranscriber:
         """Transcribe an answer while it is recorded, prompted for this question; each finished
         chunk also warms the scorer, so that feedback after Stop waits only on the last sentence."""
         from app.core.transcribe.streaming import StreamingTranscriber
@@ -149,8 +160,14 @@ class Workspace:
             if story:  # the STAR parts are judged at Stop too
                 self.judge().window_probabilities([part.hypothesis for part in STAR_PARTS], words)
 
-        return StreamingTranscriber(self.transcriber, question_text=question.text, glossary=pack.glossary_for(question),
-                                    reference_answer=question.reference_answer, on_text=on_text, on_words=warm)
+        return StreamingTranscriber(
+            self.transcriber,
+            question_text=question.text,
+            glossary=pack.glossary_for(question),
+            reference_answer=question.reference_answer,
+            on_text=on_text,
+            on_words=warm,
+        )
 
     def open_history(self) -> None:
         """Open (and migrate) the store now, on the caller's thread: the app does it on the pool at

@@ -25,8 +25,14 @@ from tests.bench.common import REPO, spoken_answer, write_result
 
 
 def _launch_once(home: str) -> dict:
-    env = {**os.environ, "REHEARSE_STARTUP_PROBE": "1", "QT_QPA_PLATFORM": "offscreen", "HOME": home,
-           "REHEARSE_DATA_DIR": os.path.join(home, "data"), "XDG_CONFIG_HOME": os.path.join(home, ".config")}
+    env = {
+        **os.environ,
+        "REHEARSE_STARTUP_PROBE": "1",
+        "QT_QPA_PLATFORM": "offscreen",
+        "HOME": home,
+        "REHEARSE_DATA_DIR": os.path.join(home, "data"),
+        "XDG_CONFIG_HOME": os.path.join(home, ".config"),
+    }
     started = time.time()
     proc = subprocess.run([sys.executable, "-m", "app"], env=env, cwd=REPO, capture_output=True, text=True, timeout=300)
     stamps = {}
@@ -107,6 +113,7 @@ def stall(answer_s: float) -> dict:
                 time.sleep(0.001)
                 if time.monotonic() > deadline:
                     raise TimeoutError
+
         # What the app does when the speech model is ready (load_model_in_background): the start-up
         # heap leaves full garbage collections, and the Progress page is prepared before any answer.
         from app.gui.application import settle_heap

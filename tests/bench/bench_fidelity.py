@@ -43,8 +43,16 @@ from tests.bench.common import EVAL, REPO, SAMPLE_RATE, load_model, write_result
 VOICES = [("en-us", 140), ("en-gb", 165), ("en-us+f3", 190), ("en-gb-x-rp", 150), ("en-us", 180), ("en-gb", 175)]
 SENTENCE_PAUSE_S = 0.6
 LONG_PAUSE_S = 2.5  # one real long pause in each synthetic answer, after its second sentence
-QUESTIONS = ["what-is-interpretability", "agnostic-vs-specific", "shap-and-lime-experience", "deep-learning-challenges",
-             "explain-model-to-non-technical", "feature-importance", "reliable-explanations", "staying-current"]
+QUESTIONS = [
+    "what-is-interpretability",
+    "agnostic-vs-specific",
+    "shap-and-lime-experience",
+    "deep-learning-challenges",
+    "explain-model-to-non-technical",
+    "feature-importance",
+    "reliable-explanations",
+    "staying-current",
+]
 
 
 @dataclass
@@ -91,8 +99,17 @@ def synthetic_answers(count: int) -> list[Answer]:
             pause = LONG_PAUSE_S if k == 1 else SENTENCE_PAUSE_S
             parts += [audio, np.zeros(int(pause * SAMPLE_RATE), np.float32)]
             t += audio.shape[0] / SAMPLE_RATE + pause
-        out.append(Answer(f"{qid} ({voice}, {speed} wpm)", np.concatenate(parts), " ".join(sentences), spans,
-                          question=question, voice=voice, speed=speed))
+        out.append(
+            Answer(
+                f"{qid} ({voice}, {speed} wpm)",
+                np.concatenate(parts),
+                " ".join(sentences),
+                spans,
+                question=question,
+                voice=voice,
+                speed=speed,
+            )
+        )
     return out
 
 
@@ -106,8 +123,13 @@ def human_answer() -> Answer:
         spans.append((*_voiced(audio, t), item["reference"]))
         parts += [audio, np.zeros(int(0.8 * SAMPLE_RATE), np.float32)]
         t += audio.shape[0] / SAMPLE_RATE + 0.8
-    return Answer("22 human clips joined", np.concatenate(parts), " ".join(i["reference"] for i in manifest), spans,
-                  pauses_known=False)
+    return Answer(
+        "22 human clips joined",
+        np.concatenate(parts),
+        " ".join(i["reference"] for i in manifest),
+        spans,
+        pauses_known=False,
+    )
 
 
 _NORMALISE = None
@@ -169,16 +191,23 @@ def lost_stretches(transcript, spans) -> tuple[int, int, int]:  # type: ignore[n
 
 def invented_pauses(delivery, spans) -> list[list[float]]:  # type: ignore[no-untyped-def]
     """Long pauses reported where the audio had speech (more than 0.3 s of a sentence inside one)."""
-    return [[round(p.start_s, 2), round(p.end_s, 2)] for p in delivery.long_pauses
-            if any(min(p.end_s, e) - max(p.start_s, s) > 0.3 for s, e, _ in spans)]
+    return [
+        [round(p.start_s, 2), round(p.end_s, 2)]
+        for p in delivery.long_pauses
+        if any(min(p.end_s, e) - max(p.start_s, s) > 0.3 for s, e, _ in spans)
+    ]
 
 
 def stream(transcriber, answer: Answer, pace: float, glossary=(), question=None):  # type: ignore[no-untyped-def]
     """The app's path: fed block by block at `pace` x real time, then Stop; returns (transcript, Stop->transcript s)."""
     from app.core.transcribe.streaming import StreamingTranscriber
 
-    s = StreamingTranscriber(lambda: transcriber, question_text=getattr(question, "text", None), glossary=glossary,
-                             reference_answer=getattr(question, "reference_answer", None))
+    s = StreamingTranscriber(
+        lambda: transcriber,
+        question_text=getattr(question, "text", None),
+        glossary=glossary,
+        reference_answer=getattr(question, "reference_answer", None),
+    )
     block = int(0.05 * SAMPLE_RATE)
     started = time.perf_counter()
     for start in range(0, answer.audio.shape[0], block):
@@ -199,15 +228,24 @@ def run_answers(transcriber, answers: list[Answer], pace: float, repeats: int, l
         glossary = packs.glossary_for(answer.question) if answer.question is not None else ()
         for r in range(repeats):
             transcript, stop_s = stream(transcriber, answer, pace, glossary, answer.question)
-            delivery = analyse_delivery(transcript.words, transcript.duration_s, None,
-                                        speech=getattr(transcript, "speech", None), gaps=getattr(transcript, "gaps", []))
+            delivery = analyse_delivery(
+                transcript.words,
+                transcript.duration_s,
+                None,
+                speech=getattr(transcript, "speech", None),
+                gaps=getattr(transcript, "gaps", []),
+            )
             lost_words, lost_spans, unmarked = lost_stretches(transcript, answer.spans)
             real_pause = any(abs(p.duration_s - LONG_PAUSE_S) < 1.0 for p in delivery.long_pauses)
             row = {
-                "answer": answer.name, "load": load, "repeat": r,
+                "answer": answer.name,
+                "load": load,
+                "repeat": r,
                 "wer": round(wer(answer.reference, transcript.text), 4),
                 "wer_raw": round(wer(answer.reference, transcript.raw_text), 4),
-                "words_lost": lost_words, "stretches_lost": lost_spans, "stretches_unmarked": unmarked,
+                "words_lost": lost_words,
+                "stretches_lost": lost_spans,
+                "stretches_unmarked": unmarked,
                 "invented_pauses": invented_pauses(delivery, answer.spans) if answer.pauses_known else [],
                 "real_long_pause_reported": real_pause if answer.question is not None else None,
                 "changed_correct_words": changed_correct_words(transcript, answer.reference),
@@ -240,8 +278,14 @@ def plain_clips(transcriber) -> dict:  # type: ignore[no-untyped-def]
     from app.core.audio.files import load_audio
 
     manifest = json.loads((EVAL / "speech" / "manifest.json").read_text())
-    heard = [" ".join(w.text for w in transcriber.raw_words(load_audio(EVAL / "speech" / i["path"]), "")[0]) for i in manifest]
-    result = {"answer": "22 human clips, one by one", "wer": round(wer(" ".join(i["reference"] for i in manifest), " ".join(heard)), 4)}
+    heard = [
+        " ".join(w.text for w in transcriber.raw_words(load_audio(EVAL / "speech" / i["path"]), "")[0])
+        for i in manifest
+    ]
+    result = {
+        "answer": "22 human clips, one by one",
+        "wer": round(wer(" ".join(i["reference"] for i in manifest), " ".join(heard)), 4),
+    }
     print(json.dumps({"plain": result}), flush=True)
     return result
 
@@ -263,7 +307,9 @@ def fillers(transcriber) -> dict:  # type: ignore[no-untyped-def]
             # Map transcript words to reference words (equal and replaced blocks, pairwise).
             hyp = [_key(w.text) for w in words]
             to_ref: dict[int, int] = {}
-            for op, a0, a1, b0, b1 in difflib.SequenceMatcher(None, hyp, [_key(x) for x in ref], autojunk=False).get_opcodes():
+            for op, a0, a1, b0, b1 in difflib.SequenceMatcher(
+                None, hyp, [_key(x) for x in ref], autojunk=False
+            ).get_opcodes():
                 if op in ("equal", "replace"):
                     for k in range(min(a1 - a0, b1 - b0)):
                         to_ref[a0 + k] = b0 + k
@@ -276,10 +322,15 @@ def fillers(transcriber) -> dict:  # type: ignore[no-untyped-def]
                 misses.append({"id": item["id"], "voice": voice, "speed": speed, "heard": transcript.text})
             if extra:
                 false.append({"id": item["id"], "voice": voice, "speed": speed, "words": extra})
-    result = {"fillers_spoken": tp + fn, "found": tp, "false": fp,
-              "recall": round(tp / (tp + fn), 4) if tp + fn else None,
-              "precision": round(tp / (tp + fp), 4) if tp + fp else None,
-              "missed_in": misses[:12], "false_in": false}
+    result = {
+        "fillers_spoken": tp + fn,
+        "found": tp,
+        "false": fp,
+        "recall": round(tp / (tp + fn), 4) if tp + fn else None,
+        "precision": round(tp / (tp + fp), 4) if tp + fp else None,
+        "missed_in": misses[:12],
+        "false_in": false,
+    }
     print(json.dumps(result), flush=True)
     return result
 
@@ -347,8 +398,20 @@ def main() -> None:
     summary = summarise(rows, plain_rows, human_plain)
     summary["fillers"] = {k: filler_result[k] for k in ("fillers_spoken", "found", "false", "recall", "precision")}
     print(json.dumps(summary, indent=1))
-    print(write_result("fidelity", {"pace": args.pace, "repeats": args.repeats, "summary": summary, "runs": rows,
-                                    "plain": plain_rows, "human_plain": human_plain, "fillers": filler_result}))
+    print(
+        write_result(
+            "fidelity",
+            {
+                "pace": args.pace,
+                "repeats": args.repeats,
+                "summary": summary,
+                "runs": rows,
+                "plain": plain_rows,
+                "human_plain": human_plain,
+                "fillers": filler_result,
+            },
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -62,8 +62,16 @@ def beetle() -> list[Item]:
     with BEETLE.open(newline="") as fh:
         for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
             refs = tuple(r.strip() for r in row["reference_answers"].split("||") if r.strip())
-            items.append(Item(row["split"], row["question"], row["student_answer"], refs, row["label_5way"] == "correct",
-                              row["label_5way"]))
+            items.append(
+                Item(
+                    row["split"],
+                    row["question"],
+                    row["student_answer"],
+                    refs,
+                    row["label_5way"] == "correct",
+                    row["label_5way"],
+                )
+            )
     return items
 
 
@@ -72,7 +80,9 @@ def sts_pairs() -> list[tuple[float, str, str]]:
     with STS.open(newline="") as fh:
         for row in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
             if len(row) >= 3 and row[0].strip():
-                pairs.append((float(row[0]), row[1].strip('"').replace('""', '"'), row[2].strip('"').replace('""', '"')))
+                pairs.append(
+                    (float(row[0]), row[1].strip('"').replace('""', '"'), row[2].strip('"').replace('""', '"'))
+                )
     return pairs
 
 
@@ -149,8 +159,13 @@ def method_judge() -> Method:
     return _app_scorer(EntailmentJudge())
 
 
-METHODS = {"lexical": method_lexical, "cosine": method_cosine, "spans": method_spans, "recall": method_recall,
-           "judge": method_judge}
+METHODS = {
+    "lexical": method_lexical,
+    "cosine": method_cosine,
+    "spans": method_spans,
+    "recall": method_recall,
+    "judge": method_judge,
+}
 APP_SCORERS = ("recall", "judge")
 
 
@@ -203,18 +218,28 @@ def calibration_trial(items: list[Item], scores: np.ndarray, reviewed: int, runs
             pool = [k for k, i in enumerate(train) if i.question in seen]
             held = np.array([k for k, i in enumerate(train) if i.question not in seen])
             truth = np.array([verdict(train[k]) for k in held])
-            judgements = [Judgement(n // 5, float(scores[k]), verdict(train[k]),
-                                    verdict(train[k]) != (scores[k] >= DEFAULT_THRESHOLD))
-                          for n, k in enumerate(rng.sample(pool, reviewed))]
+            judgements = [
+                Judgement(
+                    n // 5, float(scores[k]), verdict(train[k]), verdict(train[k]) != (scores[k] >= DEFAULT_THRESHOLD)
+                )
+                for n, k in enumerate(rng.sample(pool, reviewed))
+            ]
             result = calibrate(judgements, DEFAULT_THRESHOLD)
             adopted += result.adopted
             thresholds.append(result.threshold)
             before.append(float(((scores[held] >= DEFAULT_THRESHOLD) == truth).mean()))
             after.append(float(((scores[held] >= result.threshold) == truth).mean()))
-        rows.append({"person": name, "reviewed_points": reviewed, "runs": runs, "adopted_share": round(adopted / runs, 2),
-                     "mean_threshold": round(float(np.mean(thresholds)), 3),
-                     "agreement_default": round(float(np.mean(before)), 4),
-                     "agreement_calibrated": round(float(np.mean(after)), 4)})
+        rows.append(
+            {
+                "person": name,
+                "reviewed_points": reviewed,
+                "runs": runs,
+                "adopted_share": round(adopted / runs, 2),
+                "mean_threshold": round(float(np.mean(thresholds)), 3),
+                "agreement_default": round(float(np.mean(before)), 4),
+                "agreement_calibrated": round(float(np.mean(after)), 4),
+            }
+        )
     return rows
 
 
@@ -231,10 +256,14 @@ def run(methods: Sequence[str], limit: int | None = None) -> dict:
     for name in methods:
         score = METHODS[name]()
         started = time.perf_counter()
-        by_split = {s: np.array([score(i.answer, i.references, i.question) for i in items if i.split == s])
-                    for s in ("train", "test_ua", "test_uq")}
-        noisy_scores = {s: np.array([score(noisy[id(i)], i.references, i.question) for i in items if i.split == s])
-                        for s in ("test_ua", "test_uq")}
+        by_split = {
+            s: np.array([score(i.answer, i.references, i.question) for i in items if i.split == s])
+            for s in ("train", "test_ua", "test_uq")
+        }
+        noisy_scores = {
+            s: np.array([score(noisy[id(i)], i.references, i.question) for i in items if i.split == s])
+            for s in ("test_ua", "test_uq")
+        }
         sts_scores = np.array([score(b, [a], "") for _, a, b in sts])
         elapsed = time.perf_counter() - started
         threshold = tune(by_split["train"], labels["train"])
@@ -251,15 +280,19 @@ def run(methods: Sequence[str], limit: int | None = None) -> dict:
         }
         print(name, table[name], flush=True)
         if name == "judge":
-            calibration = [row for reviewed in (25, 50, 100, 200) for row in calibration_trial(items, by_split["train"], reviewed)]
+            calibration = [
+                row for reviewed in (25, 50, 100, 200) for row in calibration_trial(items, by_split["train"], reviewed)
+            ]
             for row in calibration:
                 print(row, flush=True)
     majority = {s: metrics(np.zeros(len(labels[s])), labels[s], 1.0) for s in ("test_ua", "test_uq")}
     return {
         "calibration": calibration if "judge" in methods else [],
-        "dataset": {"beetle_rows": {s: int(len(v)) for s, v in labels.items()},
-                    "covered_share": {s: round(float(v.mean()), 3) for s, v in labels.items()},
-                    "sts_pairs": len(sts)},
+        "dataset": {
+            "beetle_rows": {s: int(len(v)) for s, v in labels.items()},
+            "covered_share": {s: round(float(v.mean()), 3) for s, v in labels.items()},
+            "sts_pairs": len(sts),
+        },
         "majority_class": majority,
         "methods": table,
     }
@@ -287,8 +320,17 @@ def interview(splits: Sequence[str] = ("dev", "test")) -> list[Pair]:
         if question["split"] not in splits:
             continue
         for point in question["key_points"]:
-            pairs.append(Pair(question["split"], question["kind"], answer["aid"], answer["text"], point["text"],
-                              tuple(point.get("cues") or ()), answer["labels"][point["id"]] == "covered"))
+            pairs.append(
+                Pair(
+                    question["split"],
+                    question["kind"],
+                    answer["aid"],
+                    answer["text"],
+                    point["text"],
+                    tuple(point.get("cues") or ()),
+                    answer["labels"][point["id"]] == "covered",
+                )
+            )
     return pairs
 
 
@@ -310,11 +352,14 @@ def spoken_transcripts(pairs: Sequence[Pair]) -> dict[str, list]:
 def agreement(predicted: np.ndarray, labels: np.ndarray) -> dict[str, float]:
     negatives = max(1, int((~labels).sum()))
     false_covered = int((predicted & ~labels).sum())
-    return {"pairs": int(len(labels)), "agreement": round(float((predicted == labels).mean()), 4),
-            "false_covered": round(false_covered / max(1, len(labels)), 4),
-            "false_covered_of_not_covered": round(false_covered / negatives, 4),
-            "missed_covered": round(int((~predicted & labels).sum()) / max(1, len(labels)), 4),
-            **{k: v for k, v in metrics(predicted.astype(float), labels, 0.5).items() if k == "macro_f1"}}
+    return {
+        "pairs": int(len(labels)),
+        "agreement": round(float((predicted == labels).mean()), 4),
+        "false_covered": round(false_covered / max(1, len(labels)), 4),
+        "false_covered_of_not_covered": round(false_covered / negatives, 4),
+        "missed_covered": round(int((~predicted & labels).sum()) / max(1, len(labels)), 4),
+        **{k: v for k, v in metrics(predicted.astype(float), labels, 0.5).items() if k == "macro_f1"},
+    }
 
 
 def in_domain(methods: Sequence[str], spoken: bool) -> dict:
@@ -338,9 +383,14 @@ def in_domain(methods: Sequence[str], spoken: bool) -> dict:
                 verdicts[(answer_id, p.point)] = result.covered
         predicted = np.array([verdicts[(p.answer_id, p.point)] for p in pairs])
         rows = {"all": agreement(predicted, labels)}
-        for label, keep in (("dev", lambda p: p.split == "dev"), ("test", lambda p: p.split == "test"),
-                            ("technical", lambda p: p.kind == "technical"), ("behavioural", lambda p: p.kind == "behavioural"),
-                            ("points with cues", lambda p: bool(p.cues)), ("points without cues", lambda p: not p.cues)):
+        for label, keep in (
+            ("dev", lambda p: p.split == "dev"),
+            ("test", lambda p: p.split == "test"),
+            ("technical", lambda p: p.kind == "technical"),
+            ("behavioural", lambda p: p.kind == "behavioural"),
+            ("points with cues", lambda p: bool(p.cues)),
+            ("points without cues", lambda p: not p.cues),
+        ):
             mask = np.array([keep(p) for p in pairs])
             rows[label] = agreement(predicted[mask], labels[mask])
         out["methods"][name] = {"threshold": round(scorer.threshold, 3), **rows}

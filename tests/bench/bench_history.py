@@ -31,8 +31,28 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import Qt  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "history.json"
-WORDS = ("so", "the", "model", "explains", "a", "prediction", "with", "Shapley", "values", "and", "we", "checked",
-         "features", "um", "that", "data", "because", "result", "team", "improved")
+WORDS = (
+    "so",
+    "the",
+    "model",
+    "explains",
+    "a",
+    "prediction",
+    "with",
+    "Shapley",
+    "values",
+    "and",
+    "we",
+    "checked",
+    "features",
+    "um",
+    "that",
+    "data",
+    "because",
+    "result",
+    "team",
+    "improved",
+)
 
 
 def _answer(rng: random.Random, question, target_s: float, progress: float) -> dict[str, Any]:  # type: ignore[no-untyped-def]
@@ -41,10 +61,20 @@ def _answer(rng: random.Random, question, target_s: float, progress: float) -> d
     wpm = max(60.0, rng.gauss(150 - 15 * progress, 18))
     n_words = int(duration * wpm / 60)
     step = duration / max(1, n_words + 1)
-    words = [{"text": rng.choice(WORDS), "start": round(0.8 + i * step, 3), "end": round(0.8 + i * step + step * 0.8, 3), "p": 0.9}
-             for i in range(n_words)]
-    fillers = [{"word": "um", "start_s": w["start"], "end_s": w["end"], "index": i, "length": 1}
-               for i, w in enumerate(words) if w["text"] == "um"]
+    words = [
+        {
+            "text": rng.choice(WORDS),
+            "start": round(0.8 + i * step, 3),
+            "end": round(0.8 + i * step + step * 0.8, 3),
+            "p": 0.9,
+        }
+        for i in range(n_words)
+    ]
+    fillers = [
+        {"word": "um", "start_s": w["start"], "end_s": w["end"], "index": i, "length": 1}
+        for i, w in enumerate(words)
+        if w["text"] == "um"
+    ]
     points = len(question.key_points)
     covered_flags = [rng.random() < 0.35 + 0.5 * progress for _ in range(points)]
     return {
@@ -75,17 +105,29 @@ def seed(history, packs, n: int, rng_seed: int = 1, now: datetime | None = None,
         answer = _answer(rng, question, question.answer_seconds, 0.0)
         words = [Word(w["text"], w["start"], w["end"], w["p"]) for w in answer["words"]]
         analysis = AnswerAnalysis(
-            pack.id, question.id, Transcript(words, words, answer["duration_s"], model="tiny.en"),
-            Delivery(answer["duration_s"], question.answer_seconds, words[0].start if words else None,
-                     words[-1].end if words else None, len(words), answer["wpm"]),
+            pack.id,
+            question.id,
+            Transcript(words, words, answer["duration_s"], model="tiny.en"),
+            Delivery(
+                answer["duration_s"],
+                question.answer_seconds,
+                words[0].start if words else None,
+                words[-1].end if words else None,
+                len(words),
+                answer["wpm"],
+            ),
             [PointResult(kp.text, c, 0.7 if c else 0.3, 0.55) for kp, c in zip(question.key_points, answer["covered"])],
             "minilm-spans-v1",
         )
         history.save_attempt(pack, question, analysis, None, created_at=start)
     remaining = n - len(questions)
     with history._sessions.begin() as session:
-        row_ids = {(pack.id, q.question_id): q.id for q in session.scalars(select(QuestionRow))
-                   for pack in packs if q.pack.pack_id == pack.id}
+        row_ids = {
+            (pack.id, q.question_id): q.id
+            for q in session.scalars(select(QuestionRow))
+            for pack in packs
+            if q.pack.pack_id == pack.id
+        }
         next_id = (session.scalar(select(func.max(AttemptRow.id))) or 0) + 1
         attempts: list[dict[str, Any]] = []
         results: list[dict[str, Any]] = []
@@ -98,24 +140,58 @@ def seed(history, packs, n: int, rng_seed: int = 1, now: datetime | None = None,
             covered = answer["covered"]
             attempt_id = next_id + i
             words = answer["words"]
-            attempts.append({
-                "id": attempt_id, "question_row_id": row_ids[(pack.id, question.id)], "session_id": None,
-                "created_at": created, "status": "complete", "audio_path": f"recordings/bench/{attempt_id}.flac",
-                "duration_s": answer["duration_s"], "target_s": float(question.answer_seconds),
-                "speech_start_s": words[0]["start"] if words else None, "words_per_minute": answer["wpm"],
-                "word_count": len(words), "filler_count": len(answer["fillers"]), "long_pause_count": 0,
-                "coverage": sum(covered) / len(covered), "covered_count": sum(covered), "point_count": len(covered),
-                "transcript": " ".join(w["text"] for w in words), "raw_transcript": " ".join(w["text"] for w in words),
-                "transcript_data": {"words": words, "raw_words": words, "duration_s": answer["duration_s"], "model": "tiny.en"},
-                "delivery": {"duration_s": answer["duration_s"], "target_s": question.answer_seconds, "word_count": len(words),
-                             "words_per_minute": answer["wpm"], "fillers": answer["fillers"], "long_pauses": []},
-                "settings": {"scorer": "minilm-spans-v1", "model": "tiny.en"}, "note": None,
-            })
+            attempts.append(
+                {
+                    "id": attempt_id,
+                    "question_row_id": row_ids[(pack.id, question.id)],
+                    "session_id": None,
+                    "created_at": created,
+                    "status": "complete",
+                    "audio_path": f"recordings/bench/{attempt_id}.flac",
+                    "duration_s": answer["duration_s"],
+                    "target_s": float(question.answer_seconds),
+                    "speech_start_s": words[0]["start"] if words else None,
+                    "words_per_minute": answer["wpm"],
+                    "word_count": len(words),
+                    "filler_count": len(answer["fillers"]),
+                    "long_pause_count": 0,
+                    "coverage": sum(covered) / len(covered),
+                    "covered_count": sum(covered),
+                    "point_count": len(covered),
+                    "transcript": " ".join(w["text"] for w in words),
+                    "raw_transcript": " ".join(w["text"] for w in words),
+                    "transcript_data": {
+                        "words": words,
+                        "raw_words": words,
+                        "duration_s": answer["duration_s"],
+                        "model": "tiny.en",
+                    },
+                    "delivery": {
+                        "duration_s": answer["duration_s"],
+                        "target_s": question.answer_seconds,
+                        "word_count": len(words),
+                        "words_per_minute": answer["wpm"],
+                        "fillers": answer["fillers"],
+                        "long_pauses": [],
+                    },
+                    "settings": {"scorer": "minilm-spans-v1", "model": "tiny.en"},
+                    "note": None,
+                }
+            )
             for position, (kp, c) in enumerate(zip(question.key_points, covered)):
-                results.append({
-                    "attempt_id": attempt_id, "position": position, "point": kp.text, "auto_covered": c, "override": None,
-                    "score": 0.7 if c else 0.3, "threshold": 0.55, "evidence": None, "detail": {},
-                })
+                results.append(
+                    {
+                        "attempt_id": attempt_id,
+                        "position": position,
+                        "point": kp.text,
+                        "auto_covered": c,
+                        "override": None,
+                        "score": 0.7 if c else 0.3,
+                        "threshold": 0.55,
+                        "evidence": None,
+                        "detail": {},
+                    }
+                )
         session.execute(insert(AttemptRow), attempts)
         session.execute(insert(KeyPointResultRow), results)
     return history.count_attempts()
@@ -199,6 +275,7 @@ def main(argv: list[str] | None = None) -> int:
             "database_mb": round(db_mb, 1),
         }
         figures["list_attempts"] = _timed(lambda: history.list_attempts(), max(1, args.repeat // 2))
+
         def commit() -> None:  # before each timed read, so it goes to the database
             _commit(history)
 
@@ -214,8 +291,12 @@ def main(argv: list[str] | None = None) -> int:
         figures.update(_gui_figures(workspace, packs, args.repeat, Path(tmp)))
         workspace.close()
 
-    figures["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-                          "load_average_1min_at_end": round(os.getloadavg()[0], 2)}
+    figures["machine"] = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_average_1min_at_end": round(os.getloadavg()[0], 2),
+    }
     figures["machine"]["load_average_1min_at_start"] = load_before
     figures["measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     args.output.parent.mkdir(parents=True, exist_ok=True)
@@ -229,9 +310,11 @@ def _cold_import_ms(module: str) -> float:
     """Importing `module` (and pyqtgraph with it) in a fresh interpreter that already has Qt loaded."""
     import subprocess
 
-    code = ("import time, os; os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen'); "
-            "from PySide6.QtWidgets import QApplication; qapp = QApplication([]); import app.core.review.progress; "
-            f"t = time.perf_counter(); import {module}; print((time.perf_counter() - t) * 1000); os._exit(0)")
+    code = (
+        "import time, os; os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen'); "
+        "from PySide6.QtWidgets import QApplication; qapp = QApplication([]); import app.core.review.progress; "
+        f"t = time.perf_counter(); import {module}; print((time.perf_counter() - t) * 1000); os._exit(0)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     return round(float(out.strip().splitlines()[-1]), 1)
 
@@ -322,8 +405,11 @@ def _gui_figures(workspace, packs, repeat: int, tmp: Path) -> dict[str, Any]:  #
     app.processEvents()
     out["charts_first_open_ms"] = round((time.perf_counter() - t0) * 1000, 1)
     out["charts_module_cold_import_ms"] = _cold_import_ms("app.gui.charts")
-    for name, scope in (("one_question", (pack.id, question.id)), ("pack_daily_with_summary", (pack.id, None)),
-                        ("all_packs_daily", (None, None))):
+    for name, scope in (
+        ("one_question", (pack.id, question.id)),
+        ("pack_daily_with_summary", (pack.id, None)),
+        ("all_packs_daily", (None, None)),
+    ):
         out[f"charts_open_{name}"] = timed(lambda s=scope: open_progress(*s), repeat)
         out[f"charts_open_{name}_after_change"] = timed(lambda s=scope: open_progress(*s, changed=True), repeat)
         out[f"charts_points_{name}"] = review.progress_page.point_count()

@@ -48,7 +48,9 @@ print(json.dumps({{"rss_start_mb": round(start, 1), "rss_models_loaded_mb": roun
 
 
 def peak_while_transcribing() -> dict:
-    proc = subprocess.run([sys.executable, "-c", CHILD.format(repo=str(REPO))], capture_output=True, text=True, cwd=REPO, timeout=900)
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD.format(repo=str(REPO))], capture_output=True, text=True, cwd=REPO, timeout=900
+    )
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr[-2000:])
     result = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -60,7 +62,13 @@ class _PacedStream:
     """The device edge: calls the recorder's callback with 50 ms blocks of `audio`, at `pace` x real time."""
 
     def __init__(self, audio: np.ndarray, pace: float, callback, finished_callback, blocksize, **_: object) -> None:  # type: ignore[no-untyped-def]
-        self.audio, self.pace, self.callback, self.finished, self.blocksize = audio, pace, callback, finished_callback, blocksize
+        self.audio, self.pace, self.callback, self.finished, self.blocksize = (
+            audio,
+            pace,
+            callback,
+            finished_callback,
+            blocksize,
+        )
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 

@@ -52,11 +52,19 @@ def main(argv: list[str] | None = None) -> int:
         figures: dict[str, Any] = {"attempts": count, "database_mb": round(data_dir.database.stat().st_size / 1e6, 1)}
         for name, text in QUERIES.items():
             rows = len(history.attempt_summaries(text=text))
-            figures[name] = {"query": text, "rows": rows,
-                             **_timed(lambda t=text: history.attempt_summaries(text=t), args.repeat, lambda: _commit(history))}
+            figures[name] = {
+                "query": text,
+                "rows": rows,
+                **_timed(lambda t=text: history.attempt_summaries(text=t), args.repeat, lambda: _commit(history)),
+            }
         workspace.close()
-    figures["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-                          "load_average_1min_at_start": load_before, "load_average_1min_at_end": round(os.getloadavg()[0], 2)}
+    figures["machine"] = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_average_1min_at_start": load_before,
+        "load_average_1min_at_end": round(os.getloadavg()[0], 2),
+    }
     figures["measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(figures, indent=2) + "\n")

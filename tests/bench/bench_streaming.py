@@ -65,7 +65,9 @@ def _record(workspace, audio: np.ndarray, stream, pace: float):  # type: ignore[
     return pending
 
 
-def latency(transcriber, lengths: list[int], pace: float, modes: tuple[str, ...] = ("streaming", "batch")) -> list[dict]:  # type: ignore[no-untyped-def]
+def latency(
+    transcriber, lengths: list[int], pace: float, modes: tuple[str, ...] = ("streaming", "batch")
+) -> list[dict]:  # type: ignore[no-untyped-def]
     from app.core.packs import load_pack
     from app.services.attempts import save_recording_as_attempt
     from tests.bench.common import REPO
@@ -85,7 +87,9 @@ def latency(transcriber, lengths: list[int], pace: float, modes: tuple[str, ...]
             stages: dict[str, float] = {}
             started = time.perf_counter()
 
-            def progress(stage: str, _fraction: float, stages: dict[str, float] = stages, started: float = started) -> None:
+            def progress(
+                stage: str, _fraction: float, stages: dict[str, float] = stages, started: float = started
+            ) -> None:
                 stages.setdefault(stage, time.perf_counter() - started)
 
             saved = save_recording_as_attempt(workspace, pack, question, pending, stream=stream, progress=progress)
@@ -159,7 +163,9 @@ def jargon(transcriber, questions: int = 8) -> dict:  # type: ignore[no-untyped-
 
     pack = load_pack(REPO / "questions" / "ml-interpretability.yaml")
     glossary = pack.glossary
-    chosen = [q for q in pack.questions if q.reference_answer and any(t in q.reference_answer for t in glossary)][:questions]
+    chosen = [q for q in pack.questions if q.reference_answer and any(t in q.reference_answer for t in glossary)][
+        :questions
+    ]
     counts = {k: [0, 0] for k in ("no_prompt", "prompt", "no_prompt_corrected", "prompt_corrected")}
     for question in chosen:
         answer = question.reference_answer.replace("\n", " ")  # type: ignore[union-attr]
@@ -185,9 +191,12 @@ def main() -> None:
     parser.add_argument("--pace", type=float, default=1.0, help="feed speed for streaming, x real time")
     parser.add_argument("--lengths", default="30,60,120,300")
     parser.add_argument("--skip-latency", action="store_true")
-    parser.add_argument("--sweep", metavar="LENGTHS",
-                        help="only streaming latency, Stop at each of these answer lengths (e.g. 110,114,118,122,126,130); "
-                             "writes results/streaming_sweep.json: where Stop falls against the chunk being transcribed decides")
+    parser.add_argument(
+        "--sweep",
+        metavar="LENGTHS",
+        help="only streaming latency, Stop at each of these answer lengths (e.g. 110,114,118,122,126,130); "
+        "writes results/streaming_sweep.json: where Stop falls against the chunk being transcribed decides",
+    )
     args = parser.parse_args()
     transcriber = load_model()
     if args.sweep:

@@ -66,10 +66,18 @@ def main() -> None:
             overused_words(these)
             answer_shape(these, key_points)
             done = time.perf_counter()
-            runs.append({"stop_s": stop_s, "tail_s": round(stop_s % SEGMENT_S, 2), "finish_ms": ms(finished - started),
-                         "figures_ms": ms(measured - finished), "language_shape_ms": ms(done - measured),
-                         "added_ms": ms(done - started), "feed_ms_per_block": round(feeding / (answer.shape[0] / BLOCK) * 1000, 4),
-                         "pitch_variation_st": round(voice.pitch_variation_st or 0, 2)})
+            runs.append(
+                {
+                    "stop_s": stop_s,
+                    "tail_s": round(stop_s % SEGMENT_S, 2),
+                    "finish_ms": ms(finished - started),
+                    "figures_ms": ms(measured - finished),
+                    "language_shape_ms": ms(done - measured),
+                    "added_ms": ms(done - started),
+                    "feed_ms_per_block": round(feeding / (answer.shape[0] / BLOCK) * 1000, 4),
+                    "pitch_variation_st": round(voice.pitch_variation_st or 0, 2),
+                }
+            )
         segment = np.asarray(audio[: int(SEGMENT_S * SAMPLE_RATE)])
         started = time.perf_counter()
         from app.core.scoring.voice import analyse_segment
@@ -105,8 +113,10 @@ def main() -> None:
         "runs": runs,
     }
     path = write_result("voice", result)
-    print(f"added at Stop: median {result['added_at_stop_median_ms']} ms, slowest {result['added_at_stop_max_ms']} ms "
-          f"(whole recording at Stop: {result['whole_recording_at_stop_median_ms']} ms) -> {path}")
+    print(
+        f"added at Stop: median {result['added_at_stop_median_ms']} ms, slowest {result['added_at_stop_max_ms']} ms "
+        f"(whole recording at Stop: {result['whole_recording_at_stop_median_ms']} ms) -> {path}"
+    )
 
 
 if __name__ == "__main__":

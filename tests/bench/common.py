@@ -20,8 +20,12 @@ SAMPLE_RATE = 16_000
 
 
 def machine() -> dict[str, Any]:
-    return {"cpus": os.cpu_count(), "python": platform.python_version(), "machine": platform.machine(),
-            "when": datetime.now(UTC).isoformat(timespec="seconds")}
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
 
 
 def write_result(name: str, data: dict[str, Any]) -> Path:
@@ -89,6 +93,8 @@ def load_model():  # type: ignore[no-untyped-def]
 
 def git_revision() -> str:
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+        ).stdout.strip()
     except OSError:
         return "?"

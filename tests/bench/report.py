@@ -1,6 +1,6 @@
 """Write the figures of tests/bench/results/{streaming,app,memory,grading,history,fidelity}.json into the README.
 
-    python -m tests.bench.report
+python -m tests.bench.report
 """
 
 from __future__ import annotations
@@ -45,9 +45,15 @@ def render() -> str:
         ]
         for row in streaming["latency"]:
             stages = row["streaming_stages_s"]
-            scoring_ms = (stages["done"] - stages["scoring"]) * 1000 if "done" in stages and "scoring" in stages else float("nan")
-            lines.append(f"| {row['answer_s']} s | {row['streaming_stop_to_feedback_s']:.2f} s | {row['streaming_tail_s']:.1f} s of audio "
-                         f"| {scoring_ms:.0f} ms | {row['batch_stop_to_feedback_s']:.2f} s |")
+            scoring_ms = (
+                (stages["done"] - stages["scoring"]) * 1000
+                if "done" in stages and "scoring" in stages
+                else float("nan")
+            )
+            lines.append(
+                f"| {row['answer_s']} s | {row['streaming_stop_to_feedback_s']:.2f} s | {row['streaming_tail_s']:.1f} s of audio "
+                f"| {scoring_ms:.0f} ms | {row['batch_stop_to_feedback_s']:.2f} s |"
+            )
         lines.append("")
     sweep = _load("streaming_sweep").get("latency")
     if sweep:
@@ -126,7 +132,7 @@ def render_grading() -> str:
         f"SemEval-2013 Task 7 Beetle, 2-way ({rows['train']} training, {rows['test_ua']} unseen-answer and "
         f"{rows['test_uq']} unseen-question rows); thresholds tuned on train only; STS 2015 answers-students "
         f"({grading['dataset']['sts_pairs']} pairs) for Spearman's rho; {grading['machine']['cpus']} cores, "
-        f"{grading['machine']['when'][:10]}. \"spoken style\": the test answers without case or punctuation, "
+        f'{grading["machine"]["when"][:10]}. "spoken style": the test answers without case or punctuation, '
         "with fillers and false starts.",
         "",
         "| method | UA acc | UA macro-F1 | UQ acc | UQ macro-F1 | UA / UQ macro-F1, spoken style | STS rho |",
@@ -139,16 +145,23 @@ def render_grading() -> str:
             f"{m['test_ua_spoken_style']['macro_f1']:.3f} / {m['test_uq_spoken_style']['macro_f1']:.3f} | {m['sts_spearman']:.3f} |"
         )
     majority = grading["majority_class"]
-    lines += ["", f"Always answering \"not covered\": UA accuracy {majority['test_ua']['accuracy']:.3f}, "
-                  f"UQ {majority['test_uq']['accuracy']:.3f}.", ""]
-    for key, title in (("in_domain", "as written"), ("in_domain_spoken", "spoken by espeak-ng and transcribed by tiny.en")):
+    lines += [
+        "",
+        f'Always answering "not covered": UA accuracy {majority["test_ua"]["accuracy"]:.3f}, '
+        f"UQ {majority['test_uq']['accuracy']:.3f}.",
+        "",
+    ]
+    for key, title in (
+        ("in_domain", "as written"),
+        ("in_domain_spoken", "spoken by espeak-ng and transcribed by tiny.en"),
+    ):
         block = grading.get(key)
         if not block:
             continue
         lines += [
             f"In-domain set (tests/data/eval/grading/interview), dev and test splits, answers {title}: "
             f"{block['pairs']} (answer, key point) pairs labelled before any model saw them, {block['covered_share']:.0%} "
-            "covered; each scorer at the threshold the app uses. Goal: agreement >= 0.90 with false \"covered\" <= 5 %.",
+            'covered; each scorer at the threshold the app uses. Goal: agreement >= 0.90 with false "covered" <= 5 %.',
             "",
             "| method | slice | pairs | agreement | false covered (of all / of not covered) | covered marked missed |",
             "| --- | --- | --- | --- | --- | --- |",
@@ -156,17 +169,23 @@ def render_grading() -> str:
         for name, m in block["methods"].items():
             for label in SLICES:
                 r = m[label]
-                lines.append(f"| {METHOD_NAMES.get(name, name)} | {label} | {r['pairs']} | {r['agreement']:.3f} | "
-                             f"{r['false_covered']:.1%} / {r['false_covered_of_not_covered']:.1%} | {r['missed_covered']:.1%} |")
+                lines.append(
+                    f"| {METHOD_NAMES.get(name, name)} | {label} | {r['pairs']} | {r['agreement']:.3f} | "
+                    f"{r['false_covered']:.1%} / {r['false_covered_of_not_covered']:.1%} | {r['missed_covered']:.1%} |"
+                )
         lines.append("")
     speed = grading.get("speed")
     if speed and "judge_cold_ms" in speed:
         lines += [
             f"Judging a {speed['answer_words']}-word answer (about 2 minutes) against {speed['key_points']} key points "
             "with the entailment judge at Stop: "
-            + (f"**{speed['judge_at_stop_after_pause_ms']:.0f} ms** (median of 7, slowest "
-               f"{speed['judge_at_stop_after_pause_max_ms']:.0f} ms) when the person paused before Stop (the pause's "
-               "speculative pass handed every word over); " if "judge_at_stop_after_pause_ms" in speed else "")
+            + (
+                f"**{speed['judge_at_stop_after_pause_ms']:.0f} ms** (median of 7, slowest "
+                f"{speed['judge_at_stop_after_pause_max_ms']:.0f} ms) when the person paused before Stop (the pause's "
+                "speculative pass handed every word over); "
+                if "judge_at_stop_after_pause_ms" in speed
+                else ""
+            )
             + f"**{speed['judge_at_stop_after_warm_ms']:.0f} ms** (slowest "
             f"{speed['judge_at_stop_after_warm_max_ms']:.0f} ms) when Stop came mid-sentence and the last "
             f"{speed.get('words_left_at_stop', '?')} words were new; {speed['judge_cold_ms']:.0f} ms from nothing (the CLI). "
@@ -188,14 +207,16 @@ def render_grading() -> str:
         lines += [
             "Personal thresholds, simulated: a person corrects the app on N answers to half of Beetle's training "
             "questions; agreement with that person on the other half, default threshold vs calibrated "
-            "(mean of 20 draws; \"adopted\": how often the guard let the personal threshold in):",
+            '(mean of 20 draws; "adopted": how often the guard let the personal threshold in):',
             "",
             "| person | N | adopted | threshold | agreement, default | agreement, calibrated |",
             "| --- | --- | --- | --- | --- | --- |",
         ]
         for row in grading["calibration"]:
-            lines.append(f"| {row['person']} | {row['reviewed_points']} | {row['adopted_share']:.0%} | {row['mean_threshold']:.3f} | "
-                         f"{row['agreement_default']:.3f} | {row['agreement_calibrated']:.3f} |")
+            lines.append(
+                f"| {row['person']} | {row['reviewed_points']} | {row['adopted_share']:.0%} | {row['mean_threshold']:.3f} | "
+                f"{row['agreement_default']:.3f} | {row['agreement_calibrated']:.3f} |"
+            )
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -214,16 +235,21 @@ def render_history() -> str:
     lines = [
         f"{h['attempts']:,} attempts ({h['questions']} questions, a {h['database_mb']:.0f} MB database); "
         f"{machine['cpus']} cores, Python {machine['python']}, load average {machine['load_average_1min_at_start']:g} "
-        f"at the start; {h['measured_at'][:10]}. Median / slowest of {runs} opens each. \"Unchanged\": back to a view "
-        "with nothing saved since the last visit; \"after a change\": a note was saved just before (a real commit), so "
+        f'at the start; {h["measured_at"][:10]}. Median / slowest of {runs} opens each. "Unchanged": back to a view '
+        'with nothing saved since the last visit; "after a change": a note was saved just before (a real commit), so '
         "the view reads the database again. Goal: < 300 ms.",
         "",
         "| view | unchanged | after a change |",
         "| --- | --- | --- |",
         row(f"History: {h['history_view_rows']:,} rows in the table", "history_view_open"),
-        row(f"Progress for one question ({h['charts_points_one_question']} answers), with the pack summary", "charts_open_one_question"),
-        row(f"Progress for a pack, daily averages ({h['charts_points_pack_daily_with_summary']} days), with the pack summary",
-            "charts_open_pack_daily_with_summary"),
+        row(
+            f"Progress for one question ({h['charts_points_one_question']} answers), with the pack summary",
+            "charts_open_one_question",
+        ),
+        row(
+            f"Progress for a pack, daily averages ({h['charts_points_pack_daily_with_summary']} days), with the pack summary",
+            "charts_open_pack_daily_with_summary",
+        ),
         row(f"Progress over all packs ({h['charts_points_all_packs_daily']} days)", "charts_open_all_packs_daily"),
         f"| History sorted by another column (in memory) | {h['history_view_sort_by_coverage']['median_ms']:.0f} ms / "
         f"{h['history_view_sort_by_coverage']['max_ms']:.0f} ms | |",
@@ -255,26 +281,53 @@ def render_fidelity() -> str:
 
     both = (idle, busy)
     better = (s["plain_synthetic_wer_median"] - max(r["synthetic_wer_median"] for r in both)) * 100
-    human_ok = s["plain_human_wer"] is None or all(r["human_wer_median"] is None or r["human_wer_median"] <= s["plain_human_wer"] for r in both)
+    human_ok = s["plain_human_wer"] is None or all(
+        r["human_wer_median"] is None or r["human_wer_median"] <= s["plain_human_wer"] for r in both
+    )
     rows = [
-        ("WER, synthetic answers: median / worst", f"{pct(idle['synthetic_wer_median'])} / {pct(idle['synthetic_wer_worst'])}",
-         f"{pct(busy['synthetic_wer_median'])} / {pct(busy['synthetic_wer_worst'])}",
-         f"plain tiny.en {pct(s['plain_synthetic_wer_median'])} / {pct(s['plain_synthetic_wer_worst'])}; 2 points below",
-         met(better >= 2.0)),
-        ("WER, human clips joined", pct(idle["human_wer_median"]), pct(busy["human_wer_median"]),
-         f"plain tiny.en, clip by clip, {pct(s['plain_human_wer'])}; no worse", met(human_ok)),
-        ("words lost in wordless stretches (stretches, unmarked)",
-         f"{idle['words_lost']} ({idle['stretches_lost']}, {idle['stretches_unmarked']})",
-         f"{busy['words_lost']} ({busy['stretches_lost']}, {busy['stretches_unmarked']})", "none unmarked",
-         met(idle["stretches_unmarked"] + busy["stretches_unmarked"] == 0)),
-        ("invented pauses", str(idle["invented_pauses"]), str(busy["invented_pauses"]), "0",
-         met(idle["invented_pauses"] + busy["invented_pauses"] == 0)),
-        ("correct words changed by the jargon aids (of all fixes)", f"{idle['changed_correct_words']} ({idle['corrections']})",
-         f"{busy['changed_correct_words']} ({busy['corrections']})", "0",
-         met(idle["changed_correct_words"] + busy["changed_correct_words"] == 0)),
+        (
+            "WER, synthetic answers: median / worst",
+            f"{pct(idle['synthetic_wer_median'])} / {pct(idle['synthetic_wer_worst'])}",
+            f"{pct(busy['synthetic_wer_median'])} / {pct(busy['synthetic_wer_worst'])}",
+            f"plain tiny.en {pct(s['plain_synthetic_wer_median'])} / {pct(s['plain_synthetic_wer_worst'])}; 2 points below",
+            met(better >= 2.0),
+        ),
+        (
+            "WER, human clips joined",
+            pct(idle["human_wer_median"]),
+            pct(busy["human_wer_median"]),
+            f"plain tiny.en, clip by clip, {pct(s['plain_human_wer'])}; no worse",
+            met(human_ok),
+        ),
+        (
+            "words lost in wordless stretches (stretches, unmarked)",
+            f"{idle['words_lost']} ({idle['stretches_lost']}, {idle['stretches_unmarked']})",
+            f"{busy['words_lost']} ({busy['stretches_lost']}, {busy['stretches_unmarked']})",
+            "none unmarked",
+            met(idle["stretches_unmarked"] + busy["stretches_unmarked"] == 0),
+        ),
+        (
+            "invented pauses",
+            str(idle["invented_pauses"]),
+            str(busy["invented_pauses"]),
+            "0",
+            met(idle["invented_pauses"] + busy["invented_pauses"] == 0),
+        ),
+        (
+            "correct words changed by the jargon aids (of all fixes)",
+            f"{idle['changed_correct_words']} ({idle['corrections']})",
+            f"{busy['changed_correct_words']} ({busy['corrections']})",
+            "0",
+            met(idle["changed_correct_words"] + busy["changed_correct_words"] == 0),
+        ),
         ("the real 2.5 s pause reported", idle["real_pauses_reported"], busy["real_pauses_reported"], "", ""),
-        ("time added at Stop: median / worst", f"{idle['stop_s_median']:.2f} s / {idle['stop_s_worst']:.2f} s",
-         f"{busy['stop_s_median']:.2f} s / {busy['stop_s_worst']:.2f} s", "", ""),
+        (
+            "time added at Stop: median / worst",
+            f"{idle['stop_s_median']:.2f} s / {idle['stop_s_worst']:.2f} s",
+            f"{busy['stop_s_median']:.2f} s / {busy['stop_s_worst']:.2f} s",
+            "",
+            "",
+        ),
     ]
     lines = [
         f"Fidelity through the app's streaming path (fed at {f['pace']:g}x real time), {idle['runs']} runs idle and "
@@ -286,7 +339,7 @@ def render_fidelity() -> str:
         "| figure | idle | busy core | goal | |",
         "| --- | --- | --- | --- | --- |",
         *(f"| {a} | {b} | {c} | {d} | {e} |" for a, b, c, d, e in rows),
-        f"| filler recall / precision ({fill['fillers_spoken']} \"um\"/\"uh\" spoken, 3+ voices) | "
+        f'| filler recall / precision ({fill["fillers_spoken"]} "um"/"uh" spoken, 3+ voices) | '
         f"{fill['recall']:.2f} / {fill['precision']:.2f} | | >= 0.9 / >= 0.95 | "
         f"{met((fill['recall'] or 0) >= 0.9 and (fill['precision'] or 0) >= 0.95)} |",
     ]

@@ -16,8 +16,10 @@ from app.services.answers_in import import_answer, judge_typed, save_typed_answe
 from app.services.workspace import Workspace
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo-pack.yaml"
-ANSWER = ("SHAP explains a single prediction with Shapley values from cooperative game theory. "
-          "LIME fits a simple local surrogate model around that one prediction, using perturbed samples.")
+ANSWER = (
+    "SHAP explains a single prediction with Shapley values from cooperative game theory. "
+    "LIME fits a simple local surrogate model around that one prediction, using perturbed samples."
+)
 
 
 @pytest.fixture
@@ -46,10 +48,13 @@ def test_an_ogg_recording_is_imported_through_the_save_path(workspace, spoken, t
     assert files_under(workspace.data_dir.incoming) == []  # journal and lock gone once committed
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"", "the file is empty"),
-    (b"this is not audio at all, just text\n" * 40, "not an audio file that can be read"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "the file is empty"),
+        (b"this is not audio at all, just text\n" * 40, "not an audio file that can be read"),
+    ],
+)
 def test_a_bad_file_is_refused_and_nothing_is_saved(workspace, tmp_path: Path, content: bytes, message: str) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "answer.wav"
     bad.write_bytes(content)

@@ -16,13 +16,26 @@ POINTS = (
 )
 
 
-def make(covered=(True, True, True, True), duration=40.0, target=45.0, wpm=140.0, start=0.6,  # type: ignore[no-untyped-def]
-         fillers=0, pauses=(), words=True, overrides=None) -> AnswerAnalysis:
+def make(
+    covered=(True, True, True, True),
+    duration=40.0,
+    target=45.0,
+    wpm=140.0,
+    start=0.6,  # type: ignore[no-untyped-def]
+    fillers=0,
+    pauses=(),
+    words=True,
+    overrides=None,
+) -> AnswerAnalysis:
     """An analysis with exactly the measurements a test names; the rest is unremarkable."""
     said = [Word(f"w{i}", start + i * 0.4, start + i * 0.4 + 0.3) for i in range(60)] if words else []
     delivery = Delivery(
-        duration_s=duration, target_s=target, speech_start_s=start if words else None,
-        speech_end_s=said[-1].end if said else None, word_count=len(said), words_per_minute=wpm if words else None,
+        duration_s=duration,
+        target_s=target,
+        speech_start_s=start if words else None,
+        speech_end_s=said[-1].end if said else None,
+        word_count=len(said),
+        words_per_minute=wpm if words else None,
         fillers=[Filler("um" if i % 3 else "you know", 2.0 + i, 2.3 + i, i) for i in range(fillers)],
         long_pauses=[Pause(s, e, 0) for s, e in pauses],  # (start, end)
     )
@@ -44,8 +57,10 @@ def test_most_points_missed_names_the_first_missed_points_without_their_examples
     a = advice(make(covered=(True, False, False, False), duration=14.0))
     assert a.kinds[:2] == ("content", "short")
     assert a.headline == "You covered 1 of 4 key points and stopped at 31% of the 0:45 target."
-    assert a.actions[0] == ("Make the points “LIME fits a local surrogate model around one prediction” and "
-                            "“LIME explanations can be unstable across runs” (1 more in the checklist).")
+    assert a.actions[0] == (
+        "Make the points “LIME fits a local surrogate model around one prediction” and "
+        "“LIME explanations can be unstable across runs” (1 more in the checklist)."
+    )
     assert "such as" not in a.actions[0]
     assert a.actions[1].startswith("Speak for about 30 s more (aim for 0:45)")
     assert a.tone == "bad"
@@ -85,7 +100,10 @@ def test_fillers_then_pauses_then_start_then_pace() -> None:
     assert len(a.actions) == 2
     assert advice(make(start=7.0, wpm=200.0)).kinds == ("start", "pace")
     slow = advice(make(wpm=80.0))
-    assert slow.headline == "You spoke at 80 words a minute; the rest was on track." and "Pick up the pace" in slow.actions[0]
+    assert (
+        slow.headline == "You spoke at 80 words a minute; the rest was on track."
+        and "Pick up the pace" in slow.actions[0]
+    )
     assert "Slow down" in advice(make(wpm=200.0)).actions[0]
 
 
@@ -115,7 +133,10 @@ def test_a_model_failure_is_not_blamed_on_the_microphone() -> None:
     assert a.headline == "Your 0:10 answer could not be transcribed, so it could not be judged; the recording is kept."
     assert "speech model" in a.actions[0] and "microphone" not in a.actions[0]
     v = mock_verdict([make(), failed])
-    assert v.actions[0] == "Question 2 could not be transcribed (the recordings are kept): check the speech model in Preferences (Ctrl+,)."
+    assert (
+        v.actions[0]
+        == "Question 2 could not be transcribed (the recordings are kept): check the speech model in Preferences (Ctrl+,)."
+    )
 
 
 def test_advice_from_a_real_delivery_measurement() -> None:
@@ -148,9 +169,14 @@ def test_mock_verdict_counts_ready_answers_and_picks_the_commonest_fixes() -> No
     v = mock_verdict(answers)
     assert v.headline == "Ready on 2 of 4 questions; not yet on questions 2 and 3."
     assert v.kinds == ("content", "short") and v.tone == "warn"
-    assert v.actions[0] == ("Key points: 4 missed in questions 2 and 3. Start with question 2: make the points "
-                            "“LIME fits a local surrogate model around one prediction” and “LIME explanations can be unstable across runs”.")
-    assert v.actions[1] == "2 of 4 answers stopped well short of the target: give each answer an example and what came of it."
+    assert v.actions[0] == (
+        "Key points: 4 missed in questions 2 and 3. Start with question 2: make the points "
+        "“LIME fits a local surrogate model around one prediction” and “LIME explanations can be unstable across runs”."
+    )
+    assert (
+        v.actions[1]
+        == "2 of 4 answers stopped well short of the target: give each answer an example and what came of it."
+    )
 
 
 def test_mock_verdict_all_ready_and_untranscribed_and_empty() -> None:
@@ -168,7 +194,9 @@ def test_a_story_missing_its_result_is_named_with_what_to_add() -> None:
     from app.core.scoring.star import PARTS, StarCheck
 
     answer = make()
-    answer.star = [StarCheck(p.name, p.name != "result", 0.9 if p.name != "result" else 0.2, 0.5, p.missing) for p in PARTS]
+    answer.star = [
+        StarCheck(p.name, p.name != "result", 0.9 if p.name != "result" else 0.2, 0.5, p.missing) for p in PARTS
+    ]
     a = advice(answer)
     assert a.kinds == ("story",)
     assert a.headline == "You told a story with no result; the rest was on track."

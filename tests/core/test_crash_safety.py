@@ -61,12 +61,15 @@ while True:
 """
 
 
-def test_killed_while_recording_loses_at_most_a_second(pulse_mic, spoken, data_dir: DataDir, transcriber, scorer) -> None:  # type: ignore[no-untyped-def]
+def test_killed_while_recording_loses_at_most_a_second(
+    pulse_mic, spoken, data_dir: DataDir, transcriber, scorer
+) -> None:  # type: ignore[no-untyped-def]
     wav = spoken(" ".join(["SHAP explains predictions with Shapley values from cooperative game theory."] * 4))
     player = pulse_mic.play(wav)
     child = subprocess.Popen(
         [sys.executable, "-c", RECORDER_CHILD.format(repo=str(REPO), incoming=str(data_dir.incoming))],
-        stdout=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     captured = 0.0
     assert child.stdout is not None
@@ -110,7 +113,8 @@ def test_killed_during_a_save_loop_leaves_the_database_intact(data_dir: DataDir)
     History.open(data_dir).close()
     child = subprocess.Popen(
         [sys.executable, "-c", SAVER_CHILD.format(repo=str(REPO), demo=str(DEMO), data=str(data_dir.root))],
-        stdout=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert child.stdout is not None
     saved = 0
@@ -153,7 +157,14 @@ def test_data_folder_and_recordings_are_private(data_dir: DataDir, fake_mic, spo
     dest, _seconds = result.pending.finalise()
     assert os.stat(result.journal_path).st_mode & 0o777 == 0o600
     result.pending.done()
-    for folder in (data_dir.root, data_dir.recordings, data_dir.incoming, data_dir.packs, dest.parent, dest.parent.parent):
+    for folder in (
+        data_dir.root,
+        data_dir.recordings,
+        data_dir.incoming,
+        data_dir.packs,
+        dest.parent,
+        dest.parent.parent,
+    ):
         assert os.stat(folder).st_mode & 0o777 == 0o700, folder
     assert os.stat(dest).st_mode & 0o777 == 0o600
     assert os.stat(data_dir.database).st_mode & 0o777 == 0o600
@@ -220,7 +231,8 @@ KILL_WHEN = {
 
 @pytest.mark.parametrize("kill_at", list(KILL_WHEN))
 def test_killed_while_saving_an_answer_the_next_start_recovers_it_once(  # type: ignore[no-untyped-def]
-        kill_at: str, spoken, data_dir: DataDir, transcriber, scorer) -> None:
+    kill_at: str, spoken, data_dir: DataDir, transcriber, scorer
+) -> None:
     import numpy as np
     import soundfile
 
@@ -229,13 +241,19 @@ def test_killed_while_saving_an_answer_the_next_start_recovers_it_once(  # type:
 
     pack = data_dir.packs / "demo.yaml"
     pack.write_text(DEMO.read_text())
-    wav = spoken("I have used SHAP a lot. It explains a prediction with Shapley values from cooperative game theory. "
-                 "I also used LIME, which fits a simple local surrogate model around one prediction. In my experience "
-                 "LIME explanations can be unstable from one run to the next.")
+    wav = spoken(
+        "I have used SHAP a lot. It explains a prediction with Shapley values from cooperative game theory. "
+        "I also used LIME, which fits a simple local surrogate model around one prediction. In my experience "
+        "LIME explanations can be unstable from one run to the next."
+    )
     child = subprocess.Popen(
-        [sys.executable, "-c", SAVE_CHILD.format(repo=str(REPO), data=str(data_dir.root), pack=str(pack), wav=str(wav),
-                                                 kill_at=kill_at)],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            SAVE_CHILD.format(repo=str(REPO), data=str(data_dir.root), pack=str(pack), wav=str(wav), kill_at=kill_at),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert child.stdout is not None
     seen = []
@@ -281,12 +299,15 @@ def test_a_crash_after_the_commit_is_not_stored_twice(data_dir: DataDir, spoken,
     question = pack.question("shap-and-lime")
     workspace = Workspace(data_dir, transcriber=transcriber, scorer=scorer)
     samples, _ = soundfile.read(str(spoken("SHAP uses Shapley values.")), dtype="int16")
-    pending = start_pending(data_dir.incoming, "twice", {"pack_id": "demo", "question_id": "shap-and-lime",
-                                                         "pack_path": str(DEMO)})
+    pending = start_pending(
+        data_dir.incoming, "twice", {"pack_id": "demo", "question_id": "shap-and-lime", "pack_path": str(DEMO)}
+    )
     pending.part_path.write_bytes(samples.astype("<i2").tobytes())
     journal_before_done = {}
     real_done = pending.done
-    pending.done = lambda: journal_before_done.update(pending.journal) or pending.release()  # the crash: done() never runs
+    pending.done = lambda: (
+        journal_before_done.update(pending.journal) or pending.release()
+    )  # the crash: done() never runs
     saved = save_recording_as_attempt(workspace, pack, question, pending)
     [orphan] = find_unfinished(data_dir.incoming)
     assert orphan.audio_path == saved.audio_path

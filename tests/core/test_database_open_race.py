@@ -26,8 +26,16 @@ def test_processes_opening_a_new_database_together_all_succeed(tmp_path: Path) -
     for round_ in range(5):
         path = tmp_path / f"round{round_}" / "rehearse.sqlite3"
         start = time.time() + 2.0
-        children = [subprocess.Popen([sys.executable, "-c", OPEN, str(path), str(start)], cwd=repo,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(8)]
+        children = [
+            subprocess.Popen(
+                [sys.executable, "-c", OPEN, str(path), str(start)],
+                cwd=repo,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(8)
+        ]
         results = [(child.wait(timeout=120), child.stderr.read() if child.stderr else "") for child in children]
         assert [code for code, _ in results] == [0] * 8, [err for code, err in results if code]
         assert not list(path.parent.glob("*.bak")), "a fresh database needs no backup"

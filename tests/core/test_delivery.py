@@ -29,7 +29,9 @@ def test_pace_counts_words_without_fillers_over_speaking_time() -> None:
 
 
 def test_like_is_a_filler_only_when_used_as_one() -> None:
-    fillers = find_fillers(timed("It was, like, really slow. I would like to fix it. It looks like noise. Like, you know, it broke."))
+    fillers = find_fillers(
+        timed("It was, like, really slow. I would like to fix it. It looks like noise. Like, you know, it broke.")
+    )
     assert [(f.word, f.index) for f in fillers] == [("like", 2), ("like", 15), ("you know", 16)]
 
 

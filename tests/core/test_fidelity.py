@@ -49,18 +49,28 @@ def joined(tmp_path: Path, *parts: Path | float) -> np.ndarray:
 def babble(tmp_path: Path, spoken) -> Path:  # type: ignore[no-untyped-def]
     """Six voices talking over each other, played backwards, 2.5 s: speech to VAD, no words to
     Whisper (four voices forwards still gave it words to guess)."""
-    texts = ((BEFORE, "en-gb"), (LOST, "en-us"), (AFTER, "en-gb"), (QUESTION, "en-us"), (LOST, "en-gb"), (BEFORE, "en-us"))
+    texts = (
+        (BEFORE, "en-gb"),
+        (LOST, "en-us"),
+        (AFTER, "en-gb"),
+        (QUESTION, "en-us"),
+        (LOST, "en-gb"),
+        (BEFORE, "en-us"),
+    )
     out = tmp_path / "babble.wav"
     sox("-m", *(str(spoken(s, voice=v)) for s, v in texts), str(out), "reverse", "trim", "0", "2.5")
     return out
 
 
-def test_a_stretch_the_prompted_decode_dropped_is_decoded_again_and_merged(transcriber: Transcriber, spoken, tmp_path: Path,
-                                                                           caplog: pytest.LogCaptureFixture) -> None:  # type: ignore[no-untyped-def]
+def test_a_stretch_the_prompted_decode_dropped_is_decoded_again_and_merged(
+    transcriber: Transcriber, spoken, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:  # type: ignore[no-untyped-def]
     """The issue's case: a real decode with the words of one sentence taken out (as prompted
     decoding dropped "Examples are kernel SHAP, LIME and"); repair finds the wordless speech and
     brings words back, in order, inside the stretch, and the gap no longer reads as a pause."""
-    audio = joined(tmp_path, spoken(BEFORE, voice="en-gb"), 0.3, spoken(LOST, voice="en-gb"), 0.3, spoken(AFTER, voice="en-gb"))
+    audio = joined(
+        tmp_path, spoken(BEFORE, voice="en-gb"), 0.3, spoken(LOST, voice="en-gb"), 0.3, spoken(AFTER, voice="en-gb")
+    )
     lost_from = load_audio(spoken(BEFORE, voice="en-gb")).shape[0] / SAMPLE_RATE + 0.3
     lost_to = lost_from + load_audio(spoken(LOST, voice="en-gb")).shape[0] / SAMPLE_RATE
     words, _ = transcriber.raw_words(audio, build_initial_prompt(QUESTION, GLOSSARY, None, context=BEFORE + " " + LOST))
@@ -81,7 +91,9 @@ def test_a_stretch_the_prompted_decode_dropped_is_decoded_again_and_merged(trans
     assert not analyse_delivery(heard.words, audio.shape[0] / SAMPLE_RATE, speech=heard.speech).long_pauses
 
 
-def test_a_real_pause_is_kept_and_a_continuous_answer_has_none(transcriber: Transcriber, spoken, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_real_pause_is_kept_and_a_continuous_answer_has_none(
+    transcriber: Transcriber, spoken, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     """End to end: 2.3 s of silence spliced in with sox is one long pause; the same answer without
     it has none; nothing is decoded again on clean speech."""
     parts = [spoken(s, voice="en-gb") for s in (BEFORE, LOST, AFTER)]
@@ -98,7 +110,9 @@ def test_a_real_pause_is_kept_and_a_continuous_answer_has_none(transcriber: Tran
     assert not delivery.long_pauses and not delivery.unclear and transcript.redecoded == 0
 
 
-def test_speech_with_no_words_is_marked_unclear_never_a_pause(transcriber: Transcriber, spoken, babble: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_speech_with_no_words_is_marked_unclear_never_a_pause(
+    transcriber: Transcriber, spoken, babble: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     """Babble (six voices at once, backwards) between two sentences: VAD calls it speech, Whisper finds no
     words even when asked again; the feedback shows "[unclear …]" there and counts no long pause."""
     first, last = spoken(BEFORE, voice="en-gb"), spoken(AFTER, voice="en-gb")
@@ -111,7 +125,9 @@ def test_speech_with_no_words_is_marked_unclear_never_a_pause(transcriber: Trans
     heard = repair(transcriber, audio, before + after)
     assert heard.redecoded == 1 and heard.unclear == 1 and heard.recovered_words == 0
     [gap] = heard.gaps
-    assert gap.kind == "unclear" and babble_from - 0.3 <= gap.start and gap.end <= babble_to + 0.3 and gap.duration_s > 1.5
+    assert (
+        gap.kind == "unclear" and babble_from - 0.3 <= gap.start and gap.end <= babble_to + 0.3 and gap.duration_s > 1.5
+    )
 
     transcript = transcriber.assemble(heard.words, audio.shape[0] / SAMPLE_RATE, [], "", heard=heard)
     delivery = analyse_delivery(transcript.words, transcript.duration_s, speech=transcript.speech, gaps=transcript.gaps)
@@ -126,7 +142,9 @@ def test_speech_with_no_words_is_marked_unclear_never_a_pause(transcriber: Trans
     assert Delivery.from_dict(delivery.to_dict()).to_dict()["unclear"] == delivery.to_dict()["unclear"] != []
 
 
-def test_streaming_and_batch_hear_the_same_unclear_stretch(transcriber: Transcriber, spoken, babble: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_streaming_and_batch_hear_the_same_unclear_stretch(
+    transcriber: Transcriber, spoken, babble: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     """Both go through hear_chunk: same words, same gaps, same counts."""
     audio = joined(tmp_path, spoken(BEFORE, voice="en-gb"), 0.3, babble, 0.3, spoken(AFTER, voice="en-gb"), 1.0)
     batch = transcriber.transcribe(audio, question_text=QUESTION, glossary=GLOSSARY)
@@ -134,16 +152,32 @@ def test_streaming_and_batch_hear_the_same_unclear_stretch(transcriber: Transcri
     for start in range(0, audio.shape[0], 1600):
         stream.feed(audio[start : start + 1600])
     streamed = stream.finish(lambda: audio)
-    assert [(w.text, round(w.start, 2)) for w in streamed.raw_words] == [(w.text, round(w.start, 2)) for w in batch.raw_words]
+    assert [(w.text, round(w.start, 2)) for w in streamed.raw_words] == [
+        (w.text, round(w.start, 2)) for w in batch.raw_words
+    ]
     assert streamed.gaps == batch.gaps and streamed.speech == batch.speech
-    assert (streamed.redecoded, streamed.recovered_words, streamed.unclear) == (batch.redecoded, batch.recovered_words, batch.unclear)
+    assert (streamed.redecoded, streamed.recovered_words, streamed.unclear) == (
+        batch.redecoded,
+        batch.recovered_words,
+        batch.unclear,
+    )
 
 
 def test_a_transcript_saved_before_gaps_still_loads_and_counts_its_pauses() -> None:
     """Old history rows have no gaps, speech or counts: they load, and every long gap between words
     is a pause as it was (the speech regions are not known)."""
-    old = {"words": [{"text": "one", "start": 0.0, "end": 0.4, "p": 0.9}, {"text": "two", "start": 3.0, "end": 3.4, "p": 0.9}],
-           "raw_words": [], "duration_s": 4.0, "corrections": [], "language": "en", "model": "tiny.en", "prompt": ""}
+    old = {
+        "words": [
+            {"text": "one", "start": 0.0, "end": 0.4, "p": 0.9},
+            {"text": "two", "start": 3.0, "end": 3.4, "p": 0.9},
+        ],
+        "raw_words": [],
+        "duration_s": 4.0,
+        "corrections": [],
+        "language": "en",
+        "model": "tiny.en",
+        "prompt": "",
+    }
     transcript = Transcript.from_dict(old)
     assert transcript.gaps == [] and transcript.speech is None and transcript.unclear == 0
     delivery = analyse_delivery(transcript.words, transcript.duration_s, speech=transcript.speech, gaps=transcript.gaps)

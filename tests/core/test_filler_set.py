@@ -19,7 +19,9 @@ def test_positions_name_the_fillers_and_the_set_is_large_and_varied_enough() -> 
         words = item["text"].split()
         marked = [re.sub(r"[^a-z]", "", words[i].lower()) for i in item["fillers"]]
         assert set(marked) <= {"um", "uh"}, item["id"]
-        assert not any(re.sub(r"[^a-z]", "", w.lower()) in ("um", "uh") for i, w in enumerate(words) if i not in item["fillers"])
+        assert not any(
+            re.sub(r"[^a-z]", "", w.lower()) in ("um", "uh") for i, w in enumerate(words) if i not in item["fillers"]
+        )
         spoken += len(item["fillers"]) * len(item["renditions"])
     assert spoken >= 60
     renditions = {tuple(r) for item in items for r in item["renditions"]}

@@ -45,17 +45,24 @@ def test_follow_ups_are_read_written_back_and_checked(tmp_path: Path) -> None:
     again = load_pack_text(dump_pack(pack), "demo.yaml")
     assert replace(again, warnings=()) == replace(pack, warnings=())
 
-    bad = demo_with_follow_ups().replace("        about: 3\n", "        about: 7\n").replace(
-        "        key_points: [They name what changed because of the explanation]\n", "")
+    bad = (
+        demo_with_follow_ups()
+        .replace("        about: 3\n", "        about: 7\n")
+        .replace("        key_points: [They name what changed because of the explanation]\n", "")
+    )
     path = tmp_path / "bad.yaml"
     path.write_text(bad)
     with pytest.raises(PackError) as caught:
         load_pack(path)
     messages = [str(i) for i in caught.value.issues]
     line = bad.splitlines().index("        about: 7") + 1
-    assert f"{path}:{line}: questions[0].follow_ups[1].about: must be a key point number (1-3) or one of " \
-           "situation, task, action, result, not int 7" in messages
-    assert any("questions[0].follow_ups[2].key_points: is required for a follow-up about the result" in m for m in messages)
+    assert (
+        f"{path}:{line}: questions[0].follow_ups[1].about: must be a key point number (1-3) or one of "
+        "situation, task, action, result, not int 7" in messages
+    )
+    assert any(
+        "questions[0].follow_ups[2].key_points: is required for a follow-up about the result" in m for m in messages
+    )
     result = run_cli("check", str(path))
     assert result.returncode == 1 and "follow_ups[1].about" in result.stderr
 
@@ -63,30 +70,47 @@ def test_follow_ups_are_read_written_back_and_checked(tmp_path: Path) -> None:
 def test_the_follow_up_aims_at_the_most_important_missed_point(scorer) -> None:  # type: ignore[no-untyped-def]
     pack = load_pack_text(demo_with_follow_ups(), "demo.yaml")
     question = pack.question("shap-and-lime")
-    covered_two = judge_typed(pack, question, "SHAP explains a prediction with Shapley values from cooperative game "
-                              "theory. LIME fits a simple local surrogate model around that one prediction.", scorer)
+    covered_two = judge_typed(
+        pack,
+        question,
+        "SHAP explains a prediction with Shapley values from cooperative game "
+        "theory. LIME fits a simple local surrogate model around that one prediction.",
+        scorer,
+    )
     assert [r.covered for r in covered_two.key_points] == [True, True, False]
     ask = choose_follow_up(question, covered_two)
     assert ask is not None and ask.question.text == "Why would LIME give a different answer when you run it again?"
     assert [kp.text for kp in ask.question.key_points] == ["LIME explanations can be unstable across runs"]
     assert ask.question.id == "shap-and-lime.follow-up-2" and "unstable across runs" in ask.why
     # The follow-up is judged like any question: on its own key points.
-    answer = judge_typed(pack, ask.question, "LIME explanations can be unstable across runs, because the "
-                         "perturbed samples are random.", scorer)
+    answer = judge_typed(
+        pack,
+        ask.question,
+        "LIME explanations can be unstable across runs, because the perturbed samples are random.",
+        scorer,
+    )
     assert [r.covered for r in answer.key_points] == [True]
     assert choose_follow_up(ask.question, answer) is None, "no follow-up of a follow-up"
 
     # Missed only the first point: no follow-up is aimed at it, so the general one asks about it.
-    missed_first = replace(covered_two, key_points=[replace(covered_two.key_points[0], covered=False),
-                                                    *covered_two.key_points[1:2],
-                                                    replace(covered_two.key_points[2], covered=True)])
+    missed_first = replace(
+        covered_two,
+        key_points=[
+            replace(covered_two.key_points[0], covered=False),
+            *covered_two.key_points[1:2],
+            replace(covered_two.key_points[2], covered=True),
+        ],
+    )
     ask = choose_follow_up(question, missed_first)
     assert ask.question.text == "Can you give me a concrete example?"
     assert ask.question.key_points == (question.key_points[0],)
 
     # Every point made but the story had no result: the result follow-up, with its own key points.
-    all_made = replace(covered_two, key_points=[replace(r, covered=True) for r in covered_two.key_points],
-                       star=[StarCheck("situation", True, 0.9, 0.5, ""), StarCheck("result", False, 0.1, 0.5, "")])
+    all_made = replace(
+        covered_two,
+        key_points=[replace(r, covered=True) for r in covered_two.key_points],
+        star=[StarCheck("situation", True, 0.9, 0.5, ""), StarCheck("result", False, 0.1, 0.5, "")],
+    )
     ask = choose_follow_up(question, all_made)
     assert ask.question.text == "What did you change as a result?" and "no result" in ask.why
     assert choose_follow_up(question, replace(all_made, star=None)) is None, "nothing missed: no follow-up"

@@ -47,7 +47,9 @@ def test_corrections_keep_timing_and_record_the_raw_words() -> None:
 
 
 def test_prompt_holds_question_and_terms_used_in_the_answer_first() -> None:
-    prompt = build_initial_prompt("Describe SHAP and LIME.", ["UMAP", "LIME", "SHAP", "Grad-CAM"], "LIME and SHAP and Grad-CAM")
+    prompt = build_initial_prompt(
+        "Describe SHAP and LIME.", ["UMAP", "LIME", "SHAP", "Grad-CAM"], "LIME and SHAP and Grad-CAM"
+    )
     assert "Question: Describe SHAP and LIME." in prompt
     assert prompt.endswith("Terms: LIME, SHAP, Grad-CAM, UMAP.")
     assert prompt.lower().startswith("umm")

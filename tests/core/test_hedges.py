@@ -20,22 +20,36 @@ def hedges(text: str) -> list[str]:
 
 
 def test_every_listed_hedge_is_found() -> None:
-    text = ("I think the model overfits. Maybe we kind of need more data, sort of. I guess it is just noise, "
-            "hopefully. I'm not sure it helps, probably not.")
-    assert hedges(text) == ["i think", "maybe", "kind of", "sort of", "i guess", "just", "hopefully", "i'm not sure",
-                            "probably"]
+    text = (
+        "I think the model overfits. Maybe we kind of need more data, sort of. I guess it is just noise, "
+        "hopefully. I'm not sure it helps, probably not."
+    )
+    assert hedges(text) == [
+        "i think",
+        "maybe",
+        "kind of",
+        "sort of",
+        "i guess",
+        "just",
+        "hopefully",
+        "i'm not sure",
+        "probably",
+    ]
 
 
-@pytest.mark.parametrize("text", [
-    "We used a just-in-time compiler for the scoring service.",
-    "The data arrived just in time for the launch.",
-    "It is a kind of model that predicts churn, the same kind of model as before.",
-    "What sort of features matter, and which kind of loss did you use?",
-    'They asked me "what do I think about Kafka?" and I explained the trade-offs.',
-    "What I think matters most is latency.",
-    "I think about latency first when I design a service.",
-    "That was a just decision by the committee.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We used a just-in-time compiler for the scoring service.",
+        "The data arrived just in time for the launch.",
+        "It is a kind of model that predicts churn, the same kind of model as before.",
+        "What sort of features matter, and which kind of loss did you use?",
+        'They asked me "what do I think about Kafka?" and I explained the trade-offs.',
+        "What I think matters most is latency.",
+        "I think about latency first when I design a service.",
+        "That was a just decision by the committee.",
+    ],
+)
 def test_plain_english_uses_are_not_hedges(text: str) -> None:
     assert hedges(text) == []
 
@@ -65,8 +79,10 @@ def test_hedges_are_marked_in_the_transcript_with_their_own_style() -> None:
 
 @pytest.mark.slow
 def test_a_spoken_answer_counts_its_hedges_and_not_its_plain_uses(spoken, transcriber) -> None:  # type: ignore[no-untyped-def]
-    wav = spoken("We built a just in time compiler, a kind of model server. I think it was kind of slow at first. "
-                 "Maybe the cache was too small. What sort of load we had mattered most.")
+    wav = spoken(
+        "We built a just in time compiler, a kind of model server. I think it was kind of slow at first. "
+        "Maybe the cache was too small. What sort of load we had mattered most."
+    )
     import soundfile
 
     words = transcriber.transcribe(soundfile.read(str(wav), dtype="float32")[0]).words

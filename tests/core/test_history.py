@@ -122,17 +122,25 @@ def test_edited_questions_keep_their_old_history_apart(history: History, scorer,
     }
 
 
-def test_key_point_examples_are_kept_and_a_question_given_examples_gets_its_own_row(history: History, scorer, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_key_point_examples_are_kept_and_a_question_given_examples_gets_its_own_row(
+    history: History, scorer, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     first = save(history, scorer)
     edited_file = tmp_path / "demo.yaml"
-    edited_file.write_text(DEMO.read_text().replace(
-        "        cues: [unstable]", "        cues: [unstable]\n        examples: [a different top feature per seed]"))
+    edited_file.write_text(
+        DEMO.read_text().replace(
+            "        cues: [unstable]", "        cues: [unstable]\n        examples: [a different top feature per seed]"
+        )
+    )
     pack = load_pack(edited_file)
     question = pack.question("shap-and-lime")
     second = history.save_attempt(pack, question, judge_transcript(pack, question, transcript(), scorer), None)
     old, new = history.get_attempt(first).question.key_points[2], history.get_attempt(second).question.key_points[2]
     assert (old.text, old.examples) == ("LIME explanations can be unstable across runs", ())
-    assert (new.text, new.examples) == ("LIME explanations can be unstable across runs", ("a different top feature per seed",))
+    assert (new.text, new.examples) == (
+        "LIME explanations can be unstable across runs",
+        ("a different top feature per seed",),
+    )
     assert history.get_attempt(second).question.content_hash == question.content_hash
     assert {a.id for a in history.list_attempts()} == {first, second}
 

@@ -52,7 +52,9 @@ def test_a_read_is_kept_until_this_process_commits(seeded: History) -> None:
     seeded.set_note(first[0].id, "too long")
     after = seeded.attempt_summaries()
     assert after[0].note == "too long" and after[0] is not first[0]
-    assert seeded.progress_points() == points and seeded.progress_points()[0] is not points[0], "read again after the commit"
+    assert seeded.progress_points() == points and seeded.progress_points()[0] is not points[0], (
+        "read again after the commit"
+    )
 
 
 def test_a_commit_through_another_connection_is_seen(seeded: History, demo: Pack, data_dir: DataDir) -> None:

@@ -17,15 +17,37 @@ GOOD = (Path(__file__).resolve().parents[1] / "data" / "demo-pack.yaml").read_te
 COUNTER = {"tried": 0}
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=40),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=40),
     st.sampled_from(["", " ", "~", "null", "yes", "0x1F", "1e400", "2026-11-24", "!!python/object:os.system"]),
 )
 values = st.recursive(
     scalars,
     lambda children: st.one_of(
         st.lists(children, max_size=5),
-        st.dictionaries(st.sampled_from(["id", "text", "key_points", "questions", "point", "cues", "glossary",
-                                         "defaults", "prep_seconds", "answer_seconds", "title", "x"]), children, max_size=6),
+        st.dictionaries(
+            st.sampled_from(
+                [
+                    "id",
+                    "text",
+                    "key_points",
+                    "questions",
+                    "point",
+                    "cues",
+                    "glossary",
+                    "defaults",
+                    "prep_seconds",
+                    "answer_seconds",
+                    "title",
+                    "x",
+                ]
+            ),
+            children,
+            max_size=6,
+        ),
     ),
     max_leaves=30,
 )
@@ -75,7 +97,9 @@ def test_mutations_of_a_good_pack(data) -> None:  # type: ignore[no-untyped-def]
         elif action == "dedent":
             lines[i] = lines[i][2:]
         elif action == "garble":
-            lines[i] = lines[i] + data.draw(st.sampled_from([":", " [", " {", " &a", " *a", " !!binary", "\t", "'", '"']))
+            lines[i] = lines[i] + data.draw(
+                st.sampled_from([":", " [", " {", " &a", " *a", " !!binary", "\t", "'", '"'])
+            )
         elif action == "swap" and i + 1 < len(lines):
             lines[i], lines[i + 1] = lines[i + 1], lines[i]
         if not lines:
@@ -113,7 +137,11 @@ def test_deep_nesting_and_huge_strings() -> None:
 def test_nesting_libyaml_would_accept_is_refused_before_it_composes() -> None:
     """libyaml composes recursively in C (a deep tree could overflow the stack) and allows ~1000 levels."""
     block = "id: deep\nquestions:\n" + "".join("  " * i + "- \n" for i in range(1, 300))
-    for text in ("id: deep\nquestions: " + "[" * 500 + "]" * 500, "id: deep\nquestions: " + "{a: " * 500 + "}" * 500, block):
+    for text in (
+        "id: deep\nquestions: " + "[" * 500 + "]" * 500,
+        "id: deep\nquestions: " + "{a: " * 500 + "}" * 500,
+        block,
+    ):
         try:
             load_pack_text(text, "deep.yaml")
         except PackError as exc:

@@ -26,10 +26,18 @@ def pack():  # type: ignore[no-untyped-def]
 def test_a_correctly_heard_adjective_is_not_turned_into_the_glossary_noun(transcriber, spoken, pack) -> None:  # type: ignore[no-untyped-def]
     """Whisper heard 'polysemantic' right; the glossary's 'polysemanticity' is another form of its stem."""
     question = pack.question("deep-learning-challenges")
-    audio = load_audio(spoken("Deep networks are hard to read because individual neurons are polysemantic, "
-                              "responding to several unrelated concepts."))
-    transcript = transcriber.transcribe(audio, question_text=question.text, glossary=pack.glossary_for(question),
-                                        reference_answer=question.reference_answer)
+    audio = load_audio(
+        spoken(
+            "Deep networks are hard to read because individual neurons are polysemantic, "
+            "responding to several unrelated concepts."
+        )
+    )
+    transcript = transcriber.transcribe(
+        audio,
+        question_text=question.text,
+        glossary=pack.glossary_for(question),
+        reference_answer=question.reference_answer,
+    )
     assert "polysemantic," in transcript.raw_text, "the model hears the word right"
     assert "neurons are polysemantic," in transcript.text
     assert "polysemanticity" not in transcript.text
@@ -51,19 +59,30 @@ def test_a_term_the_pack_uses_but_does_not_list_is_recognised(transcriber, spoke
     assert "model-agnostic" not in [t.lower() for t in pack.glossary]
     question = pack.question("agnostic-vs-specific")
     assert "model-agnostic" in pack.glossary_for(question)
-    audio = load_audio(spoken("Model-agnostic methods treat the model as a black box and only need its inputs and outputs.",
-                              speed=185, voice="en-us+f3"))
-    transcript = transcriber.transcribe(audio, question_text=question.text, glossary=pack.glossary_for(question),
-                                        reference_answer=question.reference_answer)
+    audio = load_audio(
+        spoken(
+            "Model-agnostic methods treat the model as a black box and only need its inputs and outputs.",
+            speed=185,
+            voice="en-us+f3",
+        )
+    )
+    transcript = transcriber.transcribe(
+        audio,
+        question_text=question.text,
+        glossary=pack.glossary_for(question),
+        reference_answer=question.reference_answer,
+    )
     assert transcript.text.startswith("Model-agnostic methods"), transcript.text
     assert "plastic" not in transcript.text
 
 
 def test_terms_are_found_by_their_shape_in_the_packs_texts() -> None:
-    found = technical_terms([
-        "Model-agnostic methods such as KernelSHAP and t-SNE plots, as Adebayo showed.",
-        "A hands-on, two-week study of fairness. AI Fairness 360 is a toolkit.",
-    ])
+    found = technical_terms(
+        [
+            "Model-agnostic methods such as KernelSHAP and t-SNE plots, as Adebayo showed.",
+            "A hands-on, two-week study of fairness. AI Fairness 360 is a toolkit.",
+        ]
+    )
     assert found[:4] == ["model-agnostic", "KernelSHAP", "t-SNE", "Adebayo"]
     assert "hands-on" not in found and "two-week" not in found  # particles and numbers are not terms
     assert "Fairness" not in found  # written in lower case too: an ordinary word
@@ -74,8 +93,14 @@ def test_real_words_that_only_look_or_sound_like_a_term_stay(transcriber, spoken
     'Reading is not enough' Rudin, 'I use' ICE. Unsure words that are English and share nothing
     else with the term stay as heard."""
     corrector = GlossaryCorrector(["LIME", "gradient-based", "Rudin", "ICE", "UMAP", "TCAV"])
-    for text in ("it has limits, like any tool", "and gradient methods backpropagate", "Reading is not enough",
-                 "I use SHAP most days", "a saliency map shows it", "It gave the right answer"):
+    for text in (
+        "it has limits, like any tool",
+        "and gradient methods backpropagate",
+        "Reading is not enough",
+        "I use SHAP most days",
+        "a saliency map shows it",
+        "It gave the right answer",
+    ):
         raw = [Word(w, i * 0.4, i * 0.4 + 0.35, 0.3) for i, w in enumerate(text.split())]
         assert " ".join(w.text for w in corrector.correct(raw)[0]) == text
     # ... while the near misses Whisper does make still are fixed.
@@ -93,8 +118,12 @@ def test_a_prompt_term_written_as_its_own_unsure_sentence_is_dropped(transcriber
     corrector = GlossaryCorrector(pack.glossary_for(question))
     assert corrector.invented(raw) == set(), "a term really said (GDPR, p ~0.5) is never dropped"
     # The reported output: the term-only sentence after 'regulation.' (times as Whisper gave them).
-    echoed = [Word("with", 1.0, 1.2, 0.9), Word("regulation.", 1.2, 1.8, 0.8), Word("SHAP,", 1.8, 2.1, 0.3),
-              Word("GDPR.", 2.1, 2.6, 0.5)]
+    echoed = [
+        Word("with", 1.0, 1.2, 0.9),
+        Word("regulation.", 1.2, 1.8, 0.8),
+        Word("SHAP,", 1.8, 2.1, 0.3),
+        Word("GDPR.", 2.1, 2.6, 0.5),
+    ]
     words, corrections = corrector.correct(echoed)
     assert [w.text for w in words] == ["with", "regulation.", "GDPR."]
     assert [(c.original, c.corrected) for c in corrections] == [("SHAP,", "")]
@@ -113,7 +142,11 @@ def test_a_plural_heard_as_one_takes_the_term_and_a_term_alone_in_its_sentence_i
         return [Word(text, i * 0.4, i * 0.4 + 0.35, p) for i, (text, p) in enumerate(pairs)]
 
     corrector = GlossaryCorrector(["integrated gradients", "TreeSHAP", "SHAP"])
-    fixed, _ = corrector.correct(said(("I", 0.9), ("use", 0.9), ("integrated", 0.94), ("gradient,", 0.23), ("which", 0.9)))
+    fixed, _ = corrector.correct(
+        said(("I", 0.9), ("use", 0.9), ("integrated", 0.94), ("gradient,", 0.23), ("which", 0.9))
+    )
     assert " ".join(w.text for w in fixed) == "I use integrated gradients, which"
-    kept, _ = corrector.correct(said(("one", 0.9), ("model", 0.9), ("family.", 0.9), ("TreeSHAP.", 0.25), ("It", 0.9), ("walks", 0.9)))
+    kept, _ = corrector.correct(
+        said(("one", 0.9), ("model", 0.9), ("family.", 0.9), ("TreeSHAP.", 0.25), ("It", 0.9), ("walks", 0.9))
+    )
     assert "TreeSHAP." in [w.text for w in kept]

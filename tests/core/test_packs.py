@@ -66,19 +66,34 @@ def test_content_hash_changes_only_when_the_question_changes() -> None:
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (("key_points: [Because]", "key_points: []"), "packs/x.yaml:16: questions[1].key_points: must be a non-empty list"),
+        (
+            ("key_points: [Because]", "key_points: []"),
+            "packs/x.yaml:16: questions[1].key_points: must be a non-empty list",
+        ),
         (("text: Why?", "text: ''"), "packs/x.yaml:13: questions[1].text: must not be empty"),
         (("id: b", "id: a"), "packs/x.yaml:12: questions[1].id: 'a' is already used by questions[0]"),
-        (("answer_seconds: 45", "answer_seconds: soon"), "packs/x.yaml:15: questions[1].answer_seconds: must be a whole number of seconds, not str 'soon'"),
-        (("answer_seconds: 45", "answer_seconds: 99999"), "packs/x.yaml:15: questions[1].answer_seconds: must be between 5 and 3600 seconds"),
+        (
+            ("answer_seconds: 45", "answer_seconds: soon"),
+            "packs/x.yaml:15: questions[1].answer_seconds: must be a whole number of seconds, not str 'soon'",
+        ),
+        (
+            ("answer_seconds: 45", "answer_seconds: 99999"),
+            "packs/x.yaml:15: questions[1].answer_seconds: must be between 5 and 3600 seconds",
+        ),
         (("text: Why?", "text: yes"), "packs/x.yaml:13: questions[1].text: must be text, not bool True"),
         (("text: Why?", "text: [a, b]"), "packs/x.yaml:13: questions[1].text: must be text, not a list"),
         (("    text: Why?\n", ""), "packs/x.yaml:12: questions[1].text: is required"),
         (("id: x\n", ""), "packs/x.yaml:1: id: is required"),
         (("id: x", "id: 'bad id!'"), "packs/x.yaml:1: id: 'bad id!' is not a valid id"),
-        (("      - point: LIME fits a surrogate", "      - cue: LIME fits a surrogate"), "packs/x.yaml:10: questions[0].key_points[1].point: is required"),
+        (
+            ("      - point: LIME fits a surrogate", "      - cue: LIME fits a surrogate"),
+            "packs/x.yaml:10: questions[0].key_points[1].point: is required",
+        ),
         (("glossary: [SHAP, LIME]", "glossary: SHAP"), "packs/x.yaml:3: glossary: must be a list, not str 'SHAP'"),
-        (("questions:\n", "questions: 7\nold_questions:\n"), "packs/x.yaml:5: questions: must be a non-empty list, not int 7"),
+        (
+            ("questions:\n", "questions: 7\nold_questions:\n"),
+            "packs/x.yaml:5: questions: must be a non-empty list, not int 7",
+        ),
         (("    text: Why?", "    text: Why?\n    text: Again?"), "packs/x.yaml:14: questions[1].text: appears twice"),
         (("title: X", "title: [unclosed"), "packs/x.yaml:3: not valid YAML"),
     ],
@@ -90,7 +105,10 @@ def test_broken_packs_name_file_line_and_field(change: tuple[str, str], expected
     assert any(e.startswith(expected) for e in found), found
 
 
-WITH_EXAMPLES = GOOD.replace("        cues: [surrogate, perturb]\n", "        cues: [surrogate, perturb]\n        examples: [a sparse linear model, a shallow tree]\n")
+WITH_EXAMPLES = GOOD.replace(
+    "        cues: [surrogate, perturb]\n",
+    "        cues: [surrogate, perturb]\n        examples: [a sparse linear model, a shallow tree]\n",
+)
 
 
 def test_a_key_point_holds_its_examples_apart_from_the_claim() -> None:
@@ -104,23 +122,42 @@ def test_a_key_point_holds_its_examples_apart_from_the_claim() -> None:
 @pytest.mark.parametrize(
     ("examples", "expected"),
     [
-        ("examples: a shallow tree", "packs/x.yaml:12: questions[0].key_points[1].examples: must be a list, not str 'a shallow tree'"),
-        ("examples: [a shallow tree, 3]", "packs/x.yaml:12: questions[0].key_points[1].examples[1]: must be text, not int 3"),
-        ("examples: [a shallow tree, '']", "packs/x.yaml:12: questions[0].key_points[1].examples[1]: must not be empty"),
+        (
+            "examples: a shallow tree",
+            "packs/x.yaml:12: questions[0].key_points[1].examples: must be a list, not str 'a shallow tree'",
+        ),
+        (
+            "examples: [a shallow tree, 3]",
+            "packs/x.yaml:12: questions[0].key_points[1].examples[1]: must be text, not int 3",
+        ),
+        (
+            "examples: [a shallow tree, '']",
+            "packs/x.yaml:12: questions[0].key_points[1].examples[1]: must not be empty",
+        ),
         ("examples: [[a, b]]", "packs/x.yaml:12: questions[0].key_points[1].examples[0]: must be text, not a list"),
     ],
 )
 def test_bad_examples_name_file_line_and_field(examples: str, expected: str) -> None:
-    broken = GOOD.replace("        cues: [surrogate, perturb]\n", f"        cues: [surrogate, perturb]\n        {examples}\n")
+    broken = GOOD.replace(
+        "        cues: [surrogate, perturb]\n", f"        cues: [surrogate, perturb]\n        {examples}\n"
+    )
     found = errors_of(broken)
     assert any(e.startswith(expected) for e in found), found
 
 
-@pytest.mark.parametrize("claim", ["LIME fits a surrogate, such as a linear model", "LIME fits a surrogate (e.g. a tree)",
-                                   "LIME fits a surrogate, for example a linear model"])
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "LIME fits a surrogate, such as a linear model",
+        "LIME fits a surrogate (e.g. a tree)",
+        "LIME fits a surrogate, for example a linear model",
+    ],
+)
 def test_an_example_inside_a_claim_warns_and_suggests_examples(claim: str) -> None:
-    for text in (GOOD.replace("point: LIME fits a surrogate", f"point: {claim}"),
-                 GOOD.replace("- SHAP uses Shapley values", f"- {claim}")):
+    for text in (
+        GOOD.replace("point: LIME fits a surrogate", f"point: {claim}"),
+        GOOD.replace("- SHAP uses Shapley values", f"- {claim}"),
+    ):
         pack = load_pack_text(text, "p.yaml")
         assert len(pack.warnings) == 1, pack.warnings
         warning = str(pack.warnings[0])

@@ -24,10 +24,12 @@ def behavioural():  # type: ignore[no-untyped-def]
     return pack, [(pack.id, q) for q in pack.questions]
 
 
-def answer(question_id: str, at: datetime, coverage: float, duration: float = 80.0, target: float = 90.0,
-           attempt_id: int = 1) -> ProgressPoint:
-    return ProgressPoint(attempt_id, at, "behavioural-core", question_id, duration, target, coverage, 140.0, 0,
-                         round(coverage * 6), 6)
+def answer(
+    question_id: str, at: datetime, coverage: float, duration: float = 80.0, target: float = 90.0, attempt_id: int = 1
+) -> ProgressPoint:
+    return ProgressPoint(
+        attempt_id, at, "behavioural-core", question_id, duration, target, coverage, 140.0, 0, round(coverage * 6), 6
+    )
 
 
 def test_grades_come_from_coverage_and_timing() -> None:
@@ -57,14 +59,22 @@ def test_new_questions_are_spread_within_the_daily_load_and_easy_days() -> None:
 def test_fsrs_decides_what_is_due_and_says_why() -> None:
     pack, questions = behavioural()
     weak, strong = questions[0][1].id, questions[1][1].id
-    points = [answer(weak, NOW - timedelta(days=2), 2 / 6, attempt_id=1),
-              answer(strong, NOW - timedelta(hours=2), 1.0, attempt_id=2)]
+    points = [
+        answer(weak, NOW - timedelta(days=2), 2 / 6, attempt_id=1),
+        answer(strong, NOW - timedelta(hours=2), 1.0, attempt_id=2),
+    ]
     settings = PlanSettings(date(2026, 12, 12), pack.id, daily_load=20)
     plan = build_plan(questions[:2], points, settings, NOW, UTC)
     (today,) = [i for i in plan.due_today if i.question.id == weak]
-    assert today.reason.startswith("FSRS review due") and "2/6 key points" in today.reason and "graded again" in today.reason
+    assert (
+        today.reason.startswith("FSRS review due")
+        and "2/6 key points" in today.reason
+        and "graded again" in today.reason
+    )
     assert strong not in [i.question.id for i in plan.due_today], "an easy answer two hours ago is not due today"
-    later = [i for d in plan.days for i in d.items if i.question.id == strong] + [i for i in plan.ready if i.question.id == strong]
+    later = [i for d in plan.days for i in d.items if i.question.id == strong] + [
+        i for i in plan.ready if i.question.id == strong
+    ]
     assert len(later) == 1 and "graded easy" in later[0].reason
 
     # The interview is tomorrow: nothing can fall due after it, so the strong answer gets its last review
@@ -100,7 +110,9 @@ def test_plans_are_stored_per_pack_and_for_all(data_dir) -> None:  # type: ignor
 
 def test_rehearse_plan_sets_changes_and_shows_the_plan() -> None:
     when = (date.today() + timedelta(days=4)).isoformat()
-    result = run_cli("plan", "--pack", "behavioural-core", "--date", when, "--load", "3", "--easy-days", "sat,sun", "--json")
+    result = run_cli(
+        "plan", "--pack", "behavioural-core", "--date", when, "--load", "3", "--easy-days", "sat,sun", "--json"
+    )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["interview_date"] == when and data["daily_load"] == 3 and data["easy_days"] == [5, 6]

@@ -38,8 +38,7 @@ def mode(path: Path) -> int:
 
 def test_database_wal_shm_and_recording_folders_are_private(data_dir: DataDir, scorer) -> None:  # type: ignore[no-untyped-def]
     now = datetime.now()
-    audio = write_recording(np.zeros(1600, np.float32),
-                            data_dir.recordings / f"{now:%Y}" / f"{now:%m}" / "answer.flac")
+    audio = write_recording(np.zeros(1600, np.float32), data_dir.recordings / f"{now:%Y}" / f"{now:%m}" / "answer.flac")
     history = History.open(data_dir)
     try:
         pack = load_pack(DEMO)
@@ -50,11 +49,11 @@ def test_database_wal_shm_and_recording_folders_are_private(data_dir: DataDir, s
         database = data_dir.database
         wal, shm = database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")
         assert wal.exists() and shm.exists(), "WAL mode keeps both while the history is open"
-        assert {p.name: oct(mode(p)) for p in (database, wal, shm)} == {
-            p.name: "0o600" for p in (database, wal, shm)}
+        assert {p.name: oct(mode(p)) for p in (database, wal, shm)} == {p.name: "0o600" for p in (database, wal, shm)}
         assert mode(audio) == 0o600
-        folders = {str(Path(d).relative_to(data_dir.root)): oct(mode(Path(d)))
-                   for d, _dirs, _files in os.walk(data_dir.root)}
+        folders = {
+            str(Path(d).relative_to(data_dir.root)): oct(mode(Path(d))) for d, _dirs, _files in os.walk(data_dir.root)
+        }
         # The recordings' <year>/<month> folders included (app.core.audio.files.private_parents).
         assert folders == {name: "0o700" for name in folders}, folders
         assert f"recordings/{now:%Y}/{now:%m}" in folders
@@ -82,11 +81,18 @@ def test_the_rehearse_command_writes_private_files(tmp_path: Path) -> None:
     import sys
 
     report = tmp_path / "packs.json"
-    code = ("import sys; from app.cli import main; from app.core.packs.writer import write_text_atomically; "
-            "main(['packs']); write_text_atomically('x', __import__('pathlib').Path(sys.argv[1]))")
+    code = (
+        "import sys; from app.cli import main; from app.core.packs.writer import write_text_atomically; "
+        "main(['packs']); write_text_atomically('x', __import__('pathlib').Path(sys.argv[1]))"
+    )
     env = {**os.environ, "REHEARSE_DATA_DIR": str(tmp_path / "data")}
-    subprocess.run([sys.executable, "-c", code, str(report)], check=True, env=env, capture_output=True,
-                   cwd=Path(__file__).resolve().parents[2])
+    subprocess.run(
+        [sys.executable, "-c", code, str(report)],
+        check=True,
+        env=env,
+        capture_output=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     assert oct(mode(report)) == "0o600"
 
 

@@ -150,5 +150,7 @@ def test_a_plain_analogy_covers_the_analogy_point_and_its_example_is_not_require
     question = load_pack(QUESTIONS / "ml-interpretability.yaml").question("explain-model-to-non-technical")
     point = next(kp for kp in question.key_points if "analogy" in kp.text)
     assert point.examples == ("a credit officer weighing evidence",)
-    [result] = scorer.score([point], timed("I start from their decision and I use a simple analogy so it feels familiar."))
+    [result] = scorer.score(
+        [point], timed("I start from their decision and I use a simple analogy so it feels familiar.")
+    )
     assert result.covered, (result.score, result.missing_words)

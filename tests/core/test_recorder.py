@@ -42,8 +42,12 @@ def test_recording_writes_exactly_the_samples_the_device_delivered(tmp_path: Pat
     wav = spoken("Recording check, one two three.")
     fake_mic.load(wav)
     expected, _ = soundfile.read(str(wav), dtype="int16")
-    recorder = Recorder(tmp_path / "incoming", device=fake_mic.device, max_seconds=len(expected) / 16000 + 1.0,
-                        context={"question_id": "q1"})
+    recorder = Recorder(
+        tmp_path / "incoming",
+        device=fake_mic.device,
+        max_seconds=len(expected) / 16000 + 1.0,
+        context={"question_id": "q1"},
+    )
     result = record_until_stopped(recorder)
     assert result.reason is StopReason.LIMIT
     assert result.frames == len(expected) + 16000
@@ -56,7 +60,9 @@ def test_recording_writes_exactly_the_samples_the_device_delivered(tmp_path: Pat
     assert rate == 16000
     assert np.array_equal(got[: len(expected)], expected)
     assert np.abs(got[len(expected) :]).max() <= 1  # the device's silence after the file
-    assert not result.part_path.exists() and result.journal_path.exists()  # the journal stays until the attempt is stored
+    assert (
+        not result.part_path.exists() and result.journal_path.exists()
+    )  # the journal stays until the attempt is stored
     result.pending.done()
     assert sorted(p.name for p in (tmp_path / "incoming").iterdir()) == []
     assert recorder.level.peak_db > -60
@@ -130,7 +136,9 @@ class _VanishingStream:
 
 def _fake_sounddevice() -> SimpleNamespace:
     return SimpleNamespace(
-        query_devices=lambda: [{"name": "USB mic", "max_input_channels": 1, "hostapi": 0, "default_samplerate": 16000.0}],
+        query_devices=lambda: [
+            {"name": "USB mic", "max_input_channels": 1, "hostapi": 0, "default_samplerate": 16000.0}
+        ],
         query_hostapis=lambda: [{"name": "ALSA"}],
         default=SimpleNamespace(device=(0, 0)),
         InputStream=_VanishingStream,
@@ -175,6 +183,8 @@ def test_a_full_disk_stops_the_recording_and_keeps_what_was_written(tmp_path: Pa
 
 def test_no_microphone_is_a_clear_error(tmp_path: Path) -> None:
     sd = _fake_sounddevice()
-    sd.query_devices = lambda: [{"name": "Speakers", "max_input_channels": 0, "hostapi": 0, "default_samplerate": 48000.0}]
+    sd.query_devices = lambda: [
+        {"name": "Speakers", "max_input_channels": 0, "hostapi": 0, "default_samplerate": 48000.0}
+    ]
     with pytest.raises(NoInputDeviceError, match="No microphone was found"):
         Recorder(tmp_path, sd=sd).start()

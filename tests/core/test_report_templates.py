@@ -40,7 +40,8 @@ def _parsed(page: str) -> _Tags:
 def hostile_pack() -> Pack:
     text = DEMO.read_text(encoding="utf-8").replace(
         "text: Describe your experience with SHAP and LIME.",
-        f'text: "Describe SHAP {SCRIPT} and LIME <img src=x onerror=alert(1)>."')
+        f'text: "Describe SHAP {SCRIPT} and LIME <img src=x onerror=alert(1)>."',
+    )
     return load_pack_text(text, "hostile.yaml")
 
 
@@ -74,7 +75,13 @@ def test_the_templates_are_found_where_the_bundle_keeps_resources() -> None:
     """resource_path finds them in a checkout, a wheel (app/resources) or the PyInstaller bundle,
     which all carry the whole resources/ folder (pyproject force-include, packaging/rehearse.spec)."""
     folder = resource_path("templates", "reports")
-    assert {p.name for p in folder.iterdir()} >= {"page.html.j2", "parts.html.j2", "attempt.html.j2", "mock.html.j2",
-                                                  "question.html.j2", "report.css"}
+    assert {p.name for p in folder.iterdir()} >= {
+        "page.html.j2",
+        "parts.html.j2",
+        "attempt.html.j2",
+        "mock.html.j2",
+        "question.html.j2",
+        "report.css",
+    }
     assert export._templates().loader is not None
     assert export._templates().autoescape is True

@@ -20,14 +20,24 @@ from tests.core.test_review_seeding import T0, save
 
 TEXT = "um so SHAP uses Shapley values from game theory and LIME fits a local surrogate model around one prediction"
 # A 1x1 PNG: charts are drawn by Qt elsewhere; here only how they are embedded matters.
-PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
 
 
 @pytest.fixture
 def attempts(history: History, demo: Pack) -> list[int]:  # noqa: F811
     shap = demo.question("shap-and-lime")
     first = save(history, demo, shap, T0, duration_s=70.0, covered=[True, False, False], text=TEXT)
-    second = save(history, demo, shap, T0 + timedelta(days=2), duration_s=40.0, covered=[True, True, False], text=TEXT.replace("um so ", ""))
+    second = save(
+        history,
+        demo,
+        shap,
+        T0 + timedelta(days=2),
+        duration_s=40.0,
+        covered=[True, True, False],
+        text=TEXT.replace("um so ", ""),
+    )
     history.set_note(second, "Slower start <script>alert(1)</script>\n=SUM(A1) second line")
     return [first, second]
 
@@ -53,10 +63,14 @@ def test_attempt_html_is_self_contained_with_the_feedback_as_shown(history: Hist
     tags = _tags(page)
     assert page.startswith("<!DOCTYPE html>") and "<style>" in page
     assert not [t for t, a in tags if t in ("script", "link", "iframe")]
-    assert not [a for t, a in tags if any((v or "").startswith(("http:", "https:", "//")) for k, v in a.items() if k in ("src", "href"))]
+    assert not [
+        a
+        for t, a in tags
+        if any((v or "").startswith(("http:", "https:", "//")) for k, v in a.items() if k in ("src", "href"))
+    ]
     assert "word:" not in page, "no seek links in a report"
     # Figures as the feedback page shows them, the transcript with the key-point highlight, the checklist with reasons.
-    assert "Key points</th><td class=\"value\"" in page and "2/3" in page
+    assert 'Key points</th><td class="value"' in page and "2/3" in page
     assert "0:40" in page and "target 0:45" in page
     assert 'style="background:#ffe08a"' in page and "Shapley" in page
     assert "Covered by “" in page and "Not said: interpretable." in page
@@ -90,7 +104,9 @@ def test_mock_report_lists_every_answer_with_a_link_to_its_detail(history: Histo
 def test_question_report_embeds_charts_as_data_uris(history: History, demo: Pack, attempts: list[int]) -> None:  # noqa: F811
     summaries = history.attempt_summaries(question_id="shap-and-lime")
     progress = question_series(progress_points(summaries))
-    page = export.question_html(demo.question("shap-and-lime"), demo.title, summaries, progress, {"duration": PNG, "coverage": PNG})
+    page = export.question_html(
+        demo.question("shap-and-lime"), demo.title, summaries, progress, {"duration": PNG, "coverage": PNG}
+    )
     images = [a["src"] for t, a in _tags(page) if t == "img"]
     assert len(images) == 2 and all(src.startswith("data:image/png;base64,") for src in images)  # type: ignore[union-attr]
     assert base64.b64decode(images[0].split(",", 1)[1]) == PNG  # type: ignore[union-attr]
@@ -135,14 +151,23 @@ def test_comparing_different_questions_is_refused(history: History, demo: Pack, 
         compare_attempts(history.get_attempt(attempts[0]), history.get_attempt(other))
 
 
-def test_a_question_edited_between_attempts_shows_new_and_dropped_points(history: History, demo: Pack, attempts: list[int], tmp_path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_a_question_edited_between_attempts_shows_new_and_dropped_points(
+    history: History, demo: Pack, attempts: list[int], tmp_path
+) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     from app.core.packs import load_pack
     from tests.core.test_review_seeding import DEMO
 
     edited = tmp_path / "demo.yaml"
     edited.write_text(DEMO.read_text().replace("can be unstable across runs", "vary between runs"))
     pack = load_pack(edited)
-    newer = save(history, pack, pack.question("shap-and-lime"), T0 + timedelta(days=5), duration_s=44.0, covered=[True, True, True])
+    newer = save(
+        history,
+        pack,
+        pack.question("shap-and-lime"),
+        T0 + timedelta(days=5),
+        duration_s=44.0,
+        covered=[True, True, True],
+    )
     result = compare_attempts(history.get_attempt(attempts[0]), history.get_attempt(newer))
     statuses = {p.point: p.status for p in result.points}
     assert statuses["LIME explanations vary between runs"] == "new point"

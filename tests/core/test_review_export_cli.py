@@ -19,10 +19,29 @@ from tests.core.test_review_seeding import DEMO, T0, save
 def seeded(history: History, demo: Pack) -> list[int]:  # noqa: F811
     shap = demo.question("shap-and-lime")
     session = history.start_session(demo, "mock-interview")
-    ids = [save(history, demo, shap, T0 + timedelta(days=d), duration_s=40.0 + d * 10, covered=[True, d > 0, False],
-                session_id=session if d >= 2 else None) for d in range(3)]
-    ids.append(save(history, demo, demo.question("tell-me"), T0 + timedelta(days=2, minutes=3), duration_s=50.0, covered=[True],
-                    session_id=session))
+    ids = [
+        save(
+            history,
+            demo,
+            shap,
+            T0 + timedelta(days=d),
+            duration_s=40.0 + d * 10,
+            covered=[True, d > 0, False],
+            session_id=session if d >= 2 else None,
+        )
+        for d in range(3)
+    ]
+    ids.append(
+        save(
+            history,
+            demo,
+            demo.question("tell-me"),
+            T0 + timedelta(days=2, minutes=3),
+            duration_s=50.0,
+            covered=[True],
+            session_id=session,
+        )
+    )
     history.close()  # the CLI opens the database itself
     return ids
 

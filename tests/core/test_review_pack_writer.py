@@ -39,19 +39,33 @@ def test_reference_answers_are_literal_blocks_and_terms_one_line() -> None:
 
 
 def test_examples_are_written_beside_the_claim_and_read_back() -> None:
-    question = Question(id="q", text="How do you explain a model?", key_points=(
-        KeyPoint("Uses an analogy", ("analogy",), ("a credit officer weighing evidence", "a mail truck, four times a day")),
-        KeyPoint("Checks understanding", (), ("asks them to explain it back",)),
-        KeyPoint("Is honest about limits"),
-    ))
+    question = Question(
+        id="q",
+        text="How do you explain a model?",
+        key_points=(
+            KeyPoint(
+                "Uses an analogy",
+                ("analogy",),
+                ("a credit officer weighing evidence", "a mail truck, four times a day"),
+            ),
+            KeyPoint("Checks understanding", (), ("asks them to explain it back",)),
+            KeyPoint("Is honest about limits"),
+        ),
+    )
     pack = Pack(id="p", title="P", questions=(question,))
     text = dump_pack(pack)
-    assert "  - point: Uses an analogy\n    cues: [analogy]\n    examples:\n    - a credit officer weighing evidence\n" in text
+    assert (
+        "  - point: Uses an analogy\n    cues: [analogy]\n    examples:\n    - a credit officer weighing evidence\n"
+        in text
+    )
     assert "  - point: Checks understanding\n    examples:\n" in text and "cues: []" not in text
     assert "  - Is honest about limits\n" in text
     again = load_pack_text(text)
     assert same(pack, again) and again.warnings == ()
-    assert again.questions[0].key_points[0].examples == ("a credit officer weighing evidence", "a mail truck, four times a day")
+    assert again.questions[0].key_points[0].examples == (
+        "a credit officer weighing evidence",
+        "a mail truck, four times a day",
+    )
 
 
 def test_text_yaml_would_misread_is_quoted() -> None:
@@ -67,9 +81,15 @@ def test_text_yaml_would_misread_is_quoted() -> None:
     assert same(pack, load_pack_text(dump_pack(pack)))
 
 
-_text = st.text(
-    st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="\ufeff\x85"), min_size=1, max_size=40
-).map(str.strip).filter(bool)
+_text = (
+    st.text(
+        st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="\ufeff\x85"),
+        min_size=1,
+        max_size=40,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
 _ident = st.from_regex(r"\A[A-Za-z0-9][A-Za-z0-9._-]{0,20}\Z")
 _lines = st.lists(_text, min_size=1, max_size=4).map("\n".join)
 
@@ -81,9 +101,14 @@ def packs(draw) -> Pack:  # type: ignore[no-untyped-def]
         Question(
             id=qid,
             text=draw(_text),
-            key_points=tuple(KeyPoint(draw(_text), tuple(dict.fromkeys(draw(st.lists(_text, max_size=3)))),
-                                      tuple(dict.fromkeys(draw(st.lists(_text, max_size=3)))))
-                             for _ in range(draw(st.integers(1, 3)))),
+            key_points=tuple(
+                KeyPoint(
+                    draw(_text),
+                    tuple(dict.fromkeys(draw(st.lists(_text, max_size=3)))),
+                    tuple(dict.fromkeys(draw(st.lists(_text, max_size=3)))),
+                )
+                for _ in range(draw(st.integers(1, 3)))
+            ),
             category=draw(st.none() | _text.map(str.lower).filter(lambda s: s == s.strip() and bool(s))),
             prep_seconds=draw(st.integers(0, 600)),
             answer_seconds=draw(st.integers(5, 3600)),

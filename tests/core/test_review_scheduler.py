@@ -13,9 +13,12 @@ from app.db.history import History
 from tests.core.test_review_seeding import T0, save
 
 
-def point(question_id: str, at: datetime, coverage: float, duration_s: float = 50.0, target_s: float = 60.0,
-          points: int = 4) -> ProgressPoint:
-    return ProgressPoint(0, at, "p", question_id, duration_s, target_s, coverage, 140.0, 0, round(coverage * points), points)
+def point(
+    question_id: str, at: datetime, coverage: float, duration_s: float = 50.0, target_s: float = 60.0, points: int = 4
+) -> ProgressPoint:
+    return ProgressPoint(
+        0, at, "p", question_id, duration_s, target_s, coverage, 140.0, 0, round(coverage * points), points
+    )
 
 
 def test_grades_from_coverage_and_timing() -> None:
@@ -38,7 +41,13 @@ def test_good_answers_grow_the_interval_and_a_poor_one_resets_it() -> None:
     lapsed = card_state("q", [point("q", T0, 1.0), point("q", T0 + day, 1.0), point("q", T0 + 4 * day, 0.25)])
     assert lapsed.interval_days == 0 and lapsed.due_at == T0 + 4 * day and lapsed.lapses == 1
     assert lapsed.ease == pytest.approx(2.4)
-    relearned = card_state("q", [*[point("q", T0 + d * day, c) for d, c in ((0, 1.0), (1, 1.0), (4, 0.25))], point("q", T0 + 4 * day + timedelta(hours=1), 1.0)])
+    relearned = card_state(
+        "q",
+        [
+            *[point("q", T0 + d * day, c) for d, c in ((0, 1.0), (1, 1.0), (4, 0.25))],
+            point("q", T0 + 4 * day + timedelta(hours=1), 1.0),
+        ],
+    )
     assert relearned.interval_days == 1.0, "after a reset, a good answer starts again at one day"
 
 
@@ -54,7 +63,9 @@ def test_hard_answers_keep_the_interval_short() -> None:
 
 
 def _pack(*ids: str) -> Pack:
-    return Pack("p", "P", tuple(Question(i, f"Question {i}?", tuple(KeyPoint(f"{i} point {n}") for n in range(4))) for i in ids))
+    return Pack(
+        "p", "P", tuple(Question(i, f"Question {i}?", tuple(KeyPoint(f"{i} point {n}") for n in range(4))) for i in ids)
+    )
 
 
 def test_round_order_weak_then_new_then_due_then_the_rest() -> None:
@@ -71,14 +82,19 @@ def test_round_order_weak_then_new_then_due_then_the_rest() -> None:
     assert [p.question.id for p in picks] == ["weak", "weaker", "new", "due", "fine"]
     assert [p.tier for p in picks] == [0, 0, 1, 2, 3]
     reasons = [p.reason for p in picks]
-    assert reasons[0].startswith("Weak last time (2 days ago): covered 2 of 4 key points (50%) and ran 67% over the target.")
+    assert reasons[0].startswith(
+        "Weak last time (2 days ago): covered 2 of 4 key points (50%) and ran 67% over the target."
+    )
     assert reasons[1].startswith("Weak last time (yesterday): covered 1 of 4 key points (25%) and on target.")
     assert reasons[2] == "Never practised; comes after the questions answered weakly."
     assert reasons[3].startswith("Due for review: practised 3 days ago, interval 1 day, overdue by 2 days.")
     assert reasons[4].startswith("Not due until Fri 13 Mar (interval 1 day after a good answer 5 hours ago)")
     assert [p.short for p in picks] == [
-        "Weak last time: 2/4 points, ran 67% over", "Weak last time: 1/4 points, on target", "Never practised",
-        "Due (overdue by 2 days); last: 4/4 points, on target", "Not due until Fri 13 Mar",
+        "Weak last time: 2/4 points, ran 67% over",
+        "Weak last time: 1/4 points, on target",
+        "Never practised",
+        "Due (overdue by 2 days); last: 4/4 points, on target",
+        "Not due until Fri 13 Mar",
     ]
     assert next_question(pack, history, now, tz=UTC).question.id == "weak"  # type: ignore[union-attr]
 
@@ -106,11 +122,15 @@ def test_a_short_answer_short_of_good_ranks_above_questions_never_practised() ->
     assert first.reason == (
         "Not yet good last time (1 hour ago): covered 4 of 6 key points (67%) and stopped at 45% of the target; "
         "a good answer covers 80% of the key points in 60-110% of the target time. Practising a weak answer "
-        "again helps most, so it comes before questions never practised.")
+        "again helps most, so it comes before questions never practised."
+    )
 
     unseen = schedule(pack, history, now, tz=UTC, order=Order.UNSEEN_FIRST)
     assert [p.question.id for p in unseen] == [*never, "q05", "q02", "q03", "q01"]
-    assert unseen[0].reason == "Never practised; questions never practised come first (you chose \u201cUnseen first\u201d)."
+    assert (
+        unseen[0].reason
+        == "Never practised; questions never practised come first (you chose \u201cUnseen first\u201d)."
+    )
     assert unseen[36].reason.endswith("so it comes right after the questions never practised.")
     assert next_question(pack, history, now, order=Order.UNSEEN_FIRST).question.id == "q00"  # type: ignore[union-attr]
 
@@ -118,8 +138,10 @@ def test_a_short_answer_short_of_good_ranks_above_questions_never_practised() ->
 def test_poor_answers_come_before_answers_short_of_good() -> None:
     pack = _pack("hard", "poor", "new")
     now = T0 + timedelta(days=10)
-    history = [point("hard", now - timedelta(hours=1), 0.5, duration_s=30),  # 2/4, 50 % of target: score 0.4
-               point("poor", now - timedelta(hours=2), 0.25)]  # 1/4 on target: score 0.25
+    history = [
+        point("hard", now - timedelta(hours=1), 0.5, duration_s=30),  # 2/4, 50 % of target: score 0.4
+        point("poor", now - timedelta(hours=2), 0.25),
+    ]  # 1/4 on target: score 0.25
     assert [p.question.id for p in schedule(pack, history, now)] == ["poor", "hard", "new"]
     history[1] = point("poor", now - timedelta(hours=2), 0.75, duration_s=140)  # 3/4, far too long: poor, score 0.25
     history[0] = point("hard", now - timedelta(hours=1), 0.5, duration_s=50)  # 2/4 on target: hard, score 0.5

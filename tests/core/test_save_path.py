@@ -40,8 +40,12 @@ class _ClockJumpStream(_VanishingStream):
             if index == 5:
                 adc += 0.4
             status = SimpleNamespace(input_overflow=index == 5)
-            self.callback(np.full((self.blocksize, 1), 500, dtype=np.int16), self.blocksize,
-                          SimpleNamespace(inputBufferAdcTime=adc), status)
+            self.callback(
+                np.full((self.blocksize, 1), 500, dtype=np.int16),
+                self.blocksize,
+                SimpleNamespace(inputBufferAdcTime=adc),
+                status,
+            )
             adc += self.blocksize / self.rate
         self.finished()
 
@@ -70,7 +74,8 @@ def _pending_answer(data_dir: DataDir, spoken) -> tuple:  # type: ignore[no-unty
 
 
 def test_a_flac_that_cannot_be_written_keeps_the_raw_audio_and_says_where(  # type: ignore[no-untyped-def]
-        data_dir: DataDir, spoken, transcriber, scorer, monkeypatch, caplog) -> None:
+    data_dir: DataDir, spoken, transcriber, scorer, monkeypatch, caplog
+) -> None:
     workspace = Workspace(data_dir, transcriber=transcriber, scorer=scorer)
     pack, question, pending = _pending_answer(data_dir, spoken)
 
@@ -91,7 +96,8 @@ def test_a_flac_that_cannot_be_written_keeps_the_raw_audio_and_says_where(  # ty
 
 
 def test_a_save_cancelled_at_shutdown_is_left_for_recovery_not_saved_untranscribed(  # type: ignore[no-untyped-def]
-        data_dir: DataDir, spoken, transcriber, scorer) -> None:
+    data_dir: DataDir, spoken, transcriber, scorer
+) -> None:
     workspace = Workspace(data_dir, transcriber=transcriber, scorer=scorer)
     pack, question, pending = _pending_answer(data_dir, spoken)
     cancel = threading.Event()
@@ -105,7 +111,8 @@ def test_a_save_cancelled_at_shutdown_is_left_for_recovery_not_saved_untranscrib
 
 
 def test_a_model_failure_is_logged_and_the_answer_saved_untranscribed(  # type: ignore[no-untyped-def]
-        data_dir: DataDir, spoken, scorer, caplog) -> None:
+    data_dir: DataDir, spoken, scorer, caplog
+) -> None:
     class BrokenModel:
         info = SimpleNamespace(name="broken")
 

@@ -10,7 +10,10 @@ from app.core.scoring.spans import candidate_spans
 from app.core.transcribe.transcript import Word
 
 POINTS = [
-    KeyPoint("SHAP attributes a prediction to features with Shapley values from cooperative game theory", ("Shapley", "game theory")),
+    KeyPoint(
+        "SHAP attributes a prediction to features with Shapley values from cooperative game theory",
+        ("Shapley", "game theory"),
+    ),
     KeyPoint("LIME fits a simple, interpretable surrogate model around one prediction", ("surrogate", "perturb")),
     KeyPoint("Permutation importance must be measured on held-out data", ("held-out",)),
 ]
@@ -78,7 +81,6 @@ def test_fillers_are_dropped_from_span_text_but_not_from_indices() -> None:
     assert whole.text == "SHAP uses, Shapley values."
 
 
-
 def test_a_negated_paraphrase_is_coverage_when_the_negation_falls_on_other_words(scorer: TokenRecallScorer) -> None:
     # Beetle's lesson: "not connected" said for "in different states" is right, not a denial.
     point = KeyPoint("LIME explanations change from run to run because the perturbation samples are random")
@@ -112,8 +114,11 @@ def test_warming_during_the_answer_leaves_only_the_last_stretch_for_stop() -> No
 
     embedder = MiniLMEmbedder()
     scorer = TokenRecallScorer(embedder)
-    text = ("SHAP takes the Shapley value idea from game theory. " * 4 + "LIME perturbs the example and fits a surrogate. " * 4
-            + "Permutation importance is measured on held-out data.")
+    text = (
+        "SHAP takes the Shapley value idea from game theory. " * 4
+        + "LIME perturbs the example and fits a surrogate. " * 4
+        + "Permutation importance is measured on held-out data."
+    )
     words = timed(text)
     encoded: list[int] = []
     real_run = embedder._run_words
@@ -130,8 +135,10 @@ def test_warming_during_the_answer_leaves_only_the_last_stretch_for_stop() -> No
 def test_a_judge_warmed_with_the_whole_answer_judges_nothing_at_stop(judge) -> None:  # type: ignore[no-untyped-def]
     """After a pause's speculative pass handed over every word, Stop needs no forward pass; after a
     chunk, only the windows the later words touch are judged again."""
-    text = " ".join([f"In case {i} SHAP takes the Shapley value idea from game theory and splits a prediction." for i in range(20)]
-                    + ["LIME perturbs the example and fits a local surrogate."])
+    text = " ".join(
+        [f"In case {i} SHAP takes the Shapley value idea from game theory and splits a prediction." for i in range(20)]
+        + ["LIME perturbs the example and fits a local surrogate."]
+    )
     words = timed(text)
     assert len(words) > 2 * judge.settings.window_words
     judge._cache.clear()
@@ -168,8 +175,11 @@ def test_the_stream_warms_the_scorer_with_the_words_the_transcript_will_have(dat
     question = pack.question("shap-and-lime")
     embedder = MiniLMEmbedder()
     workspace = Workspace(data_dir, scorer=TokenRecallScorer(embedder))
-    raw = timed("SHAP splits a prediction with Shapley values from game theory. " * 5
-                + "LIME perturbs the example and fits a local surrogate. " * 4 + "Then I compare them.")
+    raw = timed(
+        "SHAP splits a prediction with Shapley values from game theory. " * 5
+        + "LIME perturbs the example and fits a local surrogate. " * 4
+        + "Then I compare them."
+    )
     stream = workspace.start_stream(pack, question)
     try:
         for chunk_end in (40, 70):  # two chunks, each ending at a sentence, as chunks end at pauses

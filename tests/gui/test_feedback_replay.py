@@ -29,7 +29,9 @@ def test_play_my_answer_shows_state_position_and_the_word_being_played(window, q
     replay = page.replay
     assert page.play_button.isEnabled() and page.play_button.text() == "▶ Play my answer"
     duration = saved.analysis.delivery.duration_s
-    assert replay.clock.text() == f"0:00 / {format_seconds(duration)}" and replay.slider.maximum() == int(duration * 1000)
+    assert replay.clock.text() == f"0:00 / {format_seconds(duration)}" and replay.slider.maximum() == int(
+        duration * 1000
+    )
 
     # Ctrl+P plays: the button says Pause, the position moves, the transcript highlights the word played.
     qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)

@@ -12,8 +12,10 @@ from tests.core.test_follow_ups import demo_with_follow_ups
 from tests.gui.conftest import screenshot
 from tests.gui.test_review_pack_editor import open_editor, problems
 
-FIRST = ("SHAP explains a prediction with Shapley values from cooperative game theory. "
-         "LIME fits a simple local surrogate model around that one prediction.")
+FIRST = (
+    "SHAP explains a prediction with Shapley values from cooperative game theory. "
+    "LIME fits a simple local surrogate model around that one prediction."
+)
 SECOND = "LIME explanations can be unstable across runs, because the perturbed samples are random."
 
 
@@ -34,8 +36,9 @@ def test_mock_interview_asks_the_follow_up_and_shows_the_chain(window, qtbot, tm
     controller = window.controller
     assert controller.phase is Phase.PREP and controller.question.id == "shap-and-lime"
     type_answer(window, qtbot, FIRST)
-    qtbot.waitUntil(lambda: controller.question.id == "shap-and-lime.follow-up-2" and controller.phase is Phase.PREP,
-                    timeout=30_000)
+    qtbot.waitUntil(
+        lambda: controller.question.id == "shap-and-lime.follow-up-2" and controller.phase is Phase.PREP, timeout=30_000
+    )
     page = window.practice_page
     assert page.question.text() == "Why would LIME give a different answer when you run it again?"
     assert page.position.text() == "Mock interview · question 2 of 2"
@@ -70,8 +73,10 @@ def test_follow_ups_in_the_pack_editor_form(window, qtbot, tmp_path: Path) -> No
     editor.q_follow_ups.setPlainText("How did you check the explanation? | 9")
     assert any("questions[0].follow_ups[0].about: must be a key point number (1-3)" in p for p in problems(editor))
     editor.q_follow_ups.setPlainText("How did you check the explanation? | 1")
-    assert problems(editor) == [] and "  follow_ups:\n  - ask: How did you check the explanation?\n    about: 1\n" \
-        in editor.yaml.toPlainText()
+    assert (
+        problems(editor) == []
+        and "  follow_ups:\n  - ask: How did you check the explanation?\n    about: 1\n" in editor.yaml.toPlainText()
+    )
     screenshot(window, "pack-editor-follow-ups-1280x800")
     with qtbot.waitSignal(editor.packSaved, timeout=10000):
         editor.save_button.click()

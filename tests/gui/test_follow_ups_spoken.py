@@ -27,8 +27,10 @@ def test_spoken_mock_interview_asks_and_chains_the_follow_up(window, qtbot, fake
     fake_mic.load(spoken(FIRST))  # misses "LIME explanations can be unstable across runs"
     window.activateWindow()
     qtbot.keyClick(window, Qt.Key.Key_Space)  # skip the prep: answer now
-    qtbot.waitUntil(lambda: controller.question.id == "shap-and-lime.follow-up-2" and controller.phase is Phase.PREP,
-                    timeout=120_000)
+    qtbot.waitUntil(
+        lambda: controller.question.id == "shap-and-lime.follow-up-2" and controller.phase is Phase.PREP,
+        timeout=120_000,
+    )
     assert window.practice_page.question.text() == "Why would LIME give a different answer when you run it again?"
     fake_mic.load(spoken(SECOND))
     qtbot.keyClick(window, Qt.Key.Key_Space)

@@ -48,23 +48,32 @@ class Ticker:
 
 def slowed(calls: list[threading.Thread], fn, seconds: float = SLOW_S):  # type: ignore[no-untyped-def]
     """`fn`, recording the thread each call runs on, then taking `seconds` longer."""
+
     def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(threading.current_thread())
         result = fn(*args, **kwargs)
         time.sleep(seconds)
         return result
+
     return wrapper
 
 
-def test_a_round_starts_at_once_and_its_answers_carry_the_session_id(window, qtbot, fake_mic, spoken,  # type: ignore[no-untyped-def]
-                                                                     monkeypatch) -> None:
+def test_a_round_starts_at_once_and_its_answers_carry_the_session_id(
+    window,
+    qtbot,
+    fake_mic,
+    spoken,  # type: ignore[no-untyped-def]
+    monkeypatch,
+) -> None:
     history = window.workspace.history
     calls: list[threading.Thread] = []
     monkeypatch.setattr(history, "start_session", slowed(calls, history.start_session, seconds=2.0))
     controller = window.controller
     phase_when_id_came: list[Phase] = []
     set_session = controller.set_session
-    monkeypatch.setattr(controller, "set_session", lambda sid: (phase_when_id_came.append(controller.phase), set_session(sid)))
+    monkeypatch.setattr(
+        controller, "set_session", lambda sid: (phase_when_id_came.append(controller.phase), set_session(sid))
+    )
     saved: list[object] = []
     controller.feedbackReady.connect(saved.append)
     fake_mic.load(spoken("SHAP uses Shapley values from game theory."))
@@ -100,12 +109,21 @@ def test_delete_all_runs_on_the_pool_and_the_dialog_reports_it(window, qtbot, mo
     question = pack.question("shap-and-lime")
     words = [Word("SHAP", 0.0, 0.3)]
     audio = write_recording(np.zeros(1600, np.float32), window.workspace.data_dir.recordings / "2026" / "01" / "a.flac")
-    history.save_attempt(pack, question, judge_transcript(pack, question, Transcript(words, words, 1.0),
-                                                          window.workspace.scorer()), audio)
+    history.save_attempt(
+        pack,
+        question,
+        judge_transcript(pack, question, Transcript(words, words, 1.0), window.workspace.scorer()),
+        audio,
+    )
     calls: list[threading.Thread] = []
     monkeypatch.setattr(history, "delete_all", slowed(calls, history.delete_all))
-    dialog = SettingsDialog(window.settings, window.workspace.data_dir.root, tts_available=False,
-                            delete_all=window._delete_all_data, parent=window)
+    dialog = SettingsDialog(
+        window.settings,
+        window.workspace.data_dir.root,
+        tts_available=False,
+        delete_all=window._delete_all_data,
+        parent=window,
+    )
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.confirm = lambda _text: True
@@ -129,8 +147,13 @@ def test_a_failed_delete_all_is_reported(window, qtbot, monkeypatch) -> None:  #
         raise PermissionError("recordings/2026: permission denied")
 
     monkeypatch.setattr(window.workspace.history, "delete_all", refuse)
-    dialog = SettingsDialog(window.settings, window.workspace.data_dir.root, tts_available=False,
-                            delete_all=window._delete_all_data, parent=window)
+    dialog = SettingsDialog(
+        window.settings,
+        window.workspace.data_dir.root,
+        tts_available=False,
+        delete_all=window._delete_all_data,
+        parent=window,
+    )
     qtbot.addWidget(dialog)
     dialog.confirm = lambda _text: True
     dialog.delete_button.click()
@@ -138,8 +161,14 @@ def test_a_failed_delete_all_is_reported(window, qtbot, monkeypatch) -> None:  #
     assert "permission denied" in dialog.deleted_note.text() and dialog.delete_button.isEnabled()
 
 
-def test_the_microphone_test_starts_and_stops_on_the_pool(qtbot, qsettings, tmp_path, fake_mic, spoken,  # type: ignore[no-untyped-def]
-                                                          monkeypatch) -> None:
+def test_the_microphone_test_starts_and_stops_on_the_pool(
+    qtbot,
+    qsettings,
+    tmp_path,
+    fake_mic,
+    spoken,  # type: ignore[no-untyped-def]
+    monkeypatch,
+) -> None:
     from app.core.audio.recorder import Recorder
     from app.gui.application import make_application
     from app.gui.settings import AppSettings
@@ -169,7 +198,9 @@ def test_the_microphone_test_starts_and_stops_on_the_pool(qtbot, qsettings, tmp_
     assert not folder.exists(), "the test recording's folder is removed"
 
 
-def test_the_microphone_test_stopped_while_starting_ends_cleanly(qtbot, qsettings, tmp_path, fake_mic, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_microphone_test_stopped_while_starting_ends_cleanly(
+    qtbot, qsettings, tmp_path, fake_mic, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     from app.core.audio.recorder import Recorder
     from app.gui.application import make_application
     from app.gui.settings import AppSettings

@@ -65,8 +65,9 @@ def test_compare_names_two_answers_of_the_same_minute_apart(window, qtbot) -> No
     assert labels[first].startswith(f"{when:%Y-%m-%d %H:%M}:05 · 0:40 · 1/3 points"), labels[first]
     assert labels[second].startswith(f"{when:%Y-%m-%d %H:%M}:50") and labels[second].endswith(f"#{second}")
     assert labels[twin].endswith(f"#{twin}"), "same second, length and points: the attempt number tells them apart"
-    assert labels[other] == f"{minute.astimezone() - timedelta(hours=3):%Y-%m-%d %H:%M} · 0:52 · 2/3 points", \
+    assert labels[other] == f"{minute.astimezone() - timedelta(hours=3):%Y-%m-%d %H:%M} · 0:52 · 2/3 points", (
         "no seconds where the minute alone names it"
+    )
     assert view.before_caption.text() == f"Before: {labels[first]}"
     for width, height in ((1440, 900), (800, 600)):
         window.resize(width, height)
@@ -81,7 +82,14 @@ def test_history_columns_give_the_question_the_room(window, qtbot, tmp_path) -> 
     history = window.workspace.history
     now = datetime.now(UTC)
     for n, question in enumerate(pack.questions * 2):
-        save(history, pack, question, now - timedelta(hours=n), duration_s=30 + n, covered=[True] * len(question.key_points))
+        save(
+            history,
+            pack,
+            question,
+            now - timedelta(hours=n),
+            duration_s=30 + n,
+            covered=[True] * len(question.key_points),
+        )
     window.reload_packs()
     page = open_history(window, qtbot)
     header = page.table.horizontalHeader()
@@ -102,10 +110,14 @@ def test_history_columns_give_the_question_the_room(window, qtbot, tmp_path) -> 
             title = header.fontMetrics().horizontalAdvance(model.headerData(column, Qt.Orientation.Horizontal))
             assert sizes[key] >= title + 12, (key, sizes[key], title)
         if width == 1440:
-            assert sizes["pack"] >= page.table.fontMetrics().horizontalAdvance(LONG_TITLE), "the pack title fits at full size"
+            assert sizes["pack"] >= page.table.fontMetrics().horizontalAdvance(LONG_TITLE), (
+                "the pack title fits at full size"
+            )
             assert sizes["question"] >= 0.4 * page.table.viewport().width(), sizes
         else:
             assert sizes["question"] >= sizes["pack"] + sizes["note"], sizes
     row = 0
     assert model.index(row, model.column_of("pack")).data(Qt.ItemDataRole.ToolTipRole) == LONG_TITLE
-    assert model.index(row, model.column_of("question")).data(Qt.ItemDataRole.ToolTipRole) == model.rows[row].question_text
+    assert (
+        model.index(row, model.column_of("question")).data(Qt.ItemDataRole.ToolTipRole) == model.rows[row].question_text
+    )

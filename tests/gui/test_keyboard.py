@@ -66,7 +66,9 @@ def test_no_two_mnemonics_clash_on_any_page(window, qtbot) -> None:  # type: ign
         letters = Counter(m for m in map(mnemonic, items) if m)
         assert all(n == 1 for n in letters.values()), (top.text(), letters)
     assert checked
-    pack_label = next(label for label in window.start_page.findChildren(QLabel) if label.buddy() is window.start_page.pack_combo)
+    pack_label = next(
+        label for label in window.start_page.findChildren(QLabel) if label.buddy() is window.start_page.pack_combo
+    )
     assert mnemonic(pack_label.text()) not in {mnemonic(t) for t in bar}, "Alt+P is the Practice menu"
 
 
@@ -76,7 +78,9 @@ def test_help_lists_every_shortcut_of_the_window(window, qtbot) -> None:  # type
     assert window.shortcuts_action in help_menu.actions()
     window.activateWindow()
     qtbot.keyClick(window, Qt.Key.Key_F1)
-    qtbot.waitUntil(lambda: getattr(window, "shortcuts_dialog", None) is not None and window.shortcuts_dialog.isVisible())
+    qtbot.waitUntil(
+        lambda: getattr(window, "shortcuts_dialog", None) is not None and window.shortcuts_dialog.isVisible()
+    )
     dialog = window.shortcuts_dialog
     table = dialog.table
     rows = [tuple(table.item(r, c).text() for c in range(3)) for r in range(table.rowCount())]
@@ -84,14 +88,21 @@ def test_help_lists_every_shortcut_of_the_window(window, qtbot) -> None:  # type
     for action in window.findChildren(QAction):
         for key in action.shortcuts():
             if not key.isEmpty():
-                assert key.toString(QKeySequence.SequenceFormat.NativeText) in keys_listed, (action.text(), key.toString())
+                assert key.toString(QKeySequence.SequenceFormat.NativeText) in keys_listed, (
+                    action.text(),
+                    key.toString(),
+                )
     assert ("Practice", "Next question", "Ctrl+N") in rows
     assert ("Practice", "Start / stop answer", "Space") in rows
     assert ("Help", "Keyboard shortcuts", "F1 or Ctrl+/") in rows
     assert ("Questions", "Start the highlighted question", "Return or Enter") in rows
     assert ("History", "Replay the selected answer", "Return or Enter") in rows
     assert ("History", "Delete the selected answer", "Del") in rows
-    assert ("Edit", "Preferences", window.preferences_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)) in rows
+    assert (
+        "Edit",
+        "Preferences",
+        window.preferences_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
+    ) in rows
     for width, height in ((1440, 900), (800, 600)):
         window.resize(width, height)
         qtbot.wait(50)

@@ -24,7 +24,9 @@ def test_captions_arrive_in_the_first_pause_and_the_buttons_stay(window, qtbot, 
     stop, cancel = page.primary.geometry(), page.cancel_button.geometry()
     assert page.primary.text() == "Stop  (Space)" and not page.captions.isVisible()
     heard_at: list[float] = []  # seconds recorded when a caption arrived (counted in samples, not wall time)
-    controller.caption.connect(lambda text: heard_at.append(controller.recording.seconds) if "Shapley" in text else None)
+    controller.caption.connect(
+        lambda text: heard_at.append(controller.recording.seconds) if "Shapley" in text else None
+    )
     player = pulse_mic.play(spoken(SAID))
     # A 4 s sentence, then a pause: its words come from the pause's pass, before a 16 s chunk could end.
     qtbot.waitUntil(lambda: "Shapley" in page.captions.text(), timeout=30000)

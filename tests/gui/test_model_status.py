@@ -19,7 +19,12 @@ def broken_model(tmp_path: Path) -> Path:
     """A folder with every file a CTranslate2 Whisper model has, none of them valid."""
     broken = tmp_path / "broken-model"
     broken.mkdir()
-    for name, text in (("config.json", "{}"), ("model.bin", "not a model"), ("tokenizer.json", "{}"), ("vocabulary.txt", "a\n")):
+    for name, text in (
+        ("config.json", "{}"),
+        ("model.bin", "not a model"),
+        ("tokenizer.json", "{}"),
+        ("vocabulary.txt", "a\n"),
+    ):
         (broken / name).write_text(text)
     return broken
 
@@ -65,7 +70,9 @@ def test_status_follows_the_model_loaded_after_a_broken_folder_and_back(window, 
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=60000)  # the Progress page warm-up after a load
 
 
-def test_a_load_for_an_earlier_choice_does_not_overwrite_the_status(window, qtbot, tmp_path, monkeypatch, prompts) -> None:  # type: ignore[no-untyped-def]
+def test_a_load_for_an_earlier_choice_does_not_overwrite_the_status(
+    window, qtbot, tmp_path, monkeypatch, prompts
+) -> None:  # type: ignore[no-untyped-def]
     """The broken folder is chosen, then the built-in model before the first load has finished; the
     first load (the fallback) is held until the second has reported, so its result arrives last."""
     from app.core.transcribe.transcriber import Transcriber
@@ -82,7 +89,9 @@ def test_a_load_for_an_earlier_choice_does_not_overwrite_the_status(window, qtbo
     monkeypatch.setattr(Transcriber, "warm_up", held_warm_up)
     ready: list[str] = []
     window.modelReady.connect(lambda name: (ready.append(name), second_reported.set()))
-    choose_model(window, qtbot, lambda dialog: (dialog.model_other.setChecked(True), dialog.model_path.setText(str(broken))))
+    choose_model(
+        window, qtbot, lambda dialog: (dialog.model_other.setChecked(True), dialog.model_path.setText(str(broken)))
+    )
     choose_model(window, qtbot, lambda dialog: dialog.model_embedded.setChecked(True))
     qtbot.waitUntil(lambda: second_reported.is_set(), timeout=60000)
     assert window.model_status.text() == "Speech model ready: tiny.en"

@@ -61,7 +61,10 @@ def test_whole_flow_pack_to_feedback_to_database(window, qtbot, fake_mic, spoken
     assert window.stack.currentWidget() is window.feedback_page
     page = window.feedback_page
     items = [page.points.item(i).text() for i in range(page.points.count())]
-    assert items[0].startswith("✓") and items[1].startswith("✓") and items[2].startswith("✗"), (items, saved.analysis.transcript.text)
+    assert items[0].startswith("✓") and items[1].startswith("✓") and items[2].startswith("✗"), (
+        items,
+        saved.analysis.transcript.text,
+    )
     assert "SHAP" in page.transcript.toPlainText() and "Shapley" in page.transcript.toPlainText()
     assert page.tiles[0].value.text() == "2/3"
     assert page.play_button.isEnabled()
@@ -71,7 +74,10 @@ def test_whole_flow_pack_to_feedback_to_database(window, qtbot, fake_mic, spoken
     assert page.advice_box.isVisible() and page.advice_box.headline.text() == coach.headline
     assert page.advice_box.headline.text().startswith("You ran 100% over the 0:08 target and covered 2 of 3 key points")
     actions = page.advice_box.next_steps.text()
-    assert "Cut about 8 s (aim for 0:08)" in actions and "Make the point “LIME explanations can be unstable across runs”" in actions
+    assert (
+        "Cut about 8 s (aim for 0:08)" in actions
+        and "Make the point “LIME explanations can be unstable across runs”" in actions
+    )
     assert page.again_button.parent() is page.advice_box and page.again_button.isVisible()
     assert page.advice_box.geometry().bottom() < page.vertical.geometry().top(), "the advice sits above the figures"
     screenshot(window, "4-feedback-1280x800")

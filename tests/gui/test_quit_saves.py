@@ -44,7 +44,9 @@ def test_quit_while_recording_saves_the_answer_then_closes(window, qtbot, pulse_
     window.quit_guard.ask = lambda _parent: True  # "Save and quit"
     window.close()
     assert window.isVisible(), "the window waits for the save"
-    qtbot.waitUntil(lambda: window.quit_guard.progress is not None and window.quit_guard.progress.isVisible(), timeout=5000)
+    qtbot.waitUntil(
+        lambda: window.quit_guard.progress is not None and window.quit_guard.progress.isVisible(), timeout=5000
+    )
     screenshot(window, "quit-saving-1280x800")
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=60_000)
     [attempt] = window.workspace.history.list_attempts()
@@ -106,12 +108,21 @@ sys.exit(code)
 
 
 def test_sigterm_while_recording_saves_the_answer_before_the_process_exits(  # type: ignore[no-untyped-def]
-        pulse_mic, spoken, data_dir, tmp_path) -> None:
+    pulse_mic, spoken, data_dir, tmp_path
+) -> None:
     pulse_mic.play(spoken(ANSWER))
     child = subprocess.Popen(
-        [sys.executable, "-c", SIGTERM_CHILD.format(repo=str(REPO), data=str(data_dir.root), demo=str(DEMO),
-                                                    settings=str(tmp_path / "settings.ini"))],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        [
+            sys.executable,
+            "-c",
+            SIGTERM_CHILD.format(
+                repo=str(REPO), data=str(data_dir.root), demo=str(DEMO), settings=str(tmp_path / "settings.ini")
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )
     try:
         assert child.stdout is not None

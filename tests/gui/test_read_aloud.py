@@ -35,8 +35,14 @@ def test_preferences_disable_reading_aloud_where_no_voice_starts(window, qtbot) 
             QTimer.singleShot(20, in_dialog)
             return
         box = dialog.read_aloud
-        seen.append((box.isEnabled(), box.isChecked(), dialog.read_aloud_note.text() if dialog.read_aloud_note.isVisible() else "",
-                     box.toolTip()))
+        seen.append(
+            (
+                box.isEnabled(),
+                box.isChecked(),
+                dialog.read_aloud_note.text() if dialog.read_aloud_note.isVisible() else "",
+                box.toolTip(),
+            )
+        )
         screenshot(dialog, "preferences-no-voice")
         dialog.accept()
 
@@ -63,7 +69,8 @@ def test_a_question_that_cannot_be_read_aloud_is_said_once_and_logged(window, qt
         assert window.practice_page.question.text() != "Describe your experience with SHAP and LIME."
     assert len(told) == 1, "told once, not with every question"
     assert [r.getMessage() for r in caplog.records if "read" in r.getMessage()] == [
-        f"reading a question aloud failed: {system_voice()[1].problem}"]
+        f"reading a question aloud failed: {system_voice()[1].problem}"
+    ]
 
 
 def test_a_working_engine_reads_and_a_missing_one_is_named(qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -80,6 +87,8 @@ def test_a_working_engine_reads_and_a_missing_one_is_named(qtbot) -> None:  # ty
 
     none, missing = probe_voice(engines=["no-such-engine"])
     assert none is None and not missing.available
-    assert missing.problem.startswith("No text-to-speech voice is available on this computer (the no-such-engine engine could not start:")
+    assert missing.problem.startswith(
+        "No text-to-speech voice is available on this computer (the no-such-engine engine could not start:"
+    )
     _none, nothing = probe_voice(engines=[])
     assert nothing.problem == NO_ENGINE

@@ -75,23 +75,37 @@ def _median_f0(wav: Path) -> tuple[float, float]:
     samples, rate = soundfile.read(str(wav), dtype="float64")
     loud = np.nonzero(np.abs(samples) > 1e-3)[0]
     assert len(loud), f"{wav}: nothing was recorded"
-    samples = samples[loud[0]:loud[-1]]
+    samples = samples[loud[0] : loud[-1]]
     pitch = parselmouth.Sound(samples, rate).to_pitch(pitch_floor=60, pitch_ceiling=400).selected_array["frequency"]
     return float(np.median(pitch[pitch > 0])), len(samples) / rate
 
 
 def _render(pulse_mic, wav: Path, speed: float, out: Path, *extra: str) -> Path:  # type: ignore[no-untyped-def]
     """What the ReplayPlayer sends to the sound card at `speed`, as a 16 kHz WAV."""
-    recorder = subprocess.Popen(["parec", "--device=mic_sink.monitor", "--format=s16le", "--rate=16000",
-                                 "--channels=1", "--file-format=wav", str(out)])
+    recorder = subprocess.Popen(
+        [
+            "parec",
+            "--device=mic_sink.monitor",
+            "--format=s16le",
+            "--rate=16000",
+            "--channels=1",
+            "--file-format=wav",
+            str(out),
+        ]
+    )
     try:
         for _ in range(200):  # recording before the player starts
             listed = subprocess.run(["pactl", "list", "short", "source-outputs"], capture_output=True, text=True).stdout
             if listed.strip():
                 break
             subprocess.run(["sleep", "0.05"])
-        child = subprocess.run([sys.executable, "-m", "tests.gui.replay_render", str(wav), str(speed), *extra],
-                               cwd=REPO, capture_output=True, text=True, timeout=120)
+        child = subprocess.run(
+            [sys.executable, "-m", "tests.gui.replay_render", str(wav), str(speed), *extra],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert child.returncode == 0, child.stderr
     finally:
         recorder.terminate()
@@ -105,8 +119,10 @@ def test_replay_at_one_and_a_half_keeps_the_voice_pitch(pulse_mic, spoken, tmp_p
     original_f0, original_span = _median_f0(wav)
     fast_f0, fast_span = _median_f0(_render(pulse_mic, wav, 1.5, tmp_path / "fast.wav"))
     raw_f0, _ = _median_f0(_render(pulse_mic, wav, 1.5, tmp_path / "raw.wav", "--pitch-not-kept"))
-    print(f"F0 original {original_f0:.1f} Hz, 1.5x kept {fast_f0:.1f} Hz, 1.5x not kept {raw_f0:.1f} Hz; "
-          f"span {original_span:.2f} s -> {fast_span:.2f} s")
+    print(
+        f"F0 original {original_f0:.1f} Hz, 1.5x kept {fast_f0:.1f} Hz, 1.5x not kept {raw_f0:.1f} Hz; "
+        f"span {original_span:.2f} s -> {fast_span:.2f} s"
+    )
     assert fast_span == pytest.approx(original_span / 1.5, rel=0.08), "it did play faster"
     assert fast_f0 == pytest.approx(original_f0, rel=0.03), "the voice keeps its pitch"
     assert raw_f0 == pytest.approx(original_f0 * 1.5, rel=0.05), "the control: without compensation the pitch rises"

@@ -97,8 +97,10 @@ def test_a_selected_passage_loops_until_esc(window, qtbot, spoken) -> None:  # t
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert not replay.looping and not replay.loop_button.isChecked()
     assert window.review.is_showing("attempt"), "the first Esc only ends the loop"
-    qtbot.waitUntil(lambda: player.position() > end * 1000 + 500 or
-                    player.mediaStatus() == QMediaPlayer.MediaStatus.EndOfMedia, timeout=20000)  # plays on past it
+    qtbot.waitUntil(
+        lambda: player.position() > end * 1000 + 500 or player.mediaStatus() == QMediaPlayer.MediaStatus.EndOfMedia,
+        timeout=20000,
+    )  # plays on past it
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert window.review.is_showing("history")
     # The feedback page's transcript selects a loop the same way.
@@ -128,7 +130,9 @@ def test_bookmarks_with_notes_are_kept_listed_and_seek(window, qtbot, spoken, tm
     shoot(window, "replay-bookmarks", qtbot)
 
     marks.list.setCurrentRow(1)
-    qtbot.mouseClick(marks.list.viewport(), Qt.MouseButton.LeftButton, pos=marks.list.visualItemRect(marks.list.item(1)).center())
+    qtbot.mouseClick(
+        marks.list.viewport(), Qt.MouseButton.LeftButton, pos=marks.list.visualItemRect(marks.list.item(1)).center()
+    )
     qtbot.waitUntil(lambda: view.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState, timeout=10000)
     assert view.player.position() >= 2900, "a click plays from the bookmark"
     replay.toggle_play()

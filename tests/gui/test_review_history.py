@@ -40,9 +40,18 @@ def seed_demo(window, audio_for: Callable[[int], Path | None] | None = None) -> 
     ids = []
     for n in range(10):
         covered = [True, n >= 3, n >= 7]
-        ids.append(save(history, pack, shap, NOW - timedelta(days=40 - 4 * n), duration_s=75 - 4 * n, covered=covered,
-                        text="um so " * (8 - n // 2) + "SHAP uses Shapley values and LIME fits a local surrogate model",
-                        audio=audio_for(n) if audio_for else None))
+        ids.append(
+            save(
+                history,
+                pack,
+                shap,
+                NOW - timedelta(days=40 - 4 * n),
+                duration_s=75 - 4 * n,
+                covered=covered,
+                text="um so " * (8 - n // 2) + "SHAP uses Shapley values and LIME fits a local surrogate model",
+                audio=audio_for(n) if audio_for else None,
+            )
+        )
     ids.append(save(history, pack, tell, NOW - timedelta(days=2), duration_s=50, covered=[False]))
     ids.append(save(history, pack, tell, NOW - timedelta(hours=3), duration_s=20, covered=[True]))
     window.reload_packs()
@@ -71,7 +80,11 @@ def test_history_lists_sorts_and_filters(window, qtbot, tmp_path) -> None:  # ty
     # Sort by any figure: a click on the header.
     header = page.table.horizontalHeader()
     coverage = model.column_of("coverage")
-    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(header.sectionViewportPosition(coverage) + 10, header.height() // 2))
+    qtbot.mouseClick(
+        header.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=QPoint(header.sectionViewportPosition(coverage) + 10, header.height() // 2),
+    )
     values = [r.coverage for r in model.rows]
     assert values in (sorted(values), sorted(values, reverse=True))
     order = header.sortIndicatorOrder()
@@ -140,7 +153,9 @@ def select_rows(page, rows: list[int]) -> None:  # type: ignore[no-untyped-def]
     selection = page.table.selectionModel()
     selection.clearSelection()
     for row in rows:
-        selection.select(page.model.index(row, 0), QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+        selection.select(
+            page.model.index(row, 0), QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        )
 
 
 def test_delete_asks_first_and_removes_the_recording(window, qtbot, data_dir) -> None:  # type: ignore[no-untyped-def]
@@ -187,7 +202,10 @@ def test_compare_two_answers_to_the_same_question(window, qtbot) -> None:  # typ
     assert window.stack.currentWidget() is view
     comparison = view.comparison
     assert comparison.before.summary.id == ids[2] and comparison.after.summary.id == ids[8]
-    cells = {view.figures.item(r, 0).text(): [view.figures.item(r, c).text() for c in (1, 2, 3)] for r in range(view.figures.rowCount())}
+    cells = {
+        view.figures.item(r, 0).text(): [view.figures.item(r, c).text() for c in (1, 2, 3)]
+        for r in range(view.figures.rowCount())
+    }
     assert cells["Length vs target"][0] == "1:07 of 0:45 (ran 49% over the target)"
     assert cells["Length vs target"][1] == "0:43 of 0:45 (on target)"
     assert cells["Length vs target"][2] == "-24 s  better"

@@ -24,7 +24,9 @@ def test_weakest_first_orders_the_round_and_says_why(window, qtbot) -> None:  # 
     assert page.mode_combo.findData(Mode.WEAKEST.value) >= 0 and page.mode_combo.findData(Mode.MOCK.value) >= 0
     assert page.table.isColumnHidden(WHY_COLUMN)
     page.mode_combo.setCurrentIndex(page.mode_combo.findData(Mode.WEAKEST.value))
-    qtbot.waitUntil(lambda: bool(page.table.item(0, WHY_COLUMN) and page.table.item(0, WHY_COLUMN).text()), timeout=10000)
+    qtbot.waitUntil(
+        lambda: bool(page.table.item(0, WHY_COLUMN) and page.table.item(0, WHY_COLUMN).text()), timeout=10000
+    )
     assert not page.table.isColumnHidden(WHY_COLUMN)
     pack = page.current_pack
     picks = schedule(pack, window.workspace.history.progress_points(pack_id="demo"))
@@ -66,8 +68,14 @@ def test_a_short_weak_answer_comes_first_and_the_question_screen_says_why_in_ful
     pack = page.current_pack
     question = pack.question("explain-model-to-non-technical")
     assert len(question.key_points) == 6 and len(pack.questions) == 40
-    save(window.workspace.history, pack, question, NOW - timedelta(hours=1), duration_s=0.45 * question.answer_seconds,
-         covered=[True, True, True, True, False, False])
+    save(
+        window.workspace.history,
+        pack,
+        question,
+        NOW - timedelta(hours=1),
+        duration_s=0.45 * question.answer_seconds,
+        covered=[True, True, True, True, False, False],
+    )
     page.mode_combo.setCurrentIndex(page.mode_combo.findData(Mode.WEAKEST.value))
     assert page.unseen_first.isVisible() and not page.unseen_first.isChecked()
     qtbot.waitUntil(lambda: page.table.item(0, 1).text() == question.text, timeout=10000)
@@ -162,7 +170,9 @@ def test_mock_interview_asks_every_question_then_shows_one_summary(window, qtbot
     # The verdict and what would help most come first: both answers ran 8 s against a 4 s target.
     verdict = summary.verdict
     assert verdict.isVisible() and verdict.geometry().bottom() < summary.table.geometry().top()
-    assert verdict.headline.text() == mock_verdict(summary.details).headline == "Not ready yet on any of the 2 questions."
+    assert (
+        verdict.headline.text() == mock_verdict(summary.details).headline == "Not ready yet on any of the 2 questions."
+    )
     lines = verdict.next_steps.text().splitlines()
     assert len(lines) == 2 and lines[0].startswith("→ Key points: ")
     assert lines[1] == "→ Both answers ran over the target: lead with your main point and drop the background."
@@ -233,7 +243,9 @@ def test_the_reason_follows_the_round_and_not_a_retry(window, qtbot, fake_mic, s
     window.settings.answer_seconds = 4  # the unpaced fake microphone ends each answer at the 8 s hard limit
     page, practice, controller = window.start_page, window.practice_page, window.controller
     page.mode_combo.setCurrentIndex(page.mode_combo.findData(Mode.WEAKEST.value))
-    qtbot.waitUntil(lambda: bool(page.table.item(0, WHY_COLUMN) and page.table.item(0, WHY_COLUMN).text()), timeout=10000)
+    qtbot.waitUntil(
+        lambda: bool(page.table.item(0, WHY_COLUMN) and page.table.item(0, WHY_COLUMN).text()), timeout=10000
+    )
     picks = schedule(page.current_pack, window.workspace.history.progress_points(pack_id="demo"))
     qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
     assert practice.reason.text() == f"Why this question: {picks[0].reason}"

@@ -45,8 +45,10 @@ def test_write_a_pack_in_the_form_and_save_it(window, qtbot, tmp_path) -> None: 
     # A new pack starts with one empty question: the checker says what is missing, where.
     assert editor.pack_id.text() == "my-pack" and not editor.save_button.isEnabled()
     assert problems(editor) == check_errors(editor.yaml.toPlainText(), tmp_path, "my-pack.yaml")
-    assert problems(editor) == ["my-pack.yaml:6: questions[0].text: must not be empty",
-                                "my-pack.yaml:9: questions[0].key_points: must be a non-empty list"]
+    assert problems(editor) == [
+        "my-pack.yaml:6: questions[0].text: must not be empty",
+        "my-pack.yaml:9: questions[0].key_points: must be a non-empty list",
+    ]
     shoot(window, "review-pack-editor-new", qtbot)
 
     editor.pack_title.clear()
@@ -62,7 +64,9 @@ def test_write_a_pack_in_the_form_and_save_it(window, qtbot, tmp_path) -> None: 
     assert editor.pack is not None and editor.save_button.isEnabled()
     assert problems(editor) == []
     text = editor.yaml.toPlainText()
-    assert "reference_answer: |-\n    SHAP gives each feature a Shapley value.\n    They add up to the prediction." in text
+    assert (
+        "reference_answer: |-\n    SHAP gives each feature a Shapley value.\n    They add up to the prediction." in text
+    )
     assert "cues: [Shapley, contribution]" in text and "glossary: [SHAP, LIME]" in text
 
     qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
@@ -92,7 +96,10 @@ def test_yaml_typed_by_hand_is_checked_like_rehearse_check(window, qtbot, tmp_pa
     editor.chooser.setCurrentIndex(index)
     editor.chooser.activated.emit(index)
     assert editor.pack is not None and editor.pack.id == "demo"
-    assert editor.question_list.count() == 2 and editor.q_text.toPlainText() == "Describe your experience with SHAP and LIME."
+    assert (
+        editor.question_list.count() == 2
+        and editor.q_text.toPlainText() == "Describe your experience with SHAP and LIME."
+    )
     original = editor.yaml.toPlainText()
     assert original == DEMO.read_text(), "the file as written, comments and all"
 
@@ -101,8 +108,10 @@ def test_yaml_typed_by_hand_is_checked_like_rehearse_check(window, qtbot, tmp_pa
     qtbot.waitUntil(lambda: editor.pack is None, timeout=5000)
     expected = check_errors(broken, tmp_path, "demo.yaml")
     assert problems(editor) == expected
-    assert expected == ["demo.yaml:10: questions[0].answer_seconds: must be between 5 and 3600 seconds, not 2",
-                        "demo.yaml:22: questions[1].id: 'tell me' is not a valid id: use letters, digits, '-', '_' or '.' (max 64)"]
+    assert expected == [
+        "demo.yaml:10: questions[0].answer_seconds: must be between 5 and 3600 seconds, not 2",
+        "demo.yaml:22: questions[1].id: 'tell me' is not a valid id: use letters, digits, '-', '_' or '.' (max 64)",
+    ]
     assert not editor.save_button.isEnabled() and not editor.form_scroll.widget().isEnabled()
     editor.problems.itemClicked.emit(editor.problems.item(0))
     assert editor.yaml.textCursor().blockNumber() == 9, "a click on a problem goes to its line"
@@ -147,17 +156,22 @@ def test_import_never_writes_outside_the_user_pack_folder(window, qtbot, tmp_pat
 
 def test_key_point_examples_are_edited_in_the_form_beside_the_cues(window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
     source = tmp_path / "demo.yaml"
-    source.write_text(DEMO.read_text().replace(
-        "        cues: [surrogate, perturb]\n",
-        "        cues: [surrogate, perturb]\n        examples: [a sparse linear model, 'a shallow tree, depth two']\n"))
+    source.write_text(
+        DEMO.read_text().replace(
+            "        cues: [surrogate, perturb]\n",
+            "        cues: [surrogate, perturb]\n        examples: [a sparse linear model, 'a shallow tree, depth two']\n",
+        )
+    )
     window.import_pack_file(source)
     editor = open_editor(window, qtbot)
     index = editor.chooser.findData(str(window.workspace.data_dir.packs / "demo.yaml"))
     editor.chooser.setCurrentIndex(index)
     editor.chooser.activated.emit(index)
     lines = editor.q_points.toPlainText().splitlines()
-    assert lines[1] == ("LIME fits a simple, interpretable surrogate model around one prediction | surrogate, perturb"
-                        " | a sparse linear model; a shallow tree, depth two")
+    assert lines[1] == (
+        "LIME fits a simple, interpretable surrogate model around one prediction | surrogate, perturb"
+        " | a sparse linear model; a shallow tree, depth two"
+    )
     assert lines[2] == "LIME explanations can be unstable across runs | unstable", "no examples, no second bar"
 
     # Examples typed in the form go to `examples:`; the claim the judge checks stays as it was.
@@ -169,8 +183,14 @@ def test_key_point_examples_are_edited_in_the_form_beside_the_cues(window, qtbot
     assert problems(editor) == []
     point = editor.pack.question("shap-and-lime").key_points[2]
     assert (point.text, point.cues, point.examples) == (
-        "LIME explanations can be unstable across runs", ("unstable",), ("a different top feature per seed",))
-    assert editor.pack.question("shap-and-lime").key_points[1].examples == ("a sparse linear model", "a shallow tree, depth two")
+        "LIME explanations can be unstable across runs",
+        ("unstable",),
+        ("a different top feature per seed",),
+    )
+    assert editor.pack.question("shap-and-lime").key_points[1].examples == (
+        "a sparse linear model",
+        "a shallow tree, depth two",
+    )
 
     # An example written into the claim gets the same warning as `rehearse check`, pointing at `examples:`.
     qtbot.keyClick(editor.q_points, Qt.Key.Key_Return)
@@ -184,5 +204,9 @@ def test_key_point_examples_are_edited_in_the_form_beside_the_cues(window, qtbot
     with qtbot.waitSignal(editor.packSaved, timeout=10000):
         editor.save_button.click()
     saved = load_pack(window.workspace.data_dir.packs / "demo.yaml").question("shap-and-lime")
-    assert [kp.examples for kp in saved.key_points] == [(), ("a sparse linear model", "a shallow tree, depth two"),
-                                                       ("a different top feature per seed",), ()]
+    assert [kp.examples for kp in saved.key_points] == [
+        (),
+        ("a sparse linear model", "a shallow tree, depth two"),
+        ("a different top feature per seed",),
+        (),
+    ]

@@ -30,7 +30,9 @@ def test_charts_of_one_question_plot_every_answer(window, qtbot) -> None:  # typ
     low_x, low_y = page.charts["duration"].band_low.getData()
     _, high_y = page.charts["duration"].band_high.getData()
     assert list(low_x) == pytest.approx(expected_x)
-    assert list(low_y) == pytest.approx([45 * TARGET_LOW] * 10) and list(high_y) == pytest.approx([45 * TARGET_HIGH] * 10)
+    assert list(low_y) == pytest.approx([45 * TARGET_LOW] * 10) and list(high_y) == pytest.approx(
+        [45 * TARGET_HIGH] * 10
+    )
     _, coverage = page.charts["coverage"].curve.getData()
     assert list(coverage) == pytest.approx([100 * (1 + (n >= 3) + (n >= 7)) / 3 for n in range(10)])
     _, fillers = page.charts["fillers"].curve.getData()

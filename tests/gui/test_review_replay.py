@@ -124,7 +124,10 @@ def test_a_note_is_saved_and_delete_removes_the_recording(window, qtbot, spoken)
     qtbot.keyClicks(view.note, "Start with the definition.")
     assert view.save_note_button.isEnabled()
     view.save_note_button.click()
-    qtbot.waitUntil(lambda: window.workspace.history.get_attempt(attempt_id).summary.note == "Start with the definition.", timeout=10000)
+    qtbot.waitUntil(
+        lambda: window.workspace.history.get_attempt(attempt_id).summary.note == "Start with the definition.",
+        timeout=10000,
+    )
     qtbot.waitUntil(lambda: not view.save_note_button.isEnabled(), timeout=5000)
 
     # Seek without playing first, so the player has the file open when it is deleted.

@@ -12,7 +12,13 @@ from tests.gui.conftest import screenshot
 def test_clock_zones_and_hard_limit() -> None:
     clock = AnswerClock(target_s=60, hard_limit_factor=2.0)
     assert [clock.zone(s) for s in (0, 50, 51, 60, 60.5, 119)] == [
-        Zone.NORMAL, Zone.NORMAL, Zone.NEAR, Zone.NEAR, Zone.OVER, Zone.OVER]
+        Zone.NORMAL,
+        Zone.NORMAL,
+        Zone.NEAR,
+        Zone.NEAR,
+        Zone.OVER,
+        Zone.OVER,
+    ]
     assert clock.hard_limit_s == 120 and clock.remaining_to_limit(100) == 20
     assert format_seconds(0) == "0:00" and format_seconds(125.4) == "2:05"
 

@@ -25,8 +25,13 @@ class Gui:
         self.data, self.out = data, out
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "REHEARSE_STARTUP_PROBE": "interactive"}
         with open(out, "wb") as sink:
-            self.proc = subprocess.Popen([sys.executable, "-m", "app", "--data-dir", str(data)], cwd=REPO, env=env,
-                                         stdout=sink, stderr=subprocess.STDOUT)
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "app", "--data-dir", str(data)],
+                cwd=REPO,
+                env=env,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+            )
 
     def wait_interactive(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
@@ -58,8 +63,14 @@ def guis(tmp_path: Path):  # type: ignore[no-untyped-def]
 def _launch(data: Path, timeout: float = 20) -> tuple[subprocess.CompletedProcess[str], float]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "REHEARSE_STARTUP_PROBE": "interactive"}
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "app", "--data-dir", str(data)], cwd=REPO, env=env,
-                            capture_output=True, text=True, timeout=timeout)
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "--data-dir", str(data)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     return result, time.monotonic() - started
 
 

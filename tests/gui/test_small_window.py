@@ -43,8 +43,10 @@ def clipped(widget: QWidget) -> str | None:
     rect, parent = on_screen(widget), widget.parentWidget()
     while parent is not None:
         if not on_screen(parent).contains(rect):
-            return (f"{name} {rect.getRect()} is cut off by {type(parent).__name__} {parent.objectName()} "
-                    f"{on_screen(parent).getRect()}")
+            return (
+                f"{name} {rect.getRect()} is cut off by {type(parent).__name__} {parent.objectName()} "
+                f"{on_screen(parent).getRect()}"
+            )
         parent = parent.parentWidget()
     return None
 
@@ -82,8 +84,13 @@ def saved_answer(window):  # type: ignore[no-untyped-def]
 def test_feedback_advice_and_figures_are_whole_at_800x600(window, qtbot) -> None:  # type: ignore[no-untyped-def]
     question, analysis, flac, _attempt = saved_answer(window)
     page = window.feedback_page
-    page.show_analysis(question, analysis, has_audio=True, audio_path=flac,
-                       notice="The microphone was quiet: check its level in Preferences.")
+    page.show_analysis(
+        question,
+        analysis,
+        has_audio=True,
+        audio_path=flac,
+        notice="The microphone was quiet: check its level in Preferences.",
+    )
     window.stack.setCurrentWidget(page)
     headline = page.advice_box.headline
     assert len(headline.text()) > 50, "a headline long enough to wrap at 800 px"

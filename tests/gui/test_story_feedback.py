@@ -12,8 +12,13 @@ def test_feedback_shows_the_story_parts_and_what_is_missing(window, qtbot) -> No
     pack = next(p for p in window.workspace.library.packs() if p.id == "behavioural-core")
     question = next(q for q in pack.questions if q.category == "behavioural")
     words = [Word(w, i * 0.4, i * 0.4 + 0.3) for i, w in enumerate(STORY.split())]
-    analysis = judge_transcript(pack, question, Transcript(words, words, words[-1].end + 1), window.workspace.scorer(),
-                                story_judge=window.workspace.judge())
+    analysis = judge_transcript(
+        pack,
+        question,
+        Transcript(words, words, words[-1].end + 1),
+        window.workspace.scorer(),
+        story_judge=window.workspace.judge(),
+    )
     assert analysis.star is not None and [c.part for c in analysis.star if not c.present] == ["result"]
     window.feedback_page.show_analysis(question, analysis, has_audio=False)
     window.stack.setCurrentWidget(window.feedback_page)

@@ -40,7 +40,8 @@ def set_target_in_preferences(window, qtbot, seconds: int, factor: float) -> Non
 
 
 def test_the_target_from_preferences_reaches_feedback_history_and_scheduler(  # type: ignore[no-untyped-def]
-        window, qtbot, fake_mic, spoken) -> None:
+    window, qtbot, fake_mic, spoken
+) -> None:
     window.settings.input_device = fake_mic.device
     assert window.import_pack_file(DEMO)
     set_target_in_preferences(window, qtbot, 30, 1.25)

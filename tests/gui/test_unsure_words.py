@@ -24,8 +24,10 @@ from tests.gui.test_review_replay import word_position
 
 PACK = Path(__file__).resolve().parents[2] / "questions" / "ml-interpretability.yaml"
 # In this voice tiny.en hears "Model-ampostic" (unsure), which the pack's terms correct to model-agnostic.
-ANSWER = ("Model-agnostic methods treat the model as a black box and only need its inputs and outputs. "
-          "Examples are KernelSHAP, LIME and permutation importance.")
+ANSWER = (
+    "Model-agnostic methods treat the model as a black box and only need its inputs and outputs. "
+    "Examples are KernelSHAP, LIME and permutation importance."
+)
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +45,13 @@ def test_unsure_words_are_grey_and_say_so_on_hover(qtbot, analysis) -> None:  # 
     panel.show()
     qtbot.waitExposed(panel)
     words = analysis.transcript.words
-    panel.show_answer(words, analysis.key_points, analysis.delivery,
-                      raw_words=analysis.transcript.raw_words, corrections=analysis.transcript.corrections)
+    panel.show_answer(
+        words,
+        analysis.key_points,
+        analysis.delivery,
+        raw_words=analysis.transcript.raw_words,
+        corrections=analysis.transcript.corrections,
+    )
     unsure = [i for i, w in enumerate(words) if w.probability < UNSURE_SHOWN_BELOW]
     sure = [i for i, w in enumerate(words) if w.probability >= 0.9]
     assert unsure and sure, [(w.text, round(w.probability, 2)) for w in words]
@@ -67,8 +74,13 @@ def test_show_what_was_heard_toggles_the_raw_words(qtbot, analysis) -> None:  # 
     panel = AnswerPanel("Your answer", "legend")
     qtbot.addWidget(panel)
     panel.show()
-    panel.show_answer(transcript.words, analysis.key_points, analysis.delivery,
-                      raw_words=transcript.raw_words, corrections=transcript.corrections)
+    panel.show_answer(
+        transcript.words,
+        analysis.key_points,
+        analysis.delivery,
+        raw_words=transcript.raw_words,
+        corrections=transcript.corrections,
+    )
     assert panel.heard.isEnabled() and not panel.heard.isChecked()
     shown = panel.transcript.toPlainText()
     assert fix.corrected in shown and fix.original not in shown
@@ -84,8 +96,9 @@ def test_show_what_was_heard_toggles_the_raw_words(qtbot, analysis) -> None:  # 
     assert panel.transcript.toPlainText() == shown
 
     # An answer the glossary did not touch has nothing else to show.
-    panel.show_answer(transcript.raw_words, analysis.key_points, analysis.delivery,
-                      raw_words=transcript.raw_words, corrections=[])
+    panel.show_answer(
+        transcript.raw_words, analysis.key_points, analysis.delivery, raw_words=transcript.raw_words, corrections=[]
+    )
     assert not panel.heard.isEnabled()
 
 

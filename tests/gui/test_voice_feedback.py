@@ -21,9 +21,11 @@ from tests.core.test_voice import espeak
 from tests.gui.conftest import screenshot
 from tests.gui.test_review_replay import open_attempt
 
-FLAT_HEDGED = ("I think interpretability is how well a person can understand why a model made a prediction. "
-               "Maybe it matters most for debugging, because explanations expose shortcuts and data leakage. "
-               "It is kind of important for trust as well, and for regulation.")
+FLAT_HEDGED = (
+    "I think interpretability is how well a person can understand why a model made a prediction. "
+    "Maybe it matters most for debugging, because explanations expose shortcuts and data leakage. "
+    "It is kind of important for trust as well, and for regulation."
+)
 
 
 def saved_flat_answer(window):  # type: ignore[no-untyped-def]
@@ -99,8 +101,13 @@ def test_a_story_draws_its_parts_in_the_strip_and_names_the_missing_one(window, 
     pack = next(p for p in window.workspace.library.packs() if p.id == "behavioural-core")
     question = next(q for q in pack.questions if q.category == "behavioural")
     words = [Word(w, i * 0.4, i * 0.4 + 0.3) for i, w in enumerate(STORY.split())]
-    analysis = judge_transcript(pack, question, Transcript(words, words, words[-1].end + 1), window.workspace.scorer(),
-                                story_judge=window.workspace.judge())
+    analysis = judge_transcript(
+        pack,
+        question,
+        Transcript(words, words, words[-1].end + 1),
+        window.workspace.scorer(),
+        story_judge=window.workspace.judge(),
+    )
     page = window.feedback_page
     page.show_analysis(question, analysis, has_audio=False)
     window.stack.setCurrentWidget(page)
@@ -145,12 +152,19 @@ def test_progress_charts_each_new_figure_over_time(window, qtbot) -> None:  # ty
     question = pack.question("what-is-interpretability")
     start = datetime.now(UTC) - timedelta(days=3)
     ids = []
-    for day, ssml in enumerate([None, f'<prosody range="x-low">{FLAT_HEDGED}</prosody>', f'<prosody range="x-high">{FLAT_HEDGED}</prosody>']):
-        analysis = analyse_answer(load_audio(espeak(ssml or FLAT_HEDGED)), pack, question, workspace.transcriber(),
-                                  workspace.scorer())
+    for day, ssml in enumerate(
+        [None, f'<prosody range="x-low">{FLAT_HEDGED}</prosody>', f'<prosody range="x-high">{FLAT_HEDGED}</prosody>']
+    ):
+        analysis = analyse_answer(
+            load_audio(espeak(ssml or FLAT_HEDGED)), pack, question, workspace.transcriber(), workspace.scorer()
+        )
         if ssml is None:  # saved before these figures were measured
-            analysis.delivery.voice = analysis.delivery.hedges = analysis.delivery.overused = analysis.delivery.shape = None
-        ids.append(workspace.history.save_attempt(pack, question, analysis, None, created_at=start + timedelta(days=day)))
+            analysis.delivery.voice = analysis.delivery.hedges = analysis.delivery.overused = (
+                analysis.delivery.shape
+            ) = None
+        ids.append(
+            workspace.history.save_attempt(pack, question, analysis, None, created_at=start + timedelta(days=day))
+        )
     page = window.review.progress_page
     with qtbot.waitSignal(page.loaded, timeout=10000):
         window.review.show_progress(pack.id, question.id)

@@ -28,7 +28,9 @@ def _sounddevice(sd: Any | None) -> Any:
     try:
         import sounddevice
     except OSError as exc:  # PortAudio itself is missing
-        raise AudioDeviceError(f"The audio library PortAudio could not be loaded ({exc}). Install libportaudio2.") from None
+        raise AudioDeviceError(
+            f"The audio library PortAudio could not be loaded ({exc}). Install libportaudio2."
+        ) from None
     return sounddevice
 
 

@@ -100,9 +100,10 @@ def pcm_to_recording(pcm_path: Path, dest: Path, chunk_frames: int = SAMPLE_RATE
     frames = 0
     fmt = dest.suffix.lstrip(".").upper() or "FLAC"
     try:
-        with open(pcm_path, "rb") as src, soundfile.SoundFile(
-            str(tmp), "w", samplerate=SAMPLE_RATE, channels=1, format=fmt, subtype="PCM_16"
-        ) as out:
+        with (
+            open(pcm_path, "rb") as src,
+            soundfile.SoundFile(str(tmp), "w", samplerate=SAMPLE_RATE, channels=1, format=fmt, subtype="PCM_16") as out,
+        ):
             while True:
                 data = src.read(chunk_frames * 2)
                 usable = len(data) - len(data) % 2

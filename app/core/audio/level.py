@@ -24,7 +24,9 @@ class Level:
 class LevelMeter:
     """Feed float blocks in [-1, 1]; read a smoothed level. Thread-safe enough for one writer, many readers."""
 
-    def __init__(self, samplerate: int, rms_window_s: float = 0.3, peak_hold_s: float = 1.0, decay_db_s: float = 20.0) -> None:
+    def __init__(
+        self, samplerate: int, rms_window_s: float = 0.3, peak_hold_s: float = 1.0, decay_db_s: float = 20.0
+    ) -> None:
         self.samplerate = samplerate
         self.rms_window_s = rms_window_s
         self.peak_hold_s = peak_hold_s

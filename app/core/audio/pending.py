@@ -95,8 +95,11 @@ class PendingRecording:
             return audio, recording_seconds(audio)
         dest = recording_destination(self.incoming_dir.parent, self.recording_id, self.started_at, folder)
         seconds = pcm_to_recording(self.part_path, dest)
-        self.journal = {**self.journal, "audio": dest.relative_to(self.incoming_dir.parent).as_posix(),
-                        "stage": "finalised"}
+        self.journal = {
+            **self.journal,
+            "audio": dest.relative_to(self.incoming_dir.parent).as_posix(),
+            "stage": "finalised",
+        }
         write_journal(self.journal_path, self.journal)
         self.part_path.unlink(missing_ok=True)
         return dest, seconds
@@ -114,30 +117,40 @@ class PendingRecording:
             self.claim.release()
 
 
-def recording_destination(recordings_dir: Path, recording_id: str, when: datetime | None = None,
-                          folder: str | None = None) -> Path:
+def recording_destination(
+    recordings_dir: Path, recording_id: str, when: datetime | None = None, folder: str | None = None
+) -> Path:
     when = when or datetime.now(UTC)
     where = recordings_dir / folder if folder else recordings_dir / f"{when:%Y}" / f"{when:%m}"
     return where / f"{recording_id}{RECORDING_SUFFIX}"
 
 
-def start_pending(incoming_dir: Path, recording_id: str, context: dict[str, Any],
-                  started_at: datetime | None = None, **extra: Any) -> PendingRecording:
+def start_pending(
+    incoming_dir: Path, recording_id: str, context: dict[str, Any], started_at: datetime | None = None, **extra: Any
+) -> PendingRecording:
     """A new pending answer, owned by this process: lock first, then the journal."""
     incoming_dir.mkdir(parents=True, exist_ok=True)
     owned = claim(incoming_dir, recording_id)
     if owned is None:
         raise RuntimeError(f"recording {recording_id} is already owned by another process")
-    journal = {"id": recording_id, "format": "s16le", "samplerate": SAMPLE_RATE, "channels": 1,
-               "started_at": (started_at or datetime.now(UTC)).isoformat(), "pid": os.getpid(),
-               "context": context, **extra}
+    journal = {
+        "id": recording_id,
+        "format": "s16le",
+        "samplerate": SAMPLE_RATE,
+        "channels": 1,
+        "started_at": (started_at or datetime.now(UTC)).isoformat(),
+        "pid": os.getpid(),
+        "context": context,
+        **extra,
+    }
     pending = PendingRecording(incoming_dir / f"{recording_id}{JOURNAL_SUFFIX}", journal, owned)
     write_journal(pending.journal_path, journal)
     return pending
 
 
-def pending_from_audio(incoming_dir: Path, recording_id: str, samples: np.ndarray,
-                       context: dict[str, Any]) -> PendingRecording:
+def pending_from_audio(
+    incoming_dir: Path, recording_id: str, samples: np.ndarray, context: dict[str, Any]
+) -> PendingRecording:
     """An answer that arrives as a whole file (`rehearse score --save`): its FLAC is written and the
     journal names it before anything is transcribed, so it takes the same save path as a live one."""
     pending = start_pending(incoming_dir, recording_id, context, stage="finalised")
@@ -164,8 +177,10 @@ def find_unfinished(incoming_dir: Path) -> list[PendingRecording]:
     for recording_id in sorted(ids):
         if is_owned(incoming_dir, recording_id):
             continue
-        item = PendingRecording(incoming_dir / f"{recording_id}{JOURNAL_SUFFIX}",
-                                read_journal(incoming_dir / f"{recording_id}{JOURNAL_SUFFIX}"))
+        item = PendingRecording(
+            incoming_dir / f"{recording_id}{JOURNAL_SUFFIX}",
+            read_journal(incoming_dir / f"{recording_id}{JOURNAL_SUFFIX}"),
+        )
         if not item.part_path.exists() and not (item.audio_path and item.audio_path.exists()):
             log.warning("journal %s names no audio that exists; removed", item.journal_path)
             item.journal_path.unlink(missing_ok=True)

@@ -146,8 +146,9 @@ class Recorder:
         samplerate = self._open_stream(sd)
         try:
             # The lock is taken before the journal exists: no other process ever sees this answer unowned.
-            self.pending = start_pending(self.incoming_dir, self.recording_id, self.context, self.started_at,
-                                         device=self.device.name)
+            self.pending = start_pending(
+                self.incoming_dir, self.recording_id, self.context, self.started_at, device=self.device.name
+            )
             self._part = self._open_part()
         except BaseException:
             self._close_stream()
@@ -355,8 +356,12 @@ class Recorder:
             started_at=self.started_at,
         )
         if self._overflows or self._lost_s:
-            log.warning("recording %s: %d input overflows, %.2f s of audio lost", self.recording_id,
-                        self._overflows, self._lost_s)
+            log.warning(
+                "recording %s: %d input overflows, %.2f s of audio lost",
+                self.recording_id,
+                self._overflows,
+                self._lost_s,
+            )
         self._finished.set()
         if self.on_finished and (self._stop_reason not in (StopReason.USER, StopReason.CANCELLED) or self._error):
             self.on_finished(self._result)

@@ -36,7 +36,9 @@ class PackLibrary:
         found: list[tuple[Path, bool]] = []
         for folder, builtin in ((self.builtin_dir, True), (self.user_dir, False)):
             if folder and folder.is_dir():
-                found += [(p, builtin) for p in sorted(folder.iterdir()) if p.suffix.lower() in PACK_SUFFIXES and p.is_file()]
+                found += [
+                    (p, builtin) for p in sorted(folder.iterdir()) if p.suffix.lower() in PACK_SUFFIXES and p.is_file()
+                ]
         return found
 
     def scan(self) -> list[PackSource]:

@@ -40,7 +40,15 @@ _ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 PACK_KEYS = {"id", "title", "language", "description", "glossary", "defaults", "questions", "version", "author"}
 QUESTION_KEYS = {
-    "id", "text", "category", "prep_seconds", "answer_seconds", "reference_answer", "key_points", "glossary", "tags",
+    "id",
+    "text",
+    "category",
+    "prep_seconds",
+    "answer_seconds",
+    "reference_answer",
+    "key_points",
+    "glossary",
+    "tags",
     "follow_ups",
 }
 FOLLOW_UP_KEYS = {"ask", "about", "key_points"}
@@ -211,7 +219,9 @@ def _read_key_point(r: _Reader, node: Node, field: str) -> KeyPoint | None:
         return None
     text = r.text(fields["point"][1], f"{field}.point")
     cues = r.text_list(fields["cues"][1], f"{field}.cues", limit=30) if "cues" in fields else ()
-    examples = r.text_list(fields["examples"][1], f"{field}.examples", limit=MAX_EXAMPLES) if "examples" in fields else ()
+    examples = (
+        r.text_list(fields["examples"][1], f"{field}.examples", limit=MAX_EXAMPLES) if "examples" in fields else ()
+    )
     _warn_example_in_claim(r, fields["point"][1], f"{field}.point", text)
     return KeyPoint(text, cues, examples) if text else None
 
@@ -220,8 +230,12 @@ def _warn_example_in_claim(r: _Reader, node: Node, field: str, text: str | None)
     """The judge checks every word of the claim, so an example inside it becomes a requirement."""
     match = _EXAMPLE_IN_CLAIM.search(text or "")
     if match:
-        r.warn(node, field, f"'{match.group(1)} ...' puts an example inside the claim, so the judge would require it; "
-                            "move it to 'examples:' (a list beside 'point:')")
+        r.warn(
+            node,
+            field,
+            f"'{match.group(1)} ...' puts an example inside the claim, so the judge would require it; "
+            "move it to 'examples:' (a list beside 'point:')",
+        )
 
 
 def _read_follow_up(r: _Reader, node: Node, field: str, point_count: int) -> FollowUp | None:
@@ -246,8 +260,12 @@ def _read_follow_up(r: _Reader, node: Node, field: str, point_count: int) -> Fol
         elif isinstance(value, str) and value.strip().lower() in STAR_PARTS:
             about = value.strip().lower()
         else:
-            r.error(about_node, f"{field}.about", f"must be a key point number (1-{point_count}) or one of "
-                                                  f"{', '.join(STAR_PARTS)}, not {_describe(about_node, value)}")
+            r.error(
+                about_node,
+                f"{field}.about",
+                f"must be a key point number (1-{point_count}) or one of "
+                f"{', '.join(STAR_PARTS)}, not {_describe(about_node, value)}",
+            )
             return None
     points: list[KeyPoint] = []
     if "key_points" in fields:
@@ -259,7 +277,9 @@ def _read_follow_up(r: _Reader, node: Node, field: str, point_count: int) -> Fol
         if not points:
             return None
     if isinstance(about, str) and not points:
-        r.error(node, f"{field}.key_points", f"is required for a follow-up about the {about}: what should its answer say?")
+        r.error(
+            node, f"{field}.key_points", f"is required for a follow-up about the {about}: what should its answer say?"
+        )
         return None
     return FollowUp(text, about, tuple(points)) if text else None
 
@@ -353,7 +373,9 @@ def _read_pack(r: _Reader, root: Node | None, source: Path | None) -> Pack | Non
             if question is None:
                 continue
             if question.id in seen:
-                r.error(item, f"questions[{i}].id", f"'{question.id}' is already used by questions[{seen[question.id]}]")
+                r.error(
+                    item, f"questions[{i}].id", f"'{question.id}' is already used by questions[{seen[question.id]}]"
+                )
                 continue
             seen[question.id] = i
             questions.append(question)
@@ -392,7 +414,9 @@ def load_pack_text(text: str, label: str = "<pack>", source: Path | None = None)
     """Parse pack YAML held in memory (the pack editor validates as the person types)."""
     reader = _Reader(label)
     if len(text.encode("utf-8", "surrogatepass")) > MAX_PACK_BYTES:
-        raise PackError([PackIssue(label, None, "", f"is larger than the {MAX_PACK_BYTES // 1024 // 1024} MB limit for a pack")])
+        raise PackError(
+            [PackIssue(label, None, "", f"is larger than the {MAX_PACK_BYTES // 1024 // 1024} MB limit for a pack")]
+        )
     try:
         root = _compose(text)
         pack = _read_pack(reader, root, source)
@@ -407,7 +431,9 @@ def load_pack_text(text: str, label: str = "<pack>", source: Path | None = None)
         pack = None
     except ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
-        reader.issues.append(PackIssue(label, line, "", f"not valid YAML: control character {_codepoint(exc.character)} is not allowed"))
+        reader.issues.append(
+            PackIssue(label, line, "", f"not valid YAML: control character {_codepoint(exc.character)} is not allowed")
+        )
         pack = None
     except yaml.YAMLError as exc:
         reader.issues.append(PackIssue(label, None, "", f"not valid YAML: {exc}"))
@@ -429,7 +455,16 @@ def load_pack(path: str | Path) -> Pack:
     try:
         size = path.stat().st_size
         if size > MAX_PACK_BYTES:
-            raise PackError([PackIssue(label, None, "", f"is {size / 1024 / 1024:.1f} MB; a pack may be at most {MAX_PACK_BYTES // 1024 // 1024} MB")])
+            raise PackError(
+                [
+                    PackIssue(
+                        label,
+                        None,
+                        "",
+                        f"is {size / 1024 / 1024:.1f} MB; a pack may be at most {MAX_PACK_BYTES // 1024 // 1024} MB",
+                    )
+                ]
+            )
         raw = path.read_bytes()
     except PackError:
         raise
@@ -439,5 +474,14 @@ def load_pack(path: str | Path) -> Pack:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise PackError([PackIssue(label, line, "", f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save it as UTF-8")]) from None
+        raise PackError(
+            [
+                PackIssue(
+                    label,
+                    line,
+                    "",
+                    f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save it as UTF-8",
+                )
+            ]
+        ) from None
     return load_pack_text(text, label, source=path)

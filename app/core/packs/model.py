@@ -147,4 +147,3 @@ class PackError(ValueError):
     @property
     def path(self) -> str:
         return self.issues[0].path if self.issues else ""
-

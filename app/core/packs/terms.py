@@ -15,8 +15,28 @@ from collections.abc import Iterable
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
 _SENTENCE_END = re.compile(r"[.!?:;]\s*$")
 # Capitalised words that start many phrases without being terms.
-_NUMBERS = frozenset({"zero", "four", "five", "nine", "eleven", "twelve", "thirty", "forty", "fifty", "sixty", "seventy",
-                      "eighty", "ninety", "hundred", "thousand", "half", "third", "quarter"})
+_NUMBERS = frozenset(
+    {
+        "zero",
+        "four",
+        "five",
+        "nine",
+        "eleven",
+        "twelve",
+        "thirty",
+        "forty",
+        "fifty",
+        "sixty",
+        "seventy",
+        "eighty",
+        "ninety",
+        "hundred",
+        "thousand",
+        "half",
+        "third",
+        "quarter",
+    }
+)
 _COMMON = frozenset({"I", "I'm", "I'd", "English", "First", "Second", "Third", "Fourth", "Finally"})
 
 
@@ -43,7 +63,9 @@ def technical_terms(texts: Iterable[str | None]) -> list[str]:
         for line in text.splitlines():
             start = 0
             for match in _TOKEN.finditer(line):
-                sentence_start = not line[:match.start()].strip() or bool(_SENTENCE_END.search(line[start:match.start()]))
+                sentence_start = not line[: match.start()].strip() or bool(
+                    _SENTENCE_END.search(line[start : match.start()])
+                )
                 token = match.group(0)
                 start = match.end()
                 if _is_term(token, sentence_start) and not (token.istitle() and token.lower() in lower):

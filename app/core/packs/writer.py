@@ -105,7 +105,9 @@ def pack_data(pack: Pack) -> dict[str, Any]:
 def dump_pack(pack: Pack | dict[str, Any]) -> str:
     """YAML text for a pack, or for a draft dict of the same shape (which may not be valid yet)."""
     data = pack_data(pack) if isinstance(pack, Pack) else pack
-    text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False, indent=2)
+    text = yaml.dump(
+        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False, indent=2
+    )
     # A blank line between questions, as in the built-in packs.
     return text.replace("\n- id: ", "\n\n- id: ")
 

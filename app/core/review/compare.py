@@ -121,37 +121,73 @@ def compare_attempts(first: AttemptDetail, second: AttemptDetail) -> Comparison:
             return format_seconds(d.duration_s)
         return f"{format_seconds(d.duration_s)} of {format_seconds(d.target_s)} ({describe_timing(d.duration_s, d.target_s)})"
 
-    figures.append(FigureChange(
-        "duration", "Length vs target", db.duration_s, da.duration_s, length_text(db), length_text(da),
-        _signed(da.duration_s - db.duration_s, ".0f") + " s", _verdict(eb, ea, "down", 0.005),
-    ))
+    figures.append(
+        FigureChange(
+            "duration",
+            "Length vs target",
+            db.duration_s,
+            da.duration_s,
+            length_text(db),
+            length_text(da),
+            _signed(da.duration_s - db.duration_s, ".0f") + " s",
+            _verdict(eb, ea, "down", 0.005),
+        )
+    )
 
     def wpm_text(d: Delivery) -> str:
         return "-" if d.words_per_minute is None else f"{d.words_per_minute:.0f} wpm"
 
     wb, wa = db.words_per_minute, da.words_per_minute
-    figures.append(FigureChange(
-        "wpm", "Words per minute", wb, wa, wpm_text(db), wpm_text(da),
-        "-" if wb is None or wa is None else _signed(wa - wb, ".0f") + " wpm",
-        _verdict(_pace_distance(wb), _pace_distance(wa), "down", 2.0),
-    ))
-    figures.append(FigureChange(
-        "fillers", "Fillers", db.fillers_per_minute, da.fillers_per_minute,
-        f"{len(db.fillers)} ({db.fillers_per_minute:.1f}/min)", f"{len(da.fillers)} ({da.fillers_per_minute:.1f}/min)",
-        _signed(da.fillers_per_minute - db.fillers_per_minute, ".1f") + "/min",
-        _verdict(db.fillers_per_minute, da.fillers_per_minute, "down", 0.1),
-    ))
+    figures.append(
+        FigureChange(
+            "wpm",
+            "Words per minute",
+            wb,
+            wa,
+            wpm_text(db),
+            wpm_text(da),
+            "-" if wb is None or wa is None else _signed(wa - wb, ".0f") + " wpm",
+            _verdict(_pace_distance(wb), _pace_distance(wa), "down", 2.0),
+        )
+    )
+    figures.append(
+        FigureChange(
+            "fillers",
+            "Fillers",
+            db.fillers_per_minute,
+            da.fillers_per_minute,
+            f"{len(db.fillers)} ({db.fillers_per_minute:.1f}/min)",
+            f"{len(da.fillers)} ({da.fillers_per_minute:.1f}/min)",
+            _signed(da.fillers_per_minute - db.fillers_per_minute, ".1f") + "/min",
+            _verdict(db.fillers_per_minute, da.fillers_per_minute, "down", 0.1),
+        )
+    )
     pb, pa = len(db.long_pauses), len(da.long_pauses)
-    figures.append(FigureChange(
-        "pauses", "Long pauses", float(pb), float(pa), str(pb), str(pa), _signed(pa - pb, "d"), _verdict(pb, pa, "down", 0),
-    ))
+    figures.append(
+        FigureChange(
+            "pauses",
+            "Long pauses",
+            float(pb),
+            float(pa),
+            str(pb),
+            str(pa),
+            _signed(pa - pb, "d"),
+            _verdict(pb, pa, "down", 0),
+        )
+    )
     cb, ca = before.summary.coverage, after.summary.coverage
-    figures.append(FigureChange(
-        "coverage", "Key points covered", cb, ca,
-        f"{before.summary.covered_count}/{before.summary.point_count} ({cb:.0%})",
-        f"{after.summary.covered_count}/{after.summary.point_count} ({ca:.0%})",
-        _points_change(after.summary.covered_count - before.summary.covered_count, ca - cb), _verdict(cb, ca, "up", 0.001),
-    ))
+    figures.append(
+        FigureChange(
+            "coverage",
+            "Key points covered",
+            cb,
+            ca,
+            f"{before.summary.covered_count}/{before.summary.point_count} ({cb:.0%})",
+            f"{after.summary.covered_count}/{after.summary.point_count} ({ca:.0%})",
+            _points_change(after.summary.covered_count - before.summary.covered_count, ca - cb),
+            _verdict(cb, ca, "up", 0.001),
+        )
+    )
 
     old = {r.point: r.judged_covered for r in before.key_points}
     new = {r.point: r.judged_covered for r in after.key_points}

@@ -20,8 +20,12 @@ def attempt_labels(summaries: Sequence[AttemptSummary]) -> list[str]:
     """'2026-11-30 00:01 · 1:07 · 2/3 points', with ':15' seconds (or '#12') only where needed to tell two apart."""
     minutes = [f"{s.created_at.astimezone():%Y-%m-%d %H:%M}" for s in summaries]
     shared = Counter(minutes)
-    whens = [f"{s.created_at.astimezone():%Y-%m-%d %H:%M:%S}" if shared[m] > 1 else m for s, m in zip(summaries, minutes)]
-    labels = [f"{w} · {format_seconds(s.duration_s)} · {s.covered_count}/{s.point_count} points"
-              for s, w in zip(summaries, whens)]
+    whens = [
+        f"{s.created_at.astimezone():%Y-%m-%d %H:%M:%S}" if shared[m] > 1 else m for s, m in zip(summaries, minutes)
+    ]
+    labels = [
+        f"{w} · {format_seconds(s.duration_s)} · {s.covered_count}/{s.point_count} points"
+        for s, w in zip(summaries, whens)
+    ]
     alike = Counter(labels)
     return [f"{label} · #{s.id}" if alike[label] > 1 else label for s, label in zip(summaries, labels)]

@@ -96,14 +96,21 @@ class Plan:
             return f"The interview on {when} has passed."
         left = "today" if self.days_left == 0 else "tomorrow" if self.days_left == 1 else f"in {self.days_left} days"
         due = len(self.due_today)
-        return (f"Interview {left} ({when}): {due} question{'s' if due != 1 else ''} due today, "
-                f"{self.settings.daily_load} a day at most; {len(self.ready)} ready.")
+        return (
+            f"Interview {left} ({when}): {due} question{'s' if due != 1 else ''} due today, "
+            f"{self.settings.daily_load} a day at most; {len(self.ready)} ready."
+        )
 
 
 def _scheduler(settings: PlanSettings, days_left: int) -> Scheduler:
     # No same-day learning steps: an answer is practised once a day at most, as a review.
-    return Scheduler(desired_retention=settings.desired_retention, learning_steps=(), relearning_steps=(),
-                     maximum_interval=max(1, days_left), enable_fuzzing=False)
+    return Scheduler(
+        desired_retention=settings.desired_retention,
+        learning_steps=(),
+        relearning_steps=(),
+        maximum_interval=max(1, days_left),
+        enable_fuzzing=False,
+    )
 
 
 def _card(scheduler: Scheduler, points: Sequence[ProgressPoint]) -> Card:
@@ -113,8 +120,13 @@ def _card(scheduler: Scheduler, points: Sequence[ProgressPoint]) -> Card:
     return card
 
 
-def build_plan(questions: Sequence[tuple[str, Question]], points: Sequence[ProgressPoint], settings: PlanSettings,
-               now: datetime | None = None, tz: tzinfo | None = None) -> Plan:
+def build_plan(
+    questions: Sequence[tuple[str, Question]],
+    points: Sequence[ProgressPoint],
+    settings: PlanSettings,
+    now: datetime | None = None,
+    tz: tzinfo | None = None,
+) -> Plan:
     """The plan from today to the interview for these (pack id, question) pairs and their answers."""
     now = now or datetime.now(UTC)
     today = now.astimezone(tz).date()
@@ -122,7 +134,9 @@ def build_plan(questions: Sequence[tuple[str, Question]], points: Sequence[Progr
     last_day = max(today, interview - timedelta(days=1))  # practise up to the day before (or today)
     days_left = max(0, (interview - today).days)
     scheduler = _scheduler(settings, days_left)
-    on_day = datetime.combine(interview, time(9), tzinfo=tz) if tz else datetime.combine(interview, time(9)).astimezone()
+    on_day = (
+        datetime.combine(interview, time(9), tzinfo=tz) if tz else datetime.combine(interview, time(9)).astimezone()
+    )
     by_question: dict[tuple[str, str], list[ProgressPoint]] = {}
     for p in points:
         by_question.setdefault((p.pack_id, p.question_id), []).append(p)
@@ -138,28 +152,55 @@ def build_plan(questions: Sequence[tuple[str, Question]], points: Sequence[Progr
         last = history[-1]
         due = local_day(card.due, tz)
         recall = scheduler.get_card_retrievability(card, on_day)
-        graded = (f"last answer {last.covered_count}/{last.point_count} key points, "
-                  f"{'typed' if last.typed else describe_timing(last.duration_s, last.target_s)} "
-                  f"(graded {RATING_WORDS[rate(last)]})")
+        graded = (
+            f"last answer {last.covered_count}/{last.point_count} key points, "
+            f"{'typed' if last.typed else describe_timing(last.duration_s, last.target_s)} "
+            f"(graded {RATING_WORDS[rate(last)]})"
+        )
         if due <= today:
             overdue = (today - due).days
             when = "today" if overdue == 0 else f"{overdue} day{'s' if overdue != 1 else ''} ago"
-            wanted.append(PlannedQuestion(pack_id, question, today, f"FSRS review due {when}: {graded}",
-                                          recall_at_interview=recall))
+            wanted.append(
+                PlannedQuestion(
+                    pack_id, question, today, f"FSRS review due {when}: {graded}", recall_at_interview=recall
+                )
+            )
         elif due <= last_day:
-            wanted.append(PlannedQuestion(pack_id, question, due, f"FSRS review due {due:%a %d %b}: {graded}",
-                                          recall_at_interview=recall))
+            wanted.append(
+                PlannedQuestion(
+                    pack_id, question, due, f"FSRS review due {due:%a %d %b}: {graded}", recall_at_interview=recall
+                )
+            )
         elif recall < settings.desired_retention:
-            wanted.append(PlannedQuestion(pack_id, question, last_day, f"a last review before the interview "
-                                          f"(recall then {recall:.0%} without it): {graded}", recall_at_interview=recall))
+            wanted.append(
+                PlannedQuestion(
+                    pack_id,
+                    question,
+                    last_day,
+                    f"a last review before the interview (recall then {recall:.0%} without it): {graded}",
+                    recall_at_interview=recall,
+                )
+            )
         else:
-            ready.append(PlannedQuestion(pack_id, question, due, f"ready: recall on the day {recall:.0%}; {graded}",
-                                         recall_at_interview=recall))
+            ready.append(
+                PlannedQuestion(
+                    pack_id,
+                    question,
+                    due,
+                    f"ready: recall on the day {recall:.0%}; {graded}",
+                    recall_at_interview=recall,
+                )
+            )
     span = (last_day - today).days + 1
     # New questions are spread over the room the reviews leave each day (less on easy days), so they
     # are not all on the first day and do not pile up on a light one.
-    room = [max(0, settings.capacity(today + timedelta(days=d)) - sum(1 for w in wanted if w.due == today + timedelta(days=d)))
-            for d in range(span)]
+    room = [
+        max(
+            0,
+            settings.capacity(today + timedelta(days=d)) - sum(1 for w in wanted if w.due == today + timedelta(days=d)),
+        )
+        for d in range(span)
+    ]
     total = sum(room)
     bounds, running = [], 0
     for r in room:
@@ -168,9 +209,18 @@ def build_plan(questions: Sequence[tuple[str, Question]], points: Sequence[Progr
     for i, (pack_id, question) in enumerate(new):
         share = (i + 0.5) * total / len(new) if total >= len(new) else i
         offset = next((d for d, bound in enumerate(bounds) if share < bound), span - 1) if total >= len(new) else 0
-        wanted.append(PlannedQuestion(pack_id, question, today + timedelta(days=offset),
-                                      "never practised: spread over the days left", new=True))
-    wanted.sort(key=lambda item: (item.due, item.new, item.recall_at_interview if item.recall_at_interview is not None else 1.0))
+        wanted.append(
+            PlannedQuestion(
+                pack_id,
+                question,
+                today + timedelta(days=offset),
+                "never practised: spread over the days left",
+                new=True,
+            )
+        )
+    wanted.sort(
+        key=lambda item: (item.due, item.new, item.recall_at_interview if item.recall_at_interview is not None else 1.0)
+    )
     days: list[DayPlan] = []
     queue = list(wanted)
     carried: list[PlannedQuestion] = []
@@ -185,8 +235,10 @@ def build_plan(questions: Sequence[tuple[str, Question]], points: Sequence[Progr
     if carried:
         total = len(wanted)
         needed = math.ceil(total / max(1, span))
-        notes.append(f"{len(carried)} question{'s do' if len(carried) != 1 else ' does'} not fit before the interview "
-                     f"at {settings.daily_load} a day: about {needed} a day would fit them.")
+        notes.append(
+            f"{len(carried)} question{'s do' if len(carried) != 1 else ' does'} not fit before the interview "
+            f"at {settings.daily_load} a day: about {needed} a day would fit them."
+        )
     return Plan(settings, today, tuple(days), tuple(ready), tuple(carried), tuple(notes))
 
 

@@ -28,14 +28,25 @@ TREND_WINDOW = 5
 def progress_points(summaries: Iterable[AttemptSummary]) -> list[ProgressPoint]:
     """Scored attempts, oldest first."""
     points = [
-        ProgressPoint(s.id, s.created_at, s.pack_id, s.question_id, s.duration_s, s.target_s, s.coverage,
-                      s.words_per_minute, s.filler_count, s.covered_count, s.point_count, s.status == "typed")
+        ProgressPoint(
+            s.id,
+            s.created_at,
+            s.pack_id,
+            s.question_id,
+            s.duration_s,
+            s.target_s,
+            s.coverage,
+            s.words_per_minute,
+            s.filler_count,
+            s.covered_count,
+            s.point_count,
+            s.status == "typed",
+        )
         for s in summaries
         if s.status in SCORED_STATUSES
     ]
     points.sort(key=lambda p: (p.at, p.attempt_id))
     return points
-
 
 
 # -- series ------------------------------------------------------------------------------------
@@ -98,17 +109,39 @@ def question_series(points: Sequence[ProgressPoint]) -> Progress:
     typed = [p.typed for p in points] if any(p.typed for p in points) else None
     charts = {
         "duration": Chart(
-            "duration", "Answer length (seconds)", "s", "band", x, [nan if p.typed else p.duration_s for p in points],
+            "duration",
+            "Answer length (seconds)",
+            "s",
+            "band",
+            x,
+            [nan if p.typed else p.duration_s for p in points],
             [p.target_s * TARGET_LOW if p.target_s else nan for p in points],
-            [p.target_s * TARGET_HIGH if p.target_s else nan for p in points], ids,
+            [p.target_s * TARGET_HIGH if p.target_s else nan for p in points],
+            ids,
         ),
-        "coverage": Chart("coverage", "Key points covered (%)", "%", "up", x, [p.coverage * 100 for p in points], ids=ids,
-                          typed=typed),
-        "wpm": Chart("wpm", "Words per minute", "wpm", "band", x,
-                     [p.words_per_minute if p.words_per_minute is not None else nan for p in points],
-                     [PACE_LOW] * len(points), [PACE_HIGH] * len(points), ids),
-        "fillers": Chart("fillers", "Fillers per minute", "/min", "down", x,
-                         [nan if p.typed else p.fillers_per_minute for p in points], ids=ids),
+        "coverage": Chart(
+            "coverage", "Key points covered (%)", "%", "up", x, [p.coverage * 100 for p in points], ids=ids, typed=typed
+        ),
+        "wpm": Chart(
+            "wpm",
+            "Words per minute",
+            "wpm",
+            "band",
+            x,
+            [p.words_per_minute if p.words_per_minute is not None else nan for p in points],
+            [PACE_LOW] * len(points),
+            [PACE_HIGH] * len(points),
+            ids,
+        ),
+        "fillers": Chart(
+            "fillers",
+            "Fillers per minute",
+            "/min",
+            "down",
+            x,
+            [nan if p.typed else p.fillers_per_minute for p in points],
+            ids=ids,
+        ),
     }
     return _progress("question", charts, points)
 
@@ -155,8 +188,16 @@ def daily_series(points: Sequence[ProgressPoint], tz: tzinfo | None = None) -> P
         fillers.append(sum(p.filler_count for p in group) / minutes if minutes > 0 else 0.0)
     n = len(x)
     charts = {
-        "duration": Chart("duration", "Answer length (% of target, daily mean)", "%", "band", x, length,
-                          [TARGET_LOW * 100] * n, [TARGET_HIGH * 100] * n),
+        "duration": Chart(
+            "duration",
+            "Answer length (% of target, daily mean)",
+            "%",
+            "band",
+            x,
+            length,
+            [TARGET_LOW * 100] * n,
+            [TARGET_HIGH * 100] * n,
+        ),
         "coverage": Chart("coverage", "Key points covered (%, daily mean)", "%", "up", x, coverage),
         "wpm": Chart("wpm", "Words per minute (daily mean)", "wpm", "band", x, wpm, [PACE_LOW] * n, [PACE_HIGH] * n),
         "fillers": Chart("fillers", "Fillers per minute (daily)", "/min", "down", x, fillers),
@@ -164,7 +205,9 @@ def daily_series(points: Sequence[ProgressPoint], tz: tzinfo | None = None) -> P
     return _progress("all", charts, points, days=n)
 
 
-def _progress(scope: str, charts: dict[str, Chart], points: Sequence[ProgressPoint], days: int | None = None) -> Progress:
+def _progress(
+    scope: str, charts: dict[str, Chart], points: Sequence[ProgressPoint], days: int | None = None
+) -> Progress:
     if days is None:
         days = len({local_day(p.at, None) for p in points})
     return Progress(
@@ -194,8 +237,9 @@ def trends(points: Sequence[ProgressPoint], window: int = TREND_WINDOW) -> list[
     recent, earlier = points[-k:], points[-2 * k : -k]
     out = []
 
-    def add(key: str, label: str, values: Callable[[ProgressPoint], float | None], fmt: Callable[[float], str],
-            better: str) -> None:
+    def add(
+        key: str, label: str, values: Callable[[ProgressPoint], float | None], fmt: Callable[[float], str], better: str
+    ) -> None:
         before, after = _mean([values(p) for p in earlier]), _mean([values(p) for p in recent])
         if math.isnan(before) or math.isnan(after):
             return
@@ -208,8 +252,16 @@ def trends(points: Sequence[ProgressPoint], window: int = TREND_WINDOW) -> list[
         else:
             verdict = "better" if delta > 0 else "worse"
         words = {"better": "better", "worse": "worse", "steady": "about the same"}[verdict]
-        out.append(Trend(key, label, before, after, verdict,
-                         f"{label}: {fmt(before)} → {fmt(after)} ({words}; last {k} answers against the {k} before)"))
+        out.append(
+            Trend(
+                key,
+                label,
+                before,
+                after,
+                verdict,
+                f"{label}: {fmt(before)} → {fmt(after)} ({words}; last {k} answers against the {k} before)",
+            )
+        )
 
     add("coverage", "Key points covered", lambda p: p.coverage * 100, lambda v: f"{v:.0f}%", "up")
     add("timing", "Time outside the target band", lambda p: p.timing_error * 100, lambda v: f"{v:.0f}%", "down")
@@ -223,8 +275,16 @@ def trends(points: Sequence[ProgressPoint], window: int = TREND_WINDOW) -> list[
                 return 0.0 if PACE_LOW <= v <= PACE_HIGH else min(abs(v - PACE_LOW), abs(v - PACE_HIGH))
 
             change = distance(before) - distance(after)
-            verdict = "steady" if abs(change) < 8 and abs(after - before) < 8 else ("better" if change > 0 else "worse" if change < 0 else "steady")
-            words = {"better": "closer to a clear pace", "worse": "further from a clear pace", "steady": "about the same"}[verdict]
+            verdict = (
+                "steady"
+                if abs(change) < 8 and abs(after - before) < 8
+                else ("better" if change > 0 else "worse" if change < 0 else "steady")
+            )
+            words = {
+                "better": "closer to a clear pace",
+                "worse": "further from a clear pace",
+                "steady": "about the same",
+            }[verdict]
             out.append(Trend("wpm", "Pace", before, after, verdict, f"Pace: {before:.0f} → {after:.0f} wpm ({words})"))
     return out
 
@@ -265,7 +325,9 @@ def streak(days: Iterable[date], today: date) -> tuple[int, bool]:
     return count, today in practised
 
 
-def weekly_totals(points: Sequence[ProgressPoint], today: date, weeks: int = 8, tz: tzinfo | None = None) -> list[WeekTotal]:
+def weekly_totals(
+    points: Sequence[ProgressPoint], today: date, weeks: int = 8, tz: tzinfo | None = None
+) -> list[WeekTotal]:
     this_monday = today - timedelta(days=today.weekday())
     starts = [this_monday - timedelta(weeks=w) for w in range(weeks - 1, -1, -1)]
     totals = {start: [0, 0.0] for start in starts}
@@ -278,8 +340,9 @@ def weekly_totals(points: Sequence[ProgressPoint], today: date, weeks: int = 8, 
     return [WeekTotal(start, int(totals[start][0]), float(totals[start][1])) for start in starts]
 
 
-def pack_summary(pack: Pack, points: Sequence[ProgressPoint], now: datetime | None = None, tz: tzinfo | None = None,
-                 weakest: int = 3) -> PackSummary:
+def pack_summary(
+    pack: Pack, points: Sequence[ProgressPoint], now: datetime | None = None, tz: tzinfo | None = None, weakest: int = 3
+) -> PackSummary:
     """Questions never practised, the weakest ones (with why), the streak and practice time per week."""
     from app.core.review.scheduler import schedule
 
@@ -327,8 +390,12 @@ def _manner_value(key: str, figures: Mapping[str, Any] | None) -> float:
     return (float(value) - 1) * 100 if key == "pace_change" else float(value)
 
 
-def with_manner(progress: Progress, points: Sequence[ProgressPoint], figures: Mapping[int, Mapping[str, Any]],
-                tz: tzinfo | None = None) -> Progress:
+def with_manner(
+    progress: Progress,
+    points: Sequence[ProgressPoint],
+    figures: Mapping[int, Mapping[str, Any]],
+    tz: tzinfo | None = None,
+) -> Progress:
     """`progress` with a chart for each voice/hedge/shape figure: one point per attempt for a
     question, daily means (at the same noons as daily_series) over many questions."""
     charts = dict(progress.charts)
@@ -348,6 +415,8 @@ def with_manner(progress: Progress, points: Sequence[ProgressPoint], figures: Ma
                 columns[key].append(_mean([_manner_value(key, figures.get(p.attempt_id)) for p in days[day]]))
     daily = "" if progress.scope == "question" else " (daily mean)"
     for key, (title, unit, better, _field) in MANNER_CHARTS.items():
-        band = ([PACE_CHANGE_BAND[0]] * len(x), [PACE_CHANGE_BAND[1]] * len(x)) if key == "pace_change" else (None, None)
+        band = (
+            ([PACE_CHANGE_BAND[0]] * len(x), [PACE_CHANGE_BAND[1]] * len(x)) if key == "pace_change" else (None, None)
+        )
         charts[key] = Chart(key, title + daily, unit, better, x, columns[key], band[0], band[1], ids)
     return replace(progress, charts=charts)

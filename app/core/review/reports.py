@@ -49,8 +49,14 @@ def mock_report(history: HistoryStore, session_id: int | None, fmt: str) -> str:
     return export.mock_html(details, title) if fmt == "html" else export.mock_markdown(details, title)
 
 
-def question_report(history: HistoryStore, library: PackLibrary, pack_ref: str, question_id: str, fmt: str,
-                    render_charts: ChartRenderer | None = None) -> str:
+def question_report(
+    history: HistoryStore,
+    library: PackLibrary,
+    pack_ref: str,
+    question_id: str,
+    fmt: str,
+    render_charts: ChartRenderer | None = None,
+) -> str:
     from app.core.packs import PackError
 
     try:
@@ -64,8 +70,9 @@ def question_report(history: HistoryStore, library: PackLibrary, pack_ref: str, 
     if not summaries:
         raise ReportError(f"no attempts at '{pack.id}/{question.id}' yet")
     points = progress_points(summaries)
-    progress = with_manner(question_series(points), points,
-                           history.delivery_figures(pack_id=pack.id, question_id=question.id))
+    progress = with_manner(
+        question_series(points), points, history.delivery_figures(pack_id=pack.id, question_id=question.id)
+    )
     if fmt == "md":
         return export.question_markdown(question, pack.title, summaries, progress)
     charts = dict(render_charts(progress)) if render_charts and not progress.empty else None
@@ -74,8 +81,11 @@ def question_report(history: HistoryStore, library: PackLibrary, pack_ref: str, 
 
 def csv_report(history: HistoryStore, pack_id: str | None = None, question_id: str | None = None) -> tuple[str, int]:
     out = io.StringIO()
-    count = export.write_attempts_csv(history.attempt_summaries(pack_id=pack_id, question_id=question_id, descending=False), out,
-                                      history.delivery_figures(pack_id=pack_id, question_id=question_id))
+    count = export.write_attempts_csv(
+        history.attempt_summaries(pack_id=pack_id, question_id=question_id, descending=False),
+        out,
+        history.delivery_figures(pack_id=pack_id, question_id=question_id),
+    )
     return out.getvalue(), count
 
 

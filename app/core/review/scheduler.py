@@ -164,7 +164,11 @@ def _last_answer(state: CardState, points: int) -> str:
 
 
 def _brief(state: CardState) -> str:
-    points = f"{state.last_covered}/{state.last_points} points" if state.last_points else f"{state.last_coverage:.0%} of points"
+    points = (
+        f"{state.last_covered}/{state.last_points} points"
+        if state.last_points
+        else f"{state.last_coverage:.0%} of points"
+    )
     timing = describe_timing(state.last_duration_s, state.last_target_s)
     timing = timing.replace("stopped at ", "").replace(" of the target", " of target").replace(" the target", "")
     return f"{points}, {timing}"
@@ -175,38 +179,59 @@ def _pick(question: Question, state: CardState, now: datetime, tz: tzinfo | None
     unseen_first = order is Order.UNSEEN_FIRST
     if state.reviews == 0:
         if unseen_first:
-            return Pick(question, state, 1, "Never practised; questions never practised come first (you chose "
-                        "\u201cUnseen first\u201d).", "", "Never practised")
-        return Pick(question, state, 1, "Never practised; comes after the questions answered weakly.", "", "Never practised")
+            return Pick(
+                question,
+                state,
+                1,
+                "Never practised; questions never practised come first (you chose \u201cUnseen first\u201d).",
+                "",
+                "Never practised",
+            )
+        return Pick(
+            question, state, 1, "Never practised; comes after the questions answered weakly.", "", "Never practised"
+        )
     assert state.last_at is not None and state.due_at is not None
     last = _last_answer(state, points)
     weakness = f"Last answer {last}."
     ago = _ago(now - state.last_at)
     place = "right after the questions never practised" if unseen_first else "before questions never practised"
     if state.last_grade == "poor":
-        reason = (f"Weak last time ({ago}): {last}. A weak answer resets the interval, so it comes "
-                  f"{'first' if not unseen_first else place} "
-                  f"({state.lapses} weak answer{'s' if state.lapses != 1 else ''} so far).")
+        reason = (
+            f"Weak last time ({ago}): {last}. A weak answer resets the interval, so it comes "
+            f"{'first' if not unseen_first else place} "
+            f"({state.lapses} weak answer{'s' if state.lapses != 1 else ''} so far)."
+        )
         return Pick(question, state, 0, reason, weakness, f"Weak last time: {_brief(state)}")
     if state.last_grade == "hard":
-        reason = (f"Not yet good last time ({ago}): {last}; a good answer covers {GOOD_COVERAGE:.0%} of the key "
-                  f"points in 60-110% of the target time. Practising a weak answer again helps most, so it comes {place}.")
+        reason = (
+            f"Not yet good last time ({ago}): {last}; a good answer covers {GOOD_COVERAGE:.0%} of the key "
+            f"points in 60-110% of the target time. Practising a weak answer again helps most, so it comes {place}."
+        )
         return Pick(question, state, 0, reason, weakness, f"Not yet good: {_brief(state)}")
     if state.due_at <= now:
         overdue = now - state.due_at
         late = round(overdue.total_seconds() / 86400)
         due_text = "due today" if late < 1 else f"overdue by {late} day{'s' if late != 1 else ''}"
-        reason = (f"Due for review: practised {ago}, interval {_interval(state.interval_days)}, {due_text}. "
-                  f"Last answer {last}.")
+        reason = (
+            f"Due for review: practised {ago}, interval {_interval(state.interval_days)}, {due_text}. "
+            f"Last answer {last}."
+        )
         return Pick(question, state, 2, reason, weakness, f"Due ({due_text}); last: {_brief(state)}")
     when = state.due_at.astimezone(tz)
-    reason = (f"Not due until {when:%a %d %b} (interval {_interval(state.interval_days)} after a "
-              f"{state.last_grade} answer {ago}); in the round because everything due comes first.")
+    reason = (
+        f"Not due until {when:%a %d %b} (interval {_interval(state.interval_days)} after a "
+        f"{state.last_grade} answer {ago}); in the round because everything due comes first."
+    )
     return Pick(question, state, 3, reason, weakness, f"Not due until {when:%a %d %b}")
 
 
-def schedule(pack: Pack, points: Iterable[ProgressPoint], now: datetime | None = None, tz: tzinfo | None = None,
-             order: Order = Order.WEAK_FIRST) -> list[Pick]:
+def schedule(
+    pack: Pack,
+    points: Iterable[ProgressPoint],
+    now: datetime | None = None,
+    tz: tzinfo | None = None,
+    order: Order = Order.WEAK_FIRST,
+) -> list[Pick]:
     """Every question of the pack in the order to practise them, each with its reason."""
     now = now or datetime.now(UTC)
     by_question: dict[str, list[ProgressPoint]] = defaultdict(list)
@@ -234,7 +259,12 @@ def schedule(pack: Pack, points: Iterable[ProgressPoint], now: datetime | None =
     return [pick for _, pick in sorted(picks, key=key)]
 
 
-def next_question(pack: Pack, points: Iterable[ProgressPoint], now: datetime | None = None, tz: tzinfo | None = None,
-                  order: Order = Order.WEAK_FIRST) -> Pick | None:
+def next_question(
+    pack: Pack,
+    points: Iterable[ProgressPoint],
+    now: datetime | None = None,
+    tz: tzinfo | None = None,
+    order: Order = Order.WEAK_FIRST,
+) -> Pick | None:
     picks = schedule(pack, points, now, tz, order)
     return picks[0] if picks else None

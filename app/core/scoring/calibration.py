@@ -45,8 +45,10 @@ class Calibration:
     def describe(self) -> str:
         if not self.adopted:
             return f"Key-point threshold {self.threshold:.2f} (default): {self.reason}."
-        return (f"Key-point threshold {self.threshold:.2f}, learned from your {self.corrections} corrections "
-                f"(agrees with you {self.agreement_personal:.0%} of the time, the default {self.agreement_default:.0%}).")
+        return (
+            f"Key-point threshold {self.threshold:.2f}, learned from your {self.corrections} corrections "
+            f"(agrees with you {self.agreement_personal:.0%} of the time, the default {self.agreement_default:.0%})."
+        )
 
 
 def _agreement(scores: np.ndarray, labels: np.ndarray, threshold: float) -> float:
@@ -59,15 +61,23 @@ def _tune(scores: np.ndarray, labels: np.ndarray, default: float, max_shift: flo
     return float(max(grid, key=lambda t: (_agreement(scores, labels, t), -abs(t - default))))
 
 
-def calibrate(judgements: Sequence[Judgement], default: float, *, min_corrections: int = MIN_CORRECTIONS,
-              min_gain: float = MIN_GAIN, max_shift: float = MAX_SHIFT) -> Calibration:
+def calibrate(
+    judgements: Sequence[Judgement],
+    default: float,
+    *,
+    min_corrections: int = MIN_CORRECTIONS,
+    min_gain: float = MIN_GAIN,
+    max_shift: float = MAX_SHIFT,
+) -> Calibration:
     corrections = sum(j.corrected for j in judgements)
     scores = np.array([j.score for j in judgements], dtype=float)
     labels = np.array([j.covered for j in judgements], dtype=bool)
     base = _agreement(scores, labels, default)
 
     def keep(reason: str, personal: float = 0.0) -> Calibration:
-        return Calibration(default, default, False, len(judgements), corrections, round(base, 4), round(personal, 4), reason)
+        return Calibration(
+            default, default, False, len(judgements), corrections, round(base, 4), round(personal, 4), reason
+        )
 
     if corrections < min_corrections:
         return keep(f"{corrections} of the {min_corrections} corrections needed to learn your own")
@@ -88,8 +98,18 @@ def calibrate(judgements: Sequence[Judgement], default: float, *, min_correction
     wins, losses = int((personal_right & ~default_right).sum()), int((default_right & ~personal_right).sum())
     significant = wins > losses and (wins - losses) >= 1.645 * np.sqrt(wins + losses)
     if personal - base < min_gain or not significant:
-        return keep(f"a personal threshold would not agree with your corrections clearly better ({personal:.0%} vs {base:.0%})",
-                    personal)
+        return keep(
+            f"a personal threshold would not agree with your corrections clearly better ({personal:.0%} vs {base:.0%})",
+            personal,
+        )
     threshold = _tune(scores, labels, default, max_shift)
-    return Calibration(threshold, default, True, len(judgements), corrections, round(base, 4), round(personal, 4),
-                       "learned from your corrections")
+    return Calibration(
+        threshold,
+        default,
+        True,
+        len(judgements),
+        corrections,
+        round(base, 4),
+        round(personal, 4),
+        "learned from your corrections",
+    )

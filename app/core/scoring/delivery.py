@@ -21,7 +21,9 @@ FILLER_PAUSE_S = 0.3
 # An answer between 60 % and 110 % of its target time counts as on target.
 TARGET_LOW = 0.6
 TARGET_HIGH = 1.1
-_LIKE_KEEPERS = frozenset({"would", "i'd", "looks", "look", "looked", "seems", "feel", "felt", "something", "just", "more", "much", "things"})
+_LIKE_KEEPERS = frozenset(
+    {"would", "i'd", "looks", "look", "looked", "seems", "feel", "felt", "something", "just", "more", "much", "things"}
+)
 
 
 @dataclass(frozen=True)
@@ -96,14 +98,40 @@ class Delivery:
             "speech_end_s": None if self.speech_end_s is None else round(self.speech_end_s, 2),
             "word_count": self.word_count,
             "words_per_minute": None if self.words_per_minute is None else round(self.words_per_minute, 1),
-            "fillers": [{"word": f.word, "start_s": round(f.start_s, 2), "end_s": round(f.end_s, 2), "index": f.index, "length": f.length} for f in self.fillers],
+            "fillers": [
+                {
+                    "word": f.word,
+                    "start_s": round(f.start_s, 2),
+                    "end_s": round(f.end_s, 2),
+                    "index": f.index,
+                    "length": f.length,
+                }
+                for f in self.fillers
+            ],
             "fillers_per_minute": round(self.fillers_per_minute, 2),
-            "long_pauses": [{"start_s": round(p.start_s, 2), "end_s": round(p.end_s, 2), "duration_s": round(p.duration_s, 2), "after_word": p.after_word} for p in self.long_pauses],
-            "unclear": [{"start_s": round(p.start_s, 2), "end_s": round(p.end_s, 2), "after_word": p.after_word} for p in self.unclear],
+            "long_pauses": [
+                {
+                    "start_s": round(p.start_s, 2),
+                    "end_s": round(p.end_s, 2),
+                    "duration_s": round(p.duration_s, 2),
+                    "after_word": p.after_word,
+                }
+                for p in self.long_pauses
+            ],
+            "unclear": [
+                {"start_s": round(p.start_s, 2), "end_s": round(p.end_s, 2), "after_word": p.after_word}
+                for p in self.unclear
+            ],
             **({} if self.voice is None else {"voice": self.voice.to_dict()}),
-            **({} if self.hedges is None else {"hedges": [h.to_dict() for h in self.hedges],
-                                               "hedge_count": len(self.hedges),
-                                               "hedges_per_minute": round(self.hedges_per_minute or 0.0, 2)}),
+            **(
+                {}
+                if self.hedges is None
+                else {
+                    "hedges": [h.to_dict() for h in self.hedges],
+                    "hedge_count": len(self.hedges),
+                    "hedges_per_minute": round(self.hedges_per_minute or 0.0, 2),
+                }
+            ),
             **({} if self.overused is None else {"overused": [{"word": w, "count": n} for w, n in self.overused]}),
             **({} if self.shape is None else {"shape": self.shape.to_dict()}),
         }
@@ -121,7 +149,10 @@ class Delivery:
             speech_end_s=data.get("speech_end_s"),
             word_count=data.get("word_count", 0),
             words_per_minute=data.get("words_per_minute"),
-            fillers=[Filler(f["word"], f["start_s"], f.get("end_s", f["start_s"]), f.get("index", 0), f.get("length", 1)) for f in data.get("fillers", [])],
+            fillers=[
+                Filler(f["word"], f["start_s"], f.get("end_s", f["start_s"]), f.get("index", 0), f.get("length", 1))
+                for f in data.get("fillers", [])
+            ],
             long_pauses=[Pause(p["start_s"], p["end_s"], p.get("after_word", 0)) for p in data.get("long_pauses", [])],
             unclear=[Pause(p["start_s"], p["end_s"], p.get("after_word", -1)) for p in data.get("unclear", [])],
             voice=Voice.from_dict(data["voice"]) if data.get("voice") else None,
@@ -183,8 +214,9 @@ def _silent_runs(start: float, end: float, speech: Sequence[tuple[float, float]]
     return runs
 
 
-def find_long_pauses(words: Sequence[Word], min_pause_s: float = LONG_PAUSE_S,
-                     speech: Sequence[tuple[float, float]] | None = None) -> list[Pause]:
+def find_long_pauses(
+    words: Sequence[Word], min_pause_s: float = LONG_PAUSE_S, speech: Sequence[tuple[float, float]] | None = None
+) -> list[Pause]:
     """Gaps between words longer than min_pause_s, where there was silence.
 
     Prompted decoding can skip a stretch of speech, and the gap it leaves is no pause: given the
@@ -204,11 +236,18 @@ def find_long_pauses(words: Sequence[Word], min_pause_s: float = LONG_PAUSE_S,
 def place_gaps(words: Sequence[Word], gaps: Sequence[Gap]) -> list[Pause]:
     """Unclear stretches as Pauses placed after the word before them (-1: before the first word)."""
     starts = [w.start for w in words]
-    return [Pause(g.start, g.end, bisect.bisect_right(starts, g.start) - 1) for g in sorted(gaps, key=lambda g: g.start)]
+    return [
+        Pause(g.start, g.end, bisect.bisect_right(starts, g.start) - 1) for g in sorted(gaps, key=lambda g: g.start)
+    ]
 
 
-def analyse_delivery(words: Sequence[Word], duration_s: float, target_s: float | None = None,
-                     speech: Sequence[tuple[float, float]] | None = None, gaps: Sequence[Gap] = ()) -> Delivery:
+def analyse_delivery(
+    words: Sequence[Word],
+    duration_s: float,
+    target_s: float | None = None,
+    speech: Sequence[tuple[float, float]] | None = None,
+    gaps: Sequence[Gap] = (),
+) -> Delivery:
     """The delivery figures. `speech` (VAD regions) keeps skipped speech from counting as a pause;
     `gaps` are the transcript's unclear stretches, shown where they were."""
     fillers = find_fillers(words)

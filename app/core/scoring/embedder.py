@@ -86,7 +86,9 @@ class MiniLMEmbedder:
         assert self._session is not None
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-        hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
+        hidden = self._session.run(
+            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        )[0]
         return hidden, mask
 
     def _run(self, texts: list[str]) -> np.ndarray:
@@ -106,8 +108,13 @@ class MiniLMEmbedder:
             keep = [i for i, w in enumerate(encoding.word_ids) if w is not None]
             vectors = states[keep]
             vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-            out.append(TokenVectors(vectors.astype(np.float32), np.array([encoding.word_ids[i] for i in keep], dtype=np.int32),
-                                    tuple(encoding.tokens[i] for i in keep)))
+            out.append(
+                TokenVectors(
+                    vectors.astype(np.float32),
+                    np.array([encoding.word_ids[i] for i in keep], dtype=np.int32),
+                    tuple(encoding.tokens[i] for i in keep),
+                )
+            )
         return out
 
     def token_vectors(self, stretches: Sequence[Sequence[str]]) -> list[TokenVectors]:

@@ -57,9 +57,13 @@ class JudgeSettings:
     def read(cls, path: Path) -> JudgeSettings:
         data = json.loads(path.read_text(encoding="utf-8"))
         labels = data.get("labels", ["not_covered", "covered"])
-        return cls(threshold=float(data["threshold"]), window_words=int(data.get("window_words", 120)),
-                   window_stride=int(data.get("window_stride_words", 60)), max_tokens=int(data.get("max_length", 256)),
-                   positive_index=labels.index("covered") if "covered" in labels else 1)
+        return cls(
+            threshold=float(data["threshold"]),
+            window_words=int(data.get("window_words", 120)),
+            window_stride=int(data.get("window_stride_words", 60)),
+            max_tokens=int(data.get("max_length", 256)),
+            positive_index=labels.index("covered") if "covered" in labels else 1,
+        )
 
 
 def judge_dir() -> Path:
@@ -82,8 +86,13 @@ class EntailmentJudge:
 
     name = "minilm-entailment-v1"
 
-    def __init__(self, model_dir: Path | None = None, threshold: float | None = None,
-                 recall: TokenRecallScorer | None = None, threads: int = 0) -> None:
+    def __init__(
+        self,
+        model_dir: Path | None = None,
+        threshold: float | None = None,
+        recall: TokenRecallScorer | None = None,
+        threads: int = 0,
+    ) -> None:
         self.model_dir = model_dir or judge_dir()
         self.settings = JudgeSettings.read(self.model_dir / "judge.json")
         self.default_threshold = self.settings.threshold
@@ -118,7 +127,7 @@ class EntailmentJudge:
         if todo:
             self.load()
             for start in range(0, len(todo), BATCH):
-                batch = todo[start:start + BATCH]
+                batch = todo[start : start + BATCH]
                 for pair, p in zip(batch, self._forward(batch)):
                     known[pair] = p
             with self._cache_lock:
@@ -146,8 +155,10 @@ class EntailmentJudge:
 
     # -- judging --------------------------------------------------------------------------------
     def _windows(self, words: Sequence[Word]) -> list[tuple[int, int, str]]:
-        return [(a, b, " ".join(w.text for w in words[a:b]))
-                for a, b in windows(len(words), self.settings.window_words, self.settings.window_stride)]
+        return [
+            (a, b, " ".join(w.text for w in words[a:b]))
+            for a, b in windows(len(words), self.settings.window_words, self.settings.window_stride)
+        ]
 
     def warm(self, words: Sequence[Word], points: Sequence[KeyPoint] = ()) -> None:
         """Judge every window of the transcript so far (cached by text), so that Stop finds them
@@ -166,13 +177,21 @@ class EntailmentJudge:
         explained = self.recall.score(points, words)
         spans = self._windows(words)
         if not spans:
-            return [PointResult(p.text, False, 0.0, self.threshold, missing_words=r.missing_words)
-                    for p, r in zip(points, explained)]
+            return [
+                PointResult(p.text, False, 0.0, self.threshold, missing_words=r.missing_words)
+                for p, r in zip(points, explained)
+            ]
         probs = self.window_probabilities([p.text for p in points], words)
         return [self._result(point, row, spans, why, words) for point, row, why in zip(points, probs, explained)]
 
-    def _result(self, point: KeyPoint, probs: np.ndarray, spans: list[tuple[int, int, str]], why: PointResult,
-                words: Sequence[Word]) -> PointResult:
+    def _result(
+        self,
+        point: KeyPoint,
+        probs: np.ndarray,
+        spans: list[tuple[int, int, str]],
+        why: PointResult,
+        words: Sequence[Word],
+    ) -> PointResult:
         best = int(np.argmax(probs))
         score = float(probs[best])
         covered = score >= self.threshold
@@ -181,6 +200,14 @@ class EntailmentJudge:
         if evidence is None or evidence.end <= a or evidence.start >= b:
             # Token recall found its best match elsewhere: show the window the judge read.
             evidence = Span(a, b, span_text(words, a, b))
-        return PointResult(point.text, covered, score, self.threshold, evidence=evidence,
-                           start_s=words[evidence.start].start, end_s=words[evidence.end - 1].end,
-                           matched_cues=why.matched_cues, missing_words=[] if covered else why.missing_words)
+        return PointResult(
+            point.text,
+            covered,
+            score,
+            self.threshold,
+            evidence=evidence,
+            start_s=words[evidence.start].start,
+            end_s=words[evidence.end - 1].end,
+            matched_cues=why.matched_cues,
+            missing_words=[] if covered else why.missing_words,
+        )

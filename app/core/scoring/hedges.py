@@ -49,12 +49,19 @@ class Hedge:
     end_s: float
 
     def to_dict(self) -> dict[str, Any]:
-        return {"phrase": self.phrase, "index": self.index, "length": self.length,
-                "start_s": round(self.start_s, 2), "end_s": round(self.end_s, 2)}
+        return {
+            "phrase": self.phrase,
+            "index": self.index,
+            "length": self.length,
+            "start_s": round(self.start_s, 2),
+            "end_s": round(self.end_s, 2),
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Hedge:
-        return cls(data["phrase"], data["index"], data.get("length", 1), data.get("start_s", 0.0), data.get("end_s", 0.0))
+        return cls(
+            data["phrase"], data["index"], data.get("length", 1), data.get("start_s", 0.0), data.get("end_s", 0.0)
+        )
 
 
 @lru_cache(maxsize=4)
@@ -67,9 +74,13 @@ def lexicon(language: str = "en") -> Lexicon:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     rules = []
     for item in data.get("hedges", []):
-        rules.append(HedgeRule(tuple(bare(w) for w in str(item["phrase"]).split()),
-                               frozenset(bare(str(w)) for w in item.get("not_after", [])),
-                               frozenset(bare(str(w)) for w in item.get("not_before", []))))
+        rules.append(
+            HedgeRule(
+                tuple(bare(w) for w in str(item["phrase"]).split()),
+                frozenset(bare(str(w)) for w in item.get("not_after", [])),
+                frozenset(bare(str(w)) for w in item.get("not_before", [])),
+            )
+        )
     rules.sort(key=lambda r: -len(r.words))  # the longest phrase first: "I'm not sure" before "sure"
     return Lexicon(tuple(rules), frozenset(bare(w) for w in data.get("overused", [])), int(data.get("overused_at", 3)))
 
@@ -108,10 +119,20 @@ def find_hedges(words: Sequence[Word], language: str = "en") -> list[Hedge]:
             if tuple(plain[i : i + n]) != rule.words or any(quoted[i : i + n]):
                 continue
             before = plain[i - 1] if i > 0 and not words[i - 1].text.rstrip().endswith((".", "?", "!", ",")) else None
-            after = plain[i + n] if i + n < len(words) and not words[i + n - 1].text.rstrip().endswith((".", "?", "!", ",")) else None
+            after = (
+                plain[i + n]
+                if i + n < len(words) and not words[i + n - 1].text.rstrip().endswith((".", "?", "!", ","))
+                else None
+            )
             if (before is not None and before in rule.not_after) or (after is not None and after in rule.not_before):
                 continue
-            hit = Hedge(" ".join(w.text.strip(".,?!;:\"“”") for w in words[i : i + n]), i, n, words[i].start, words[i + n - 1].end)
+            hit = Hedge(
+                " ".join(w.text.strip('.,?!;:"“”') for w in words[i : i + n]),
+                i,
+                n,
+                words[i].start,
+                words[i + n - 1].end,
+            )
             break
         if hit is not None:
             found.append(hit)

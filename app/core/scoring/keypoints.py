@@ -120,7 +120,9 @@ class EmbeddingScorer:
         self.embedder = embedder or shared_embedder()
         self.threshold = threshold
 
-    def adjusted_scores(self, point: KeyPoint, point_vec: np.ndarray, spans: Sequence[Span], span_vecs: np.ndarray) -> tuple[np.ndarray, list[list[str]]]:
+    def adjusted_scores(
+        self, point: KeyPoint, point_vec: np.ndarray, spans: Sequence[Span], span_vecs: np.ndarray
+    ) -> tuple[np.ndarray, list[list[str]]]:
         sims = span_vecs @ point_vec
         point_negated = has_negation(point.text)
         cues_per_span: list[list[str]] = []
@@ -189,8 +191,13 @@ class LexicalScorer:
             start_s, end_s = _locate(spans[best] if spans[best].end else None, words)
             results.append(
                 PointResult(
-                    point.text, score >= self.threshold, score, self.threshold,
-                    evidence=spans[best] if spans[best].end else None, start_s=start_s, end_s=end_s,
+                    point.text,
+                    score >= self.threshold,
+                    score,
+                    self.threshold,
+                    evidence=spans[best] if spans[best].end else None,
+                    start_s=start_s,
+                    end_s=end_s,
                     missing_words=_missing_words(point, said),
                 )
             )

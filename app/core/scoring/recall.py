@@ -69,10 +69,13 @@ def stretches(words: Sequence[Word]) -> list[list[int]]:
 
 def _content_pieces(vectors: TokenVectors, point_words: Sequence[str]) -> np.ndarray:
     """Which pieces of the key point carry content: not punctuation, not a stopword."""
-    keep = np.array([
-        piece.removeprefix("##").isalnum() and any(t not in STOPWORDS for t in tokens(point_words[w]))
-        for piece, w in zip(vectors.pieces, vectors.word_of)
-    ], dtype=bool)
+    keep = np.array(
+        [
+            piece.removeprefix("##").isalnum() and any(t not in STOPWORDS for t in tokens(point_words[w]))
+            for piece, w in zip(vectors.pieces, vectors.word_of)
+        ],
+        dtype=bool,
+    )
     return keep if keep.any() else np.ones(len(vectors.pieces), dtype=bool)
 
 
@@ -108,15 +111,27 @@ class TokenRecallScorer:
         point_words = [p.text.split() for p in points]
         encoded = self.embedder.token_vectors(point_words)
         if len(pieces) == 0:
-            return [PointResult(p.text, False, 0.0, self.threshold, missing_words=_content_words(pw))
-                    for p, pw in zip(points, point_words)]
+            return [
+                PointResult(p.text, False, 0.0, self.threshold, missing_words=_content_words(pw))
+                for p, pw in zip(points, point_words)
+            ]
         # Per transcript word, the best piece: pieces of one word are adjacent.
         said, starts = np.unique(word_of, return_index=True)
-        return [self._judge(point, pw, enc, pieces, starts, said, words)
-                for point, pw, enc in zip(points, point_words, encoded)]
+        return [
+            self._judge(point, pw, enc, pieces, starts, said, words)
+            for point, pw, enc in zip(points, point_words, encoded)
+        ]
 
-    def _judge(self, point: KeyPoint, point_words: list[str], enc: TokenVectors, pieces: np.ndarray,
-               starts: np.ndarray, said: np.ndarray, words: Sequence[Word]) -> PointResult:
+    def _judge(
+        self,
+        point: KeyPoint,
+        point_words: list[str],
+        enc: TokenVectors,
+        pieces: np.ndarray,
+        starts: np.ndarray,
+        said: np.ndarray,
+        words: Sequence[Word],
+    ) -> PointResult:
         content = _content_pieces(enc, point_words)
         wanted = enc.vectors[content]
         per_word = np.maximum.reduceat(wanted @ pieces.T, starts, axis=1)  # (point pieces, transcript words)
@@ -151,8 +166,17 @@ class TokenRecallScorer:
         covered = score >= self.threshold
         missing = [] if covered else _missing_words(enc, content, best_match, point_words)
         evidence = Span(first, last + 1, span_text(words, first, last + 1))
-        return PointResult(point.text, covered, score, self.threshold, evidence=evidence,
-                           start_s=words[first].start, end_s=words[last].end, matched_cues=cues, missing_words=missing)
+        return PointResult(
+            point.text,
+            covered,
+            score,
+            self.threshold,
+            evidence=evidence,
+            start_s=words[first].start,
+            end_s=words[last].end,
+            matched_cues=cues,
+            missing_words=missing,
+        )
 
 
 def _denies_a_match(words: Sequence[Word], matched: set[int], start: int, end: int) -> bool:
@@ -185,5 +209,7 @@ def _content_words(point_words: Sequence[str]) -> list[str]:
 def _missing_words(enc: TokenVectors, content: np.ndarray, best_match: np.ndarray, point_words: list[str]) -> list[str]:
     """The point's content words whose pieces found no good match (on average) in the best window."""
     word_of = enc.word_of[content]
-    missing = [point_words[w] for w in dict.fromkeys(int(w) for w in word_of) if best_match[word_of == w].mean() < MATCH]
+    missing = [
+        point_words[w] for w in dict.fromkeys(int(w) for w in word_of) if best_match[word_of == w].mean() < MATCH
+    ]
     return _content_words(missing)

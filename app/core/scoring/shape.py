@@ -46,25 +46,44 @@ class Shape:
             "direct_opening": self.direct_opening,
             "opening_words": self.opening_words,
             "first_point_s": None if self.first_point_s is None else round(self.first_point_s, 2),
-            "story": [{"part": p.part, "present": p.present, "missing": p.missing,
-                       "start_s": None if p.start_s is None else round(p.start_s, 2),
-                       "end_s": None if p.end_s is None else round(p.end_s, 2)} for p in self.story],
+            "story": [
+                {
+                    "part": p.part,
+                    "present": p.present,
+                    "missing": p.missing,
+                    "start_s": None if p.start_s is None else round(p.start_s, 2),
+                    "end_s": None if p.end_s is None else round(p.end_s, 2),
+                }
+                for p in self.story
+            ],
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Shape:
-        return cls(data.get("kind", "technical"), data.get("direct_opening"), data.get("opening_words", 0),
-                   data.get("first_point_s"),
-                   [StoryPart(p["part"], p["present"], p.get("start_s"), p.get("end_s"), p.get("missing", ""))
-                    for p in data.get("story", [])])
+        return cls(
+            data.get("kind", "technical"),
+            data.get("direct_opening"),
+            data.get("opening_words", 0),
+            data.get("first_point_s"),
+            [
+                StoryPart(p["part"], p["present"], p.get("start_s"), p.get("end_s"), p.get("missing", ""))
+                for p in data.get("story", [])
+            ],
+        )
 
 
-def answer_shape(words: Sequence[Word], key_points: Sequence[PointResult],
-                 star: Sequence[StarCheck] | None = None) -> Shape:
+def answer_shape(
+    words: Sequence[Word], key_points: Sequence[PointResult], star: Sequence[StarCheck] | None = None
+) -> Shape:
     """Technical answers: direct opening and time to the first key point; stories: the STAR parts."""
     if star is not None:
-        return Shape("story", story=[StoryPart(c.part, c.present, getattr(c, "start_s", None),
-                                               getattr(c, "end_s", None), c.missing) for c in star])
+        return Shape(
+            "story",
+            story=[
+                StoryPart(c.part, c.present, getattr(c, "start_s", None), getattr(c, "end_s", None), c.missing)
+                for c in star
+            ],
+        )
     shape = Shape("technical")
     if not words:
         return shape
@@ -74,7 +93,8 @@ def answer_shape(words: Sequence[Word], key_points: Sequence[PointResult],
     if starts:
         shape.first_point_s = words[min(min(starts), len(words) - 1)].start
     shape.direct_opening = shape.opening_words <= DIRECT_OPENING_MAX_WORDS and any(
-        start < first_end for start in starts)
+        start < first_end for start in starts
+    )
     return shape
 
 

@@ -29,10 +29,14 @@ class StarPart:
 
 
 PARTS = (
-    StarPart("situation", "They describe the situation they were in",
-             "no situation: where were you and what was going on?"),
-    StarPart("task", "They say what they had to achieve or what their responsibility was",
-             "no task: what were you responsible for?"),
+    StarPart(
+        "situation", "They describe the situation they were in", "no situation: where were you and what was going on?"
+    ),
+    StarPart(
+        "task",
+        "They say what they had to achieve or what their responsibility was",
+        "no task: what were you responsible for?",
+    ),
     StarPart("action", "They say what they personally did", "no action: what did you yourself do?"),
     StarPart("result", "They say what the outcome was", "no result: what changed because of what you did?"),
 )
@@ -49,8 +53,14 @@ class StarCheck:
     end_s: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"part": self.part, "present": self.present, "score": round(self.score, 4), "threshold": self.threshold,
-                "start_s": self.start_s, "end_s": self.end_s}
+        return {
+            "part": self.part,
+            "present": self.present,
+            "score": round(self.score, 4),
+            "threshold": self.threshold,
+            "start_s": self.start_s,
+            "end_s": self.end_s,
+        }
 
 
 def is_story_question(question: Question) -> bool:
@@ -76,6 +86,15 @@ def check_story(judge: EntailmentJudge, words: Sequence[Word]) -> list[StarCheck
     for part, row in zip(PARTS, probs):
         best = int(row.argmax())
         a, b = spans[best]
-        checks.append(StarCheck(part.name, float(row[best]) >= limits[part.name], float(row[best]), limits[part.name],
-                                part.missing, round(words[a].start, 2), round(words[b - 1].end, 2)))
+        checks.append(
+            StarCheck(
+                part.name,
+                float(row[best]) >= limits[part.name],
+                float(row[best]),
+                limits[part.name],
+                part.missing,
+                round(words[a].start, 2),
+                round(words[b - 1].end, 2),
+            )
+        )
     return checks

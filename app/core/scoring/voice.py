@@ -54,7 +54,9 @@ VARIATION_WINDOW_S = 5.0  # pitch variation is measured inside windows, so a slo
 MONOTONE_BELOW_ST = 1.2  # before a baseline: a median within-window pitch SD below this sounds flat
 BASELINE_AFTER = 3  # earlier answers with voice figures before the speaker's own baseline is used
 MONOTONE_OF_BASELINE = 0.6  # with a baseline: flat when variation falls below 60 % of the speaker's usual
-TRAILING_DROP_DB = 6.0  # a sentence end (median of its last voiced 0.6 s) this far below the speaker's level in the answer trails off
+TRAILING_DROP_DB = (
+    6.0  # a sentence end (median of its last voiced 0.6 s) this far below the speaker's level in the answer trails off
+)
 SENTENCE_END_S = 0.6  # how much of a sentence's end is compared
 TRAILING_SHARE = 0.25  # "trails off" once at least a quarter of the sentence ends do (and at least 2)
 RUSHING_RATIO = 1.25  # last third's words per minute against the first two thirds
@@ -89,8 +91,10 @@ def speaker_range(voiced_hz: np.ndarray) -> tuple[float, float] | None:
     if voiced.shape[0] < RANGE_MIN_VOICED:
         return None
     q25, q75 = np.percentile(voiced, [25, 75])
-    return (float(np.clip(RANGE_FLOOR_OF_Q25 * q25, *RANGE_FLOOR_LIMITS_HZ)),
-            float(np.clip(RANGE_CEILING_OF_Q75 * q75, *RANGE_CEILING_LIMITS_HZ)))
+    return (
+        float(np.clip(RANGE_FLOOR_OF_Q25 * q25, *RANGE_FLOOR_LIMITS_HZ)),
+        float(np.clip(RANGE_CEILING_OF_Q75 * q75, *RANGE_CEILING_LIMITS_HZ)),
+    )
 
 
 def _pitch(sound: Any, times: np.ndarray, floor_hz: float, ceiling_hz: float) -> np.ndarray:
@@ -104,8 +108,9 @@ def _pitch(sound: Any, times: np.ndarray, floor_hz: float, ceiling_hz: float) ->
     return f0
 
 
-def analyse_segment(audio: np.ndarray, start: int, end: int, context_before: int = 0,
-                    pitch_range: tuple[float, float] | None = None) -> VoiceTrack:
+def analyse_segment(
+    audio: np.ndarray, start: int, end: int, context_before: int = 0, pitch_range: tuple[float, float] | None = None
+) -> VoiceTrack:
     """Praat pitch and intensity for frames [start, end) of the recording; `audio` begins
     `context_before` samples before `start` (and may run past `end`) so the edges are measured whole.
 
@@ -259,8 +264,11 @@ class Baseline:
                 variation.append(float(voice["pitch_variation_st"]))
                 if data.get("words_per_minute"):
                     pace.append(float(data["words_per_minute"]))
-        return cls(len(variation), statistics.median(variation) if variation else None,
-                   statistics.median(pace) if pace else None)
+        return cls(
+            len(variation),
+            statistics.median(variation) if variation else None,
+            statistics.median(pace) if pace else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -318,7 +326,9 @@ class Voice:
         change = self.rate_change
         if change is None:
             return None
-        return "rushing at the end" if change >= RUSHING_RATIO else "slowing down" if change <= SLOWING_RATIO else "steady"
+        return (
+            "rushing at the end" if change >= RUSHING_RATIO else "slowing down" if change <= SLOWING_RATIO else "steady"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         def r(value: float | None, digits: int = 2) -> float | None:
@@ -331,7 +341,9 @@ class Voice:
             "monotone_below_st": r(self.monotone_below_st),
             "monotone": self.monotone,
             "level_db": r(self.level_db, 1),
-            "sentence_ends": [{"word": e.word, "end_s": r(e.end_s), "drop_db": r(e.drop_db, 1)} for e in self.sentence_ends],
+            "sentence_ends": [
+                {"word": e.word, "end_s": r(e.end_s), "drop_db": r(e.drop_db, 1)} for e in self.sentence_ends
+            ],
             "trailing_count": self.trailing_count,
             "trails_off": self.trails_off,
             "rate_start_wpm": r(self.rate_start_wpm, 1),
@@ -426,8 +438,10 @@ def _sentence_ends(track: VoiceTrack, words: Sequence[Word]) -> tuple[float, lis
         on = np.flatnonzero(voiced[region])
         if on.shape[0] == 0:
             continue
-        stop = _voice_stops(voiced, _frames(max(words[start].start, last.end - 0.8), last.end + 0.4, n)) \
+        stop = (
+            _voice_stops(voiced, _frames(max(words[start].start, last.end - 0.8), last.end + 0.4, n))
             or region.start + int(on[-1]) + 1
+        )
         lo = max(region.start, stop - int(SENTENCE_END_S / FRAME_S))
         body[lo:stop] = False
         frames = voiced[lo:stop]
@@ -500,5 +514,15 @@ def _contour(f0: np.ndarray, level: np.ndarray) -> tuple[list[int], list[float]]
     return pitch.tolist(), loud.tolist()
 
 
-__all__ = ["Baseline", "SentenceEnd", "Voice", "VoiceTrack", "VoiceTracker", "analyse_segment", "measure_voice",
-           "sentences", "speaker_range", "voice_track"]
+__all__ = [
+    "Baseline",
+    "SentenceEnd",
+    "Voice",
+    "VoiceTrack",
+    "VoiceTracker",
+    "analyse_segment",
+    "measure_voice",
+    "sentences",
+    "speaker_range",
+    "voice_track",
+]

@@ -59,7 +59,11 @@ def find_cut(audio: np.ndarray, options: StreamingOptions) -> int | None:
         return max(candidates)
     if n >= max_samples:
         # No pause in the whole window: cut at the widest gap, or at the limit.
-        gaps = [((b["start"] - a["end"]), (a["end"] + b["start"]) // 2) for a, b in zip(speech, speech[1:]) if b["start"] <= max_samples]
+        gaps = [
+            ((b["start"] - a["end"]), (a["end"] + b["start"]) // 2)
+            for a, b in zip(speech, speech[1:])
+            if b["start"] <= max_samples
+        ]
         return int(max(gaps)[1]) if gaps else max_samples
     return None
 
@@ -97,8 +101,15 @@ def hear_in_chunks(
             raise TranscriptionCancelled()
         rest = audio[done:]
         cut = batch_cut(rest, options)
-        heard.extend(hear_chunk(transcriber, rest[:cut], prompt_for(heard.words),
-                                offset_s=(offset_frames + done) / SAMPLE_RATE, cancel=cancel))
+        heard.extend(
+            hear_chunk(
+                transcriber,
+                rest[:cut],
+                prompt_for(heard.words),
+                offset_s=(offset_frames + done) / SAMPLE_RATE,
+                cancel=cancel,
+            )
+        )
         done += cut
         if progress is not None:
             progress(min(1.0, done / total))

@@ -35,7 +35,9 @@ def merge_word_pieces(words: Iterable[Any]) -> list[Word]:
         text = w.word
         if merged and text and not text[0].isspace():
             last = merged[-1]
-            merged[-1] = Word(last.text + text.strip(), last.start, float(w.end), min(last.probability, float(w.probability)))
+            merged[-1] = Word(
+                last.text + text.strip(), last.start, float(w.end), min(last.probability, float(w.probability))
+            )
         elif text.strip():
             merged.append(Word(text.strip(), float(w.start), float(w.end), float(w.probability)))
     return merged
@@ -83,6 +85,13 @@ class Decoder(Protocol):
     options: DecodeOptions
     lock: threading.Lock
 
-    def raw_words(self, audio: np.ndarray, prompt: str, *, offset_s: float = 0.0,
-                  progress: ProgressCallback | None = None, cancel: threading.Event | None = None,
-                  language: str | None = None) -> tuple[list[Word], str]: ...
+    def raw_words(
+        self,
+        audio: np.ndarray,
+        prompt: str,
+        *,
+        offset_s: float = 0.0,
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+        language: str | None = None,
+    ) -> tuple[list[Word], str]: ...

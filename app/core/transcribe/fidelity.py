@@ -102,9 +102,14 @@ def redecode(transcriber: Decoder, audio: np.ndarray, temperature: float | tuple
 
             ctranslate2.set_random_seed(0)  # sampling: the same audio gives the same words, batch or streaming
         segments, _ = transcriber.model.transcribe(
-            audio, language="en" if transcriber.info.name.endswith(".en") else transcriber.options.language,
-            beam_size=transcriber.options.beam_size, word_timestamps=True, initial_prompt=None,
-            vad_filter=False, condition_on_previous_text=False, temperature=temperature,
+            audio,
+            language="en" if transcriber.info.name.endswith(".en") else transcriber.options.language,
+            beam_size=transcriber.options.beam_size,
+            word_timestamps=True,
+            initial_prompt=None,
+            vad_filter=False,
+            condition_on_previous_text=False,
+            temperature=temperature,
         )
         for segment in segments:
             if _confident(segment):
@@ -112,8 +117,14 @@ def redecode(transcriber: Decoder, audio: np.ndarray, temperature: float | tuple
     return words
 
 
-def repair(transcriber: Decoder, audio: np.ndarray, words: list[Word], offset_s: float = 0.0,
-           speech: list[Region] | None = None, cancel: threading.Event | None = None) -> Heard:
+def repair(
+    transcriber: Decoder,
+    audio: np.ndarray,
+    words: list[Word],
+    offset_s: float = 0.0,
+    speech: list[Region] | None = None,
+    cancel: threading.Event | None = None,
+) -> Heard:
     """Fill the wordless stretches of one chunk: `words` are its words (times include `offset_s`),
     `speech` its VAD regions relative to the chunk (found here if not given)."""
     if speech is None:
@@ -141,8 +152,13 @@ def repair(transcriber: Decoder, audio: np.ndarray, words: list[Word], offset_s:
         if found:
             heard.recovered_words += len(found)
             heard.words = sorted(heard.words + found, key=lambda w: w.start)
-            log.info("wordless speech %.2f-%.2f s decoded again: %d words recovered (%s)",
-                     start, end, len(found), " ".join(w.text for w in found))
+            log.info(
+                "wordless speech %.2f-%.2f s decoded again: %d words recovered (%s)",
+                start,
+                end,
+                len(found),
+                " ".join(w.text for w in found),
+            )
         else:
             heard.unclear += 1
             heard.gaps.append(Gap(start, end))
@@ -166,8 +182,14 @@ def degenerate(words: Sequence[Word]) -> bool:
     return len(letters) >= 6 and shouted / len(letters) > 0.6
 
 
-def hear_chunk(transcriber: Decoder, audio: np.ndarray, prompt: str, *, offset_s: float = 0.0,
-               cancel: threading.Event | None = None) -> Heard:
+def hear_chunk(
+    transcriber: Decoder,
+    audio: np.ndarray,
+    prompt: str,
+    *,
+    offset_s: float = 0.0,
+    cancel: threading.Event | None = None,
+) -> Heard:
     """Decode one chunk with its prompt, then repair its wordless stretches. The one place batch and
     streaming decode a chunk, so their transcripts stay the same."""
     words, language = transcriber.raw_words(audio, prompt, offset_s=offset_s, cancel=cancel)
@@ -175,8 +197,13 @@ def hear_chunk(transcriber: Decoder, audio: np.ndarray, prompt: str, *, offset_s
         # The prompt's list of terms can pull Whisper into echoing it ("SHAP, LIME, CHAP, ...") and
         # into a loop ("come come come ..."): the plain decode is the safer reading of this chunk.
         plain, plain_language = transcriber.raw_words(audio, "", offset_s=offset_s, cancel=cancel)
-        log.info("chunk at %.1f s decoded into a loop or a list of terms with the prompt; decoded again without it "
-                 "(%d words -> %d)", offset_s, len(words), len(plain))
+        log.info(
+            "chunk at %.1f s decoded into a loop or a list of terms with the prompt; decoded again without it "
+            "(%d words -> %d)",
+            offset_s,
+            len(words),
+            len(plain),
+        )
         if not degenerate(plain):
             words, language = plain, plain_language
     try:
@@ -184,8 +211,11 @@ def hear_chunk(transcriber: Decoder, audio: np.ndarray, prompt: str, *, offset_s
     except TranscriptionCancelled:
         raise
     except Exception:  # noqa: BLE001
-        log.exception("checking %.1f s of audio at %.1f s for wordless speech failed; its words are kept as decoded",
-                      audio.shape[0] / SAMPLE_RATE, offset_s)
+        log.exception(
+            "checking %.1f s of audio at %.1f s for wordless speech failed; its words are kept as decoded",
+            audio.shape[0] / SAMPLE_RATE,
+            offset_s,
+        )
         heard = Heard(words=list(words))
     heard.language = language
     return heard

@@ -31,9 +31,13 @@ _EDGE_PUNCT = re.compile(r"^([\"'“(\[]*)(.*?)([\"'”)\].,;:!?]*)$", re.S)
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 MAX_SPAN_WORDS = 3
 MIN_LETTER_RATIO = 60.0
-MIN_SOUND_SIMILARITY = 0.85  # Jaro-Winkler of the metaphone codes: "Model elastic" ~ model-agnostic 0.87, "map" ~ UMAP 0
+MIN_SOUND_SIMILARITY = (
+    0.85  # Jaro-Winkler of the metaphone codes: "Model elastic" ~ model-agnostic 0.87, "map" ~ UMAP 0
+)
 MAX_SOUND_DISTANCE = 0.3  # edits per metaphone letter: model-agnostic 0.25; "limits" ~ LIME 0.5
-MIN_PART_RATIO = 50.0  # a changed word against the term's word it replaces: "elastic" ~ agnostic 67, "methods" ~ based 33
+MIN_PART_RATIO = (
+    50.0  # a changed word against the term's word it replaces: "elastic" ~ agnostic 67, "methods" ~ based 33
+)
 UNSURE_PROBABILITY = 0.6
 # Shortest plausible time for a syllable; Whisper gives a term it invented from the prompt a sliver of time.
 MIN_SYLLABLE_S = 0.05
@@ -132,8 +136,11 @@ class GlossaryCorrector:
             # Only words Whisper was unsure of may change; a word that already is the term's word may be sure.
             if len(span) == len(term.parts):
                 pairs = [(w, h, p) for w, h, p in zip(span, heard, term.parts) if h != p]
-                if any(_same_stem(h, p) or (fuzz.ratio(h, p) < MIN_PART_RATIO and jellyfish.metaphone(h) != jellyfish.metaphone(p))
-                       for _, h, p in pairs):
+                if any(
+                    _same_stem(h, p)
+                    or (fuzz.ratio(h, p) < MIN_PART_RATIO and jellyfish.metaphone(h) != jellyfish.metaphone(p))
+                    for _, h, p in pairs
+                ):
                     continue
                 changed = [w for w, _, _ in pairs]
             else:
@@ -210,7 +217,9 @@ class GlossaryCorrector:
                 corrections.append(Correction(len(out), i, i + 1, words[i].text, ""))
                 if out and _split_punct(words[i].text)[2][-1:] in (".", "?", "!") and not _split_punct(out[-1].text)[2]:
                     last = out[-1]  # keep the sentence end the dropped word carried
-                    out[-1] = Word(last.text + _split_punct(words[i].text)[2][-1], last.start, last.end, last.probability)
+                    out[-1] = Word(
+                        last.text + _split_punct(words[i].text)[2][-1], last.start, last.end, last.probability
+                    )
                 i += 1
                 continue
             match = self._match_at(words, i)

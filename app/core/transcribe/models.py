@@ -89,7 +89,9 @@ def resolve_model(setting: str | None, models_dir: Path | None = None) -> tuple[
         raise ModelLoadError(f"Model path {path} is a file; point to the folder that holds model.bin and config.json.")
     missing = [name for name in REQUIRED_FILES if not (path / name).is_file()]
     if missing:
-        raise ModelLoadError(f"Model folder {path} is missing {', '.join(missing)}: it is not a CTranslate2 Whisper model.")
+        raise ModelLoadError(
+            f"Model folder {path} is missing {', '.join(missing)}: it is not a CTranslate2 Whisper model."
+        )
     return path.name, path
 
 
@@ -97,12 +99,16 @@ def _load(path: Path, cpu_threads: int) -> Any:
     from faster_whisper import WhisperModel
 
     try:
-        return WhisperModel(str(path), device="cpu", compute_type="int8", cpu_threads=cpu_threads, local_files_only=True)
+        return WhisperModel(
+            str(path), device="cpu", compute_type="int8", cpu_threads=cpu_threads, local_files_only=True
+        )
     except Exception as exc:  # ctranslate2 raises RuntimeError/ValueError for broken files
         raise ModelLoadError(f"Model folder {path} could not be loaded: {exc}") from None
 
 
-def load_whisper(setting: str | None = None, models_dir: Path | None = None, cpu_threads: int = 0, fallback: bool = True) -> tuple[Any, ModelInfo]:
+def load_whisper(
+    setting: str | None = None, models_dir: Path | None = None, cpu_threads: int = 0, fallback: bool = True
+) -> tuple[Any, ModelInfo]:
     """Load the configured model; if it is missing or broken, say why and use the embedded one."""
     threads = cpu_threads or min(4, os.cpu_count() or 2)
     try:
@@ -114,4 +120,6 @@ def load_whisper(setting: str | None = None, models_dir: Path | None = None, cpu
             raise
         log.warning("speech model %r could not be loaded (%s); using the built-in one", requested, exc)
         path = embedded_model_path()
-        return _load(path, threads), ModelInfo(EMBEDDED_MODEL, path, fallback_reason=f"{exc} Using the built-in tiny.en model instead.")
+        return _load(path, threads), ModelInfo(
+            EMBEDDED_MODEL, path, fallback_reason=f"{exc} Using the built-in tiny.en model instead."
+        )

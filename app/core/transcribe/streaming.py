@@ -235,8 +235,16 @@ class StreamingTranscriber:
         """Add a chunk's words, and keep its speech regions, gaps and counts for the transcript."""
         self._words += heard.words
         self._language = heard.language
-        self._heard.extend(Heard(language=heard.language, speech=heard.speech, gaps=heard.gaps, redecoded=heard.redecoded,
-                                 recovered_words=heard.recovered_words, unclear=heard.unclear))
+        self._heard.extend(
+            Heard(
+                language=heard.language,
+                speech=heard.speech,
+                gaps=heard.gaps,
+                redecoded=heard.redecoded,
+                recovered_words=heard.recovered_words,
+                unclear=heard.unclear,
+            )
+        )
 
     def _cut(self, audio: np.ndarray) -> int | None:
         """Where to cut the pending audio, or None to wait for more.
@@ -293,8 +301,13 @@ class StreamingTranscriber:
             self._speculating = covered
             self._speculation_cancel.clear()
         try:
-            heard = hear_chunk(self._get_transcriber(), audio[:covered], prompt, offset_s=offset / SAMPLE_RATE,
-                               cancel=self._speculation_cancel)
+            heard = hear_chunk(
+                self._get_transcriber(),
+                audio[:covered],
+                prompt,
+                offset_s=offset / SAMPLE_RATE,
+                cancel=self._speculation_cancel,
+            )
         except TranscriptionCancelled:
             self.stats.speculation_cancelled = True
             return
@@ -327,7 +340,7 @@ class StreamingTranscriber:
         done = self._speculative
         if done is None or done[0] != self._done_frames or done[1] > tail.shape[0]:
             return None
-        if _speech_end(tail[done[1]:]) is not None:
+        if _speech_end(tail[done[1] :]) is not None:
             return None
         return done[2]
 
@@ -376,13 +389,23 @@ class StreamingTranscriber:
             self._commit(ahead)
         elif tail.shape[0] >= SAMPLE_RATE // 10:
             earlier = list(self._words)
-            self._commit(hear_in_chunks(
-                transcriber, tail, lambda so_far: self._prompt_with(earlier + so_far),
-                offset_frames=offset, options=self.options, progress=progress, cancel=cancel,
-            ))
+            self._commit(
+                hear_in_chunks(
+                    transcriber,
+                    tail,
+                    lambda so_far: self._prompt_with(earlier + so_far),
+                    offset_frames=offset,
+                    options=self.options,
+                    progress=progress,
+                    cancel=cancel,
+                )
+            )
         transcript = transcriber.assemble(
-            list(self._words), total_frames / SAMPLE_RATE, self.glossary,
-            build_initial_prompt(self.question_text, self.glossary, self.reference_answer), self._language,
+            list(self._words),
+            total_frames / SAMPLE_RATE,
+            self.glossary,
+            build_initial_prompt(self.question_text, self.glossary, self.reference_answer),
+            self._language,
             heard=self._heard,
         )
         self.stats.finish_seconds = time.perf_counter() - started

@@ -85,6 +85,7 @@ class Transcriber:
         Answers longer than one Whisper window are cut at pauses first (see hear_in_chunks).
         """
         if prompt is None:
+
             def prompt_for(so_far: list[Word]) -> str:
                 context = " ".join(w.text for w in so_far[-60:])
                 return build_initial_prompt(question_text, glossary, reference_answer, context=context)
@@ -97,7 +98,9 @@ class Transcriber:
         heard = hear_in_chunks(self, audio, prompt_for, progress=progress, cancel=cancel)
         if progress is not None:
             progress(1.0)
-        return self.assemble(heard.words, audio.shape[0] / SAMPLE_RATE, glossary, prompt_for([]), heard.language, heard=heard)
+        return self.assemble(
+            heard.words, audio.shape[0] / SAMPLE_RATE, glossary, prompt_for([]), heard.language, heard=heard
+        )
 
     def warm_up(self) -> None:
         """Run the model and the VAD once on a second of noise, so the first real answer is not slower."""
@@ -107,8 +110,15 @@ class Transcriber:
         noise = np.random.default_rng(0).normal(0, 0.01, SAMPLE_RATE).astype(np.float32)
         self.raw_words(noise, "")
 
-    def assemble(self, raw: list[Word], duration_s: float, glossary: Sequence[str], prompt: str, language: str = "en",
-                 heard: Heard | None = None) -> Transcript:
+    def assemble(
+        self,
+        raw: list[Word],
+        duration_s: float,
+        glossary: Sequence[str],
+        prompt: str,
+        language: str = "en",
+        heard: Heard | None = None,
+    ) -> Transcript:
         """The transcript from raw words: glossary near misses corrected, the raw words kept; `heard`
         brings the speech regions, unclear gaps and repair counts (its words are not used)."""
         words, corrections = GlossaryCorrector(glossary).correct(raw)

@@ -14,7 +14,12 @@ class Word:
     probability: float = 1.0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "start": round(self.start, 3), "end": round(self.end, 3), "p": round(self.probability, 3)}
+        return {
+            "text": self.text,
+            "start": round(self.start, 3),
+            "end": round(self.end, 3),
+            "p": round(self.probability, 3),
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Word:

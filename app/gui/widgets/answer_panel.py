@@ -100,8 +100,14 @@ class AnswerPanel(QWidget):
     pointSelected = Signal(int)  # row, or -1
     passageSelected = Signal(object)  # (start, end) seconds of the words selected, or None
 
-    def __init__(self, transcript_title: str, legend: str, below_transcript: Sequence[QWidget] = (),
-                 below_points: Sequence[QWidget] = (), parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        transcript_title: str,
+        legend: str,
+        below_transcript: Sequence[QWidget] = (),
+        below_points: Sequence[QWidget] = (),
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.words: list[Word] = []
         self.key_points: list[PointResult] = []
@@ -121,14 +127,25 @@ class AnswerPanel(QWidget):
         # Pitch and loudness over the answer, under the words they belong to (click to play from there).
         self.strip = VoiceStrip()
         self.strip.hide()
-        self.strip_legend = QLabel("Strip: <span style='color:#1f6feb'>pitch</span> and <span style='color:#8c959f'>"
-                                   "loudness</span> over the answer · <span style='color:#bc4c00'>▼</span> a sentence "
-                                   "that trails off · <span style='color:#6639ba'>|</span> a hedge · click to play from there")
+        self.strip_legend = QLabel(
+            "Strip: <span style='color:#1f6feb'>pitch</span> and <span style='color:#8c959f'>"
+            "loudness</span> over the answer · <span style='color:#bc4c00'>▼</span> a sentence "
+            "that trails off · <span style='color:#6639ba'>|</span> a hedge · click to play from there"
+        )
         self.strip_legend.setObjectName("muted")
         self.strip_legend.setWordWrap(True)
         self.strip_legend.hide()
-        self.splitter.addWidget(_column(transcript_title, self.transcript, self.strip, self.strip_legend, legend_label,
-                                        self.heard, *below_transcript))
+        self.splitter.addWidget(
+            _column(
+                transcript_title,
+                self.transcript,
+                self.strip,
+                self.strip_legend,
+                legend_label,
+                self.heard,
+                *below_transcript,
+            )
+        )
         self.splitter.addWidget(_column("Key points", self.points, self.why, *below_points))
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
@@ -180,9 +197,16 @@ class AnswerPanel(QWidget):
         self.why.setWordWrap(True)
         self.why.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-    def show_answer(self, words: Sequence[Word], key_points: Sequence[PointResult], delivery: Delivery,
-                    empty_text: str | None = None, raw_words: Sequence[Word] = (),
-                    corrections: Sequence[Correction] = (), typed: bool = False) -> None:
+    def show_answer(
+        self,
+        words: Sequence[Word],
+        key_points: Sequence[PointResult],
+        delivery: Delivery,
+        empty_text: str | None = None,
+        raw_words: Sequence[Word] = (),
+        corrections: Sequence[Correction] = (),
+        typed: bool = False,
+    ) -> None:
         self.words, self.key_points, self.delivery = list(words), list(key_points), delivery
         self.typed = typed  # a typed answer: key points only, no delivery figures
         self.raw_words, self.corrections = list(raw_words), list(corrections)
@@ -191,8 +215,11 @@ class AnswerPanel(QWidget):
         self.heard.setChecked(False)
         self.heard.blockSignals(False)
         self.heard.setEnabled(differs)
-        self.heard.setToolTip("Show the words as the speech recogniser heard them, before glossary corrections"
-                              if differs else "The glossary changed nothing: what was heard is what is shown")
+        self.heard.setToolTip(
+            "Show the words as the speech recogniser heard them, before glossary corrections"
+            if differs
+            else "The glossary changed nothing: what was heard is what is shown"
+        )
         if empty_text:
             self.empty_text = empty_text
         self.refresh(reset_row=True)
@@ -220,7 +247,9 @@ class AnswerPanel(QWidget):
         self.points.clear()
         for i, result in enumerate(self.key_points):
             mark = "✓" if result.judged_covered else "✗"
-            item = QListWidgetItem(swatch(point_colour(i) if result.judged_covered else None), f"{mark}  {result.point}")
+            item = QListWidgetItem(
+                swatch(point_colour(i) if result.judged_covered else None), f"{mark}  {result.point}"
+            )
             item.setToolTip(explain(result, self.words))
             if not result.judged_covered:
                 item.setForeground(QBrush(QColor("#8c1c13")))
@@ -242,7 +271,9 @@ class AnswerPanel(QWidget):
             title = word_title(token, self.key_points)
             if title and title not in self._titles.get(token.index, ""):
                 self._titles[token.index] = "\n".join(filter(None, [self._titles.get(token.index), title]))
-        self.transcript.set_transcript(transcript_html(tokens, self.key_points, current_word, found=self.found), self._titles)
+        self.transcript.set_transcript(
+            transcript_html(tokens, self.key_points, current_word, found=self.found), self._titles
+        )
 
     def selected_passage(self) -> tuple[float, float] | None:
         """The time span of the words selected in the transcript (the passage a loop plays), or None."""

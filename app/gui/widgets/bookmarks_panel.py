@@ -38,7 +38,9 @@ class BookmarksPanel(QWidget):
     message = Signal(str)
     changed = Signal()  # a bookmark was added or deleted (and stored)
 
-    def __init__(self, workspace: Workspace, runner: JobRunner, replay: ReplayPlayer, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, workspace: Workspace, runner: JobRunner, replay: ReplayPlayer, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.workspace, self.runner, self.replay = workspace, runner, replay
         self.attempt_id: int | None = None
@@ -64,8 +66,12 @@ class BookmarksPanel(QWidget):
         self.delete_button = QPushButton("Remove")
         self.delete_button.setToolTip("Remove the selected bookmark (Del)")
         self.delete_button.clicked.connect(self.delete_selected)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.list, self.delete_selected,
-                  context=Qt.ShortcutContext.WidgetShortcut).setWhatsThis("Bookmarks: remove the selected bookmark")
+        QShortcut(
+            QKeySequence(QKeySequence.StandardKey.Delete),
+            self.list,
+            self.delete_selected,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        ).setWhatsThis("Bookmarks: remove the selected bookmark")
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.note, 1)
@@ -118,8 +124,15 @@ class BookmarksPanel(QWidget):
             self.message.emit(f"Bookmarked {format_seconds(mark.at_s)}")
             self.changed.emit()
 
-        self.runner.start(self.workspace.review.add_bookmark, attempt_id, at_s, note, on_done=added,
-                          on_error=lambda m: self.message.emit(f"The bookmark could not be saved: {m}"), lane=DATABASE)
+        self.runner.start(
+            self.workspace.review.add_bookmark,
+            attempt_id,
+            at_s,
+            note,
+            on_done=added,
+            on_error=lambda m: self.message.emit(f"The bookmark could not be saved: {m}"),
+            lane=DATABASE,
+        )
 
     def delete_selected(self) -> None:
         row = self.list.currentRow()
@@ -132,8 +145,13 @@ class BookmarksPanel(QWidget):
                 self.set_bookmarks(attempt_id, [m for m in self.marks if m.id != mark.id])
             self.changed.emit()
 
-        self.runner.start(self.workspace.review.delete_bookmark, mark.id, on_done=deleted,
-                          on_error=lambda m: self.message.emit(f"The bookmark could not be removed: {m}"), lane=DATABASE)
+        self.runner.start(
+            self.workspace.review.delete_bookmark,
+            mark.id,
+            on_done=deleted,
+            on_error=lambda m: self.message.emit(f"The bookmark could not be removed: {m}"),
+            lane=DATABASE,
+        )
 
     def _clicked(self, item: QListWidgetItem) -> None:
         row = self.list.row(item)

@@ -17,8 +17,13 @@ class PackQuestionFilter(QWidget):
     packChanged = Signal()  # by the person; the question list has been refilled already
     questionChanged = Signal()  # by the person
 
-    def __init__(self, pack_name: str = "Pack", question_name: str = "Question", question_stretch: int = 1,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        pack_name: str = "Pack",
+        question_name: str = "Question",
+        question_stretch: int = 1,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.packs: list[Pack] = []
         self.pack_combo = QComboBox()

@@ -148,9 +148,12 @@ class ReplayPlayer(QWidget):
         assert player is not None
         if player.pitchCompensationAvailability() == QMediaPlayer.PitchCompensationAvailability.Unavailable:
             if self.speed != 1.0:
-                log.warning("This Qt multimedia backend cannot keep pitch: replay at %gx changes the voice's pitch",
-                            self.speed)
-            self.speed_combo.setToolTip("Replay speed ([ slower, ] faster); this system's player changes pitch with speed")
+                log.warning(
+                    "This Qt multimedia backend cannot keep pitch: replay at %gx changes the voice's pitch", self.speed
+                )
+            self.speed_combo.setToolTip(
+                "Replay speed ([ slower, ] faster); this system's player changes pitch with speed"
+            )
         elif player.pitchCompensation() != (self.speed != 1.0):
             player.setPitchCompensation(self.speed != 1.0)
 

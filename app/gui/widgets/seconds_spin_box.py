@@ -45,8 +45,10 @@ class SecondsSpinBox(QSpinBox):
         self.setSingleStep(choice.step)
         self.setSpecialValueText(SPECIAL)
         self.setAccelerated(True)
-        self.setToolTip(f"{SPECIAL}, or {describe(choice.minimum)} to {describe(choice.maximum)} "
-                        f"(arrows step {describe(choice.step)})")
+        self.setToolTip(
+            f"{SPECIAL}, or {describe(choice.minimum)} to {describe(choice.maximum)} "
+            f"(arrows step {describe(choice.step)})"
+        )
 
     def setValue(self, value: int) -> None:  # noqa: N802
         super().setValue(self.choice.clamp(value))
@@ -67,7 +69,9 @@ class SecondsSpinBox(QSpinBox):
     def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         stripped = text.strip()
         if SPECIAL.lower().startswith(stripped.lower()) and stripped:
-            state = QValidator.State.Acceptable if stripped.lower() == SPECIAL.lower() else QValidator.State.Intermediate
+            state = (
+                QValidator.State.Acceptable if stripped.lower() == SPECIAL.lower() else QValidator.State.Intermediate
+            )
             return state, text, pos
         seconds = parse(text)
         if seconds is None:

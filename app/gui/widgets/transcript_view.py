@@ -76,7 +76,11 @@ class TranscriptView(QTextBrowser):
             while not it.atEnd():
                 fragment = it.fragment()
                 href = fragment.charFormat().anchorHref()
-                if href.startswith("word:") and fragment.position() < end and fragment.position() + fragment.length() > start:
+                if (
+                    href.startswith("word:")
+                    and fragment.position() < end
+                    and fragment.position() + fragment.length() > start
+                ):
                     indices.append(int(href[5:]))
                 it += 1
             block = block.next()

@@ -43,8 +43,9 @@ class VoiceStrip(QWidget):
 
     def has_content(self) -> bool:
         d = self.delivery
-        return d is not None and ((d.voice is not None and bool(d.voice.contour_level_db))
-                                  or (d.shape is not None and bool(d.shape.story)))
+        return d is not None and (
+            (d.voice is not None and bool(d.voice.contour_level_db)) or (d.shape is not None and bool(d.shape.story))
+        )
 
     def set_delivery(self, delivery: Delivery | None) -> None:
         self.delivery = delivery
@@ -54,7 +55,9 @@ class VoiceStrip(QWidget):
         self._pitch = list(voice.contour_pitch_hz) if voice is not None else []
         self._level = list(voice.contour_level_db) if voice is not None else []
         self.duration_s = max(self.duration_s, len(self._level) * self._step)
-        self.setFixedHeight(int(PLOT_H if self._level else 0) + int(len(self._story()) * LANE_H + 4 if self._story() else 0))
+        self.setFixedHeight(
+            int(PLOT_H if self._level else 0) + int(len(self._story()) * LANE_H + 4 if self._story() else 0)
+        )
         self.setVisible(self.has_content())
         self.update()
 
@@ -135,11 +138,12 @@ class VoiceStrip(QWidget):
         assert delivery is not None
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(TRAILING)
-        for end in (delivery.voice.sentence_ends if delivery.voice else []):
+        for end in delivery.voice.sentence_ends if delivery.voice else []:
             if end.trailing:
                 x = self._x(end.end_s)
-                painter.drawPolygon(QPolygonF([QPointF(x - 5, plot.top()), QPointF(x + 5, plot.top()),
-                                               QPointF(x, plot.top() + 8)]))
+                painter.drawPolygon(
+                    QPolygonF([QPointF(x - 5, plot.top()), QPointF(x + 5, plot.top()), QPointF(x, plot.top() + 8)])
+                )
         painter.setPen(QPen(HEDGE, 2))
         for hedge in delivery.hedges or []:
             x = self._x(hedge.start_s)
@@ -156,18 +160,25 @@ class VoiceStrip(QWidget):
         for lane, part in enumerate(story):
             y = 1 + lane * LANE_H
             if part.present and part.start_s is not None and part.end_s is not None:
-                rect = QRectF(self._x(part.start_s), y, max(40.0, self._x(part.end_s) - self._x(part.start_s)), LANE_H - 1)
+                rect = QRectF(
+                    self._x(part.start_s), y, max(40.0, self._x(part.end_s) - self._x(part.start_s)), LANE_H - 1
+                )
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(QColor(PART_COLOURS.get(part.part, "#e0e0e0")))
                 painter.drawRoundedRect(rect, 2, 2)
                 painter.setPen(QColor("#1f2328"))
-                painter.drawText(rect.adjusted(3, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                                 part.part.capitalize())
+                painter.drawText(
+                    rect.adjusted(3, 0, 0, 0),
+                    Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                    part.part.capitalize(),
+                )
             else:
                 painter.setPen(QColor("#cf222e"))
-                painter.drawText(QRectF(3, y, self.width() - 6, LANE_H - 1),
-                                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                                 f"{part.part.capitalize()} missing — {part.missing}")
+                painter.drawText(
+                    QRectF(3, y, self.width() - 6, LANE_H - 1),
+                    Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                    f"{part.part.capitalize()} missing — {part.missing}",
+                )
 
     # -- interaction ------------------------------------------------------------------------------
     def describe(self, seconds: float) -> str:
@@ -182,7 +193,12 @@ class VoiceStrip(QWidget):
                 if end.trailing and abs(end.end_s - seconds) < 0.8:
                     lines.append(f"this sentence trails off: {end.drop_db:.0f} dB below your level")
         for part in self._story():
-            if part.present and part.start_s is not None and part.end_s is not None and part.start_s <= seconds <= part.end_s:
+            if (
+                part.present
+                and part.start_s is not None
+                and part.end_s is not None
+                and part.start_s <= seconds <= part.end_s
+            ):
                 lines.append(f"{part.part} told here")
         return "\n".join(lines)
 
@@ -194,4 +210,6 @@ class VoiceStrip(QWidget):
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if self.duration_s > 0:
-            QToolTip.showText(event.globalPosition().toPoint(), self.describe(self._seconds(event.position().x())), self)
+            QToolTip.showText(
+                event.globalPosition().toPoint(), self.describe(self._seconds(event.position().x())), self
+            )

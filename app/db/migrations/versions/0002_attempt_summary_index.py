@@ -12,24 +12,38 @@ attempts). It starts with created_at, so the old date index is redundant and goe
 
 from alembic import op
 
-revision = '0002'
-down_revision = '0001'
+revision = "0002"
+down_revision = "0001"
 branch_labels = None
 depends_on = None
 
 SUMMARY_COLUMNS = [
-    'created_at', 'id', 'question_row_id', 'status', 'duration_s', 'target_s', 'speech_start_s', 'words_per_minute',
-    'filler_count', 'long_pause_count', 'coverage', 'covered_count', 'point_count', 'session_id', 'audio_path', 'note',
+    "created_at",
+    "id",
+    "question_row_id",
+    "status",
+    "duration_s",
+    "target_s",
+    "speech_start_s",
+    "words_per_minute",
+    "filler_count",
+    "long_pause_count",
+    "coverage",
+    "covered_count",
+    "point_count",
+    "session_id",
+    "audio_path",
+    "note",
 ]
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('attempts', schema=None) as batch_op:
-        batch_op.create_index('ix_attempts_summary', SUMMARY_COLUMNS, unique=False)
-        batch_op.drop_index('ix_attempts_created_at')
+    with op.batch_alter_table("attempts", schema=None) as batch_op:
+        batch_op.create_index("ix_attempts_summary", SUMMARY_COLUMNS, unique=False)
+        batch_op.drop_index("ix_attempts_created_at")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('attempts', schema=None) as batch_op:
-        batch_op.create_index('ix_attempts_created_at', ['created_at'], unique=False)
-        batch_op.drop_index('ix_attempts_summary')
+    with op.batch_alter_table("attempts", schema=None) as batch_op:
+        batch_op.create_index("ix_attempts_created_at", ["created_at"], unique=False)
+        batch_op.drop_index("ix_attempts_summary")

@@ -5,6 +5,7 @@
 
 Exits with status 1 if anything is wrong.
 """
+
 import json
 import sys
 from collections import Counter, defaultdict
@@ -87,7 +88,11 @@ def main():
                 errors.append(f"{where}: {aid} {kp}: bad label {lab!r}")
         if q["kind"] == "behavioural":
             star = a.get("star")
-            if not isinstance(star, dict) or set(star) != STAR_KEYS or not all(isinstance(v, bool) for v in star.values()):
+            if (
+                not isinstance(star, dict)
+                or set(star) != STAR_KEYS
+                or not all(isinstance(v, bool) for v in star.values())
+            ):
                 errors.append(f"{where}: {aid} behavioural answer needs star with 4 booleans")
         elif "star" in a:
             warnings.append(f"{where}: {aid} technical answer has a star field")
@@ -113,8 +118,10 @@ def main():
                         errors.append(f"behavioural question {qid}: no {need} answer")
 
     # counts
-    print(f"{'split':6} {'kind':12} {'source':8} {'questions':>9} {'answers':>8} {'pairs':>6} "
-          f"{'covered':>8} {'partial':>8} {'not_cov':>8} {'contra':>7}")
+    print(
+        f"{'split':6} {'kind':12} {'source':8} {'questions':>9} {'answers':>8} {'pairs':>6} "
+        f"{'covered':>8} {'partial':>8} {'not_cov':>8} {'contra':>7}"
+    )
     groups = defaultdict(lambda: [0, 0, Counter()])
     for qid, q in questions.items():
         key = (q["split"], q["kind"], "new" if q.get("source") == "new" else "built-in")
@@ -128,11 +135,15 @@ def main():
         tot[0] += nq
         tot[1] += na
         tot[2].update(c)
-        print(f"{key[0]:6} {key[1]:12} {key[2]:8} {nq:9} {na:8} {sum(c.values()):6} "
-              f"{c['covered']:8} {c['partial']:8} {c['not_covered']:8} {c['contradicted']:7}")
+        print(
+            f"{key[0]:6} {key[1]:12} {key[2]:8} {nq:9} {na:8} {sum(c.values()):6} "
+            f"{c['covered']:8} {c['partial']:8} {c['not_covered']:8} {c['contradicted']:7}"
+        )
     c = tot[2]
-    print(f"{'all':6} {'':12} {'':8} {tot[0]:9} {tot[1]:8} {sum(c.values()):6} "
-          f"{c['covered']:8} {c['partial']:8} {c['not_covered']:8} {c['contradicted']:7}")
+    print(
+        f"{'all':6} {'':12} {'':8} {tot[0]:9} {tot[1]:8} {sum(c.values()):6} "
+        f"{c['covered']:8} {c['partial']:8} {c['not_covered']:8} {c['contradicted']:7}"
+    )
     new_dt = sum(sum(g[2].values()) for k, g in groups.items() if k[0] in ("dev", "test") and k[2] == "new")
     share = c["covered"] / max(1, sum(c.values()))
     print(f"pairs in dev+test from new questions: {new_dt}; covered share overall: {share:.2f}")
