@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QWidget
 
+from app.core.scoring.voice import warm_up as voice_warm_up
 from app.gui import dialogs
 
 if TYPE_CHECKING:
@@ -61,6 +62,10 @@ def load_model_in_background(window: ModelHost) -> None:
         workspace.scorer()
         workspace.judge()  # behavioural answers' STAR parts at Stop must not wait for its 0.5 s load
         transcriber.warm_up()
+        try:
+            voice_warm_up()  # Praat's first import must not happen while someone records
+        except Exception:  # noqa: BLE001  (the voice figures are optional; recording goes on without them)
+            log.warning("Praat could not be warmed up; the first answer may stall briefly", exc_info=True)
         return transcriber.info
 
     def done(info: ModelInfo) -> None:

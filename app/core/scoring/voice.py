@@ -159,6 +159,14 @@ class _Segments:
         return track
 
 
+def warm_up() -> None:
+    """Import Praat and measure a second of noise once, off the GUI thread at start-up: the first
+    import holds Python's interpreter lock for about 100 ms, which done by the tracker's thread
+    during the first answer froze the window that long (bench_app: 101-130 ms stalls, 21 ms after)."""
+    noise = np.random.default_rng(0).normal(0, 0.01, SAMPLE_RATE).astype(np.float32)
+    voice_track(noise)
+
+
 def voice_track(audio: np.ndarray) -> VoiceTrack:
     """The whole recording (the command line, recovery, an answer recorded without a tracker), cut
     into the same segments as `VoiceTracker`, so a file and a live recording measure alike."""
