@@ -246,6 +246,22 @@ def _compensate_singleton_refcount_bugs() -> None:
             ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
 
 
+def write_figures(figures: dict[str, Any], output: Path, load_before: float) -> None:
+    """The figures with the machine and the load around the run, to `output` and to stdout."""
+    figures["machine"] = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_average_1min_at_end": round(os.getloadavg()[0], 2),
+        "load_average_1min_at_start": load_before,
+    }
+    figures["measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(figures, indent=2) + "\n")
+    json.dump(figures, sys.stdout, indent=2)
+    print()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--attempts", type=int, default=10_000)
@@ -291,18 +307,7 @@ def main(argv: list[str] | None = None) -> int:
         figures.update(_gui_figures(workspace, packs, args.repeat, Path(tmp)))
         workspace.close()
 
-    figures["machine"] = {
-        "cpus": os.cpu_count(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "load_average_1min_at_end": round(os.getloadavg()[0], 2),
-    }
-    figures["machine"]["load_average_1min_at_start"] = load_before
-    figures["measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(figures, indent=2) + "\n")
-    json.dump(figures, sys.stdout, indent=2)
-    print()
+    write_figures(figures, args.output, load_before)
     return 0
 
 

@@ -11,16 +11,13 @@ the ~100 ms a person notices after typing.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import sys
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tests.bench.bench_history import _commit, _timed, seed
+from tests.bench.bench_history import _commit, _timed, seed, write_figures
 
 RESULTS = Path(__file__).resolve().parent / "results" / "search.json"
 QUERIES = {
@@ -58,18 +55,7 @@ def main(argv: list[str] | None = None) -> int:
                 **_timed(lambda t=text: history.attempt_summaries(text=t), args.repeat, lambda: _commit(history)),
             }
         workspace.close()
-    figures["machine"] = {
-        "cpus": os.cpu_count(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "load_average_1min_at_start": load_before,
-        "load_average_1min_at_end": round(os.getloadavg()[0], 2),
-    }
-    figures["measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(figures, indent=2) + "\n")
-    json.dump(figures, sys.stdout, indent=2)
-    print()
+    write_figures(figures, args.output, load_before)
     return 0
 
 
