@@ -8,7 +8,8 @@ from tests.core.test_star import STORY
 from tests.gui.conftest import screenshot
 
 
-def test_feedback_shows_the_story_parts_and_what_is_missing(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def story_analysis(window):  # type: ignore[no-untyped-def]
+    """The behavioural pack's first story question, answered with STORY (no result), judged as the app does."""
     pack = next(p for p in window.workspace.library.packs() if p.id == "behavioural-core")
     question = next(q for q in pack.questions if q.category == "behavioural")
     words = [Word(w, i * 0.4, i * 0.4 + 0.3) for i, w in enumerate(STORY.split())]
@@ -19,6 +20,11 @@ def test_feedback_shows_the_story_parts_and_what_is_missing(window, qtbot) -> No
         window.workspace.scorer(),
         story_judge=window.workspace.judge(),
     )
+    return pack, question, words, analysis
+
+
+def test_feedback_shows_the_story_parts_and_what_is_missing(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    pack, question, words, analysis = story_analysis(window)
     assert analysis.star is not None and [c.part for c in analysis.star if not c.present] == ["result"]
     window.feedback_page.show_analysis(question, analysis, has_audio=False)
     window.stack.setCurrentWidget(window.feedback_page)

@@ -15,11 +15,10 @@ from app.core.audio.files import load_audio, write_recording
 from app.core.audio.pending import recording_destination
 from app.core.packs import load_pack
 from app.core.paths import builtin_packs_dir
-from app.core.transcribe.transcript import Transcript, Word
-from tests.core.test_star import STORY
 from tests.core.test_voice import espeak
 from tests.gui.conftest import screenshot
 from tests.gui.test_review_replay import open_attempt
+from tests.gui.test_story_feedback import story_analysis
 
 FLAT_HEDGED = (
     "I think interpretability is how well a person can understand why a model made a prediction. "
@@ -98,16 +97,7 @@ def manner_of(window, question, analysis) -> dict[str, tuple[str, str]]:  # type
 
 
 def test_a_story_draws_its_parts_in_the_strip_and_names_the_missing_one(window, qtbot) -> None:  # type: ignore[no-untyped-def]
-    pack = next(p for p in window.workspace.library.packs() if p.id == "behavioural-core")
-    question = next(q for q in pack.questions if q.category == "behavioural")
-    words = [Word(w, i * 0.4, i * 0.4 + 0.3) for i, w in enumerate(STORY.split())]
-    analysis = judge_transcript(
-        pack,
-        question,
-        Transcript(words, words, words[-1].end + 1),
-        window.workspace.scorer(),
-        story_judge=window.workspace.judge(),
-    )
+    _pack, question, _words, analysis = story_analysis(window)
     page = window.feedback_page
     page.show_analysis(question, analysis, has_audio=False)
     window.stack.setCurrentWidget(page)
