@@ -247,10 +247,8 @@ class CompareView(QWidget):
         self.comparison = comparison
         before, after = comparison.before, comparison.after
         self.title.setText(after.question.text)
-        days = (after.summary.created_at - before.summary.created_at).total_seconds() / 86400
-        gap = "the same day" if days < 1 else f"{days:.0f} day{'s' if round(days) != 1 else ''} apart"
         note = " The question was edited between the two answers." if comparison.question_changed else ""
-        self.notice.setText(f"{after.summary.pack_title} · two answers {gap}.{note}")
+        self.notice.setText(f"{after.summary.pack_title} · two answers {comparison.apart}.{note}")
         if not self.siblings:
             self.siblings = [before.summary, after.summary]
         self._fill_pickers(comparison)

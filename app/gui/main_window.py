@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,8 +12,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKe
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
 from app import APP_NAME, __version__
-from app.core.packs import PackError, load_pack
-from app.core.packs.writer import user_pack_path
+from app.core.packs import PackError
 from app.core.practice import Mode
 from app.gui import dialogs
 from app.gui.feedback_page import FeedbackPage
@@ -36,6 +35,9 @@ if TYPE_CHECKING:
     from app.core.review.plan import Plan
     from app.core.transcribe.models import ModelInfo
     from app.gui.widgets.replay_player import ReplayPlayer
+
+
+log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
@@ -191,7 +193,7 @@ class MainWindow(QMainWindow):
 
         self.log_folder_action = self._action(  # where to look (or what to send) when something went wrong
             "Show &log folder",
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_folder(self.workspace.data_dir.root)))),
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_folder(self.workspace.folder)))),
         )
         help_menu.addAction(self.log_folder_action)
         help_menu.addAction(self._action("&About Rehearse", self._about))
@@ -234,7 +236,7 @@ class MainWindow(QMainWindow):
 
     # -- packs ---------------------------------------------------------------------------------------
     def reload_packs(self, select: str | None = None) -> None:
-        sources = self.workspace.library.scan()
+        sources = self.workspace.packs.scan()
         self.start_page.set_packs(sources, select or self.settings.last_pack)
         self.start_page.set_mode(self.settings.last_mode)
         self.review.share_packs(sources)
@@ -314,23 +316,24 @@ class MainWindow(QMainWindow):
     def import_pack_file(self, path: Path) -> bool:
         """Validate, then copy into the user pack folder under a safe name (never outside it)."""
         try:
-            pack = load_pack(path)
+            planned = self.workspace.packs.prepare_import(path)
         except PackError as exc:
             dialogs.warn(self, "This pack has problems", str(exc))
             return False
-        folder = self.workspace.data_dir.packs
-        folder.mkdir(parents=True, exist_ok=True)
-        try:
-            dest = user_pack_path(folder, pack.id)  # never a path outside the user pack folder
-        except ValueError as exc:
+        except ValueError as exc:  # an id that cannot be a file name in the pack folder
             dialogs.warn(self, "This pack cannot be imported", str(exc))
             return False
-        if dest.exists() and dest.resolve() != path.resolve():
+        pack = planned.pack
+        if planned.replaces:
             answer = dialogs.ask(self, "Replace pack?", f"A pack with id '{pack.id}' is already imported. Replace it?")
             if answer != dialogs.Button.Yes:
                 return False
-        if dest.resolve() != path.resolve():
-            shutil.copyfile(path, dest)
+        try:
+            self.workspace.packs.install(planned, path)
+        except OSError as exc:
+            log.warning("could not import pack %s", path, exc_info=True)
+            dialogs.warn(self, "Could not import the pack", f"{path}: {exc.strerror or exc}")
+            return False
         self.reload_packs(select=pack.id)
         self.statusBar().showMessage(f"Imported '{pack.title}' ({len(pack.questions)} questions)", 5000)
         return True
@@ -607,15 +610,14 @@ class MainWindow(QMainWindow):
         if self.controller.busy:
             return
         voice = self.reader.check()
-        calibration = self.workspace.calibration
         dialog = SettingsDialog(
             self.settings,
-            self.workspace.data_dir.root,
+            self.workspace.folder,
             voice.available,
             tts_problem=voice.problem,
             sd=self.sd,
             delete_all=self._delete_all_data,
-            judging=calibration.describe() if calibration else None,
+            judging=self.workspace.judging_summary(),
             parent=self,
         )
         old_model = self.settings.model
@@ -651,14 +653,14 @@ class MainWindow(QMainWindow):
     def _open_data_folder(self) -> None:
         from PySide6.QtGui import QDesktopServices
 
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.workspace.data_dir.root)))
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.workspace.folder)))
 
     def _about(self) -> None:
         QMessageBox.about(
             self,
             f"About {APP_NAME}",
             f"<b>{APP_NAME} {__version__}</b><p>Practise interview answers out loud. Speech is transcribed on this "
-            f"computer with Whisper; nothing is sent anywhere.</p><p>Data folder: {self.workspace.data_dir.root}</p>",
+            f"computer with Whisper; nothing is sent anywhere.</p><p>Data folder: {self.workspace.folder}</p>",
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:

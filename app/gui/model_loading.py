@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QWidget
 
-from app.core.scoring.voice import warm_up as voice_warm_up
 from app.gui import dialogs
 
 if TYPE_CHECKING:
@@ -57,17 +56,6 @@ def load_model_in_background(window: ModelHost) -> None:
     workspace = window.workspace
     parent = window if isinstance(window, QWidget) else None  # the message boxes' parent
 
-    def load() -> ModelInfo:
-        transcriber = workspace.transcriber()
-        workspace.scorer()
-        workspace.judge()  # behavioural answers' STAR parts at Stop must not wait for its 0.5 s load
-        transcriber.warm_up()
-        try:
-            voice_warm_up()  # Praat's first import must not happen while someone records
-        except Exception:  # noqa: BLE001  (the voice figures are optional; recording goes on without them)
-            log.warning("Praat could not be warmed up; the first answer may stall briefly", exc_info=True)
-        return transcriber.info
-
     def done(info: ModelInfo) -> None:
         window.show_model(info)
         if info.fallback_reason:
@@ -87,7 +75,7 @@ def load_model_in_background(window: ModelHost) -> None:
 
     # On the shared pool, not the transcription lane: a newer choice must not queue behind an
     # abandoned load (whose result the key drops).
-    window.runner.start(load, on_done=done, on_error=failed, key="model-load")
+    window.runner.start(workspace.load_models, on_done=done, on_error=failed, key="model-load")
 
 
 def settle_heap() -> None:

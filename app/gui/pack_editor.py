@@ -33,150 +33,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.packs import Pack, PackError, PackIssue, PackSource, Question, load_pack_text
-from app.core.packs.model import DEFAULT_ANSWER_SECONDS, DEFAULT_PREP_SECONDS
-from app.core.packs.writer import block, dump_pack, flow, inside, user_pack_path, write_text_atomically
+from app.core.packs import Pack, PackIssue, PackSource
+from app.core.packs.draft import draft_yaml, empty_question, question_draft
+from app.core.packs.writer import write_text_atomically
 from app.gui import dialogs
 from app.gui.workers import JobRunner
-from app.services.workspace import Workspace
+from app.services.packs import PackService
 
 CATEGORIES = ("general", "behavioural", "technical", "situational")
 VALIDATE_DELAY_MS = 250
 SYNC_LIMIT_BYTES = 64 * 1024  # larger texts are checked on the pool
-
-
-def _terms(text: str) -> list[str]:
-    return [t.strip() for t in text.split(",") if t.strip()]
-
-
-def _examples(text: str) -> list[str]:
-    return [t.strip() for t in text.split(";") if t.strip()]
-
-
-def parse_key_points(text: str) -> list[Any]:
-    """One key point per line: the claim, then cue words after a '|' (commas between them), then
-    examples after a second '|' (semicolons between them, as an example may hold a comma)."""
-    points: list[Any] = []
-    for line in text.splitlines():
-        point, _, rest = line.partition("|")
-        cues, _, examples = rest.partition("|")
-        point = point.strip()
-        if not point and not rest.strip():
-            continue
-        cue_list, example_list = _terms(cues), _examples(examples)
-        if not (cue_list or example_list):
-            points.append(point)
-            continue
-        item: dict[str, Any] = {"point": point}
-        if cue_list:
-            item["cues"] = flow(cue_list)
-        if example_list:
-            item["examples"] = example_list
-        points.append(item)
-    return points
-
-
-def key_points_text(question: Question) -> str:
-    """The key points as the form shows them, the inverse of `parse_key_points`."""
-    lines = []
-    for kp in question.key_points:
-        line = kp.text
-        if kp.cues or kp.examples:
-            line += f" | {', '.join(kp.cues)}"
-        if kp.examples:
-            line += f" | {'; '.join(kp.examples)}"
-        lines.append(line)
-    return "\n".join(lines)
-
-
-def parse_follow_ups(text: str) -> list[Any]:
-    """One follow-up per line: the question, then after a '|' what it is about (a key point's number
-    or a STAR part), then after a second '|' the points its answer should make (semicolons between)."""
-    items: list[Any] = []
-    for line in text.splitlines():
-        ask, _, rest = line.partition("|")
-        about, _, points = rest.partition("|")
-        ask, about = ask.strip(), about.strip()
-        if not ask and not rest.strip():
-            continue
-        if not about and not points.strip():
-            items.append(ask)
-            continue
-        item: dict[str, Any] = {"ask": ask}
-        if about:
-            item["about"] = int(about) if about.isdigit() else about
-        if _examples(points):
-            item["key_points"] = _examples(points)
-        items.append(item)
-    return items
-
-
-def follow_ups_text(question: Question) -> str:
-    """The follow-ups as the form shows them, the inverse of `parse_follow_ups`."""
-    lines = []
-    for f in question.follow_ups:
-        line = f.text
-        if f.about is not None or f.key_points:
-            about = "" if f.about is None else str(f.about + 1) if isinstance(f.about, int) else f.about
-            line += f" | {about}"
-        if f.key_points:
-            line += f" | {'; '.join(kp.text for kp in f.key_points)}"
-        lines.append(line)
-    return "\n".join(lines)
-
-
-def question_draft(question: Question) -> dict[str, Any]:
-    return {
-        "id": question.id,
-        "text": question.text,
-        "category": question.category or "",
-        "prep_seconds": question.prep_seconds,
-        "answer_seconds": question.answer_seconds,
-        "reference_answer": question.reference_answer or "",
-        "key_points": key_points_text(question),
-        "glossary": ", ".join(question.glossary),
-        "follow_ups": follow_ups_text(question),
-    }
-
-
-def empty_question(number: int) -> dict[str, Any]:
-    return {
-        "id": f"question-{number}",
-        "text": "",
-        "category": "",
-        "prep_seconds": DEFAULT_PREP_SECONDS,
-        "answer_seconds": DEFAULT_ANSWER_SECONDS,
-        "reference_answer": "",
-        "key_points": "",
-        "glossary": "",
-        "follow_ups": "",
-    }
-
-
-def draft_yaml(pack: dict[str, Any], questions: list[dict[str, Any]]) -> str:
-    """The pack format for what the form holds, valid or not (the checker then says what is wrong)."""
-    data: dict[str, Any] = {"id": pack["id"], "title": pack["title"]}
-    if pack.get("description"):
-        data["description"] = pack["description"]
-    if _terms(pack.get("glossary", "")):
-        data["glossary"] = flow(_terms(pack["glossary"]))
-    items = []
-    for q in questions:
-        item: dict[str, Any] = {"id": q["id"], "text": q["text"]}
-        if q["category"]:
-            item["category"] = q["category"]
-        item["prep_seconds"] = q["prep_seconds"]
-        item["answer_seconds"] = q["answer_seconds"]
-        if _terms(q["glossary"]):
-            item["glossary"] = flow(_terms(q["glossary"]))
-        if q["reference_answer"].strip():
-            item["reference_answer"] = block(q["reference_answer"].strip())
-        item["key_points"] = parse_key_points(q["key_points"])
-        if parse_follow_ups(q.get("follow_ups", "")):
-            item["follow_ups"] = parse_follow_ups(q["follow_ups"])
-        items.append(item)
-    data["questions"] = items
-    return dump_pack(data)
 
 
 class PackEditorPage(QWidget):
@@ -185,9 +51,9 @@ class PackEditorPage(QWidget):
     message = Signal(str)
     validated = Signal(bool)
 
-    def __init__(self, workspace: Workspace, runner: JobRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, packs: PackService, runner: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.workspace = workspace
+        self.packs = packs
         self.runner = runner
         self.sources: list[PackSource] = []
         self.pack: Pack | None = None  # the last valid reading of the YAML
@@ -430,7 +296,7 @@ class PackEditorPage(QWidget):
     # -- which pack -------------------------------------------------------------------------------------
     @property
     def folder(self) -> Path:
-        return self.workspace.data_dir.packs
+        return self.packs.folder
 
     def set_sources(self, sources: list[PackSource], select: Path | None = None) -> None:
         """The packs that can be opened: the user's own first (broken ones too, to fix them), then built-in ones."""
@@ -651,10 +517,12 @@ class PackEditorPage(QWidget):
         label = self.label
         if len(text.encode("utf-8", "surrogatepass")) <= SYNC_LIMIT_BYTES:
             self.runner.drop("pack-check")  # a slower check of an older text must not overwrite this one
-            self._checked(_check(text, label), update_form)
+            self._checked(self.packs.check(text, label), update_form)
         else:
             self.status.setText("Checking…")
-            self.runner.start(_check, text, label, on_done=lambda r: self._checked(r, update_form), key="pack-check")
+            self.runner.start(
+                self.packs.check, text, label, on_done=lambda r: self._checked(r, update_form), key="pack-check"
+            )
 
     def _checked(self, result: tuple[Pack | None, list[PackIssue]], update_form: bool) -> None:
         pack, issues = result
@@ -715,25 +583,14 @@ class PackEditorPage(QWidget):
         if pack is None:
             return
         try:
-            dest = user_pack_path(self.folder, pack.id)
+            planned = self.packs.place(pack, self.source_path)
         except ValueError as exc:
             dialogs.warn(self, "Cannot save", str(exc))
             return
-        if dest.exists() and (self.source_path is None or dest.resolve() != self.source_path.resolve()):
+        if planned.replaces:
             answer = dialogs.ask(self, "Replace pack?", f"You already have a pack with id '{pack.id}'. Replace it?")
             if answer != dialogs.Button.Yes:
                 return
-        old = self.source_path if self.source_path is not None and inside(self.folder, self.source_path) else None
-        text = self.yaml.toPlainText()
-        if not text.endswith("\n"):
-            text += "\n"
-
-        def write() -> Path:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_text_atomically(text, dest)
-            if old is not None and old.resolve() != dest.resolve():
-                old.unlink(missing_ok=True)  # the id changed: the pack moves to its new file name
-            return dest
 
         def done(path: Path) -> None:
             self.source_path = path
@@ -742,7 +599,14 @@ class PackEditorPage(QWidget):
             self.message.emit(f"Saved '{pack.title}' ({len(pack.questions)} questions) to {path}")
             self.packSaved.emit(pack.id)
 
-        self.runner.start(write, on_done=done, on_error=lambda m: dialogs.warn(self, "Could not save", m))
+        self.runner.start(
+            self.packs.save,
+            self.yaml.toPlainText(),
+            planned,
+            self.source_path,
+            on_done=done,
+            on_error=lambda m: dialogs.warn(self, "Could not save", m),
+        )
 
     def export(self) -> None:
         if self.pack is None:
@@ -764,12 +628,4 @@ class PackEditorPage(QWidget):
         )
 
 
-def _check(text: str, label: str) -> tuple[Pack | None, list[PackIssue]]:
-    try:
-        pack = load_pack_text(text, label)
-    except PackError as exc:
-        return None, sorted(exc.issues + exc.warnings, key=lambda i: i.line or 0)
-    return pack, list(pack.warnings)
-
-
-__all__ = ["PackEditorPage", "draft_yaml", "parse_key_points"]
+__all__ = ["PackEditorPage"]

@@ -180,7 +180,7 @@ class PracticeController(QObject):
         clock = self.clock()
         self.recording = RecordingSession(
             self.runner,
-            self.workspace.data_dir.incoming,
+            self.workspace.incoming_folder,
             device=self.options.device,
             max_seconds=clock.hard_limit_s,
             context={

@@ -38,7 +38,7 @@ def _describe(items: list[PendingRecording]) -> str:
 def offer_recovery(window: MainWindow, ask: Ask | None = None) -> None:
     """Look for orphans on the pool, then ask. `ask(window, text) -> 'recover' | 'discard' | 'later'`
     is a seam for tests; by default a message box."""
-    incoming = window.workspace.data_dir.incoming
+    incoming = window.workspace.incoming_folder
 
     def orphans() -> list[PendingRecording]:
         return [u for u in find_unfinished(incoming) if u.duration_s > 0]

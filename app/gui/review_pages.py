@@ -242,7 +242,7 @@ class ReviewPages(QObject):
         if name == "packs":
             from app.gui.pack_editor import PackEditorPage
 
-            editor = PackEditorPage(w.workspace, w.runner)
+            editor = PackEditorPage(w.workspace.packs, w.runner)
             editor.packSaved.connect(lambda pack_id: w.reload_packs(select=pack_id))
             editor.importRequested.connect(w.import_pack)
             return editor

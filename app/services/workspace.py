@@ -20,10 +20,12 @@ from app.core.scoring.keypoints import KeyPointScorer, ThresholdScorer
 from app.core.scoring.recall import TokenRecallScorer
 from app.core.scoring.star import PARTS as STAR_PARTS
 from app.core.scoring.star import is_story_question
+from app.core.scoring.voice import warm_up as voice_warm_up
 from app.core.transcribe.decoding import DecodeOptions
 from app.core.transcribe.models import ModelInfo, load_whisper
 from app.core.transcribe.transcriber import Transcriber
 from app.core.transcribe.transcript import Word
+from app.services.packs import PackService
 from app.services.practice import PracticeService
 from app.services.review import ReviewService
 
@@ -71,6 +73,7 @@ class Workspace:
         # What the GUI talks to (on the pool), never the history store itself:
         self.review = ReviewService(lambda: self.history, self.library)
         self.practice = PracticeService(lambda: self.history, self.library)
+        self.packs = PackService(self.library, self.data_dir.packs)
         # One lock per part, so that opening the history never waits on Whisper loading (~1 s).
         # Order when nested: scorer, then history.
         self._history_lock = threading.Lock()
@@ -101,6 +104,35 @@ class Workspace:
         with self._model_lock:
             self.model_setting = setting
             self._transcriber = None
+
+    def load_models(self) -> ModelInfo:
+        """Load and warm up every model an answer needs, so the first Stop waits on none of them:
+        Whisper, the key-point scorer, the judge (behavioural answers' STAR parts, 0.5 s to load) and
+        Praat (its first import holds the interpreter lock for ~0.1 s, which would stall the window
+        while someone records)."""
+        transcriber = self.transcriber()
+        self.scorer()
+        self.judge()
+        transcriber.warm_up()
+        try:
+            voice_warm_up()
+        except Exception:  # noqa: BLE001  (the voice figures are optional; recording goes on without them)
+            log.warning("Praat could not be warmed up; the first answer may stall briefly", exc_info=True)
+        return transcriber.info
+
+    @property
+    def folder(self) -> Path:
+        """The data folder (History, recordings, logs, the person's packs)."""
+        return self.data_dir.root
+
+    @property
+    def incoming_folder(self) -> Path:
+        """Where recordings wait until their attempt is saved (and are recovered from after a crash)."""
+        return self.data_dir.incoming
+
+    def judging_summary(self) -> str | None:
+        """How key points are judged for this person (the threshold and why), once the scorer is loaded."""
+        return self.calibration.describe() if self.calibration else None
 
     @property
     def model_info(self) -> ModelInfo | None:

@@ -143,6 +143,8 @@ def test_comparison_of_two_attempts(history: History, demo: Pack, attempts: list
     fillers = result.figure("fillers")
     assert fillers.before == pytest.approx(1 / (70 / 60)) and fillers.after == 0 and fillers.verdict == "better"
     assert not result.question_changed
+    assert result.apart == "2 days apart"
+    assert compare_attempts(earlier, earlier).apart == "the same day"
 
 
 def test_comparing_different_questions_is_refused(history: History, demo: Pack, attempts: list[int]) -> None:  # noqa: F811

@@ -71,6 +71,12 @@ class Comparison:
             self.before.question.text != self.after.question.text
         )
 
+    @property
+    def apart(self) -> str:
+        """How far apart the two answers were given: "the same day", "1 day apart", "12 days apart"."""
+        days = (self.after.summary.created_at - self.before.summary.created_at).total_seconds() / 86400
+        return "the same day" if days < 1 else f"{days:.0f} day{'s' if round(days) != 1 else ''} apart"
+
     def figure(self, key: str) -> FigureChange:
         return next(f for f in self.figures if f.key == key)
 
