@@ -101,3 +101,34 @@ def test_the_contract_catches_the_core_importing_the_database(tmp_path: Path) ->
     done = _lint_imports(tmp_path)
     assert done.returncode != 0
     assert "app.core.review.compare -> app.db.history" in done.stdout, done.stdout
+
+
+# What the GUI may call on the Workspace it is handed: its use-case services and its own methods,
+# never the parts it is built from (store, library, models, data folder object, calibration).
+WORKSPACE_PARTS = {"history", "library", "data_dir", "transcriber", "scorer", "judge", "calibration", "model_setting"}
+
+
+def workspace_parts_used(source: str) -> list[str]:
+    """`<...>.workspace.<part>` attribute reads in one module's source."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, (ast.Attribute, ast.Name))
+            and (node.value.attr if isinstance(node.value, ast.Attribute) else node.value.id) == "workspace"
+            and (node.attr in WORKSPACE_PARTS or node.attr.startswith("_"))
+        ):
+            found.append(f"line {node.lineno}: workspace.{node.attr}")
+    return found
+
+
+def test_the_gui_talks_to_the_workspaces_services_not_its_parts() -> None:
+    used = {
+        str(path.relative_to(ROOT)): parts
+        for path in sorted((ROOT / "app" / "gui").rglob("*.py"))
+        if (parts := workspace_parts_used(path.read_text()))
+    }
+    assert not used, used
+    assert workspace_parts_used("self.window.workspace.library.scan()") == ["line 1: workspace.library"]
