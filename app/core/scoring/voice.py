@@ -161,8 +161,8 @@ class _Segments:
 
 def warm_up() -> None:
     """Import Praat and measure a second of noise once, off the GUI thread at start-up: the first
-    import holds Python's interpreter lock for about 100 ms, which done by the tracker's thread
-    during the first answer froze the window that long (bench_app: 101-130 ms stalls, 21 ms after)."""
+    import holds Python's interpreter lock for about 100 ms, which would freeze the window that long
+    if the tracker's thread paid for it during the first answer."""
     noise = np.random.default_rng(0).normal(0, 0.01, SAMPLE_RATE).astype(np.float32)
     voice_track(noise)
 
