@@ -51,7 +51,7 @@ def _private_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def data_dir(_private_data_dir: Path):  # type: ignore[no-untyped-def]
+def data_dir(_private_data_dir: Path):
     from app.core.paths import DataDir
 
     return DataDir(_private_data_dir).create()

@@ -51,7 +51,7 @@ def test_check_passes_good_packs_and_fails_broken_ones(tmp_path: Path) -> None:
         (["--question", "shap-and-lime", "EMPTY"], "the file is empty"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str, tmp_path: Path, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str, tmp_path: Path, spoken) -> None:
     junk = tmp_path / "junk.wav"
     junk.write_bytes(bytes(range(256)) * 40)
     empty = tmp_path / "empty.wav"
@@ -63,7 +63,7 @@ def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str, tmp_pat
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
 
 
-def test_unknown_pack_is_exit_2(spoken) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_pack_is_exit_2(spoken) -> None:
     result = run_cli("score", "--pack", "no-such-pack", "--question", "q", str(spoken("hello")))
     assert result.returncode == 2 and "no pack with id 'no-such-pack'" in result.stderr
 
@@ -78,7 +78,7 @@ def test_silence_is_exit_2(tmp_path: Path) -> None:
     assert result.returncode == 2 and "no speech was heard" in result.stderr
 
 
-def test_spoken_answer_end_to_end_scored_saved_and_listed(spoken, _private_data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_spoken_answer_end_to_end_scored_saved_and_listed(spoken, _private_data_dir: Path) -> None:
     wav = spoken(SPOKEN_ANSWER)
     result = run_cli("score", "--pack", str(DEMO), "--question", "shap-and-lime", str(wav), "--json", "--save")
     assert result.returncode == 0, result.stderr
@@ -119,7 +119,7 @@ def test_python_dash_m_and_version() -> None:
     assert result.returncode == 0 and result.stdout.startswith("rehearse ")
 
 
-def test_import_stores_a_recording_and_refuses_a_bad_file(spoken, tmp_path: Path, _private_data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_import_stores_a_recording_and_refuses_a_bad_file(spoken, tmp_path: Path, _private_data_dir: Path) -> None:
     import subprocess
 
     flac = tmp_path / "answer.flac"

@@ -20,7 +20,7 @@ def score(path: Path) -> subprocess.CompletedProcess[str]:
     return run_cli("score", "--pack", str(DEMO), "--question", "shap-and-lime", str(path), "--json")
 
 
-def make_inputs(tmp: Path, spoken) -> dict[str, tuple[Path, str | None]]:  # type: ignore[no-untyped-def]
+def make_inputs(tmp: Path, spoken) -> dict[str, tuple[Path, str | None]]:
     """name -> (file, expected error fragment or None for a scored result)."""
     wav = spoken(ANSWER)
     good, rate = soundfile.read(str(wav), dtype="float32")
@@ -55,7 +55,7 @@ def make_inputs(tmp: Path, spoken) -> dict[str, tuple[Path, str | None]]:  # typ
     return cases
 
 
-def test_every_odd_input_gets_a_clear_answer(tmp_path: Path, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_every_odd_input_gets_a_clear_answer(tmp_path: Path, spoken) -> None:
     outcomes = {}
     for name, (path, expect) in make_inputs(tmp_path, spoken).items():
         result = score(path)
@@ -75,7 +75,7 @@ def test_every_odd_input_gets_a_clear_answer(tmp_path: Path, spoken) -> None:  #
     assert outcomes["stereo-8k.wav"] == 0 and outcomes["answer.ogg"] == 0 and outcomes["truncated.wav"] == 0
 
 
-def test_stereo_8k_is_resampled_and_judged_like_the_original(tmp_path: Path, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_stereo_8k_is_resampled_and_judged_like_the_original(tmp_path: Path, spoken) -> None:
     cases = make_inputs(tmp_path, spoken)
     data = json.loads(score(cases["stereo-8k.wav"][0]).stdout)
     assert "Shapley" in data["transcript"] and data["key_points"][0]["covered"]

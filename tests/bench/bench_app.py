@@ -106,7 +106,7 @@ def stall(answer_s: float) -> dict:
         timer.timeout.connect(tick)
         timer.start()
 
-        def wait(predicate, timeout_s: float) -> None:  # type: ignore[no-untyped-def]
+        def wait(predicate, timeout_s: float) -> None:
             deadline = time.monotonic() + timeout_s
             while not predicate():
                 app.processEvents()

@@ -113,7 +113,7 @@ def _words(text: str):
 Method = Callable[[str, Sequence[str], str], float]
 
 
-def _app_scorer(scorer) -> Method:  # type: ignore[no-untyped-def]
+def _app_scorer(scorer) -> Method:
     """One of the app's key-point scorers, the answer as a transcript: the best score over the references."""
     from app.core.packs.model import KeyPoint
 

@@ -55,7 +55,7 @@ WORDS = (
 )
 
 
-def _answer(rng: random.Random, question, target_s: float, progress: float) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _answer(rng: random.Random, question, target_s: float, progress: float) -> dict[str, Any]:
     """Figures and transcript of one made-up answer; `progress` 0..1 makes later answers better."""
     duration = max(5.0, rng.gauss(target_s * (1.35 - 0.45 * progress), target_s * 0.2))
     wpm = max(60.0, rng.gauss(150 - 15 * progress, 18))
@@ -86,7 +86,7 @@ def _answer(rng: random.Random, question, target_s: float, progress: float) -> d
     }
 
 
-def seed(history, packs, n: int, rng_seed: int = 1, now: datetime | None = None, days: int = 365) -> int:  # type: ignore[no-untyped-def]
+def seed(history, packs, n: int, rng_seed: int = 1, now: datetime | None = None, days: int = 365) -> int:
     """Fill `history` with `n` attempts spread over `days` days up to `now`; returns the count."""
     from sqlalchemy import func, insert, select
 
@@ -200,13 +200,13 @@ def seed(history, packs, n: int, rng_seed: int = 1, now: datetime | None = None,
 _NOTES = itertools.count()
 
 
-def _commit(history) -> None:  # type: ignore[no-untyped-def]
+def _commit(history) -> None:
     """A real commit, as when an answer was saved or a note written since the last read: History's
     read cache is dropped, so the next read goes to the database."""
     history.set_note(1, f"bench note {next(_NOTES)}")
 
 
-def _timed(fn, repeat: int, before=None) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def _timed(fn, repeat: int, before=None) -> dict[str, float]:
     times = []
     for _ in range(repeat):
         if before is not None:
@@ -217,7 +217,7 @@ def _timed(fn, repeat: int, before=None) -> dict[str, float]:  # type: ignore[no
     return {"median_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1), "runs": repeat}
 
 
-def _wait(app, done, timeout_s: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+def _wait(app, done, timeout_s: float = 30.0) -> None:
     """Run the event loop until `done()`. It sleeps between events as the app's own loop does, so
     the pool's query gets the interpreter to itself (a busy poll here would slow it down)."""
     from PySide6.QtCore import QEventLoop, QTimer
@@ -324,7 +324,7 @@ def _cold_import_ms(module: str) -> float:
     return round(float(out.strip().splitlines()[-1]), 1)
 
 
-def _gui_figures(workspace, packs, repeat: int, tmp: Path) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _gui_figures(workspace, packs, repeat: int, tmp: Path) -> dict[str, Any]:
     """Wall time from the toolbar click to the data on screen (query on the pool, then table or plots).
 
     "first" opens are the first of the session (History makes its page then; the Progress page
@@ -384,7 +384,7 @@ def _gui_figures(workspace, packs, repeat: int, tmp: Path) -> dict[str, Any]:  #
         app.processEvents()
         return time.perf_counter() - t0
 
-    def timed(fn, runs: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    def timed(fn, runs: int) -> dict[str, float]:
         times = [fn() * 1000 for _ in range(runs)]
         return {"median_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1), "runs": runs}
 

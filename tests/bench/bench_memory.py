@@ -61,7 +61,7 @@ def peak_while_transcribing() -> dict:
 class _PacedStream:
     """The device edge: calls the recorder's callback with 50 ms blocks of `audio`, at `pace` x real time."""
 
-    def __init__(self, audio: np.ndarray, pace: float, callback, finished_callback, blocksize, **_: object) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, audio: np.ndarray, pace: float, callback, finished_callback, blocksize, **_: object) -> None:
         self.audio, self.pace, self.callback, self.finished, self.blocksize = (
             audio,
             pace,

@@ -32,7 +32,7 @@ import numpy as np
 from tests.bench.common import EVAL, SAMPLE_RATE, load_model, speak, spoken_answer, write_result
 
 
-def _workspace(transcriber):  # type: ignore[no-untyped-def]
+def _workspace(transcriber):
     from app.core.paths import DataDir
     from app.services.workspace import Workspace
 
@@ -44,7 +44,7 @@ def _workspace(transcriber):  # type: ignore[no-untyped-def]
     return workspace
 
 
-def _record(workspace, audio: np.ndarray, stream, pace: float):  # type: ignore[no-untyped-def]
+def _record(workspace, audio: np.ndarray, stream, pace: float):
     """Write the answer to a part file block by block (as the recorder does), feeding the stream."""
     from app.core.audio.pending import start_pending
 
@@ -67,7 +67,7 @@ def _record(workspace, audio: np.ndarray, stream, pace: float):  # type: ignore[
 
 def latency(
     transcriber, lengths: list[int], pace: float, modes: tuple[str, ...] = ("streaming", "batch")
-) -> list[dict]:  # type: ignore[no-untyped-def]
+) -> list[dict]:
     from app.core.packs import load_pack
     from app.services.attempts import save_recording_as_attempt
     from tests.bench.common import REPO
@@ -107,13 +107,13 @@ def latency(
     return rows
 
 
-def _normaliser():  # type: ignore[no-untyped-def]
+def _normaliser():
     from whisper_normalizer.english import EnglishTextNormalizer
 
     return EnglishTextNormalizer()
 
 
-def wer(transcriber, pace: float) -> dict:  # type: ignore[no-untyped-def]
+def wer(transcriber, pace: float) -> dict:
     import jiwer
 
     from app.core.audio.files import load_audio
@@ -154,7 +154,7 @@ def wer(transcriber, pace: float) -> dict:  # type: ignore[no-untyped-def]
     return result
 
 
-def jargon(transcriber, questions: int = 8) -> dict:  # type: ignore[no-untyped-def]
+def jargon(transcriber, questions: int = 8) -> dict:
     from app.core.audio.files import load_audio
     from app.core.packs import load_pack
     from app.core.transcribe.glossary import GlossaryCorrector
@@ -168,7 +168,7 @@ def jargon(transcriber, questions: int = 8) -> dict:  # type: ignore[no-untyped-
     ]
     counts = {k: [0, 0] for k in ("no_prompt", "prompt", "no_prompt_corrected", "prompt_corrected")}
     for question in chosen:
-        answer = question.reference_answer.replace("\n", " ")  # type: ignore[union-attr]
+        answer = question.reference_answer.replace("\n", " ")
         terms = [t for t in glossary if re.search(rf"(?<![\w-]){re.escape(t)}(?![\w-])", answer)]
         audio = load_audio(speak(answer))
         prompt = build_initial_prompt(question.text, pack.glossary_for(question), question.reference_answer)

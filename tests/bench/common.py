@@ -84,7 +84,7 @@ def spoken_answer(seconds: float, pause_s: float = 0.8) -> tuple[np.ndarray, str
     raise ValueError("not enough reference text for that length")
 
 
-def load_model():  # type: ignore[no-untyped-def]
+def load_model():
     from app.core.transcribe import Transcriber, load_whisper
 
     model, info = load_whisper()

@@ -23,7 +23,7 @@ ANSWER = (
 
 
 @pytest.fixture
-def workspace(data_dir, transcriber, scorer):  # type: ignore[no-untyped-def]
+def workspace(data_dir, transcriber, scorer):
     ws = Workspace(data_dir, transcriber=transcriber, scorer=scorer)
     yield ws
     ws.close()
@@ -33,7 +33,7 @@ def files_under(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
 
 
-def test_an_ogg_recording_is_imported_through_the_save_path(workspace, spoken, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_ogg_recording_is_imported_through_the_save_path(workspace, spoken, tmp_path: Path) -> None:
     ogg = tmp_path / "answer.ogg"
     subprocess.run(["sox", str(spoken(ANSWER)), "-r", "44100", "-c", "2", str(ogg)], check=True)  # not 16 kHz mono
     pack = load_pack(DEMO)
@@ -55,7 +55,7 @@ def test_an_ogg_recording_is_imported_through_the_save_path(workspace, spoken, t
         (b"this is not audio at all, just text\n" * 40, "not an audio file that can be read"),
     ],
 )
-def test_a_bad_file_is_refused_and_nothing_is_saved(workspace, tmp_path: Path, content: bytes, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_file_is_refused_and_nothing_is_saved(workspace, tmp_path: Path, content: bytes, message: str) -> None:
     bad = tmp_path / "answer.wav"
     bad.write_bytes(content)
     pack = load_pack(DEMO)
@@ -66,7 +66,7 @@ def test_a_bad_file_is_refused_and_nothing_is_saved(workspace, tmp_path: Path, c
     assert files_under(workspace.data_dir.recordings) == []
 
 
-def test_a_typed_answer_is_judged_like_a_spoken_one_without_delivery(workspace) -> None:  # type: ignore[no-untyped-def]
+def test_a_typed_answer_is_judged_like_a_spoken_one_without_delivery(workspace) -> None:
     pack = load_pack(DEMO)
     question = pack.question("shap-and-lime")
     saved = save_typed_answer(workspace, pack, question, ANSWER)
@@ -84,7 +84,7 @@ def test_a_typed_answer_is_judged_like_a_spoken_one_without_delivery(workspace) 
     assert math.isnan(series.charts["duration"].y[0]) and math.isnan(series.charts["fillers"].y[0])
 
 
-def test_an_empty_typed_answer_is_refused(scorer) -> None:  # type: ignore[no-untyped-def]
+def test_an_empty_typed_answer_is_refused(scorer) -> None:
     pack = load_pack(DEMO)
     with pytest.raises(ValueError, match="empty"):
         judge_typed(pack, pack.question("shap-and-lime"), "   \n", scorer)

@@ -21,7 +21,7 @@ def make(
     duration=40.0,
     target=45.0,
     wpm=140.0,
-    start=0.6,  # type: ignore[no-untyped-def]
+    start=0.6,
     fillers=0,
     pauses=(),
     words=True,

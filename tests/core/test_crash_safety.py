@@ -63,7 +63,7 @@ while True:
 
 def test_killed_while_recording_loses_at_most_a_second(
     pulse_mic, spoken, data_dir: DataDir, transcriber, scorer
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     wav = spoken(" ".join(["SHAP explains predictions with Shapley values from cooperative game theory."] * 4))
     player = pulse_mic.play(wav)
     child = subprocess.Popen(
@@ -141,7 +141,7 @@ def test_killed_during_a_save_loop_leaves_the_database_intact(data_dir: DataDir)
     history.close()
 
 
-def test_data_folder_and_recordings_are_private(data_dir: DataDir, fake_mic, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_data_folder_and_recordings_are_private(data_dir: DataDir, fake_mic, spoken) -> None:
     from app.core.audio.recorder import Recorder
     from app.db.history import History
 
@@ -230,7 +230,7 @@ KILL_WHEN = {
 
 
 @pytest.mark.parametrize("kill_at", list(KILL_WHEN))
-def test_killed_while_saving_an_answer_the_next_start_recovers_it_once(  # type: ignore[no-untyped-def]
+def test_killed_while_saving_an_answer_the_next_start_recovers_it_once(
     kill_at: str, spoken, data_dir: DataDir, transcriber, scorer
 ) -> None:
     import numpy as np
@@ -286,7 +286,7 @@ def test_killed_while_saving_an_answer_the_next_start_recovers_it_once(  # type:
     workspace.close()
 
 
-def test_a_crash_after_the_commit_is_not_stored_twice(data_dir: DataDir, spoken, transcriber, scorer) -> None:  # type: ignore[no-untyped-def]
+def test_a_crash_after_the_commit_is_not_stored_twice(data_dir: DataDir, spoken, transcriber, scorer) -> None:
     """The journal goes right after the commit; a crash between the two must not make a second attempt."""
     import soundfile
 

@@ -67,7 +67,7 @@ def test_follow_ups_are_read_written_back_and_checked(tmp_path: Path) -> None:
     assert result.returncode == 1 and "follow_ups[1].about" in result.stderr
 
 
-def test_the_follow_up_aims_at_the_most_important_missed_point(scorer) -> None:  # type: ignore[no-untyped-def]
+def test_the_follow_up_aims_at_the_most_important_missed_point(scorer) -> None:
     pack = load_pack_text(demo_with_follow_ups(), "demo.yaml")
     question = pack.question("shap-and-lime")
     covered_two = judge_typed(

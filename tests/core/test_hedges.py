@@ -78,7 +78,7 @@ def test_hedges_are_marked_in_the_transcript_with_their_own_style() -> None:
 
 
 @pytest.mark.slow
-def test_a_spoken_answer_counts_its_hedges_and_not_its_plain_uses(spoken, transcriber) -> None:  # type: ignore[no-untyped-def]
+def test_a_spoken_answer_counts_its_hedges_and_not_its_plain_uses(spoken, transcriber) -> None:
     wav = spoken(
         "We built a just in time compiler, a kind of model server. I think it was kind of slow at first. "
         "Maybe the cache was too small. What sort of load we had mattered most."

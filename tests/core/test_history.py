@@ -27,20 +27,20 @@ def transcript(text: str = ANSWER, duration: float = 20.0) -> Transcript:
 
 
 @pytest.fixture
-def history(data_dir: DataDir):  # type: ignore[no-untyped-def]
+def history(data_dir: DataDir):
     h = History.open(data_dir)
     yield h
     h.close()
 
 
-def save(history: History, scorer, audio: Path | None = None, text: str = ANSWER) -> int:  # type: ignore[no-untyped-def]
+def save(history: History, scorer, audio: Path | None = None, text: str = ANSWER) -> int:
     pack = load_pack(DEMO)
     question = pack.question("shap-and-lime")
     analysis = judge_transcript(pack, question, transcript(text), scorer)
     return history.save_attempt(pack, question, analysis, audio, settings={"model": "tiny.en"})
 
 
-def test_an_attempt_round_trips_with_everything_it_showed(history: History, scorer, data_dir: DataDir) -> None:  # type: ignore[no-untyped-def]
+def test_an_attempt_round_trips_with_everything_it_showed(history: History, scorer, data_dir: DataDir) -> None:
     audio = data_dir.recordings / "a.flac"
     audio.write_bytes(b"fLaC")
     attempt_id = save(history, scorer, audio)
@@ -59,13 +59,13 @@ def test_an_attempt_round_trips_with_everything_it_showed(history: History, scor
     assert s.created_at.tzinfo is not None
 
 
-def test_paths_are_stored_relative_so_the_folder_can_move(history: History, scorer, data_dir: DataDir) -> None:  # type: ignore[no-untyped-def]
+def test_paths_are_stored_relative_so_the_folder_can_move(history: History, scorer, data_dir: DataDir) -> None:
     save(history, scorer, data_dir.recordings / "2026" / "x.flac")
     stored = sqlite3.connect(data_dir.database).execute("select audio_path from attempts").fetchone()[0]
     assert stored == "recordings/2026/x.flac"
 
 
-def test_overrides_change_the_figures_and_are_kept_as_labels(history: History, scorer) -> None:  # type: ignore[no-untyped-def]
+def test_overrides_change_the_figures_and_are_kept_as_labels(history: History, scorer) -> None:
     attempt_id = save(history, scorer)
     assert history.set_override(attempt_id, 1, True) == pytest.approx(2 / 3)
     assert history.set_override(attempt_id, 0, False) == pytest.approx(1 / 3)
@@ -77,7 +77,7 @@ def test_overrides_change_the_figures_and_are_kept_as_labels(history: History, s
     assert history.set_override(attempt_id, 1, None) == pytest.approx(0.0)
 
 
-def test_delete_removes_row_and_recording(history: History, scorer, data_dir: DataDir) -> None:  # type: ignore[no-untyped-def]
+def test_delete_removes_row_and_recording(history: History, scorer, data_dir: DataDir) -> None:
     audio = data_dir.recordings / "gone.flac"
     audio.write_bytes(b"x")
     attempt_id = save(history, scorer, audio)
@@ -89,7 +89,7 @@ def test_delete_removes_row_and_recording(history: History, scorer, data_dir: Da
         history.get_attempt(attempt_id)
 
 
-def test_listing_filters_and_sorts(history: History, scorer) -> None:  # type: ignore[no-untyped-def]
+def test_listing_filters_and_sorts(history: History, scorer) -> None:
     first = save(history, scorer, text="SHAP uses Shapley values.")
     second = save(history, scorer)
     assert [a.id for a in history.list_attempts()] == [second, first]
@@ -102,13 +102,13 @@ def test_listing_filters_and_sorts(history: History, scorer) -> None:  # type: i
     assert stats.attempts == 2 and stats.last_duration_s == 20.0
 
 
-def test_notes(history: History, scorer) -> None:  # type: ignore[no-untyped-def]
+def test_notes(history: History, scorer) -> None:
     attempt_id = save(history, scorer)
     history.set_note(attempt_id, "Too fast at the start")
     assert history.get_attempt(attempt_id).summary.note == "Too fast at the start"
 
 
-def test_edited_questions_keep_their_old_history_apart(history: History, scorer, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_edited_questions_keep_their_old_history_apart(history: History, scorer, tmp_path: Path) -> None:
     save(history, scorer)
     edited_file = tmp_path / "demo.yaml"
     edited_file.write_text(DEMO.read_text().replace("can be unstable across runs", "vary between runs"))
@@ -124,7 +124,7 @@ def test_edited_questions_keep_their_old_history_apart(history: History, scorer,
 
 def test_key_point_examples_are_kept_and_a_question_given_examples_gets_its_own_row(
     history: History, scorer, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     first = save(history, scorer)
     edited_file = tmp_path / "demo.yaml"
     edited_file.write_text(
@@ -151,7 +151,7 @@ def test_database_is_wal_with_foreign_keys(history: History, data_dir: DataDir) 
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
-def test_delete_all_removes_rows_and_recordings(history: History, scorer, data_dir: DataDir) -> None:  # type: ignore[no-untyped-def]
+def test_delete_all_removes_rows_and_recordings(history: History, scorer, data_dir: DataDir) -> None:
     audio = data_dir.recordings / "2026" / "11" / "a.flac"
     audio.parent.mkdir(parents=True)
     audio.write_bytes(b"x")

@@ -20,7 +20,7 @@ from tests.core.test_review_seeding import DEMO, T0, save
 
 
 @pytest.fixture
-def history(data_dir: DataDir):  # type: ignore[no-untyped-def]
+def history(data_dir: DataDir):
     h = History.open(data_dir)
     yield h
     h.close()
@@ -83,7 +83,7 @@ def test_every_filter_has_its_own_entry(seeded: History) -> None:
     assert seeded.attempt_summaries(question_id="tell-me") == tell
 
 
-def test_a_question_saved_between_the_two_reads_is_looked_up_again(seeded: History, demo: Pack, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_question_saved_between_the_two_reads_is_looked_up_again(seeded: History, demo: Pack, monkeypatch) -> None:
     """The list reads the question rows, then the attempts; a new question version saved in between
     has no entry in the first read, so the rows are read again rather than failing."""
     stale = seeded._read_questions()
@@ -112,7 +112,7 @@ def test_the_lists_are_answered_from_the_covering_index(seeded: History) -> None
 
     captured: list[tuple[str, tuple]] = []
 
-    def capture(_conn, _cursor, statement, parameters, *_args) -> None:  # type: ignore[no-untyped-def]
+    def capture(_conn, _cursor, statement, parameters, *_args) -> None:
         if statement.lstrip().upper().startswith("SELECT") and "FROM attempts" in statement:
             captured.append((statement, tuple(parameters)))
 

@@ -67,7 +67,7 @@ def check(text: str) -> None:
 
 @settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
 @given(values)
-def test_random_structures(value) -> None:  # type: ignore[no-untyped-def]
+def test_random_structures(value) -> None:
     check(yaml.safe_dump(value, allow_unicode=True))
 
 
@@ -83,7 +83,7 @@ def test_random_text(text: str) -> None:
 
 @settings(max_examples=300, deadline=2000)
 @given(st.data())
-def test_mutations_of_a_good_pack(data) -> None:  # type: ignore[no-untyped-def]
+def test_mutations_of_a_good_pack(data) -> None:
     lines = GOOD.splitlines()
     for _ in range(data.draw(st.integers(1, 4))):
         i = data.draw(st.integers(0, len(lines) - 1))
@@ -109,7 +109,7 @@ def test_mutations_of_a_good_pack(data) -> None:  # type: ignore[no-untyped-def]
 
 @settings(max_examples=100, deadline=2000)
 @given(st.binary(max_size=600))
-def test_random_bytes_on_disk(tmp_path_factory, raw: bytes) -> None:  # type: ignore[no-untyped-def]
+def test_random_bytes_on_disk(tmp_path_factory, raw: bytes) -> None:
     path = tmp_path_factory.mktemp("bytes") / "pack.yaml"
     path.write_bytes(raw)
     COUNTER["tried"] += 1

@@ -16,7 +16,7 @@ from app.logs import LOG_NAME, MAX_BYTES, close_logging, log_folder, setup_loggi
 
 
 @pytest.fixture
-def logs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def logs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """setup_logging on a fresh data folder; its handlers and hooks are taken away afterwards."""
     earlier: list[object] = []  # the hooks in place before: they must still be called
     monkeypatch.setattr(sys, "excepthook", lambda *exc_info: earlier.append(exc_info[1]))

@@ -19,7 +19,7 @@ QUESTIONS = Path(__file__).resolve().parents[2] / "questions"
 NOW = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)  # a Tuesday
 
 
-def behavioural():  # type: ignore[no-untyped-def]
+def behavioural():
     pack = load_pack(QUESTIONS / "behavioural-core.yaml")
     return pack, [(pack.id, q) for q in pack.questions]
 
@@ -92,7 +92,7 @@ def test_what_does_not_fit_is_named_with_the_load_that_would() -> None:
     assert plan.notes == ("4 questions do not fit before the interview at 1 a day: about 3 a day would fit them.",)
 
 
-def test_plans_are_stored_per_pack_and_for_all(data_dir) -> None:  # type: ignore[no-untyped-def]
+def test_plans_are_stored_per_pack_and_for_all(data_dir) -> None:
     history = History.open(data_dir)
     try:
         assert history.get_plan("behavioural-core") is None

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
 
 
 @pytest.fixture(autouse=True)
-def usual_umask():  # type: ignore[no-untyped-def]
+def usual_umask():
     old = os.umask(0o022)
     yield
     os.umask(old)
@@ -36,7 +36,7 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def test_database_wal_shm_and_recording_folders_are_private(data_dir: DataDir, scorer) -> None:  # type: ignore[no-untyped-def]
+def test_database_wal_shm_and_recording_folders_are_private(data_dir: DataDir, scorer) -> None:
     now = datetime.now()
     audio = write_recording(np.zeros(1600, np.float32), data_dir.recordings / f"{now:%Y}" / f"{now:%m}" / "answer.flac")
     history = History.open(data_dir)

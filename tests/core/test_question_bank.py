@@ -45,7 +45,7 @@ def timed(text: str) -> list[Word]:
 
 
 @pytest.fixture(scope="module", params=PACKS)
-def pack(request) -> Pack:  # type: ignore[no-untyped-def]
+def pack(request) -> Pack:
     return load_pack(QUESTIONS / request.param)
 
 
@@ -69,7 +69,7 @@ def test_behavioural_pack_is_broad_enough() -> None:
     assert {"behavioural", "general"} >= {q.category for q in pack.questions}
 
 
-def test_reference_answers_cover_their_own_key_points(pack: Pack, scorer) -> None:  # type: ignore[no-untyped-def]
+def test_reference_answers_cover_their_own_key_points(pack: Pack, scorer) -> None:
     covered = total = 0
     for question in pack.questions:
         results = scorer.score(question.key_points, timed(question.reference_answer))
@@ -78,7 +78,7 @@ def test_reference_answers_cover_their_own_key_points(pack: Pack, scorer) -> Non
     assert covered / total >= 0.9, f"{covered}/{total}"
 
 
-def test_an_unrelated_answer_covers_at_most_one_point_of_any_question(pack: Pack, scorer) -> None:  # type: ignore[no-untyped-def]
+def test_an_unrelated_answer_covers_at_most_one_point_of_any_question(pack: Pack, scorer) -> None:
     for question in pack.questions:
         hits = [r.point for r in scorer.score(question.key_points, timed(COOKING)) if r.covered]
         assert len(hits) <= 1, (question.id, hits)
@@ -89,10 +89,10 @@ def _terms_in(text: str, glossary: tuple[str, ...]) -> list[str]:
 
 
 @pytest.mark.parametrize("question_id", SPOKEN)
-def test_spoken_reference_answers_keep_jargon_and_coverage(question_id: str, spoken, transcriber, scorer) -> None:  # type: ignore[no-untyped-def]
+def test_spoken_reference_answers_keep_jargon_and_coverage(question_id: str, spoken, transcriber, scorer) -> None:
     pack = load_pack(QUESTIONS / "ml-interpretability.yaml")
     question = pack.question(question_id)
-    answer = question.reference_answer.replace("\n", " ")  # type: ignore[union-attr]
+    answer = question.reference_answer.replace("\n", " ")
     terms = _terms_in(answer, pack.glossary)
     assert terms, "a spoken check needs jargon to check"
     analysis = analyse_answer(load_audio(spoken(answer)), pack, question, transcriber, scorer)
@@ -114,7 +114,7 @@ def _seed_questions() -> list[tuple[str, str]]:
     return found
 
 
-def test_every_seed_question_is_in_the_pack_by_meaning(scorer) -> None:  # type: ignore[no-untyped-def]
+def test_every_seed_question_is_in_the_pack_by_meaning(scorer) -> None:
     seed = _seed_questions()
     assert len(seed) == 40
     pack = load_pack(QUESTIONS / "ml-interpretability.yaml")
@@ -146,7 +146,7 @@ def test_built_in_points_are_claims_a_judge_can_check(pack: Pack) -> None:
                 assert not point.text.lower().startswith(_SHAPE_WORDS), (question.id, point.text)
 
 
-def test_a_plain_analogy_covers_the_analogy_point_and_its_example_is_not_required(scorer) -> None:  # type: ignore[no-untyped-def]
+def test_a_plain_analogy_covers_the_analogy_point_and_its_example_is_not_required(scorer) -> None:
     question = load_pack(QUESTIONS / "ml-interpretability.yaml").question("explain-model-to-non-technical")
     point = next(kp for kp in question.key_points if "analogy" in kp.text)
     assert point.examples == ("a credit officer weighing evidence",)

@@ -22,7 +22,7 @@ from app.core.audio.pending import PendingRecording, discard, find_unfinished
 from app.core.audio.recorder import Recorder, StopReason
 
 
-def record_until_stopped(recorder: Recorder, timeout: float = 20.0):  # type: ignore[no-untyped-def]
+def record_until_stopped(recorder: Recorder, timeout: float = 20.0):
     done = threading.Event()
     recorder.on_finished = lambda result: done.set()
     recorder.start()
@@ -38,7 +38,7 @@ def test_portaudio_lists_the_fake_microphone() -> None:
         resolve_input_device("no-such-mic")
 
 
-def test_recording_writes_exactly_the_samples_the_device_delivered(tmp_path: Path, fake_mic, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_recording_writes_exactly_the_samples_the_device_delivered(tmp_path: Path, fake_mic, spoken) -> None:
     wav = spoken("Recording check, one two three.")
     fake_mic.load(wav)
     expected, _ = soundfile.read(str(wav), dtype="int16")
@@ -68,7 +68,7 @@ def test_recording_writes_exactly_the_samples_the_device_delivered(tmp_path: Pat
     assert recorder.level.peak_db > -60
 
 
-def test_cancel_removes_everything(tmp_path: Path, fake_mic, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_cancel_removes_everything(tmp_path: Path, fake_mic, spoken) -> None:
     fake_mic.load(spoken("Cancel me."))
     recorder = Recorder(tmp_path, device=fake_mic.device, max_seconds=60)
     recorder.start()
@@ -76,7 +76,7 @@ def test_cancel_removes_everything(tmp_path: Path, fake_mic, spoken) -> None:  #
     assert list(tmp_path.iterdir()) == []
 
 
-def test_an_unfinished_recording_is_found_and_recovered(tmp_path: Path, fake_mic, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_an_unfinished_recording_is_found_and_recovered(tmp_path: Path, fake_mic, spoken) -> None:
     fake_mic.load(spoken("This recording is interrupted."))
     recorder = Recorder(tmp_path / "incoming", device=fake_mic.device, max_seconds=3, context={"pack_id": "demo"})
     result = record_until_stopped(recorder)
@@ -115,7 +115,7 @@ def test_discard_and_orphans(tmp_path: Path) -> None:
 class _VanishingStream:
     """Stands in for a PortAudio stream whose device is unplugged after a few blocks."""
 
-    def __init__(self, callback, finished_callback, blocksize, **_: object) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, callback, finished_callback, blocksize, **_: object) -> None:
         self.callback, self.finished, self.blocksize = callback, finished_callback, blocksize
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -158,7 +158,7 @@ def test_a_full_disk_stops_the_recording_and_keeps_what_was_written(tmp_path: Pa
     class FullDiskRecorder(Recorder):
         """The part file accepts three blocks, then the disk is full."""
 
-        def _open_part(self):  # type: ignore[no-untyped-def]
+        def _open_part(self):
             real = super()._open_part()
             writes = []
 
@@ -169,7 +169,7 @@ def test_a_full_disk_stops_the_recording_and_keeps_what_was_written(tmp_path: Pa
                     writes.append(data)
                     return real.write(data)
 
-                def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+                def __getattr__(self, name: str):
                     return getattr(real, name)
 
             return Part()

@@ -47,7 +47,7 @@ class _Collect(HTMLParser):
         super().__init__()
         self.tags: list[tuple[str, dict[str, str | None]]] = []
 
-    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+    def handle_starttag(self, tag, attrs):
         self.tags.append((tag, dict(attrs)))
 
 
@@ -108,8 +108,8 @@ def test_question_report_embeds_charts_as_data_uris(history: History, demo: Pack
         demo.question("shap-and-lime"), demo.title, summaries, progress, {"duration": PNG, "coverage": PNG}
     )
     images = [a["src"] for t, a in _tags(page) if t == "img"]
-    assert len(images) == 2 and all(src.startswith("data:image/png;base64,") for src in images)  # type: ignore[union-attr]
-    assert base64.b64decode(images[0].split(",", 1)[1]) == PNG  # type: ignore[union-attr]
+    assert len(images) == 2 and all(src.startswith("data:image/png;base64,") for src in images)
+    assert base64.b64decode(images[0].split(",", 1)[1]) == PNG
     assert "2 attempts" in page and page.count("<tr>") == 3
     md = export.question_markdown(demo.question("shap-and-lime"), demo.title, summaries, progress)
     assert "| Date | Length | Key points |" in md and "0:40 / 0:45" in md and "1:10 / 0:45" in md
@@ -155,7 +155,7 @@ def test_comparing_different_questions_is_refused(history: History, demo: Pack, 
 
 def test_a_question_edited_between_attempts_shows_new_and_dropped_points(
     history: History, demo: Pack, attempts: list[int], tmp_path
-) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+) -> None:  # noqa: F811
     from app.core.packs import load_pack
     from tests.core.test_review_seeding import DEMO
 

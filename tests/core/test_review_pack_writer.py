@@ -95,7 +95,7 @@ _lines = st.lists(_text, min_size=1, max_size=4).map("\n".join)
 
 
 @st.composite
-def packs(draw) -> Pack:  # type: ignore[no-untyped-def]
+def packs(draw) -> Pack:
     ids = draw(st.lists(_ident, min_size=1, max_size=4, unique=True))
     questions = tuple(
         Question(

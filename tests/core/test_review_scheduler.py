@@ -96,7 +96,7 @@ def test_round_order_weak_then_new_then_due_then_the_rest() -> None:
         "Due (overdue by 2 days); last: 4/4 points, on target",
         "Not due until Fri 13 Mar",
     ]
-    assert next_question(pack, history, now, tz=UTC).question.id == "weak"  # type: ignore[union-attr]
+    assert next_question(pack, history, now, tz=UTC).question.id == "weak"
 
 
 def test_a_short_answer_short_of_good_ranks_above_questions_never_practised() -> None:
@@ -132,7 +132,7 @@ def test_a_short_answer_short_of_good_ranks_above_questions_never_practised() ->
         == "Never practised; questions never practised come first (you chose \u201cUnseen first\u201d)."
     )
     assert unseen[36].reason.endswith("so it comes right after the questions never practised.")
-    assert next_question(pack, history, now, order=Order.UNSEEN_FIRST).question.id == "q00"  # type: ignore[union-attr]
+    assert next_question(pack, history, now, order=Order.UNSEEN_FIRST).question.id == "q00"
 
 
 def test_poor_answers_come_before_answers_short_of_good() -> None:

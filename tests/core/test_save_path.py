@@ -30,7 +30,7 @@ DEMO = Path(__file__).resolve().parents[1] / "data" / "demo-pack.yaml"
 class _ClockJumpStream(_VanishingStream):
     """A device whose capture clock jumps 0.4 s after the fifth block: audio lost to an overflow."""
 
-    def __init__(self, callback, finished_callback, blocksize, samplerate, **_: object) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, callback, finished_callback, blocksize, samplerate, **_: object) -> None:
         super().__init__(callback, finished_callback, blocksize)
         self.rate = samplerate
 
@@ -60,12 +60,12 @@ def test_audio_lost_to_an_overflow_is_measured_and_told(tmp_path: Path) -> None:
     result = recorder.stop()
     assert result.overflows == 1 and result.lost_s == pytest.approx(0.4, abs=0.01)
     result.pending.done()
-    notice = SavedAttempt(1, None, tmp_path / "a.flac", lost_s=result.lost_s).notice  # type: ignore[arg-type]
+    notice = SavedAttempt(1, None, tmp_path / "a.flac", lost_s=result.lost_s).notice
     assert notice is not None and notice.startswith("0.4 s of audio was lost while recording")
-    assert SavedAttempt(1, None, tmp_path / "a.flac").notice is None  # type: ignore[arg-type]
+    assert SavedAttempt(1, None, tmp_path / "a.flac").notice is None
 
 
-def _pending_answer(data_dir: DataDir, spoken) -> tuple:  # type: ignore[no-untyped-def]
+def _pending_answer(data_dir: DataDir, spoken) -> tuple:
     pack = load_pack(DEMO)
     samples, _ = soundfile.read(str(spoken("SHAP uses Shapley values from game theory.")), dtype="int16")
     pending = start_pending(data_dir.incoming, "answer", {"pack_id": "demo", "question_id": "shap-and-lime"})
@@ -73,7 +73,7 @@ def _pending_answer(data_dir: DataDir, spoken) -> tuple:  # type: ignore[no-unty
     return pack, pack.question("shap-and-lime"), pending
 
 
-def test_a_flac_that_cannot_be_written_keeps_the_raw_audio_and_says_where(  # type: ignore[no-untyped-def]
+def test_a_flac_that_cannot_be_written_keeps_the_raw_audio_and_says_where(
     data_dir: DataDir, spoken, transcriber, scorer, monkeypatch, caplog
 ) -> None:
     workspace = Workspace(data_dir, transcriber=transcriber, scorer=scorer)
@@ -95,7 +95,7 @@ def test_a_flac_that_cannot_be_written_keeps_the_raw_audio_and_says_where(  # ty
     workspace.close()
 
 
-def test_a_save_cancelled_at_shutdown_is_left_for_recovery_not_saved_untranscribed(  # type: ignore[no-untyped-def]
+def test_a_save_cancelled_at_shutdown_is_left_for_recovery_not_saved_untranscribed(
     data_dir: DataDir, spoken, transcriber, scorer
 ) -> None:
     workspace = Workspace(data_dir, transcriber=transcriber, scorer=scorer)
@@ -110,16 +110,16 @@ def test_a_save_cancelled_at_shutdown_is_left_for_recovery_not_saved_untranscrib
     workspace.close()
 
 
-def test_a_model_failure_is_logged_and_the_answer_saved_untranscribed(  # type: ignore[no-untyped-def]
+def test_a_model_failure_is_logged_and_the_answer_saved_untranscribed(
     data_dir: DataDir, spoken, scorer, caplog
 ) -> None:
     class BrokenModel:
         info = SimpleNamespace(name="broken")
 
-        def transcribe(self, *_a, **_k):  # type: ignore[no-untyped-def]
+        def transcribe(self, *_a, **_k):
             raise RuntimeError("the model fell over")
 
-    workspace = Workspace(data_dir, transcriber=BrokenModel(), scorer=scorer)  # type: ignore[arg-type]
+    workspace = Workspace(data_dir, transcriber=BrokenModel(), scorer=scorer)
     pack, question, pending = _pending_answer(data_dir, spoken)
     with caplog.at_level(logging.ERROR):
         saved = save_recording_as_attempt(workspace, pack, question, pending)

@@ -122,7 +122,7 @@ def test_warming_during_the_answer_leaves_only_the_last_stretch_for_stop() -> No
     words = timed(text)
     encoded: list[int] = []
     real_run = embedder._run_words
-    embedder._run_words = lambda batch: (encoded.append(len(batch)), real_run(batch))[1]  # type: ignore[method-assign]
+    embedder._run_words = lambda batch: (encoded.append(len(batch)), real_run(batch))[1]
     scorer.warm(words[:60], POINTS)
     before = sum(encoded)
     cold = TokenRecallScorer(MiniLMEmbedder()).score(POINTS, words)
@@ -132,7 +132,7 @@ def test_warming_during_the_answer_leaves_only_the_last_stretch_for_stop() -> No
     assert [round(r.score, 4) for r in warm] == [round(r.score, 4) for r in cold]
 
 
-def test_a_judge_warmed_with_the_whole_answer_judges_nothing_at_stop(judge) -> None:  # type: ignore[no-untyped-def]
+def test_a_judge_warmed_with_the_whole_answer_judges_nothing_at_stop(judge) -> None:
     """After a pause's speculative pass handed over every word, Stop needs no forward pass; after a
     chunk, only the windows the later words touch are judged again."""
     text = " ".join(
@@ -144,7 +144,7 @@ def test_a_judge_warmed_with_the_whole_answer_judges_nothing_at_stop(judge) -> N
     judge._cache.clear()
     runs: list[int] = []
     real_forward = judge._forward
-    judge._forward = lambda pairs: (runs.append(len(pairs)), real_forward(pairs))[1]  # type: ignore[method-assign]
+    judge._forward = lambda pairs: (runs.append(len(pairs)), real_forward(pairs))[1]
     try:
         judge.warm(words, POINTS)
         at_warm = sum(runs)
@@ -161,7 +161,7 @@ def test_a_judge_warmed_with_the_whole_answer_judges_nothing_at_stop(judge) -> N
         del judge._forward
 
 
-def test_the_stream_warms_the_scorer_with_the_words_the_transcript_will_have(data_dir) -> None:  # type: ignore[no-untyped-def]
+def test_the_stream_warms_the_scorer_with_the_words_the_transcript_will_have(data_dir) -> None:
     """The final transcript has glossary terms merged into one word ("Shapley values"); warming with
     Whisper's raw words shifted every stretch after the first term, and Stop re-encoded them all."""
     from pathlib import Path
@@ -192,7 +192,7 @@ def test_the_stream_warms_the_scorer_with_the_words_the_transcript_will_have(dat
     assert len(final) < len(raw), "the terms were merged"
     encoded: list[int] = []
     real_run = embedder._run_words
-    embedder._run_words = lambda batch: (encoded.append(len(batch)), real_run(batch))[1]  # type: ignore[method-assign]
+    embedder._run_words = lambda batch: (encoded.append(len(batch)), real_run(batch))[1]
     workspace.scorer().score(question.key_points, final)
     assert sum(encoded) <= 2, f"{sum(encoded)} stretches encoded at Stop"
     workspace.close()

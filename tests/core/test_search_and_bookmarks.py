@@ -11,7 +11,7 @@ from tests.core.test_history import history, save  # noqa: F401  (fixture)
 OTHER = "LIME fits a local surrogate around one prediction; 100% of the runs were stable."
 
 
-def test_search_keeps_the_answers_holding_every_word_case_aside(history: History, scorer) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_search_keeps_the_answers_holding_every_word_case_aside(history: History, scorer) -> None:  # noqa: F811
     shap = save(history, scorer)
     lime = save(history, scorer, text=OTHER)
     ids = lambda text: [s.id for s in history.attempt_summaries(text=text)]  # noqa: E731
@@ -35,7 +35,7 @@ def test_the_words_marked_are_the_words_searched() -> None:
     assert like_pattern("50%_a\\b") == "%50\\%\\_a\\\\b%"
 
 
-def test_bookmarks_are_stored_in_time_order_shown_with_the_attempt_and_deleted(history: History, scorer) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_bookmarks_are_stored_in_time_order_shown_with_the_attempt_and_deleted(history: History, scorer) -> None:  # noqa: F811
     attempt = save(history, scorer)
     late = history.add_bookmark(attempt, 7.25, "  stumbled here ")
     early = history.add_bookmark(attempt, 1.5, "")

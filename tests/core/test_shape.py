@@ -27,12 +27,12 @@ def transcript(text: str) -> Transcript:
 
 
 @pytest.fixture(scope="module")
-def ml():  # type: ignore[no-untyped-def]
+def ml():
     pack = load_pack(builtin_packs_dir() / "ml-interpretability.yaml")
     return pack, pack.question("what-is-interpretability")
 
 
-def test_a_direct_opening_is_told_from_a_warm_up(ml, scorer) -> None:  # type: ignore[no-untyped-def]
+def test_a_direct_opening_is_told_from_a_warm_up(ml, scorer) -> None:
     pack, question = ml
     direct = judge_transcript(pack, question, transcript(DIRECT), scorer).delivery.shape
     slow = judge_transcript(pack, question, transcript(WARM_UP), scorer).delivery.shape
@@ -41,7 +41,7 @@ def test_a_direct_opening_is_told_from_a_warm_up(ml, scorer) -> None:  # type: i
     assert slow.direct_opening is False and slow.first_point_s is not None and slow.first_point_s > 15
 
 
-def test_a_story_places_its_parts_and_names_the_missing_one(scorer, judge) -> None:  # type: ignore[no-untyped-def]
+def test_a_story_places_its_parts_and_names_the_missing_one(scorer, judge) -> None:
     from tests.core.test_star import RESULT, STORY
 
     pack = load_pack(builtin_packs_dir() / "behavioural-core.yaml")

@@ -64,19 +64,19 @@ def joined(parts: list[Path], gap_s: float = 0.5) -> np.ndarray:
 
 
 @pytest.fixture(scope="module")
-def question():  # type: ignore[no-untyped-def]
+def question():
     pack = load_pack(builtin_packs_dir() / "ml-interpretability.yaml")
     return pack, pack.question("what-is-interpretability")
 
 
-def answer(audio: np.ndarray, question, transcriber, scorer, baseline: Baseline | None = None) -> Delivery:  # type: ignore[no-untyped-def]
+def answer(audio: np.ndarray, question, transcriber, scorer, baseline: Baseline | None = None) -> Delivery:
     pack, q = question
     delivery = analyse_answer(audio, pack, q, transcriber, scorer, baseline=baseline).delivery
     assert delivery.voice is not None
     return delivery
 
 
-def test_a_flat_answer_is_monotone_and_a_lively_one_is_not(question, transcriber, scorer) -> None:  # type: ignore[no-untyped-def]
+def test_a_flat_answer_is_monotone_and_a_lively_one_is_not(question, transcriber, scorer) -> None:
     text = " ".join(SENTENCES[:3])
     flat = answer(
         soundfile.read(str(espeak(f'<prosody range="x-low">{text}</prosody>')), dtype="float32")[0],
@@ -95,7 +95,7 @@ def test_a_flat_answer_is_monotone_and_a_lively_one_is_not(question, transcriber
     assert flat.pitch_range_st < lively.pitch_range_st
 
 
-def test_a_faded_ending_trails_off_and_only_there(question, transcriber, scorer) -> None:  # type: ignore[no-untyped-def]
+def test_a_faded_ending_trails_off_and_only_there(question, transcriber, scorer) -> None:
     steady = [espeak(s) for s in SENTENCES[:4]]
     faded_last = steady[:3] + [espeak(SENTENCES[3], fade_last_s=1.5)]
     plain = answer(joined(steady), question, transcriber, scorer).voice
@@ -109,7 +109,7 @@ def test_a_faded_ending_trails_off_and_only_there(question, transcriber, scorer)
     assert every.trailing_count >= 3 and every.trails_off
 
 
-def test_rushing_at_the_end_is_found_and_a_steady_answer_is_steady(question, transcriber, scorer) -> None:  # type: ignore[no-untyped-def]
+def test_rushing_at_the_end_is_found_and_a_steady_answer_is_steady(question, transcriber, scorer) -> None:
     calm = [espeak(s, speed=140) for s in SENTENCES]
     rushed = calm[:3] + [espeak(s, speed=260) for s in SENTENCES[3:]]
     steady = answer(joined(calm), question, transcriber, scorer).voice
@@ -118,7 +118,7 @@ def test_rushing_at_the_end_is_found_and_a_steady_answer_is_steady(question, tra
     assert rushing.rate_trend == "rushing at the end" and rushing.rate_change >= 1.25
 
 
-def test_measured_while_recording_equals_the_whole_file(question, transcriber, scorer) -> None:  # type: ignore[no-untyped-def]
+def test_measured_while_recording_equals_the_whole_file(question, transcriber, scorer) -> None:
     audio = joined([espeak(s) for s in SENTENCES])
     tracker = VoiceTracker()
     for lo in range(0, audio.shape[0], 1024):  # the recorder's block size order
@@ -136,7 +136,7 @@ def test_measured_while_recording_equals_the_whole_file(question, transcriber, s
 
 def test_after_a_few_answers_monotone_is_judged_against_the_speakers_own_baseline(
     question, transcriber, scorer
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     audio = soundfile.read(str(espeak(" ".join(SENTENCES[:3]))), dtype="float32")[0]  # espeak's own, middling range
     default = answer(audio, question, transcriber, scorer).voice
     assert default.monotone is False and default.baseline_answers == 0
@@ -148,7 +148,7 @@ def test_after_a_few_answers_monotone_is_judged_against_the_speakers_own_baselin
     assert answer(audio, question, transcriber, scorer, too_few).voice.monotone is False
 
 
-def test_old_deliveries_without_voice_still_load_and_round_trip(question, transcriber, scorer) -> None:  # type: ignore[no-untyped-def]
+def test_old_deliveries_without_voice_still_load_and_round_trip(question, transcriber, scorer) -> None:
     from app.core.feedback import figures
 
     old = Delivery.from_dict({"duration_s": 30.0, "target_s": 60, "word_count": 50, "words_per_minute": 120.0})

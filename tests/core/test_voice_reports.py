@@ -26,7 +26,7 @@ HEDGED = "I think " + SENTENCES[0] + " Maybe " + SENTENCES[3]
 
 
 @pytest.fixture
-def history(data_dir, transcriber, scorer):  # type: ignore[no-untyped-def]
+def history(data_dir, transcriber, scorer):
     """Three attempts: an old one (no voice, hedge or shape figures), a flat hedged one, a lively one."""
     pack = load_pack(builtin_packs_dir() / "ml-interpretability.yaml")
     question = pack.question("what-is-interpretability")
@@ -47,7 +47,7 @@ def history(data_dir, transcriber, scorer):  # type: ignore[no-untyped-def]
     history.close()
 
 
-def test_attempt_reports_carry_the_figures_the_strip_and_the_hedges(history) -> None:  # type: ignore[no-untyped-def]
+def test_attempt_reports_carry_the_figures_the_strip_and_the_hedges(history) -> None:
     history, _pack, _question, (old, flat, _lively) = history
     page = export.attempt_html(history.get_attempt(flat))
     assert '<svg class="voice"' in page and "#1f6feb" in page
@@ -60,7 +60,7 @@ def test_attempt_reports_carry_the_figures_the_strip_and_the_hedges(history) -> 
     assert '<svg class="voice"' not in before and "<th>Pitch</th>" not in before and "<th>Key points</th>" in before
 
 
-def test_the_csv_has_the_figures_where_they_were_measured(history) -> None:  # type: ignore[no-untyped-def]
+def test_the_csv_has_the_figures_where_they_were_measured(history) -> None:
     history, _pack, _question, (old, flat, lively) = history
     text, count = csv_report(history)
     rows = {int(r["id"]): r for r in csv.DictReader(io.StringIO(text))}
@@ -70,7 +70,7 @@ def test_the_csv_has_the_figures_where_they_were_measured(history) -> None:  # t
     assert float(rows[flat]["hedges_per_minute"]) > 0 and rows[flat]["direct_opening"] in ("0", "1")
 
 
-def test_each_figure_is_charted_over_time_with_a_gap_for_older_answers(history) -> None:  # type: ignore[no-untyped-def]
+def test_each_figure_is_charted_over_time_with_a_gap_for_older_answers(history) -> None:
     history, pack, question, (old, flat, lively) = history
     points = history.progress_points(pack_id=pack.id)
     figures = history.delivery_figures(pack_id=pack.id, question_id=question.id)
@@ -94,7 +94,7 @@ def test_each_figure_is_charted_over_time_with_a_gap_for_older_answers(history) 
     assert "<h3>Pitch variation</h3>" in report and "<h3>Hedges per minute</h3>" in report
 
 
-def test_score_json_carries_the_figures_without_the_contour(transcriber, scorer) -> None:  # type: ignore[no-untyped-def]
+def test_score_json_carries_the_figures_without_the_contour(transcriber, scorer) -> None:
     """`rehearse score --json` prints AnswerAnalysis.to_dict()."""
     import json
 

@@ -13,7 +13,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
 
 @pytest.fixture
-def qsettings(tmp_path: Path):  # type: ignore[no-untyped-def]
+def qsettings(tmp_path: Path):
     from PySide6.QtCore import QSettings
 
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
@@ -31,7 +31,7 @@ def gui_workspace_model():
 
 
 @pytest.fixture
-def prompts():  # type: ignore[no-untyped-def]
+def prompts():
     """Message boxes answered through app.gui.dialogs: notices are noted here, not shown; a test
     that expects a question answers it with its own `dialogs.answered(...)`."""
     from app.gui import dialogs
@@ -41,7 +41,7 @@ def prompts():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def workspace(data_dir, gui_workspace_model):  # type: ignore[no-untyped-def]
+def workspace(data_dir, gui_workspace_model):
     from app.services.workspace import Workspace
 
     transcriber, scorer, judge = gui_workspace_model
@@ -51,7 +51,7 @@ def workspace(data_dir, gui_workspace_model):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def window(qtbot, workspace, qsettings):  # type: ignore[no-untyped-def]
+def window(qtbot, workspace, qsettings):
     from app.gui.application import make_application
     from app.gui.main_window import MainWindow
     from app.gui.settings import AppSettings
@@ -73,7 +73,7 @@ def window(qtbot, workspace, qsettings):  # type: ignore[no-untyped-def]
     runner.shutdown()
 
 
-def screenshot(widget, name: str) -> Path:  # type: ignore[no-untyped-def]
+def screenshot(widget, name: str) -> Path:
     """Save a PNG of a widget into screenshots/ (not committed) for a person to look at."""
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

@@ -20,7 +20,7 @@ ANSWER = (
 )
 
 
-def drop(window, path: Path) -> bool:  # type: ignore[no-untyped-def]
+def drop(window, path: Path) -> bool:
     """Drag a file over the window and drop it, as the window system would deliver it."""
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
@@ -36,7 +36,7 @@ def drop(window, path: Path) -> bool:  # type: ignore[no-untyped-def]
     return event.isAccepted()
 
 
-def test_a_dropped_recording_is_judged_and_saved_a_bad_one_is_refused(window, qtbot, spoken, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_dropped_recording_is_judged_and_saved_a_bad_one_is_refused(window, qtbot, spoken, tmp_path: Path) -> None:
     assert window.import_pack_file(DEMO)
     window.start_page.table.selectRow(0)
     bad = tmp_path / "notes.m4a"
@@ -62,7 +62,7 @@ def test_a_dropped_recording_is_judged_and_saved_a_bad_one_is_refused(window, qt
     assert attempt.question_id == "shap-and-lime" and attempt.has_audio
 
 
-def test_a_typed_answer_from_the_practice_menu(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_typed_answer_from_the_practice_menu(window, qtbot) -> None:
     assert window.import_pack_file(DEMO)
     window.start_page.table.selectRow(0)
     qtbot.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
@@ -92,6 +92,6 @@ def test_a_typed_answer_from_the_practice_menu(window, qtbot) -> None:  # type: 
     screenshot(window, "typed-history-1280x800")
 
 
-def test_the_new_actions_are_in_the_shortcuts_list(window) -> None:  # type: ignore[no-untyped-def]
+def test_the_new_actions_are_in_the_shortcuts_list(window) -> None:
     rows = {(what, keys) for _, what, keys in shortcut_rows(window)}
     assert ("Import answer", "Ctrl+I") in rows and ("Type an answer", "Ctrl+T") in rows

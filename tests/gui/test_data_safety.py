@@ -10,7 +10,7 @@ from app.core.paths import DataDir
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo-pack.yaml"
 
 
-def test_the_window_shows_first_and_a_damaged_database_is_offered_a_new_one_after(  # type: ignore[no-untyped-def]
+def test_the_window_shows_first_and_a_damaged_database_is_offered_a_new_one_after(
     qtbot, data_dir: DataDir, qsettings, gui_workspace_model, monkeypatch
 ) -> None:
     """At start-up the history opens on the pool after the window shows; a damaged file is still
@@ -49,7 +49,7 @@ def test_the_window_shows_first_and_a_damaged_database_is_offered_a_new_one_afte
     workspace.close()
 
 
-def test_start_up_offers_to_recover_an_interrupted_answer(window, qtbot, fake_mic, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_start_up_offers_to_recover_an_interrupted_answer(window, qtbot, fake_mic, spoken) -> None:
     from app.core.audio.recorder import Recorder
     from app.gui.recovery_prompt import offer_recovery
 
@@ -77,7 +77,7 @@ def test_start_up_offers_to_recover_an_interrupted_answer(window, qtbot, fake_mi
     assert attempt.status == "recovered" and abs(attempt.duration_s - 6.0) < 0.01
 
 
-def test_discarding_an_interrupted_answer_removes_it(window, qtbot, fake_mic, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_discarding_an_interrupted_answer_removes_it(window, qtbot, fake_mic, spoken) -> None:
     from app.core.audio.recorder import Recorder
     from app.gui.recovery_prompt import offer_recovery
 
@@ -90,7 +90,7 @@ def test_discarding_an_interrupted_answer_removes_it(window, qtbot, fake_mic, sp
     qtbot.waitUntil(lambda: list(window.workspace.data_dir.incoming.iterdir()) == [], timeout=5000)
 
 
-def test_delete_all_my_data_from_preferences(window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_delete_all_my_data_from_preferences(window, qtbot, tmp_path) -> None:
     import numpy as np
 
     from app.core.analysis import judge_transcript

@@ -15,7 +15,7 @@ from tests.gui.test_practice_flow import ANSWER, open_demo
 from tests.gui.test_review_replay import word_position
 
 
-def test_play_my_answer_shows_state_position_and_the_word_being_played(window, qtbot, fake_mic, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_play_my_answer_shows_state_position_and_the_word_being_played(window, qtbot, fake_mic, spoken) -> None:
     fake_mic.load(spoken(ANSWER))
     open_demo(window, qtbot)
     qtbot.mouseClick(window.start_page.start_button, Qt.MouseButton.LeftButton)

@@ -19,13 +19,13 @@ FIRST = (
 SECOND = "LIME explanations can be unstable across runs, because the perturbed samples are random."
 
 
-def type_answer(window, qtbot, text: str) -> None:  # type: ignore[no-untyped-def]
+def type_answer(window, qtbot, text: str) -> None:
     window.type_answer()
     window.typed_dialog.editor.setPlainText(text)
     window.typed_dialog.buttons.accepted.emit()
 
 
-def test_mock_interview_asks_the_follow_up_and_shows_the_chain(window, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_mock_interview_asks_the_follow_up_and_shows_the_chain(window, qtbot, tmp_path: Path) -> None:
     source = tmp_path / "demo.yaml"
     source.write_text(demo_with_follow_ups())
     assert window.import_pack_file(source)
@@ -57,7 +57,7 @@ def test_mock_interview_asks_the_follow_up_and_shows_the_chain(window, qtbot, tm
     assert second.question_id == "shap-and-lime.follow-up-2"
 
 
-def test_follow_ups_in_the_pack_editor_form(window, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_follow_ups_in_the_pack_editor_form(window, qtbot, tmp_path: Path) -> None:
     source = tmp_path / "demo.yaml"
     source.write_text(demo_with_follow_ups())
     window.import_pack_file(source)

@@ -15,7 +15,7 @@ from tests.gui.conftest import screenshot
 from tests.gui.test_follow_ups import FIRST, SECOND
 
 
-def test_spoken_mock_interview_asks_and_chains_the_follow_up(window, qtbot, fake_mic, spoken, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_spoken_mock_interview_asks_and_chains_the_follow_up(window, qtbot, fake_mic, spoken, tmp_path: Path) -> None:
     source = tmp_path / "demo.yaml"
     source.write_text(demo_with_follow_ups())
     assert window.import_pack_file(source)

@@ -46,10 +46,10 @@ class Ticker:
         self.longest_ms = max(self.longest_ms, self.clock.elapsed())
 
 
-def slowed(calls: list[threading.Thread], fn, seconds: float = SLOW_S):  # type: ignore[no-untyped-def]
+def slowed(calls: list[threading.Thread], fn, seconds: float = SLOW_S):
     """`fn`, recording the thread each call runs on, then taking `seconds` longer."""
 
-    def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def wrapper(*args, **kwargs):
         calls.append(threading.current_thread())
         result = fn(*args, **kwargs)
         time.sleep(seconds)
@@ -62,7 +62,7 @@ def test_a_round_starts_at_once_and_its_answers_carry_the_session_id(
     window,
     qtbot,
     fake_mic,
-    spoken,  # type: ignore[no-untyped-def]
+    spoken,
     monkeypatch,
 ) -> None:
     history = window.workspace.history
@@ -92,12 +92,12 @@ def test_a_round_starts_at_once_and_its_answers_carry_the_session_id(
     assert not saved, "nothing was saved before the session id came"
     qtbot.waitUntil(lambda: bool(saved), timeout=60000)
     [summary] = history.attempt_summaries()
-    assert summary.id == saved[0].attempt_id  # type: ignore[attr-defined]
+    assert summary.id == saved[0].attempt_id
     assert summary.session_id is not None and summary.session_id == controller.session_id
     assert [a.id for a in history.attempt_summaries(session_id=summary.session_id)] == [summary.id]
 
 
-def test_delete_all_runs_on_the_pool_and_the_dialog_reports_it(window, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_delete_all_runs_on_the_pool_and_the_dialog_reports_it(window, qtbot, monkeypatch) -> None:
     from app.core.analysis import judge_transcript
     from app.core.audio.files import write_recording
     from app.core.packs import load_pack
@@ -140,7 +140,7 @@ def test_delete_all_runs_on_the_pool_and_the_dialog_reports_it(window, qtbot, mo
     assert "deleted" in window.statusBar().currentMessage()
 
 
-def test_a_failed_delete_all_is_reported(window, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_delete_all_is_reported(window, qtbot, monkeypatch) -> None:
     from app.gui.settings_dialog import SettingsDialog
 
     def refuse() -> None:
@@ -166,7 +166,7 @@ def test_the_microphone_test_starts_and_stops_on_the_pool(
     qsettings,
     tmp_path,
     fake_mic,
-    spoken,  # type: ignore[no-untyped-def]
+    spoken,
     monkeypatch,
 ) -> None:
     from app.core.audio.recorder import Recorder
@@ -200,7 +200,7 @@ def test_the_microphone_test_starts_and_stops_on_the_pool(
 
 def test_the_microphone_test_stopped_while_starting_ends_cleanly(
     qtbot, qsettings, tmp_path, fake_mic, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from app.core.audio.recorder import Recorder
     from app.gui.application import make_application
     from app.gui.settings import AppSettings
@@ -223,7 +223,7 @@ def test_the_microphone_test_stopped_while_starting_ends_cleanly(
 
 
 @pytest.fixture(autouse=True)
-def _no_leftover_jobs(qtbot):  # type: ignore[no-untyped-def]
+def _no_leftover_jobs(qtbot):
     yield
     from PySide6.QtCore import QThreadPool
 

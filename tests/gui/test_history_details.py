@@ -20,13 +20,13 @@ from tests.gui.test_review_history import open_history, seed_demo
 LONG_TITLE = "ML Interpretability Specialist"  # a real pack's title, shown as "ML Inter..." before
 
 
-def long_titled_pack(tmp_path: Path):  # type: ignore[no-untyped-def]
+def long_titled_pack(tmp_path: Path):
     path = tmp_path / "demo-long.yaml"
     path.write_text(DEMO.read_text().replace("title: Demo pack", f"title: {LONG_TITLE}", 1))
     return load_pack(path)
 
 
-def test_a_note_saved_on_an_answer_shows_in_the_history_on_going_back(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_note_saved_on_an_answer_shows_in_the_history_on_going_back(window, qtbot) -> None:
     ids = seed_demo(window)
     page = open_history(window, qtbot)
     assert page.select_attempt(ids[5])
@@ -46,7 +46,7 @@ def test_a_note_saved_on_an_answer_shows_in_the_history_on_going_back(window, qt
     assert [s.id for s in page.selected()] == [ids[5]], "the answer just seen stays selected"
 
 
-def test_compare_names_two_answers_of_the_same_minute_apart(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_compare_names_two_answers_of_the_same_minute_apart(window, qtbot) -> None:
     pack = load_pack(DEMO)
     question = pack.question("shap-and-lime")
     history = window.workspace.history
@@ -77,7 +77,7 @@ def test_compare_names_two_answers_of_the_same_minute_apart(window, qtbot) -> No
         screenshot(window, f"compare-same-minute-{width}x{height}")
 
 
-def test_history_columns_give_the_question_the_room(window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_history_columns_give_the_question_the_room(window, qtbot, tmp_path) -> None:
     pack = long_titled_pack(tmp_path)
     history = window.workspace.history
     now = datetime.now(UTC)

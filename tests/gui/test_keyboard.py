@@ -22,7 +22,7 @@ def mnemonic(text: str) -> str | None:
     return None if key.isEmpty() else key.toString()
 
 
-def test_enter_on_a_highlighted_question_starts_it(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_enter_on_a_highlighted_question_starts_it(window, qtbot) -> None:
     window.settings.prep_seconds = 30
     assert window.import_pack_file(DEMO)
     page = window.start_page
@@ -43,7 +43,7 @@ def test_enter_on_a_highlighted_question_starts_it(window, qtbot) -> None:  # ty
     window.controller.cancel()
 
 
-def test_no_two_mnemonics_clash_on_any_page(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_no_two_mnemonics_clash_on_any_page(window, qtbot) -> None:
     """What Alt+letter reaches on each page: the menu titles, the toolbar, and that page's labels
     (through their buddies) and buttons. Within each menu, its items' letters."""
     review = window.review
@@ -72,7 +72,7 @@ def test_no_two_mnemonics_clash_on_any_page(window, qtbot) -> None:  # type: ign
     assert mnemonic(pack_label.text()) not in {mnemonic(t) for t in bar}, "Alt+P is the Practice menu"
 
 
-def test_help_lists_every_shortcut_of_the_window(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_help_lists_every_shortcut_of_the_window(window, qtbot) -> None:
     window.review.page("history")  # its page shortcuts are listed once the page exists
     help_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Help")
     assert window.shortcuts_action in help_menu.actions()

@@ -13,7 +13,7 @@ from tests.gui.test_practice_flow import open_demo
 SAID = "SHAP explains a single prediction with Shapley values."
 
 
-def test_captions_arrive_in_the_first_pause_and_the_buttons_stay(window, qtbot, pulse_mic, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_captions_arrive_in_the_first_pause_and_the_buttons_stay(window, qtbot, pulse_mic, spoken) -> None:
     window.settings.live_captions = True
     open_demo(window, qtbot, answer_seconds=60, device=pulse_mic.device)
     window.start_page.start_button.click()

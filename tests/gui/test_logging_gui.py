@@ -12,7 +12,7 @@ from app.logs import LOG_NAME, close_logging, setup_logging
 
 
 @pytest.fixture
-def log_file(window, monkeypatch):  # type: ignore[no-untyped-def]
+def log_file(window, monkeypatch):
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     monkeypatch.setattr(threading, "excepthook", threading.excepthook)
     path = setup_logging(window.workspace.data_dir.root)
@@ -20,7 +20,7 @@ def log_file(window, monkeypatch):  # type: ignore[no-untyped-def]
     close_logging()
 
 
-def test_a_failing_job_logs_its_traceback(window, qtbot, log_file) -> None:  # type: ignore[no-untyped-def]
+def test_a_failing_job_logs_its_traceback(window, qtbot, log_file) -> None:
     def load_broken_pack() -> None:
         raise OSError("questions.yaml: disk went away")
 
@@ -37,7 +37,7 @@ def test_a_failing_job_logs_its_traceback(window, qtbot, log_file) -> None:  # t
     assert "OSError: questions.yaml: disk went away" in text
 
 
-def test_help_menu_shows_the_log_folder(window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_help_menu_shows_the_log_folder(window, monkeypatch) -> None:
     from PySide6.QtGui import QDesktopServices
 
     help_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Help")

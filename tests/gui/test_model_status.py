@@ -29,7 +29,7 @@ def broken_model(tmp_path: Path) -> Path:
     return broken
 
 
-def choose_model(window, qtbot, pick) -> None:  # type: ignore[no-untyped-def]
+def choose_model(window, qtbot, pick) -> None:
     """Open Preferences from the Edit menu, let `pick(dialog)` choose, press OK."""
     seen: list[SettingsDialog] = []
 
@@ -47,10 +47,10 @@ def choose_model(window, qtbot, pick) -> None:  # type: ignore[no-untyped-def]
     assert seen, "Preferences opened"
 
 
-def test_status_follows_the_model_loaded_after_a_broken_folder_and_back(window, qtbot, tmp_path, prompts) -> None:  # type: ignore[no-untyped-def]
+def test_status_follows_the_model_loaded_after_a_broken_folder_and_back(window, qtbot, tmp_path, prompts) -> None:
     broken = broken_model(tmp_path)
 
-    def pick_broken(dialog) -> None:  # type: ignore[no-untyped-def]
+    def pick_broken(dialog) -> None:
         dialog.model_other.setChecked(True)
         dialog.model_path.setText(str(broken))
 
@@ -59,7 +59,7 @@ def test_status_follows_the_model_loaded_after_a_broken_folder_and_back(window, 
     assert window.model_status.text() == "Speech model: tiny.en (fallback)"
     assert any(p.kind == "warn" and str(broken) in p.text for p in prompts), prompts
 
-    def pick_builtin(dialog) -> None:  # type: ignore[no-untyped-def]
+    def pick_builtin(dialog) -> None:
         assert dialog.model_other.isChecked() and dialog.model_path.text() == str(broken)
         dialog.model_embedded.setChecked(True)
 
@@ -72,7 +72,7 @@ def test_status_follows_the_model_loaded_after_a_broken_folder_and_back(window, 
 
 def test_a_load_for_an_earlier_choice_does_not_overwrite_the_status(
     window, qtbot, tmp_path, monkeypatch, prompts
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """The broken folder is chosen, then the built-in model before the first load has finished; the
     first load (the fallback) is held until the second has reported, so its result arrives last."""
     from app.core.transcribe.transcriber import Transcriber
@@ -81,7 +81,7 @@ def test_a_load_for_an_earlier_choice_does_not_overwrite_the_status(
     second_reported = threading.Event()
     warm_up = Transcriber.warm_up
 
-    def held_warm_up(self) -> None:  # type: ignore[no-untyped-def]
+    def held_warm_up(self) -> None:
         if self.info.fallback_reason:  # the load for the broken folder, on a pool thread
             second_reported.wait(60)
         warm_up(self)

@@ -12,7 +12,7 @@ from app.gui.shortcuts_dialog import shortcut_rows
 from tests.gui.conftest import screenshot
 
 
-def test_set_an_interview_date_and_practise_what_is_due(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_set_an_interview_date_and_practise_what_is_due(window, qtbot) -> None:
     start = window.start_page
     start.pack_combo.setCurrentIndex(start.pack_combo.findData("behavioural-core"))
     qtbot.waitUntil(lambda: start.plan_text.isVisible(), timeout=10_000)
@@ -40,5 +40,5 @@ def test_set_an_interview_date_and_practise_what_is_due(window, qtbot) -> None: 
     window.controller.cancel()
 
 
-def test_the_plan_shortcut_is_listed(window) -> None:  # type: ignore[no-untyped-def]
+def test_the_plan_shortcut_is_listed(window) -> None:
     assert ("Interview date", "Ctrl+D") in {(what, keys) for _, what, keys in shortcut_rows(window)}

@@ -24,7 +24,7 @@ ANSWER = (
 )
 
 
-def open_demo(window, qtbot, answer_seconds: int = 8, device: str | None = "fakemic") -> None:  # type: ignore[no-untyped-def]
+def open_demo(window, qtbot, answer_seconds: int = 8, device: str | None = "fakemic") -> None:
     # Name the device: once the PulseAudio fixture has started, the system default input is PulseAudio's.
     window.settings.input_device = device
     window.settings.answer_seconds = answer_seconds
@@ -35,7 +35,7 @@ def open_demo(window, qtbot, answer_seconds: int = 8, device: str | None = "fake
     assert page.table.rowCount() == 2 and page.table.item(0, 1).text() == "Describe your experience with SHAP and LIME."
 
 
-def test_whole_flow_pack_to_feedback_to_database(window, qtbot, fake_mic, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_whole_flow_pack_to_feedback_to_database(window, qtbot, fake_mic, spoken) -> None:
     fake_mic.load(spoken(ANSWER))
     open_demo(window, qtbot)
     screenshot(window, "1-start-1280x800")
@@ -117,7 +117,7 @@ def test_whole_flow_pack_to_feedback_to_database(window, qtbot, fake_mic, spoken
     controller.cancel()
 
 
-def test_stop_with_space_in_real_time_and_the_answer_is_saved(window, qtbot, pulse_mic, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_stop_with_space_in_real_time_and_the_answer_is_saved(window, qtbot, pulse_mic, spoken) -> None:
     """Real-time capture (PulseAudio): the person speaks, then presses Space to stop."""
     wav = spoken(ANSWER)
     import soundfile
@@ -144,7 +144,7 @@ def test_stop_with_space_in_real_time_and_the_answer_is_saved(window, qtbot, pul
     assert window.workspace.history.count_attempts() == 1
 
 
-def test_escape_cancels_without_saving(window, qtbot, fake_mic, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_escape_cancels_without_saving(window, qtbot, fake_mic, spoken) -> None:
     fake_mic.load(spoken("This answer will be thrown away."))
     open_demo(window, qtbot, answer_seconds=60)
     window.start_page.start_button.click()
@@ -160,7 +160,7 @@ def test_escape_cancels_without_saving(window, qtbot, fake_mic, spoken) -> None:
     assert window.stack.currentWidget() is window.start_page
 
 
-def test_prep_countdown_starts_the_answer_by_itself(window, qtbot, fake_mic, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_prep_countdown_starts_the_answer_by_itself(window, qtbot, fake_mic, spoken) -> None:
     fake_mic.load(spoken("Hello."))
     open_demo(window, qtbot, answer_seconds=60)
     window.settings.prep_seconds = 1
@@ -171,7 +171,7 @@ def test_prep_countdown_starts_the_answer_by_itself(window, qtbot, fake_mic, spo
     controller.cancel()
 
 
-def test_no_microphone_shows_a_message_and_keeps_the_question(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_no_microphone_shows_a_message_and_keeps_the_question(window, qtbot) -> None:
     open_demo(window, qtbot, device="USB headset that is not plugged in")
     window.start_page.start_button.click()
     with qtbot.waitSignal(window.controller.message, timeout=10000) as blocker:
@@ -182,10 +182,10 @@ def test_no_microphone_shows_a_message_and_keeps_the_question(window, qtbot) -> 
     screenshot(window, "6-no-microphone-1280x800")
 
 
-def test_a_model_that_fails_keeps_the_recording(window, qtbot, fake_mic, spoken, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_model_that_fails_keeps_the_recording(window, qtbot, fake_mic, spoken, monkeypatch) -> None:
     from app.core.transcribe import ModelLoadError
 
-    def broken():  # type: ignore[no-untyped-def]
+    def broken():
         raise ModelLoadError("Model folder /models/broken could not be loaded: bad file")
 
     monkeypatch.setattr(window.workspace, "transcriber", broken)
@@ -206,7 +206,7 @@ def test_a_model_that_fails_keeps_the_recording(window, qtbot, fake_mic, spoken,
     screenshot(window, "7-model-failed-1280x800")
 
 
-def test_shortcuts_and_menus_exist(window) -> None:  # type: ignore[no-untyped-def]
+def test_shortcuts_and_menus_exist(window) -> None:
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus == ["&File", "&Edit", "&Practice", "&Replay", "&Help"]
     assert window.import_action.shortcut().toString() == "Ctrl+O"
@@ -215,7 +215,7 @@ def test_shortcuts_and_menus_exist(window) -> None:  # type: ignore[no-untyped-d
     assert window.escape_action.shortcut().toString() == "Esc"
 
 
-def test_window_appears_before_the_model_is_loaded(qtbot, data_dir, qsettings) -> None:  # type: ignore[no-untyped-def]
+def test_window_appears_before_the_model_is_loaded(qtbot, data_dir, qsettings) -> None:
     from app.gui.application import load_model_in_background, make_application
     from app.gui.main_window import MainWindow
     from app.gui.settings import AppSettings
@@ -236,7 +236,7 @@ def test_window_appears_before_the_model_is_loaded(qtbot, data_dir, qsettings) -
     workspace.close()
 
 
-def test_a_microphone_that_disappears_mid_answer_keeps_the_audio(qtbot, workspace, qsettings) -> None:  # type: ignore[no-untyped-def]
+def test_a_microphone_that_disappears_mid_answer_keeps_the_audio(qtbot, workspace, qsettings) -> None:
     """The device vanishes after half a second of audio: a message, and the half second is saved and scored."""
     from app.gui.application import make_application
     from app.gui.main_window import MainWindow

@@ -8,7 +8,7 @@ from app.gui.settings import AppSettings
 from tests.gui.conftest import screenshot
 
 
-def open_dialog(qtbot, settings: AppSettings, tmp_path):  # type: ignore[no-untyped-def]
+def open_dialog(qtbot, settings: AppSettings, tmp_path):
     from app.gui.application import make_application
     from app.gui.settings_dialog import SettingsDialog
 
@@ -20,13 +20,13 @@ def open_dialog(qtbot, settings: AppSettings, tmp_path):  # type: ignore[no-unty
     return dialog
 
 
-def press(qtbot, widget, key: Qt.Key, times: int = 1) -> None:  # type: ignore[no-untyped-def]
+def press(qtbot, widget, key: Qt.Key, times: int = 1) -> None:
     widget.setFocus()
     for _ in range(times):
         qtbot.keyClick(widget, key)
 
 
-def test_the_arrows_step_answer_and_prep_times_and_never_go_below_a_real_answer(qtbot, qsettings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_arrows_step_answer_and_prep_times_and_never_go_below_a_real_answer(qtbot, qsettings, tmp_path) -> None:
     dialog = open_dialog(qtbot, AppSettings(qsettings), tmp_path)
     answer, prep, limit = dialog.answer, dialog.prep, dialog.limit
     assert answer.text() == prep.text() == "Pack's time", "the default is each question's own time"
@@ -74,7 +74,7 @@ def test_the_arrows_step_answer_and_prep_times_and_never_go_below_a_real_answer(
     assert (again.prep_seconds, again.answer_seconds, again.hard_limit_factor) == (0, 30, 1.5)
 
 
-def test_a_slip_saved_by_an_older_version_is_brought_back_into_range(qtbot, qsettings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_slip_saved_by_an_older_version_is_brought_back_into_range(qtbot, qsettings, tmp_path) -> None:
     """The hard stop is never below 1.25x; times saved with 1 s steps show, and are saved, in range."""
     qsettings.setValue("practice/answer_seconds", 2)
     qsettings.setValue("practice/prep_seconds", 3)

@@ -11,7 +11,7 @@ from tests.gui.conftest import screenshot
 from tests.gui.test_review_progress import open_progress
 
 
-def tick_labels(view) -> list[str]:  # type: ignore[no-untyped-def]
+def tick_labels(view) -> list[str]:
     """The labels the bottom axis draws at its current range and width."""
     axis = view.plot.getPlotItem().getAxis("bottom")
     low, high = axis.range
@@ -21,7 +21,7 @@ def tick_labels(view) -> list[str]:  # type: ignore[no-untyped-def]
     return labels
 
 
-def test_answers_of_one_night_are_charted_on_their_day(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_answers_of_one_night_are_charted_on_their_day(window, qtbot) -> None:
     pack = load_pack(DEMO)
     question = pack.question("shap-and-lime")
     day = date.today() - timedelta(days=1)

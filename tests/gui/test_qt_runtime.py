@@ -18,7 +18,7 @@ class _Emitter(QObject):
     payload = Signal(object)
 
 
-def test_delivering_many_signals_keeps_none_true_and_false_alive(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_delivering_many_signals_keeps_none_true_and_false_alive(qtbot) -> None:
     emitter = _Emitter()
     received: list[object] = []
     emitter.level.connect(lambda value: None)

@@ -22,7 +22,7 @@ DEMO = REPO / "tests" / "data" / "demo-pack.yaml"
 ANSWER = "SHAP explains a single prediction with Shapley values from cooperative game theory."
 
 
-def start_recording(window, qtbot, pulse_mic, spoken) -> None:  # type: ignore[no-untyped-def]
+def start_recording(window, qtbot, pulse_mic, spoken) -> None:
     window.settings.input_device = pulse_mic.device
     window.settings.answer_seconds = 60
     window.settings.prep_seconds = 30
@@ -34,7 +34,7 @@ def start_recording(window, qtbot, pulse_mic, spoken) -> None:  # type: ignore[n
     qtbot.waitUntil(lambda: window.controller.recording.seconds > 1.5, timeout=10_000)
 
 
-def test_quit_while_recording_saves_the_answer_then_closes(window, qtbot, pulse_mic, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_quit_while_recording_saves_the_answer_then_closes(window, qtbot, pulse_mic, spoken) -> None:
     start_recording(window, qtbot, pulse_mic, spoken)
     asked: list[bool] = []
     window.quit_guard.ask = lambda _parent: asked.append(True) or False  # "Keep recording"
@@ -54,7 +54,7 @@ def test_quit_while_recording_saves_the_answer_then_closes(window, qtbot, pulse_
     assert list(window.workspace.data_dir.incoming.iterdir()) == []
 
 
-def test_quit_while_processing_waits_for_the_attempt(window, qtbot, pulse_mic, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_quit_while_processing_waits_for_the_attempt(window, qtbot, pulse_mic, spoken) -> None:
     start_recording(window, qtbot, pulse_mic, spoken)
     window.controller.stop_answer()
     assert window.controller.phase is Phase.PROCESSING
@@ -107,7 +107,7 @@ sys.exit(code)
 """
 
 
-def test_sigterm_while_recording_saves_the_answer_before_the_process_exits(  # type: ignore[no-untyped-def]
+def test_sigterm_while_recording_saves_the_answer_before_the_process_exits(
     pulse_mic, spoken, data_dir, tmp_path
 ) -> None:
     pulse_mic.play(spoken(ANSWER))

@@ -19,7 +19,7 @@ from tests.gui.conftest import screenshot
 from tests.gui.test_practice_flow import open_demo
 
 
-def test_preferences_disable_reading_aloud_where_no_voice_starts(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_preferences_disable_reading_aloud_where_no_voice_starts(window, qtbot) -> None:
     window.settings.read_aloud = True  # chosen once, on a computer (or day) with a voice
     _speech, check = system_voice()
     assert not check.available
@@ -54,7 +54,7 @@ def test_preferences_disable_reading_aloud_where_no_voice_starts(window, qtbot) 
     assert window.settings.read_aloud, "the person's choice is kept for when a voice is there"
 
 
-def test_a_question_that_cannot_be_read_aloud_is_said_once_and_logged(window, qtbot, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_a_question_that_cannot_be_read_aloud_is_said_once_and_logged(window, qtbot, caplog) -> None:
     window.settings.read_aloud = True
     told: list[str] = []
     window.reader.failed.connect(told.append)
@@ -73,7 +73,7 @@ def test_a_question_that_cannot_be_read_aloud_is_said_once_and_logged(window, qt
     ]
 
 
-def test_a_working_engine_reads_and_a_missing_one_is_named(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_working_engine_reads_and_a_missing_one_is_named(qtbot) -> None:
     speech, check = probe_voice(engines=["mock"])
     assert check.available and check.engine == "mock" and speech.availableVoices()
     reader = QuestionReader(probe=lambda: (speech, check))

@@ -25,7 +25,7 @@ from tests.gui.conftest import screenshot
 from tests.gui.test_review_replay import ANSWER, open_attempt, recorded_attempt
 
 
-def test_speed_steps_with_the_keys_applies_to_every_player_and_is_remembered(window, qtbot, spoken, qsettings) -> None:  # type: ignore[no-untyped-def]
+def test_speed_steps_with_the_keys_applies_to_every_player_and_is_remembered(window, qtbot, spoken, qsettings) -> None:
     attempt_id, _flac = recorded_attempt(window, spoken)
     view = open_attempt(window, qtbot, attempt_id)
     replay = view.replay
@@ -55,7 +55,7 @@ def test_speed_steps_with_the_keys_applies_to_every_player_and_is_remembered(win
     assert ("Replay", "Slower", "[") in rows and ("Replay", "Faster", "]") in rows
 
 
-def test_a_new_window_starts_at_the_speed_last_chosen(window, qtbot, qsettings) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_window_starts_at_the_speed_last_chosen(window, qtbot, qsettings) -> None:
     AppSettings(qsettings).replay_speed = 1.25
     from app.gui.main_window import MainWindow
 
@@ -80,7 +80,7 @@ def _median_f0(wav: Path) -> tuple[float, float]:
     return float(np.median(pitch[pitch > 0])), len(samples) / rate
 
 
-def _render(pulse_mic, wav: Path, speed: float, out: Path, *extra: str) -> Path:  # type: ignore[no-untyped-def]
+def _render(pulse_mic, wav: Path, speed: float, out: Path, *extra: str) -> Path:
     """What the ReplayPlayer sends to the sound card at `speed`, as a 16 kHz WAV."""
     recorder = subprocess.Popen(
         [
@@ -114,7 +114,7 @@ def _render(pulse_mic, wav: Path, speed: float, out: Path, *extra: str) -> Path:
 
 
 @pytest.mark.slow
-def test_replay_at_one_and_a_half_keeps_the_voice_pitch(pulse_mic, spoken, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_replay_at_one_and_a_half_keeps_the_voice_pitch(pulse_mic, spoken, tmp_path) -> None:
     wav = spoken(ANSWER)
     original_f0, original_span = _median_f0(wav)
     fast_f0, fast_span = _median_f0(_render(pulse_mic, wav, 1.5, tmp_path / "fast.wav"))

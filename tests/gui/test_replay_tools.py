@@ -14,7 +14,7 @@ from tests.gui.test_review_history import shoot
 from tests.gui.test_review_replay import open_attempt, recorded_attempt
 
 
-def test_history_search_finds_answers_by_the_words_said_and_marks_them(window, qtbot, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_history_search_finds_answers_by_the_words_said_and_marks_them(window, qtbot, spoken) -> None:
     history = window.workspace.history
     recorded, _flac = recorded_attempt(window, spoken)  # says "Shapley values" and "LIME"
     other = save(history, window.workspace.scorer(), text="LIME fits a local surrogate model around one prediction.")
@@ -49,7 +49,7 @@ def test_history_search_finds_answers_by_the_words_said_and_marks_them(window, q
     assert view.panel.found == set() and "found for" not in view.meta.text()
 
 
-def _select_words(view, first: int, last: int) -> None:  # type: ignore[no-untyped-def]
+def _select_words(view, first: int, last: int) -> None:
     """Select words first..last in the transcript as a drag of the mouse would."""
     document = view.transcript.document()
     spans: dict[int, tuple[int, int]] = {}
@@ -71,7 +71,7 @@ def _select_words(view, first: int, last: int) -> None:  # type: ignore[no-untyp
     view.transcript.setTextCursor(cursor)
 
 
-def test_a_selected_passage_loops_until_esc(window, qtbot, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_a_selected_passage_loops_until_esc(window, qtbot, spoken) -> None:
     attempt_id, _flac = recorded_attempt(window, spoken)
     view = open_attempt(window, qtbot, attempt_id)
     replay, words = view.replay, view.detail.transcript.words
@@ -108,7 +108,7 @@ def test_a_selected_passage_loops_until_esc(window, qtbot, spoken) -> None:  # t
     assert window.feedback_page.replay.loop_range == (1.0, 2.0)
 
 
-def test_bookmarks_with_notes_are_kept_listed_and_seek(window, qtbot, spoken, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_bookmarks_with_notes_are_kept_listed_and_seek(window, qtbot, spoken, tmp_path) -> None:
     attempt_id, _flac = recorded_attempt(window, spoken)
     view = open_attempt(window, qtbot, attempt_id)
     marks, replay = view.bookmarks, view.replay

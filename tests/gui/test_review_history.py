@@ -22,7 +22,7 @@ from tests.gui.conftest import screenshot
 NOW = datetime.now(UTC).replace(microsecond=0)
 
 
-def shoot(window, name: str, qtbot) -> None:  # type: ignore[no-untyped-def]
+def shoot(window, name: str, qtbot) -> None:
     """Screenshots of the current page at 1280x800 and 800x600 (screenshots/, not committed)."""
     for width, height in ((1280, 800), (800, 600)):
         window.resize(width, height)
@@ -32,7 +32,7 @@ def shoot(window, name: str, qtbot) -> None:  # type: ignore[no-untyped-def]
     qtbot.wait(30)
 
 
-def seed_demo(window, audio_for: Callable[[int], Path | None] | None = None) -> list[int]:  # type: ignore[no-untyped-def]
+def seed_demo(window, audio_for: Callable[[int], Path | None] | None = None) -> list[int]:
     """Twelve attempts over the last 40 days: shap-and-lime getting better, tell-me once."""
     pack = load_pack(DEMO)
     history = window.workspace.history
@@ -59,7 +59,7 @@ def seed_demo(window, audio_for: Callable[[int], Path | None] | None = None) -> 
     return ids
 
 
-def open_history(window, qtbot):  # type: ignore[no-untyped-def]
+def open_history(window, qtbot):
     page = window.review.history_page
     with qtbot.waitSignal(page.loaded, timeout=10000):
         window.review.nav_actions["history"].trigger()
@@ -67,7 +67,7 @@ def open_history(window, qtbot):  # type: ignore[no-untyped-def]
     return page
 
 
-def test_history_lists_sorts_and_filters(window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_history_lists_sorts_and_filters(window, qtbot, tmp_path) -> None:
     ids = seed_demo(window)
     page = open_history(window, qtbot)
     model = page.model
@@ -130,7 +130,7 @@ def test_history_lists_sorts_and_filters(window, qtbot, tmp_path) -> None:  # ty
     assert [line.split(",")[0] for line in out.read_text().splitlines()[1:]] == [str(i) for i in ids[:3]]
 
 
-def test_back_to_history_keeps_the_selection_until_the_history_changes(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_back_to_history_keeps_the_selection_until_the_history_changes(window, qtbot) -> None:
     """Unchanged history comes back as it was left (read cache, no model reset); a change since,
     here a note written by another part of the app, shows at once."""
     ids = seed_demo(window)
@@ -146,7 +146,7 @@ def test_back_to_history_keeps_the_selection_until_the_history_changes(window, q
     assert page.model.index(row, page.model.column_of("note")).data() == "Started too slowly"
 
 
-def select_rows(page, rows: list[int]) -> None:  # type: ignore[no-untyped-def]
+def select_rows(page, rows: list[int]) -> None:
     """Select rows as Ctrl+click does."""
     from PySide6.QtCore import QItemSelectionModel
 
@@ -158,7 +158,7 @@ def select_rows(page, rows: list[int]) -> None:  # type: ignore[no-untyped-def]
         )
 
 
-def test_delete_asks_first_and_removes_the_recording(window, qtbot, data_dir) -> None:  # type: ignore[no-untyped-def]
+def test_delete_asks_first_and_removes_the_recording(window, qtbot, data_dir) -> None:
     recordings = []
 
     def audio(n: int) -> Path | None:
@@ -188,7 +188,7 @@ def test_delete_asks_first_and_removes_the_recording(window, qtbot, data_dir) ->
     assert ids[9] not in [r.id for r in page.model.rows] and page.model.rowCount() == 11
 
 
-def test_compare_two_answers_to_the_same_question(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_compare_two_answers_to_the_same_question(window, qtbot) -> None:
     ids = seed_demo(window)
     page = open_history(window, qtbot)
     rows = {r.id: i for i, r in enumerate(page.model.rows)}
@@ -227,7 +227,7 @@ def test_compare_two_answers_to_the_same_question(window, qtbot) -> None:  # typ
 
 
 @pytest.fixture(autouse=True)
-def _no_dialog_left_open():  # type: ignore[no-untyped-def]
+def _no_dialog_left_open():
     yield
     box = QApplication.activeModalWidget()
     if box is not None:

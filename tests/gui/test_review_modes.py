@@ -18,7 +18,7 @@ from tests.gui.test_review_history import NOW, seed_demo, shoot
 ANSWER = "SHAP explains a prediction with Shapley values from game theory. LIME fits a local surrogate model."
 
 
-def test_weakest_first_orders_the_round_and_says_why(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_weakest_first_orders_the_round_and_says_why(window, qtbot) -> None:
     seed_demo(window)
     page = window.start_page
     assert page.mode_combo.findData(Mode.WEAKEST.value) >= 0 and page.mode_combo.findData(Mode.MOCK.value) >= 0
@@ -45,7 +45,7 @@ def test_weakest_first_orders_the_round_and_says_why(window, qtbot) -> None:  # 
     controller.cancel()
 
 
-def shoot_sizes(window, name: str, qtbot) -> None:  # type: ignore[no-untyped-def]
+def shoot_sizes(window, name: str, qtbot) -> None:
     """Screenshots at 1440x900 and 800x600, the sizes the practice screen must read well at."""
     for width, height in ((1440, 900), (800, 600)):
         window.resize(width, height)
@@ -55,12 +55,12 @@ def shoot_sizes(window, name: str, qtbot) -> None:  # type: ignore[no-untyped-de
     qtbot.wait(30)
 
 
-def fits(label) -> bool:  # type: ignore[no-untyped-def]
+def fits(label) -> bool:
     """The whole word-wrapped text has room: nothing cut off."""
     return label.isVisible() and label.height() >= label.heightForWidth(label.width())
 
 
-def test_a_short_weak_answer_comes_first_and_the_question_screen_says_why_in_full(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_short_weak_answer_comes_first_and_the_question_screen_says_why_in_full(window, qtbot) -> None:
     """The reported case: in a pack of 40, a 4-of-6 answer that was too short came 40th, its reason cut off
     in the status bar. It comes first, and the reason shows in full under the question, only in weakest first."""
     page = window.start_page
@@ -132,7 +132,7 @@ def test_a_short_weak_answer_comes_first_and_the_question_screen_says_why_in_ful
         again.deleteLater()
 
 
-def test_mock_interview_asks_every_question_then_shows_one_summary(window, qtbot, fake_mic, spoken, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_mock_interview_asks_every_question_then_shows_one_summary(window, qtbot, fake_mic, spoken, tmp_path) -> None:
     fake_mic.load(spoken(ANSWER))
     window.settings.answer_seconds = 4  # the unpaced fake microphone ends each answer at the 8 s hard limit
     window.settings.prep_seconds = 30
@@ -202,7 +202,7 @@ def test_mock_interview_asks_every_question_then_shows_one_summary(window, qtbot
     assert window.stack.currentWidget() is summary
 
 
-def test_the_mock_interview_length_is_kept_across_packs_and_remembered(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_the_mock_interview_length_is_kept_across_packs_and_remembered(window, qtbot) -> None:
     from tests.core.test_review_seeding import DEMO
 
     assert window.import_pack_file(DEMO)
@@ -236,7 +236,7 @@ def test_the_mock_interview_length_is_kept_across_packs_and_remembered(window, q
         again.deleteLater()
 
 
-def test_the_reason_follows_the_round_and_not_a_retry(window, qtbot, fake_mic, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_the_reason_follows_the_round_and_not_a_retry(window, qtbot, fake_mic, spoken) -> None:
     """Try again: the reason was about the answer before this one, so it goes; the next question shows its own."""
     seed_demo(window)
     fake_mic.load(spoken(ANSWER))

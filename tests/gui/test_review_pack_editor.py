@@ -14,7 +14,7 @@ from tests.core.test_review_seeding import DEMO
 from tests.gui.test_review_history import shoot
 
 
-def open_editor(window, qtbot):  # type: ignore[no-untyped-def]
+def open_editor(window, qtbot):
     window.review.nav_actions["packs"].trigger()
     editor = window.review.pack_editor
     assert window.stack.currentWidget() is editor
@@ -35,11 +35,11 @@ def check_errors(text: str, tmp_path: Path, name: str) -> list[str]:
     return [str(w) for w in pack.warnings]
 
 
-def problems(editor) -> list[str]:  # type: ignore[no-untyped-def]
+def problems(editor) -> list[str]:
     return [editor.problems.item(i).text()[2:] for i in range(editor.problems.count())]
 
 
-def test_write_a_pack_in_the_form_and_save_it(window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_write_a_pack_in_the_form_and_save_it(window, qtbot, tmp_path) -> None:
     window.reload_packs()
     editor = open_editor(window, qtbot)
     # A new pack starts with one empty question: the checker says what is missing, where.
@@ -89,7 +89,7 @@ def test_write_a_pack_in_the_form_and_save_it(window, qtbot, tmp_path) -> None: 
     assert window.start_page.pack_combo.findData("my-pack") >= 0, "the new pack can be practised at once"
 
 
-def test_yaml_typed_by_hand_is_checked_like_rehearse_check(window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_yaml_typed_by_hand_is_checked_like_rehearse_check(window, qtbot, tmp_path) -> None:
     window.import_pack_file(DEMO)
     editor = open_editor(window, qtbot)
     index = editor.chooser.findData(str(window.workspace.data_dir.packs / "demo.yaml"))
@@ -130,7 +130,7 @@ def test_yaml_typed_by_hand_is_checked_like_rehearse_check(window, qtbot, tmp_pa
     assert load_pack(out).question("shap-and-lime").answer_seconds == 75
 
 
-def test_a_builtin_pack_is_saved_as_the_users_own_copy(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_builtin_pack_is_saved_as_the_users_own_copy(window, qtbot) -> None:
     window.reload_packs()
     editor = open_editor(window, qtbot)
     index = next(i for i in range(editor.chooser.count()) if "built-in" in editor.chooser.itemText(i))
@@ -144,7 +144,7 @@ def test_a_builtin_pack_is_saved_as_the_users_own_copy(window, qtbot) -> None:  
     assert (window.workspace.data_dir.packs / f"{pack_id}.yaml").exists()
 
 
-def test_import_never_writes_outside_the_user_pack_folder(window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_import_never_writes_outside_the_user_pack_folder(window, qtbot, tmp_path) -> None:
     folder = window.workspace.data_dir.packs
     outside = tmp_path / "outside.yaml"
     (folder / "demo.yaml").symlink_to(outside)  # a link planted in the pack folder
@@ -154,7 +154,7 @@ def test_import_never_writes_outside_the_user_pack_folder(window, qtbot, tmp_pat
     assert seen and seen[0].kind == "warn" and "cannot be used as a pack file name" in seen[0].text
 
 
-def test_key_point_examples_are_edited_in_the_form_beside_the_cues(window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_key_point_examples_are_edited_in_the_form_beside_the_cues(window, qtbot, tmp_path) -> None:
     source = tmp_path / "demo.yaml"
     source.write_text(
         DEMO.read_text().replace(

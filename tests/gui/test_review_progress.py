@@ -12,14 +12,14 @@ from app.core.review.progress import TARGET_HIGH, TARGET_LOW
 from tests.gui.test_review_history import NOW, seed_demo, shoot
 
 
-def open_progress(window, qtbot, question_id: str | None):  # type: ignore[no-untyped-def]
+def open_progress(window, qtbot, question_id: str | None):
     page = window.review.progress_page
     with qtbot.waitSignal(page.loaded, timeout=10000):
         window.review.show_progress("demo", question_id)
     return page
 
 
-def test_charts_of_one_question_plot_every_answer(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_charts_of_one_question_plot_every_answer(window, qtbot) -> None:
     ids = seed_demo(window)
     page = open_progress(window, qtbot, "shap-and-lime")
     assert window.stack.currentWidget() is page
@@ -56,7 +56,7 @@ def test_charts_of_one_question_plot_every_answer(window, qtbot) -> None:  # typ
     assert window.stack.currentWidget() is page
 
 
-def test_all_questions_are_averaged_per_day_with_a_pack_summary(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_all_questions_are_averaged_per_day_with_a_pack_summary(window, qtbot) -> None:
     seed_demo(window)
     page = open_progress(window, qtbot, None)
     x, y = page.charts["duration"].curve.getData()
@@ -81,7 +81,7 @@ def test_all_questions_are_averaged_per_day_with_a_pack_summary(window, qtbot) -
     qtbot.waitUntil(lambda: page.point_count() == 2, timeout=10000)
 
 
-def test_the_report_of_a_question_embeds_the_charts(window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_report_of_a_question_embeds_the_charts(window, qtbot, tmp_path) -> None:
     seed_demo(window)
     page = open_progress(window, qtbot, "shap-and-lime")
     out = tmp_path / "report.html"
@@ -96,7 +96,7 @@ def test_the_report_of_a_question_embeds_the_charts(window, qtbot, tmp_path) -> 
     assert html.count("<tr>") == 11, "ten attempts and the header"
 
 
-def test_no_history_yet(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_no_history_yet(window, qtbot) -> None:
     window.reload_packs()
     page = window.review.progress_page
     with qtbot.waitSignal(page.loaded, timeout=10000):
@@ -107,7 +107,7 @@ def test_no_history_yet(window, qtbot) -> None:  # type: ignore[no-untyped-def]
     shoot(window, "review-progress-empty", qtbot)
 
 
-def test_the_progress_page_is_prepared_ahead_but_never_during_an_answer(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_the_progress_page_is_prepared_ahead_but_never_during_an_answer(window, qtbot) -> None:
     """At model-ready the app imports pyqtgraph on the pool and builds the Progress page, so the first
     Progress opens quickly; while a question is on screen it waits for first use instead."""
     review = window.review

@@ -26,7 +26,7 @@ ANSWER = (
 )
 
 
-def recorded_attempt(window, spoken) -> tuple[int, Path]:  # type: ignore[no-untyped-def]
+def recorded_attempt(window, spoken) -> tuple[int, Path]:
     """An attempt as the app saves one: the answer's FLAC in the recordings folder, transcribed and scored."""
     workspace = window.workspace
     pack = load_pack(DEMO)
@@ -37,7 +37,7 @@ def recorded_attempt(window, spoken) -> tuple[int, Path]:  # type: ignore[no-unt
     return workspace.history.save_attempt(pack, question, analysis, flac), flac
 
 
-def word_position(view, index: int) -> QPoint:  # type: ignore[no-untyped-def]
+def word_position(view, index: int) -> QPoint:
     """Where word `index` is drawn in the transcript's viewport."""
     document = view.transcript.document()
     block = document.begin()
@@ -54,14 +54,14 @@ def word_position(view, index: int) -> QPoint:  # type: ignore[no-untyped-def]
     raise AssertionError(f"word {index} is not in the transcript")
 
 
-def open_attempt(window, qtbot, attempt_id: int):  # type: ignore[no-untyped-def]
+def open_attempt(window, qtbot, attempt_id: int):
     view = window.review.attempt_view
     with qtbot.waitSignal(view.loaded, timeout=10000):
         window.review.show_attempt(attempt_id, back_to=window.review.history_page)
     return view
 
 
-def test_clicking_a_word_seeks_the_recording_and_playback_moves_the_highlight(window, qtbot, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_clicking_a_word_seeks_the_recording_and_playback_moves_the_highlight(window, qtbot, spoken) -> None:
     attempt_id, flac = recorded_attempt(window, spoken)
     view = open_attempt(window, qtbot, attempt_id)
     detail = view.detail
@@ -105,7 +105,7 @@ def test_clicking_a_word_seeks_the_recording_and_playback_moves_the_highlight(wi
     shoot(window, "review-attempt", qtbot)
 
 
-def test_an_attempt_exports_as_a_report(window, qtbot, spoken, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_an_attempt_exports_as_a_report(window, qtbot, spoken, tmp_path) -> None:
     attempt_id, _flac = recorded_attempt(window, spoken)
     view = open_attempt(window, qtbot, attempt_id)
     messages: list[str] = []
@@ -117,7 +117,7 @@ def test_an_attempt_exports_as_a_report(window, qtbot, spoken, tmp_path) -> None
     assert "Describe your experience with SHAP and LIME." in page and "Shapley" in page and "word:" not in page
 
 
-def test_a_note_is_saved_and_delete_removes_the_recording(window, qtbot, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_a_note_is_saved_and_delete_removes_the_recording(window, qtbot, spoken) -> None:
     attempt_id, flac = recorded_attempt(window, spoken)
     view = open_attempt(window, qtbot, attempt_id)
     assert not view.save_note_button.isEnabled()
@@ -140,7 +140,7 @@ def test_a_note_is_saved_and_delete_removes_the_recording(window, qtbot, spoken)
     assert window.stack.currentWidget() is history and history.model.rowCount() == 0
 
 
-def test_an_attempt_whose_recording_is_gone_still_shows_its_feedback(window, qtbot, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_an_attempt_whose_recording_is_gone_still_shows_its_feedback(window, qtbot, spoken) -> None:
     attempt_id, flac = recorded_attempt(window, spoken)
     flac.unlink()
     view = open_attempt(window, qtbot, attempt_id)

@@ -35,7 +35,7 @@ def test_question_order_modes() -> None:
     assert len(shuffled) == 2
 
 
-def test_the_clock_label_changes_colour_with_the_zone(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_the_clock_label_changes_colour_with_the_zone(window, qtbot) -> None:
     from pathlib import Path
 
     window.import_pack_file(Path(__file__).resolve().parents[1] / "data" / "demo-pack.yaml")
@@ -50,7 +50,7 @@ def test_the_clock_label_changes_colour_with_the_zone(window, qtbot) -> None:  #
     assert "#cf222e" in page.clock.styleSheet()
 
 
-def test_preferences_dialog_persists_choices(qtbot, qsettings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_preferences_dialog_persists_choices(qtbot, qsettings, tmp_path) -> None:
     from app.gui.application import make_application
     from app.gui.settings_dialog import SettingsDialog
 
@@ -78,7 +78,7 @@ def test_preferences_dialog_persists_choices(qtbot, qsettings, tmp_path) -> None
     assert again.data_dir is None, "an unchanged data folder is not pinned in the settings"
 
 
-def test_microphone_test_meter_moves(qtbot, qsettings, tmp_path, pulse_mic, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_microphone_test_meter_moves(qtbot, qsettings, tmp_path, pulse_mic, spoken) -> None:
     from app.gui.application import make_application
     from app.gui.settings_dialog import SettingsDialog
 
@@ -94,14 +94,14 @@ def test_microphone_test_meter_moves(qtbot, qsettings, tmp_path, pulse_mic, spok
     assert dialog._test is None
 
 
-def test_window_geometry_is_remembered(window, qsettings) -> None:  # type: ignore[no-untyped-def]
+def test_window_geometry_is_remembered(window, qsettings) -> None:
     window.resize(900, 650)
     window.close()
     geometry, _state = AppSettings(QSettings(qsettings.fileName(), QSettings.Format.IniFormat)).window_state()
     assert geometry is not None and len(bytes(geometry)) > 0
 
 
-def test_broken_settings_values_fall_back_to_defaults(qsettings) -> None:  # type: ignore[no-untyped-def]
+def test_broken_settings_values_fall_back_to_defaults(qsettings) -> None:
     qsettings.setValue("practice/hard_limit_factor", "lots")
     qsettings.setValue("practice/prep_seconds", "soon")
     settings = AppSettings(qsettings)

@@ -47,7 +47,7 @@ class Gui:
 
 
 @pytest.fixture
-def guis(tmp_path: Path):  # type: ignore[no-untyped-def]
+def guis(tmp_path: Path):
     started: list[Gui] = []
 
     def start(data: Path) -> Gui:
@@ -84,7 +84,7 @@ def _wait_for_log(data: Path, text: str, timeout: float = 10) -> str:
         time.sleep(0.05)
 
 
-def test_a_second_launch_brings_the_first_forward_and_exits(guis, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_second_launch_brings_the_first_forward_and_exits(guis, tmp_path: Path) -> None:
     data = tmp_path / "data"
     first = guis(data)
     first.wait_interactive()
@@ -104,7 +104,7 @@ def test_a_second_launch_brings_the_first_forward_and_exits(guis, tmp_path: Path
     assert "No attempts yet." in history.stdout
 
 
-def test_a_killed_instance_leaves_a_lock_the_next_launch_takes_over(guis, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_killed_instance_leaves_a_lock_the_next_launch_takes_over(guis, tmp_path: Path) -> None:
     data = tmp_path / "data"
     first = guis(data)
     first.wait_interactive()
@@ -121,14 +121,14 @@ def test_a_killed_instance_leaves_a_lock_the_next_launch_takes_over(guis, tmp_pa
     assert again.proc.poll() is None
 
 
-def test_a_launch_on_another_data_folder_runs_alongside(guis, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_launch_on_another_data_folder_runs_alongside(guis, tmp_path: Path) -> None:
     one, other = guis(tmp_path / "one"), guis(tmp_path / "other")
     one.wait_interactive()
     other.wait_interactive()
     assert one.proc.poll() is None and other.proc.poll() is None
 
 
-def test_a_holder_that_never_answers_is_reported(qapp, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_holder_that_never_answers_is_reported(qapp, qtbot, tmp_path: Path) -> None:
     """The lock is held (here by this test) but nobody listens: retry briefly, then tell the person."""
     from PySide6.QtCore import QLockFile
 
@@ -150,7 +150,7 @@ def test_a_holder_that_never_answers_is_reported(qapp, qtbot, tmp_path: Path) ->
     assert len(shown) == 1 and "already running" in shown[0] and str(data / LOCK_NAME) in shown[0]
 
 
-def test_bring_to_front_restores_a_minimised_window(qapp, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_bring_to_front_restores_a_minimised_window(qapp, qtbot) -> None:
     from PySide6.QtWidgets import QWidget
 
     from app.gui.single_instance import bring_to_front

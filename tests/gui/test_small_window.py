@@ -18,7 +18,7 @@ from tests.gui.test_review_replay import ANSWER, DEMO, open_attempt
 SIZES = ((1280, 800), (800, 600))
 
 
-def settle(window, width: int, height: int) -> None:  # type: ignore[no-untyped-def]
+def settle(window, width: int, height: int) -> None:
     """Resize and let every pending layout run (no timing: the posted events are handled)."""
     window.resize(width, height)
     for _ in range(3):
@@ -65,7 +65,7 @@ def scroll_to(widget: QWidget) -> None:
     QApplication.processEvents()
 
 
-def saved_answer(window):  # type: ignore[no-untyped-def]
+def saved_answer(window):
     """The demo answer (espeak-ng), saved with two bookmarks, as the app saves one."""
     from tests.conftest import speak
 
@@ -81,7 +81,7 @@ def saved_answer(window):  # type: ignore[no-untyped-def]
     return question, analysis, flac, attempt_id
 
 
-def test_feedback_advice_and_figures_are_whole_at_800x600(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_feedback_advice_and_figures_are_whole_at_800x600(window, qtbot) -> None:
     question, analysis, flac, _attempt = saved_answer(window)
     page = window.feedback_page
     page.show_analysis(
@@ -113,7 +113,7 @@ def test_feedback_advice_and_figures_are_whole_at_800x600(window, qtbot) -> None
         assert clipped(button) is None, clipped(button)  # outside the scrolled part: always at hand
 
 
-def test_past_answer_bookmarks_and_strip_are_whole_at_800x600(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_past_answer_bookmarks_and_strip_are_whole_at_800x600(window, qtbot) -> None:
     _question, _analysis, _flac, attempt_id = saved_answer(window)
     view = open_attempt(window, qtbot, attempt_id)
     marks = view.bookmarks

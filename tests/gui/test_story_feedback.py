@@ -8,7 +8,7 @@ from tests.core.test_star import STORY
 from tests.gui.conftest import screenshot
 
 
-def story_analysis(window):  # type: ignore[no-untyped-def]
+def story_analysis(window):
     """The behavioural pack's first story question, answered with STORY (no result), judged as the app does."""
     pack = next(p for p in window.workspace.library.packs() if p.id == "behavioural-core")
     question = next(q for q in pack.questions if q.category == "behavioural")
@@ -23,7 +23,7 @@ def story_analysis(window):  # type: ignore[no-untyped-def]
     return pack, question, words, analysis
 
 
-def test_feedback_shows_the_story_parts_and_what_is_missing(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_feedback_shows_the_story_parts_and_what_is_missing(window, qtbot) -> None:
     pack, question, words, analysis = story_analysis(window)
     assert analysis.star is not None and [c.part for c in analysis.star if not c.present] == ["result"]
     window.feedback_page.show_analysis(question, analysis, has_audio=False)

@@ -22,7 +22,7 @@ DEMO = Path(__file__).resolve().parents[1] / "data" / "demo-pack.yaml"
 ANSWER = "SHAP explains a single prediction with Shapley values from cooperative game theory."
 
 
-def set_target_in_preferences(window, qtbot, seconds: int, factor: float) -> None:  # type: ignore[no-untyped-def]
+def set_target_in_preferences(window, qtbot, seconds: int, factor: float) -> None:
     """Through the real Preferences dialog, as a person would."""
     seen: list[SettingsDialog] = []
 
@@ -39,9 +39,7 @@ def set_target_in_preferences(window, qtbot, seconds: int, factor: float) -> Non
     assert seen, "the Preferences dialog opened"
 
 
-def test_the_target_from_preferences_reaches_feedback_history_and_scheduler(  # type: ignore[no-untyped-def]
-    window, qtbot, fake_mic, spoken
-) -> None:
+def test_the_target_from_preferences_reaches_feedback_history_and_scheduler(window, qtbot, fake_mic, spoken) -> None:
     window.settings.input_device = fake_mic.device
     assert window.import_pack_file(DEMO)
     set_target_in_preferences(window, qtbot, 30, 1.25)

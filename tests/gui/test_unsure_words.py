@@ -31,14 +31,14 @@ ANSWER = (
 
 
 @pytest.fixture(scope="module")
-def analysis(gui_workspace_model, spoken):  # type: ignore[no-untyped-def]
+def analysis(gui_workspace_model, spoken):
     transcriber, scorer, _judge = gui_workspace_model
     pack = load_pack(PACK)
     question = pack.question("agnostic-vs-specific")
     return analyse_answer(load_audio(spoken(ANSWER, speed=185, voice="en-us+f3")), pack, question, transcriber, scorer)
 
 
-def test_unsure_words_are_grey_and_say_so_on_hover(qtbot, analysis) -> None:  # type: ignore[no-untyped-def]
+def test_unsure_words_are_grey_and_say_so_on_hover(qtbot, analysis) -> None:
     panel = AnswerPanel("Your answer", "legend")
     qtbot.addWidget(panel)
     panel.resize(1000, 600)
@@ -67,7 +67,7 @@ def test_unsure_words_are_grey_and_say_so_on_hover(qtbot, analysis) -> None:  # 
     screenshot(panel, "unsure-words")
 
 
-def test_show_what_was_heard_toggles_the_raw_words(qtbot, analysis) -> None:  # type: ignore[no-untyped-def]
+def test_show_what_was_heard_toggles_the_raw_words(qtbot, analysis) -> None:
     transcript = analysis.transcript
     assert transcript.corrections, f"the glossary fixed something here: {transcript.raw_text}"
     fix = transcript.corrections[0]
@@ -102,7 +102,7 @@ def test_show_what_was_heard_toggles_the_raw_words(qtbot, analysis) -> None:  # 
     assert not panel.heard.isEnabled()
 
 
-def test_a_point_covered_only_by_unsure_words_says_so(analysis) -> None:  # type: ignore[no-untyped-def]
+def test_a_point_covered_only_by_unsure_words_says_so(analysis) -> None:
     words = analysis.transcript.words
     unsure = next(i for i, w in enumerate(words) if w.probability < UNSURE_SHOWN_BELOW)
     sure = next(i for i, w in enumerate(words) if w.probability >= 0.9)

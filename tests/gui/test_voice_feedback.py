@@ -27,7 +27,7 @@ FLAT_HEDGED = (
 )
 
 
-def saved_flat_answer(window):  # type: ignore[no-untyped-def]
+def saved_flat_answer(window):
     workspace = window.workspace
     pack = load_pack(builtin_packs_dir() / "ml-interpretability.yaml")
     question = pack.question("what-is-interpretability")
@@ -37,11 +37,11 @@ def saved_flat_answer(window):  # type: ignore[no-untyped-def]
     return pack, question, analysis, flac, workspace.history.save_attempt(pack, question, analysis, flac)
 
 
-def manner(panel) -> dict[str, tuple[str, str]]:  # type: ignore[no-untyped-def]
+def manner(panel) -> dict[str, tuple[str, str]]:
     return {t.label.text(): (t.value.text(), t.detail.text()) for t in panel.manner_tiles if not t.isHidden()}
 
 
-def test_feedback_shows_voice_hedges_and_opening_and_the_strip_seeks(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_feedback_shows_voice_hedges_and_opening_and_the_strip_seeks(window, qtbot) -> None:
     _pack, question, analysis, flac, _attempt = saved_flat_answer(window)
     page = window.feedback_page
     page.show_analysis(question, analysis, has_audio=True, audio_path=flac)
@@ -73,7 +73,7 @@ def test_feedback_shows_voice_hedges_and_opening_and_the_strip_seeks(window, qtb
     page.replay.stop()
 
 
-def test_replay_shows_the_same_figures_and_an_old_attempt_shows_none(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_replay_shows_the_same_figures_and_an_old_attempt_shows_none(window, qtbot) -> None:
     pack, question, analysis, _flac, attempt_id = saved_flat_answer(window)
     view = open_attempt(window, qtbot, attempt_id)
     assert manner(view.panel) == manner_of(window, question, analysis)
@@ -90,13 +90,13 @@ def test_replay_shows_the_same_figures_and_an_old_attempt_shows_none(window, qtb
     assert view.tiles[0].value.text().endswith("/6") and "#6639ba" not in view.transcript.toHtml()
 
 
-def manner_of(window, question, analysis) -> dict[str, tuple[str, str]]:  # type: ignore[no-untyped-def]
+def manner_of(window, question, analysis) -> dict[str, tuple[str, str]]:
     page = window.feedback_page
     page.show_analysis(question, analysis, has_audio=False)
     return manner(page.panel)
 
 
-def test_a_story_draws_its_parts_in_the_strip_and_names_the_missing_one(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_story_draws_its_parts_in_the_strip_and_names_the_missing_one(window, qtbot) -> None:
     _pack, question, _words, analysis = story_analysis(window)
     page = window.feedback_page
     page.show_analysis(question, analysis, has_audio=False)
@@ -111,7 +111,7 @@ def test_a_story_draws_its_parts_in_the_strip_and_names_the_missing_one(window, 
     screenshot(strip, "feedback-story-strip")
 
 
-def test_a_recorded_answer_is_measured_while_recording_and_stored(window, qtbot, fake_mic, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_a_recorded_answer_is_measured_while_recording_and_stored(window, qtbot, fake_mic, spoken) -> None:
     """The practice window's own path: the fake microphone, the recorder feeding the VoiceTracker, Stop."""
     from tests.gui.test_practice_flow import ANSWER, open_demo
 
@@ -133,7 +133,7 @@ def test_a_recorded_answer_is_measured_while_recording_and_stored(window, qtbot,
     assert window.feedback_page.panel.strip.isVisible()
 
 
-def test_progress_charts_each_new_figure_over_time(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_progress_charts_each_new_figure_over_time(window, qtbot) -> None:
     import math
     from datetime import datetime, timedelta
 
