@@ -1,6 +1,7 @@
 """Transcription fidelity through the app's real pipeline (issue 16): what the person said, kept.
 
     python -m tests.bench.bench_fidelity [--repeats 2] [--pace 2] [--answers 6]
+    python -m tests.bench.bench_fidelity --fillers-only [--filler-set fillers_dev]   # fillers alone (~4 min)
 
 Cases:
 - synthetic answers: the ML pack's reference answers spoken by espeak-ng in several voices and
@@ -290,11 +291,12 @@ def plain_clips(transcriber) -> dict:  # type: ignore[no-untyped-def]
     return result
 
 
-def fillers(transcriber) -> dict:  # type: ignore[no-untyped-def]
-    """Recall and precision of "um"/"uh" on the filler set; any filler found in a fluent answer is a false one."""
+def fillers(transcriber, filler_set: str = "fillers") -> dict:  # type: ignore[no-untyped-def]
+    """Recall and precision of "um"/"uh" on a filler set (tests/data/eval/<filler_set>: "fillers" is the
+    reported one, "fillers_dev" the tuning one); any filler found in a fluent answer is a false one."""
     from app.core.scoring.delivery import find_fillers
 
-    manifest = json.loads((EVAL / "fillers" / "manifest.json").read_text())
+    manifest = json.loads((EVAL / filler_set / "manifest.json").read_text())
     tp = fn = fp = 0
     misses, false = [], []
     for item in manifest:
@@ -375,7 +377,14 @@ def main() -> None:
     parser.add_argument("--pace", type=float, default=2.0, help="feed speed for streaming, x real time")
     parser.add_argument("--answers", type=int, default=6, help="synthetic answers (at most 8)")
     parser.add_argument("--skip-human", action="store_true")
+    parser.add_argument("--fillers-only", action="store_true", help="only the filler set's recall and precision")
+    parser.add_argument("--filler-set", default="fillers", help="fillers (reported) or fillers_dev (tuning)")
     args = parser.parse_args()
+    if args.fillers_only:
+        only = load_model()
+        only.warm_up()
+        fillers(only, args.filler_set)
+        return
     from app.core.packs import load_pack
 
     pack = load_pack(REPO / "questions" / "ml-interpretability.yaml")
@@ -394,7 +403,7 @@ def main() -> None:
         load.wait()
     plain_rows = plain(transcriber, answers)
     human_plain = plain_clips(transcriber) if human else {"wer": None}
-    filler_result = fillers(transcriber)
+    filler_result = fillers(transcriber, args.filler_set)
     summary = summarise(rows, plain_rows, human_plain)
     summary["fillers"] = {k: filler_result[k] for k in ("fillers_spoken", "found", "false", "recall", "precision")}
     print(json.dumps(summary, indent=1))

@@ -23,6 +23,8 @@ import numpy as np
 
 from app.core.audio.files import SAMPLE_RATE
 from app.core.transcribe.decoding import Decoder, TranscriptionCancelled, drop_cut_marks, merge_word_pieces
+from app.core.transcribe.echo import drop_prompt_echo
+from app.core.transcribe.prompt import hesitant, hesitant_prompt
 from app.core.transcribe.transcript import Gap, Word
 
 log = logging.getLogger(__name__)
@@ -190,8 +192,9 @@ def hear_chunk(
     offset_s: float = 0.0,
     cancel: threading.Event | None = None,
 ) -> Heard:
-    """Decode one chunk with its prompt, then repair its wordless stretches. The one place batch and
-    streaming decode a chunk, so their transcripts stay the same."""
+    """Decode one chunk with its prompt (again with the denser preface if it holds the answer's first
+    "um" or "uh"), drop a trailing echo of the prompt, then repair its wordless stretches. The one
+    place batch and streaming decode a chunk, so their transcripts stay the same."""
     words, language = transcriber.raw_words(audio, prompt, offset_s=offset_s, cancel=cancel)
     if prompt and degenerate(words):
         # The prompt's list of terms can pull Whisper into echoing it ("SHAP, LIME, CHAP, ...") and
@@ -206,6 +209,16 @@ def hear_chunk(
         )
         if not degenerate(plain):
             words, language = plain, plain_language
+            prompt = ""
+    denser = hesitant_prompt(prompt)
+    if denser is not None and hesitant(w.text for w in words):
+        # The first "um" or "uh" of the answer: decoded again with the denser preface, which keeps
+        # the fillers Whisper drops with the plain one (later chunks get it from the start).
+        again, again_language = transcriber.raw_words(audio, denser, offset_s=offset_s, cancel=cancel)
+        if not degenerate(again):
+            log.info("chunk at %.1f s has a filler: decoded again with the denser preface", offset_s)
+            words, language, prompt = again, again_language, denser
+    words = drop_prompt_echo(words, prompt, audio, offset_s)
     try:
         heard = repair(transcriber, audio, words, offset_s, cancel=cancel)
     except TranscriptionCancelled:
