@@ -139,7 +139,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     else:
         from app.core.scoring.star import is_story_question
 
-        story_judge = workspace.judge() if is_story_question(question) else None
+        story_judge = workspace.story_judge() if is_story_question(question) else None
         analysis, attempt_id = (
             analyse_answer(audio, pack, question, transcriber, workspace.scorer(), story_judge=story_judge),
             None,

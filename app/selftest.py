@@ -117,11 +117,12 @@ def run_self_test(data_dir: Path | None = None, out: TextIO | None = None) -> in
         return f"model: {info.name} loaded in {{s:.1f}} s ({info.path})"
 
     def load_scorer() -> str:
-        from app.core.scoring.entailment import EntailmentJudge
+        from app.core.scoring.entailment import EntailmentJudge, story_judge_dir
 
-        judge = EntailmentJudge().load()  # loads token recall's model too: the key points' scorer
-        parts["scorer"] = judge.recall
-        return "key-point models: token recall and the story judge (MiniLM, int8 ONNX) loaded in {s:.1f} s"
+        judge = EntailmentJudge().load()  # loads token recall's model too: the evidence shown for each point
+        EntailmentJudge(story_judge_dir(), recall=judge.recall).load()
+        parts["scorer"] = judge
+        return "key-point judge and story judge (MiniLM, int8 ONNX) and token recall loaded in {s:.1f} s"
 
     def load_sample() -> str:
         from app.core.audio.files import load_audio

@@ -183,6 +183,14 @@ def judge():
     return EntailmentJudge().load()
 
 
+@pytest.fixture(scope="session")
+def story_judge(judge):
+    """The judge of a story's STAR parts (its own build, resources/models/star)."""
+    from app.core.scoring.entailment import EntailmentJudge, story_judge_dir
+
+    return EntailmentJudge(story_judge_dir(), recall=judge.recall).load()
+
+
 def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """`python -m app ...` in a child process, as a person at a terminal would run it."""
     return subprocess.run(

@@ -139,7 +139,7 @@ def save_typed_answer(
     """Judge and store a typed answer (status "typed", no audio). Raises ValueError for an empty answer."""
     from app.services.attempts import SavedAttempt
 
-    story_judge = workspace.judge() if is_story_question(question) else None
+    story_judge = workspace.story_judge() if is_story_question(question) else None
     analysis = judge_typed(pack, question, text, workspace.scorer(), story_judge)
     attempt_id = workspace.history.save_attempt(
         pack,

@@ -110,7 +110,7 @@ def save_recording_as_attempt(
     stage("transcribing", 0.0)
     try:
         transcriber = workspace.transcriber()
-        story_judge = workspace.judge() if is_story_question(question) else None
+        story_judge = workspace.story_judge() if is_story_question(question) else None
         baseline = _voice_baseline(workspace)
         if stream is not None:
             transcript = stream.finish(

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from app.core.packs import PackLibrary
 from app.core.paths import DataDir, builtin_packs_dir
 from app.core.scoring.calibration import Calibration, calibrate
-from app.core.scoring.entailment import EntailmentJudge
+from app.core.scoring.entailment import EntailmentJudge, story_judge_dir
 from app.core.scoring.keypoints import KeyPointScorer, ThresholdScorer
 from app.core.scoring.recall import TokenRecallScorer
 from app.core.scoring.star import PARTS as STAR_PARTS
@@ -31,11 +31,10 @@ from app.services.review import ReviewService
 
 log = logging.getLogger(__name__)
 
-# Key points are judged by token recall until the entailment judge meets its goals: the judge
-# shipped on 2026-11-30 agrees with the grader more often on the in-domain dev set (0.78 against
-# 0.54) but misses plain paraphrases a person would expect ticked (README, "How well key points
-# are judged"). STAR parts of behavioural stories use the judge already.
-KEY_POINTS_BY_JUDGE = False
+# Key points are judged by the entailment judge (resources/models/judge): on unseen in-domain
+# questions it agrees with a careful grader on 0.82 of points where token recall agrees on 0.56
+# (README, "How well key points are judged"). False: token recall, the scorer before it.
+KEY_POINTS_BY_JUDGE = True
 
 if TYPE_CHECKING:
     from app.core.packs.model import Pack, Question
@@ -60,6 +59,7 @@ class Workspace:
         transcriber: Transcriber | None = None,
         scorer: KeyPointScorer | None = None,
         judge: EntailmentJudge | None = None,
+        story_judge: EntailmentJudge | None = None,
     ) -> None:
         self.data_dir = data_dir if isinstance(data_dir, DataDir) else DataDir(data_dir)
         self.model_setting = model_setting
@@ -69,6 +69,7 @@ class Workspace:
         self._transcriber: Transcriber | None = transcriber
         self._scorer: KeyPointScorer | None = scorer  # handed in: used as it is, not calibrated
         self._judge: EntailmentJudge | None = judge
+        self._story_judge: EntailmentJudge | None = story_judge
         self.calibration: Calibration | None = None  # the threshold in use and why, once the scorer is loaded
         # What the GUI talks to (on the pool), never the history store itself:
         self.review = ReviewService(lambda: self.history, self.library)
@@ -107,12 +108,12 @@ class Workspace:
 
     def load_models(self) -> ModelInfo:
         """Load and warm up every model an answer needs, so the first Stop waits on none of them:
-        Whisper, the key-point scorer, the judge (behavioural answers' STAR parts, 0.5 s to load) and
+        Whisper, the key-point scorer, the story judge (behavioural answers' STAR parts, 0.5 s to load) and
         Praat (its first import holds the interpreter lock for ~0.1 s, which would stall the window
         while someone records)."""
         transcriber = self.transcriber()
         self.scorer()
-        self.judge()
+        self.story_judge()
         transcriber.warm_up()
         try:
             voice_warm_up()
@@ -150,12 +151,24 @@ class Workspace:
             return self._scorer
 
     def judge(self) -> EntailmentJudge:
-        """The entailment cross-encoder: it tells which parts of a behavioural story were told (and
-        judges key points once KEY_POINTS_BY_JUDGE is on)."""
+        """The entailment cross-encoder that judges key points (when KEY_POINTS_BY_JUDGE is on)."""
         with self._scorer_lock:
             if self._judge is None:
                 self._judge = EntailmentJudge().load()
             return self._judge
+
+    def story_judge(self) -> EntailmentJudge:
+        """The judge of a behavioural story's STAR parts (a build of its own, resources/models/star)."""
+        with self._scorer_lock:
+            if self._story_judge is None:
+                self._story_judge = EntailmentJudge(story_judge_dir(), recall=self._shared_recall()).load()
+            return self._story_judge
+
+    def _shared_recall(self) -> TokenRecallScorer | None:
+        """The key-point scorer's token recall, so that the judges load one MiniLM embedder, not two."""
+        if self._judge is not None:
+            return self._judge.recall
+        return self._scorer if isinstance(self._scorer, TokenRecallScorer) else None
 
     def _calibrate(self, scorer: ThresholdScorer) -> None:
         """Use the person's own threshold where their corrections show it agrees with them better."""
@@ -190,7 +203,7 @@ class Workspace:
             if warm_scorer is not None:
                 warm_scorer(words, question.key_points)
             if story:  # the STAR parts are judged at Stop too
-                self.judge().window_probabilities([part.hypothesis for part in STAR_PARTS], words)
+                self.story_judge().window_probabilities([part.hypothesis for part in STAR_PARTS], words)
 
         return StreamingTranscriber(
             self.transcriber,

@@ -38,8 +38,7 @@ def _workspace(transcriber):
 
     folder = Path(tempfile.mkdtemp(prefix="rehearse-bench-"))
     workspace = Workspace(DataDir(folder).create(), transcriber=transcriber)
-    workspace.scorer()  # the app's own key-point scorer and story judge, loaded as at model-ready
-    workspace.judge()
+    workspace.load_models()  # the app's own key-point scorer and story judge, loaded as at model-ready
     workspace.history  # noqa: B018  (the app opens it at start-up; the first Stop must not pay for it)
     return workspace
 

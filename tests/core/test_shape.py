@@ -41,16 +41,16 @@ def test_a_direct_opening_is_told_from_a_warm_up(ml, scorer) -> None:
     assert slow.direct_opening is False and slow.first_point_s is not None and slow.first_point_s > 15
 
 
-def test_a_story_places_its_parts_and_names_the_missing_one(scorer, judge) -> None:
+def test_a_story_places_its_parts_and_names_the_missing_one(scorer, story_judge) -> None:
     from tests.core.test_star import RESULT, STORY
 
     pack = load_pack(builtin_packs_dir() / "behavioural-core.yaml")
     question = next(q for q in pack.questions if (q.category or "").lower() == "behavioural")
-    whole = judge_transcript(pack, question, transcript(STORY + RESULT), scorer, story_judge=judge).delivery.shape
+    whole = judge_transcript(pack, question, transcript(STORY + RESULT), scorer, story_judge=story_judge).delivery.shape
     assert whole.kind == "story" and whole.missing_part is None
     assert all(p.start_s is not None and p.end_s > p.start_s for p in whole.story)
     result = next(p for p in whole.story if p.part == "result")
     assert result.end_s == pytest.approx(transcript(STORY + RESULT).words[-1].end)
-    cut = judge_transcript(pack, question, transcript(STORY), scorer, story_judge=judge).delivery.shape
+    cut = judge_transcript(pack, question, transcript(STORY), scorer, story_judge=story_judge).delivery.shape
     assert cut.missing_part is not None and cut.missing_part.part == "result"
     assert cut.missing_part.missing == "no result: what changed because of what you did?"

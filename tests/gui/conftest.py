@@ -21,13 +21,17 @@ def qsettings(tmp_path: Path):
 
 @pytest.fixture(scope="session")
 def gui_workspace_model():
-    """The transcriber and scorer, loaded once and shared by every window in the session."""
-    from app.core.scoring.entailment import EntailmentJudge
+    """The transcriber, key-point scorer, key-point judge and story judge, loaded once and shared by
+    every window in the session. The windows' key points are scored by token recall, whose verdicts
+    on the tests' answers are fixed and known; the judge, the app's default, is tested through the
+    services, the CLI and tests/core."""
+    from app.core.scoring.entailment import EntailmentJudge, story_judge_dir
     from app.core.transcribe import Transcriber, load_whisper
 
     model, info = load_whisper()
     judge = EntailmentJudge().load()
-    return Transcriber(model, info), judge.recall, judge  # key points by token recall; stories by the judge
+    story_judge = EntailmentJudge(story_judge_dir(), recall=judge.recall).load()
+    return Transcriber(model, info), judge.recall, judge, story_judge
 
 
 @pytest.fixture
@@ -44,8 +48,8 @@ def prompts():
 def workspace(data_dir, gui_workspace_model):
     from app.services.workspace import Workspace
 
-    transcriber, scorer, judge = gui_workspace_model
-    ws = Workspace(data_dir, transcriber=transcriber, scorer=scorer, judge=judge)
+    transcriber, scorer, judge, story_judge = gui_workspace_model
+    ws = Workspace(data_dir, transcriber=transcriber, scorer=scorer, judge=judge, story_judge=story_judge)
     yield ws
     ws.close()
 

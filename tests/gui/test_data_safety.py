@@ -24,8 +24,8 @@ def test_the_window_shows_first_and_a_damaged_database_is_offered_a_new_one_afte
     make_application([])
     data_dir.database.write_bytes(b"garbage, not a database" * 100)
     digest = hashlib.sha256(data_dir.database.read_bytes()).hexdigest()
-    transcriber, scorer, judge = gui_workspace_model
-    workspace = Workspace(data_dir, transcriber=transcriber, scorer=scorer, judge=judge)
+    transcriber, scorer, judge, story_judge = gui_workspace_model
+    workspace = Workspace(data_dir, transcriber=transcriber, scorer=scorer, judge=judge, story_judge=story_judge)
     window = MainWindow(workspace, AppSettings(qsettings), JobRunner())
     qtbot.addWidget(window)
     window.show()

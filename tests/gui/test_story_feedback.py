@@ -18,7 +18,7 @@ def story_analysis(window):
         question,
         Transcript(words, words, words[-1].end + 1),
         window.workspace.scorer(),
-        story_judge=window.workspace.judge(),
+        story_judge=window.workspace.story_judge(),
     )
     return pack, question, words, analysis
 

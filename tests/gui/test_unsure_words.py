@@ -32,7 +32,7 @@ ANSWER = (
 
 @pytest.fixture(scope="module")
 def analysis(gui_workspace_model, spoken):
-    transcriber, scorer, _judge = gui_workspace_model
+    transcriber, scorer, _judge, _story_judge = gui_workspace_model
     pack = load_pack(PACK)
     question = pack.question("agnostic-vs-specific")
     return analyse_answer(load_audio(spoken(ANSWER, speed=185, voice="en-us+f3")), pack, question, transcriber, scorer)

@@ -52,6 +52,7 @@ class JudgeSettings:
     window_stride: int = 60
     max_tokens: int = 256
     positive_index: int = 1  # the "covered" column of a two-logit output; ignored for one logit
+    name: str = "minilm-entailment-v1"  # stored with each judgement: a person's corrections calibrate this model only
 
     @classmethod
     def read(cls, path: Path) -> JudgeSettings:
@@ -63,11 +64,19 @@ class JudgeSettings:
             window_stride=int(data.get("window_stride_words", 60)),
             max_tokens=int(data.get("max_length", 256)),
             positive_index=labels.index("covered") if "covered" in labels else 1,
+            name=str(data.get("name", cls.name)),
         )
 
 
 def judge_dir() -> Path:
+    """The key-point judge."""
     return resource_path("models", "judge")
+
+
+def story_judge_dir() -> Path:
+    """The judge of a story's STAR parts: the first build of the key-point judge, kept for this because
+    the second build tells a story's result less reliably (resources/models/star/MODEL_CARD.md)."""
+    return resource_path("models", "star")
 
 
 def windows(n_words: int, width: int, stride: int) -> list[tuple[int, int]]:
@@ -84,8 +93,6 @@ def windows(n_words: int, width: int, stride: int) -> list[tuple[int, int]]:
 class EntailmentJudge:
     """`score(points, words)`: per key point, the best window's probability of covering it."""
 
-    name = "minilm-entailment-v1"
-
     def __init__(
         self,
         model_dir: Path | None = None,
@@ -95,6 +102,7 @@ class EntailmentJudge:
     ) -> None:
         self.model_dir = model_dir or judge_dir()
         self.settings = JudgeSettings.read(self.model_dir / "judge.json")
+        self.name = self.settings.name
         self.default_threshold = self.settings.threshold
         self.threshold = self.settings.threshold if threshold is None else threshold
         self.recall = recall or TokenRecallScorer()

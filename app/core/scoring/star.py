@@ -3,7 +3,7 @@
 Interviewers listen for the shape of a story as much as its points. The entailment judge reads
 each part's description as a key point against the answer's windows; each part has its own
 threshold, tuned on the training split of the in-domain set's STAR labels
-(`training/tune_star.py`, written into resources/models/judge/judge.json).
+(`training/tune_star.py`, written into resources/models/star/judge.json: the story judge).
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ A loop replays one passage (words selected in the transcript) until it is switch
 from __future__ import annotations
 
 import logging
+import time
 from bisect import bisect_right
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,6 +24,14 @@ from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
 from app.core.practice import format_seconds
+
+# After a stop or a change of file, Qt's FFmpeg backend deletes its audio renderer on its own thread,
+# holding one of Qt's connection locks; dropping the renderer's connections to our QAudioOutput (a
+# PySide object) then needs Python's interpreter lock. If this thread, holding that lock, meanwhile
+# makes or drops any connection guarded by the same Qt lock, both wait for ever (seen in a test run:
+# Esc on the feedback page during playback froze the window). Sleeping briefly here releases the
+# interpreter lock while the renderer goes.
+SETTLE_S = 0.05
 
 if TYPE_CHECKING:  # QtMultimedia is imported on first play (~0.1 s to start)
     from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
@@ -132,6 +141,7 @@ class ReplayPlayer(QWidget):
             url = QUrl.fromLocalFile(str(self.path))
             if player.source() != url:
                 player.setSource(url)
+                time.sleep(SETTLE_S)
         return player
 
     def _error(self, _error: QMediaPlayer.Error, text: str) -> None:
@@ -258,6 +268,7 @@ class ReplayPlayer(QWidget):
 
         if self.player is not None and self.player.playbackState() != QMediaPlayer.PlaybackState.StoppedState:
             self.player.stop()
+            time.sleep(SETTLE_S)
         self._pending_seek_ms = None
 
     def release(self) -> None:
@@ -265,6 +276,7 @@ class ReplayPlayer(QWidget):
         self.stop()
         if self.player is not None:
             self.player.setSource(QUrl())
+            time.sleep(SETTLE_S)
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
         if self.player is not None and self.playing:  # its page was left: playback should not go on unseen
