@@ -166,7 +166,7 @@ def aligned_correct(words: list, reference: str) -> list[bool]:
     return ok
 
 
-def changed_correct_words(transcript, reference: str) -> list[dict]:  # type: ignore[no-untyped-def]
+def changed_correct_words(transcript, reference: str) -> list[dict]:
     """Glossary fixes (and drops) that replaced words Whisper had heard right."""
     ok = aligned_correct(transcript.raw_words, reference)
     out = []
@@ -176,7 +176,7 @@ def changed_correct_words(transcript, reference: str) -> list[dict]:  # type: ig
     return out
 
 
-def lost_stretches(transcript, spans) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
+def lost_stretches(transcript, spans) -> tuple[int, int, int]:
     """(reference words in spans with no word, such spans, such spans not marked unclear)."""
     lost_words = spans_lost = unmarked = 0
     gaps = getattr(transcript, "gaps", []) or []
@@ -190,7 +190,7 @@ def lost_stretches(transcript, spans) -> tuple[int, int, int]:  # type: ignore[n
     return lost_words, spans_lost, unmarked
 
 
-def invented_pauses(delivery, spans) -> list[list[float]]:  # type: ignore[no-untyped-def]
+def invented_pauses(delivery, spans) -> list[list[float]]:
     """Long pauses reported where the audio had speech (more than 0.3 s of a sentence inside one)."""
     return [
         [round(p.start_s, 2), round(p.end_s, 2)]
@@ -199,7 +199,7 @@ def invented_pauses(delivery, spans) -> list[list[float]]:  # type: ignore[no-un
     ]
 
 
-def stream(transcriber, answer: Answer, pace: float, glossary=(), question=None):  # type: ignore[no-untyped-def]
+def stream(transcriber, answer: Answer, pace: float, glossary=(), question=None):
     """The app's path: fed block by block at `pace` x real time, then Stop; returns (transcript, Stop->transcript s)."""
     from app.core.transcribe.streaming import StreamingTranscriber
 
@@ -221,7 +221,7 @@ def stream(transcriber, answer: Answer, pace: float, glossary=(), question=None)
     return transcript, time.perf_counter() - stop
 
 
-def run_answers(transcriber, answers: list[Answer], pace: float, repeats: int, load: str, packs) -> list[dict]:  # type: ignore[no-untyped-def]
+def run_answers(transcriber, answers: list[Answer], pace: float, repeats: int, load: str, packs) -> list[dict]:
     from app.core.scoring.delivery import analyse_delivery
 
     rows = []
@@ -262,7 +262,7 @@ def run_answers(transcriber, answers: list[Answer], pace: float, repeats: int, l
     return rows
 
 
-def plain(transcriber, answers: list[Answer]) -> list[dict]:  # type: ignore[no-untyped-def]
+def plain(transcriber, answers: list[Answer]) -> list[dict]:
     """Plain tiny.en: one faster-whisper call, no prompt, no correction."""
     rows = []
     for answer in answers:
@@ -273,7 +273,7 @@ def plain(transcriber, answers: list[Answer]) -> list[dict]:  # type: ignore[no-
     return rows
 
 
-def plain_clips(transcriber) -> dict:  # type: ignore[no-untyped-def]
+def plain_clips(transcriber) -> dict:
     """Plain tiny.en on the human clips one by one (each under one 30 s window): one long call over the
     joined 157 s skipped whole windows (WER 43%), which says nothing about the model on this speech."""
     from app.core.audio.files import load_audio
@@ -291,7 +291,7 @@ def plain_clips(transcriber) -> dict:  # type: ignore[no-untyped-def]
     return result
 
 
-def fillers(transcriber, filler_set: str = "fillers") -> dict:  # type: ignore[no-untyped-def]
+def fillers(transcriber, filler_set: str = "fillers") -> dict:
     """Recall and precision of "um"/"uh" on a filler set (tests/data/eval/<filler_set>: "fillers" is the
     reported one, "fillers_dev" the tuning one); any filler found in a fluent answer is a false one."""
     from app.core.scoring.delivery import find_fillers

@@ -46,7 +46,7 @@ def joined(tmp_path: Path, *parts: Path | float) -> np.ndarray:
 
 
 @pytest.fixture
-def babble(tmp_path: Path, spoken) -> Path:  # type: ignore[no-untyped-def]
+def babble(tmp_path: Path, spoken) -> Path:
     """Six voices talking over each other, played backwards, 2.5 s: speech to VAD, no words to
     Whisper (four voices forwards still gave it words to guess)."""
     texts = (
@@ -64,7 +64,7 @@ def babble(tmp_path: Path, spoken) -> Path:  # type: ignore[no-untyped-def]
 
 def test_a_stretch_the_prompted_decode_dropped_is_decoded_again_and_merged(
     transcriber: Transcriber, spoken, tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """The issue's case: a real decode with the words of one sentence taken out (as prompted
     decoding dropped "Examples are kernel SHAP, LIME and"); repair finds the wordless speech and
     brings words back, in order, inside the stretch, and the gap no longer reads as a pause."""
@@ -93,7 +93,7 @@ def test_a_stretch_the_prompted_decode_dropped_is_decoded_again_and_merged(
 
 def test_a_real_pause_is_kept_and_a_continuous_answer_has_none(
     transcriber: Transcriber, spoken, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """End to end: 2.3 s of silence spliced in with sox is one long pause; the same answer without
     it has none; nothing is decoded again on clean speech."""
     parts = [spoken(s, voice="en-gb") for s in (BEFORE, LOST, AFTER)]
@@ -112,7 +112,7 @@ def test_a_real_pause_is_kept_and_a_continuous_answer_has_none(
 
 def test_speech_with_no_words_is_marked_unclear_never_a_pause(
     transcriber: Transcriber, spoken, babble: Path, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Babble (six voices at once, backwards) between two sentences: VAD calls it speech, Whisper finds no
     words even when asked again; the feedback shows "[unclear …]" there and counts no long pause."""
     first, last = spoken(BEFORE, voice="en-gb"), spoken(AFTER, voice="en-gb")
@@ -144,7 +144,7 @@ def test_speech_with_no_words_is_marked_unclear_never_a_pause(
 
 def test_streaming_and_batch_hear_the_same_unclear_stretch(
     transcriber: Transcriber, spoken, babble: Path, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Both go through hear_chunk: same words, same gaps, same counts."""
     audio = joined(tmp_path, spoken(BEFORE, voice="en-gb"), 0.3, babble, 0.3, spoken(AFTER, voice="en-gb"), 1.0)
     batch = transcriber.transcribe(audio, question_text=QUESTION, glossary=GLOSSARY)

@@ -26,7 +26,7 @@ ECHOED = "Um, yes. Uh, we measured the fairness gap across, um, age groups and r
 
 def test_a_hesitant_answer_keeps_its_fillers_and_a_fluent_one_is_decoded_once(
     transcriber: Transcriber, spoken, caplog: pytest.LogCaptureFixture
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """With the plain preface tiny.en kept one of these three fillers ("Umm, I keep up my reading
     papers on the weekend, and I try to reproduce ..."); its first "um" brings the denser preface."""
     with caplog.at_level(logging.INFO, logger="app.core.transcribe.fidelity"):
@@ -48,7 +48,7 @@ def test_the_preface_follows_the_answer_so_far() -> None:
     assert hesitant(["Umm,"]) and not hesitant(["umbrella", "huh"])
 
 
-def test_a_filler_repeated_from_the_prompt_after_the_last_word_is_dropped(transcriber: Transcriber, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_a_filler_repeated_from_the_prompt_after_the_last_word_is_dropped(transcriber: Transcriber, spoken) -> None:
     """The denser preface made tiny.en write "... age groups and regions. Uh," with probability 0.00
     over the tail of "regions": a false filler. The fillers that were spoken stay."""
     audio = load_audio(spoken(ECHOED, speed=185, voice="en-gb-x-gbclan"))
@@ -62,7 +62,7 @@ def test_a_filler_repeated_from_the_prompt_after_the_last_word_is_dropped(transc
     assert len(find_fillers(words[: last + 1])) >= 2
 
 
-def test_a_filler_really_said_at_the_end_of_a_chunk_stays(transcriber: Transcriber, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_a_filler_really_said_at_the_end_of_a_chunk_stays(transcriber: Transcriber, spoken) -> None:
     """However unsure Whisper is of it, a last "um" with its own voice is not an echo."""
     audio = load_audio(spoken("So that is why we chose the simpler model, um", speed=150, voice="en-gb"))
     prompt = build_initial_prompt(None, context="uh")
@@ -77,7 +77,7 @@ def test_a_filler_really_said_at_the_end_of_a_chunk_stays(transcriber: Transcrib
 
 def test_streaming_and_batch_agree_when_the_preface_changes_between_chunks(
     transcriber: Transcriber, spoken, caplog: pytest.LogCaptureFixture
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """The first chunk's "um" makes it decoded again, and the later chunks' prompts start with the
     denser preface (decoded once), in both paths."""
     pause = np.zeros(int(0.9 * SAMPLE_RATE), np.float32)

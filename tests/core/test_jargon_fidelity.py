@@ -19,11 +19,11 @@ from app.core.transcribe.transcript import Word
 
 
 @pytest.fixture(scope="module")
-def pack():  # type: ignore[no-untyped-def]
+def pack():
     return load_pack(Path(__file__).resolve().parents[2] / "questions" / "ml-interpretability.yaml")
 
 
-def test_a_correctly_heard_adjective_is_not_turned_into_the_glossary_noun(transcriber, spoken, pack) -> None:  # type: ignore[no-untyped-def]
+def test_a_correctly_heard_adjective_is_not_turned_into_the_glossary_noun(transcriber, spoken, pack) -> None:
     """Whisper heard 'polysemantic' right; the glossary's 'polysemanticity' is another form of its stem."""
     question = pack.question("deep-learning-challenges")
     audio = load_audio(
@@ -43,7 +43,7 @@ def test_a_correctly_heard_adjective_is_not_turned_into_the_glossary_noun(transc
     assert "polysemanticity" not in transcript.text
 
 
-def test_a_sentence_start_keeps_its_capital(transcriber, spoken, pack) -> None:  # type: ignore[no-untyped-def]
+def test_a_sentence_start_keeps_its_capital(transcriber, spoken, pack) -> None:
     """'surrogate' is in the glossary in lower case; the answer's first word stays 'Surrogate'."""
     question = pack.question("what-is-interpretability")
     audio = load_audio(spoken("Surrogate models only approximate what the black box does.", speed=150, voice="en-gb"))
@@ -54,7 +54,7 @@ def test_a_sentence_start_keeps_its_capital(transcriber, spoken, pack) -> None: 
     assert words[0].text == "Surrogate"
 
 
-def test_a_term_the_pack_uses_but_does_not_list_is_recognised(transcriber, spoken, pack) -> None:  # type: ignore[no-untyped-def]
+def test_a_term_the_pack_uses_but_does_not_list_is_recognised(transcriber, spoken, pack) -> None:
     """'model-agnostic' is not in the hand-written glossary; the pack's question and key points use it."""
     assert "model-agnostic" not in [t.lower() for t in pack.glossary]
     question = pack.question("agnostic-vs-specific")
@@ -88,7 +88,7 @@ def test_terms_are_found_by_their_shape_in_the_packs_texts() -> None:
     assert "Fairness" not in found  # written in lower case too: an ordinary word
 
 
-def test_real_words_that_only_look_or_sound_like_a_term_stay(transcriber, spoken, pack) -> None:  # type: ignore[no-untyped-def]
+def test_real_words_that_only_look_or_sound_like_a_term_stay(transcriber, spoken, pack) -> None:
     """Seen on spoken reference answers: 'limits' became LIME, 'gradient methods' gradient-based,
     'Reading is not enough' Rudin, 'I use' ICE. Unsure words that are English and share nothing
     else with the term stay as heard."""
@@ -108,7 +108,7 @@ def test_real_words_that_only_look_or_sound_like_a_term_stay(transcriber, spoken
     assert [w.text for w in GlossaryCorrector(["model-agnostic"]).correct(heard)[0]] == ["Model-agnostic", "methods"]
 
 
-def test_a_prompt_term_written_as_its_own_unsure_sentence_is_dropped(transcriber, spoken, pack) -> None:  # type: ignore[no-untyped-def]
+def test_a_prompt_term_written_as_its_own_unsure_sentence_is_dropped(transcriber, spoken, pack) -> None:
     """'regulation such as GDPR' came out as 'with regulation. SHAP, GDPR.': the prompt's term list
     echoed. The words Whisper really heard around it are kept; an unsure term-only sentence goes."""
     question = pack.question("what-is-interpretability")

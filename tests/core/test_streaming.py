@@ -26,7 +26,7 @@ QUESTION = "How do you explain the predictions of a complex model?"
 
 
 @pytest.fixture(scope="module")
-def long_answer(spoken) -> np.ndarray:  # type: ignore[no-untyped-def]
+def long_answer(spoken) -> np.ndarray:
     pause = np.zeros(int(0.9 * SAMPLE_RATE), np.float32)
     parts = []
     for sentence in SENTENCES * 2:
@@ -39,14 +39,14 @@ def feed_all(stream: StreamingTranscriber, audio: np.ndarray, block: int = 1600)
         stream.feed(audio[start : start + block])
 
 
-def wait_for(condition, timeout: float = 120.0) -> None:  # type: ignore[no-untyped-def]
+def wait_for(condition, timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "the streaming worker made no progress"
         time.sleep(0.05)
 
 
-def test_find_cut_cuts_inside_a_pause(spoken) -> None:  # type: ignore[no-untyped-def]
+def test_find_cut_cuts_inside_a_pause(spoken) -> None:
     first = load_audio(spoken(SENTENCES[0] + " " + SENTENCES[1]))
     second = load_audio(spoken(SENTENCES[2]))
     pause_start = first.shape[0]
@@ -87,7 +87,7 @@ def test_chunks_cut_while_recording_are_the_ones_batch_makes(transcriber: Transc
     batch = transcriber.transcribe(long_answer, question_text=QUESTION, glossary=GLOSSARY)
     recorded = stream.stats.chunk_seconds
 
-    def before_stop(words):  # type: ignore[no-untyped-def]
+    def before_stop(words):
         return [(w.text, round(w.start, 2), round(w.end, 2)) for w in words if w.start < recorded]
 
     assert stream.stats.chunks >= 2
@@ -121,7 +121,7 @@ def test_close_abandons_without_transcribing(transcriber: Transcriber, long_answ
     assert not stream._worker.is_alive() and stream.stats.chunks == 0
 
 
-def test_a_pause_before_stop_is_transcribed_ahead(transcriber: Transcriber, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_a_pause_before_stop_is_transcribed_ahead(transcriber: Transcriber, spoken) -> None:
     speech = load_audio(spoken(SENTENCES[0]))
     silence = np.zeros(int(1.5 * SAMPLE_RATE), np.float32)
     stream = StreamingTranscriber(lambda: transcriber, question_text=QUESTION, glossary=GLOSSARY)
@@ -132,7 +132,7 @@ def test_a_pause_before_stop_is_transcribed_ahead(transcriber: Transcriber, spok
     assert "Shapley values" in result.text
 
 
-def test_a_pause_before_stop_hands_the_scorer_the_whole_answer(transcriber: Transcriber, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_a_pause_before_stop_hands_the_scorer_the_whole_answer(transcriber: Transcriber, spoken) -> None:
     """The speculative pass's words go to `on_words` too (corrected as the transcript will have them):
     when the person stops in that pause, the scorer has judged every word before Stop."""
     speech = load_audio(spoken(SENTENCES[0]))
@@ -151,7 +151,7 @@ def test_a_pause_before_stop_hands_the_scorer_the_whole_answer(transcriber: Tran
     assert seen[-1] == [w.text for w in result.words]
 
 
-def test_speech_after_the_pause_is_not_lost(transcriber: Transcriber, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_speech_after_the_pause_is_not_lost(transcriber: Transcriber, spoken) -> None:
     first = load_audio(spoken(SENTENCES[0]))
     second = load_audio(spoken("And one more thing about LIME."))
     silence = np.zeros(int(1.0 * SAMPLE_RATE), np.float32)
@@ -173,7 +173,7 @@ class HeldTranscriber:
         self.entered = threading.Event()
         self.release = threading.Event()
 
-    def raw_words(self, audio, prompt, *, cancel=None, **kwargs):  # type: ignore[no-untyped-def]
+    def raw_words(self, audio, prompt, *, cancel=None, **kwargs):
         if cancel is not None:
             self.entered.set()
             deadline = time.monotonic() + 60
@@ -181,19 +181,19 @@ class HeldTranscriber:
                 time.sleep(0.01)
         return self.transcriber.raw_words(audio, prompt, cancel=cancel, **kwargs)
 
-    def __getattr__(self, name):  # type: ignore[no-untyped-def]
+    def __getattr__(self, name):
         return getattr(self.transcriber, name)
 
 
 @pytest.mark.parametrize("more_speech", [True, False])
 def test_a_speculative_pass_running_at_stop_is_dropped_only_if_speech_followed(
     transcriber: Transcriber, spoken, more_speech: bool
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     first = load_audio(spoken(SENTENCES[0]))
     second = load_audio(spoken("And one more thing about LIME."))
     silence = np.zeros(int(1.0 * SAMPLE_RATE), np.float32)
     held = HeldTranscriber(transcriber)
-    stream = StreamingTranscriber(lambda: held, question_text=QUESTION, glossary=GLOSSARY)  # type: ignore[arg-type, return-value]
+    stream = StreamingTranscriber(lambda: held, question_text=QUESTION, glossary=GLOSSARY)
     feed_all(stream, np.concatenate([first, silence]))
     assert held.entered.wait(60), "a speculative pass started in the pause"
     if more_speech:
@@ -215,7 +215,7 @@ def test_each_chunk_hands_its_words_on_and_a_failing_listener_loses_nothing(
     """`on_words` is how the scorer encodes finished sentences before Stop; if it fails, transcription goes on."""
     seen: list[int] = []
 
-    def listener(words) -> None:  # type: ignore[no-untyped-def]
+    def listener(words) -> None:
         seen.append(len(words))
         raise RuntimeError("the scorer broke")
 
@@ -230,7 +230,7 @@ def test_each_chunk_hands_its_words_on_and_a_failing_listener_loses_nothing(
     assert "Shapley values" in result.text and len(result.words) > seen[-1]
 
 
-def test_captions_show_the_words_transcribed_ahead_in_a_pause(transcriber: Transcriber, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_captions_show_the_words_transcribed_ahead_in_a_pause(transcriber: Transcriber, spoken) -> None:
     """A pause's speculative pass updates the captions at once (chunks end only once a 16 s window
     is pending, so captions from chunks alone trailed speech by up to that much); the transcript is not changed."""
     speech = load_audio(spoken(SENTENCES[0]))

@@ -17,11 +17,11 @@ ANSWER = (
 
 
 @pytest.fixture(scope="module")
-def answer_audio(spoken):  # type: ignore[no-untyped-def]
+def answer_audio(spoken):
     return load_audio(spoken(ANSWER))
 
 
-def test_question_and_glossary_get_the_jargon_right(transcriber: Transcriber, answer_audio) -> None:  # type: ignore[no-untyped-def]
+def test_question_and_glossary_get_the_jargon_right(transcriber: Transcriber, answer_audio) -> None:
     transcript = transcriber.transcribe(
         answer_audio, question_text="Describe your experience with SHAP and LIME.", glossary=GLOSSARY
     )
@@ -32,7 +32,7 @@ def test_question_and_glossary_get_the_jargon_right(transcriber: Transcriber, an
     assert transcript.raw_words, "the words as heard are kept beside the corrected ones"
 
 
-def test_word_timestamps_are_ordered_and_inside_the_audio(transcriber: Transcriber, answer_audio) -> None:  # type: ignore[no-untyped-def]
+def test_word_timestamps_are_ordered_and_inside_the_audio(transcriber: Transcriber, answer_audio) -> None:
     transcript = transcriber.transcribe(answer_audio, glossary=GLOSSARY)
     starts = [w.start for w in transcript.words]
     assert starts == sorted(starts)
@@ -40,12 +40,12 @@ def test_word_timestamps_are_ordered_and_inside_the_audio(transcriber: Transcrib
     assert transcript.duration_s == pytest.approx(answer_audio.size / 16000)
 
 
-def test_fillers_survive_transcription(transcriber: Transcriber, answer_audio) -> None:  # type: ignore[no-untyped-def]
+def test_fillers_survive_transcription(transcriber: Transcriber, answer_audio) -> None:
     transcript = transcriber.transcribe(answer_audio, glossary=GLOSSARY)
     assert any(w.text.lower().strip(",.") in {"um", "umm", "uhm"} for w in transcript.words), transcript.text
 
 
-def test_progress_is_reported_up_to_done(transcriber: Transcriber, answer_audio) -> None:  # type: ignore[no-untyped-def]
+def test_progress_is_reported_up_to_done(transcriber: Transcriber, answer_audio) -> None:
     seen: list[float] = []
     transcriber.transcribe(answer_audio, progress=seen.append)
     assert seen and seen[-1] == 1.0 and seen == sorted(seen)
@@ -84,7 +84,7 @@ def test_a_folder_without_model_files_is_explained(tmp_path: Path) -> None:
         resolve_model(str(tmp_path))
 
 
-def test_the_base_model_is_assembled_once_from_its_two_wheels(tmp_path: Path, answer_audio) -> None:  # type: ignore[no-untyped-def]
+def test_the_base_model_is_assembled_once_from_its_two_wheels(tmp_path: Path, answer_audio) -> None:
     import importlib.util
 
     parts = [
@@ -110,7 +110,7 @@ CUT_ANSWER = (
 )
 
 
-def test_an_answer_cut_mid_sentence_has_no_ellipsis_at_the_cut(transcriber: Transcriber, spoken) -> None:  # type: ignore[no-untyped-def]
+def test_an_answer_cut_mid_sentence_has_no_ellipsis_at_the_cut(transcriber: Transcriber, spoken) -> None:
     """Whisper ends a chunk cut mid-sentence with "each..." (and may start the next with "...");
     joined, these read as odd ellipses inside the transcript. Real model, real cuts."""
     from app.core.transcribe.prompt import build_initial_prompt

@@ -1,0 +1,95 @@
+"""The app's key points are judged by the entailment judge, and the cases the issue reported are
+judged as a careful interviewer would: paraphrases and story moments ticked, an example in a point
+not required, and a point's topic without its claim not ticked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.core.packs import KeyPoint, load_pack
+from app.core.scoring.entailment import EntailmentJudge
+from app.core.transcribe.transcript import Word
+from app.services.workspace import Workspace
+
+QUESTIONS = Path(__file__).resolve().parents[2] / "questions"
+
+
+def timed(text: str) -> list[Word]:
+    return [Word(w, i * 0.3, i * 0.3 + 0.25) for i, w in enumerate(text.split())]
+
+
+@pytest.fixture(scope="module")
+def default_scorer(tmp_path_factory):
+    workspace = Workspace(tmp_path_factory.mktemp("data"))
+    yield workspace.scorer()
+    workspace.close()
+
+
+def covered(scorer, point: str, answer: str) -> bool:
+    [result] = scorer.score([KeyPoint(point)], timed(answer))
+    return result.covered
+
+
+def test_the_default_scorer_is_the_second_build_of_the_judge(default_scorer) -> None:
+    assert isinstance(default_scorer, EntailmentJudge) and default_scorer.name == "minilm-entailment-v2"
+
+
+@pytest.mark.parametrize(
+    ("point", "answer"),
+    [
+        (
+            "Uses early stopping",
+            "I watch the loss on held-out data while it trains and stop training as soon as it stops improving.",
+        ),
+        (
+            "Warned stakeholders early",
+            "As soon as I saw we would slip, I told my manager and the client the same day, before it was a surprise.",
+        ),
+        (
+            "Takes personal responsibility for the failure",
+            "Honestly that one was on me. I underestimated the data cleaning and I should have flagged it sooner.",
+        ),
+    ],
+    ids=["paraphrase", "story-warned", "story-owned"],
+)
+@pytest.mark.xfail(
+    strict=True,
+    reason="known miss of the second build (P 0.14-0.60 against 0.75): one-sentence paraphrases and story moments "
+    "that share no words with the point; the issue's goal, not met (resources/models/judge/MODEL_CARD.md)",
+)
+def test_points_made_in_other_words_are_covered(default_scorer, point: str, answer: str) -> None:
+    assert covered(default_scorer, point, answer)
+
+
+def test_a_points_topic_without_its_claim_is_not_covered(default_scorer) -> None:
+    assert not covered(
+        default_scorer,
+        "A crash in one process does not take down the others",
+        "Each process gets its own address space, and the operating system schedules them separately.",
+    )
+
+
+@pytest.mark.xfail(
+    strict=True, reason="known miss of the second build: 'I use a simple analogy' scores 0.62 against 0.75"
+)
+def test_a_plain_analogy_covers_the_built_in_analogy_point(default_scorer) -> None:
+    analogy = load_pack(QUESTIONS / "ml-interpretability.yaml").question("explain-model-to-non-technical")
+    point = next(kp for kp in analogy.key_points if "analogy" in kp.text)
+    [result] = default_scorer.score([point], timed("I start from their decision and I use a simple analogy."))
+    assert result.covered, result.score
+
+
+def test_tell_me_about_yourself_answered_well_covers_its_points(default_scorer) -> None:
+    about = load_pack(QUESTIONS / "behavioural-core.yaml").question("tell-me-about-yourself")
+    answer = timed(
+        "I am a machine learning engineer with five years of experience. I started in data science at a bank, "
+        "which taught me to explain every number to people outside the team. I am proud of auditing a lending "
+        "model with SHAP, which reduced complaints by twenty percent. I enjoy turning models into decisions "
+        "people trust, and this role puts interpretability at the core of the work, which is my next step."
+    )
+    results = default_scorer.score(list(about.key_points), answer)
+    # The fifth point asks for the work they enjoy AND are good at: only the first half is said (partial).
+    expected = [True, True, True, True, False, True]
+    assert [r.covered for r in results] == expected, [round(r.score, 2) for r in results]
