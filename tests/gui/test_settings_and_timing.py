@@ -88,6 +88,8 @@ def test_microphone_test_meter_moves(qtbot, qsettings, tmp_path, pulse_mic, spok
     dialog.device.setCurrentIndex(dialog.device.findData(pulse_mic.device))
     dialog.test_button.setChecked(True)
     assert dialog.meter.peak_db <= -60
+    # The test recording starts on the audio lane: speak once it listens (a busy machine takes a while).
+    qtbot.waitUntil(dialog._meter_timer.isActive, timeout=10000)
     pulse_mic.play(spoken("Testing the microphone level."))
     qtbot.waitUntil(lambda: dialog.meter.peak_db > -40, timeout=5000)
     dialog.reject()
