@@ -10,14 +10,10 @@ import pytest
 
 from app.core.packs import KeyPoint, load_pack
 from app.core.scoring.entailment import EntailmentJudge
-from app.core.transcribe.transcript import Word
 from app.services.workspace import Workspace
+from tests.core.test_star import words as timed
 
 QUESTIONS = Path(__file__).resolve().parents[2] / "questions"
-
-
-def timed(text: str) -> list[Word]:
-    return [Word(w, i * 0.3, i * 0.3 + 0.25) for i, w in enumerate(text.split())]
 
 
 @pytest.fixture(scope="module")
