@@ -44,6 +44,7 @@ class Token:
     # Speech heard with no words (the transcript's unclear gaps): "[unclear 1.8 s]", never a pause.
     unclear_before_s: float | None = None
     unclear_after_s: float | None = None  # after the last word
+    possible_fillers_before: int = 0  # short wordless sounds just before this word (an unwritten "um"?)
 
 
 def transcript_tokens(words: Sequence[Word], results: Sequence[PointResult], delivery: Delivery) -> list[Token]:
@@ -69,6 +70,9 @@ def transcript_tokens(words: Sequence[Word], results: Sequence[PointResult], del
             token.unclear_before_s = (token.unclear_before_s or 0.0) + gap.duration_s
         else:
             tokens[-1].unclear_after_s = (tokens[-1].unclear_after_s or 0.0) + gap.duration_s
+    for gap in delivery.possible_fillers:
+        if 0 <= gap.after_word + 1 < len(tokens):
+            tokens[gap.after_word + 1].possible_fillers_before += 1
     return tokens
 
 
@@ -76,6 +80,19 @@ def _unclear_span(seconds: float) -> str:
     return (
         f'<span style="color:#555555; background:#e8e8e8; font-style:italic;" title="speech that could not be '
         f'made out (no words came back, even when decoded again)">&nbsp;[unclear {seconds:.1f} s]&nbsp;</span> '
+    )
+
+
+POSSIBLE_FILLER_TITLE = (
+    "A short sound between words that came back as no word, even when decoded again: often an "
+    "“um” or “uh”. Counted apart from the fillers."
+)
+
+
+def _possible_filler_span() -> str:
+    return (
+        f'<span style="color:#b03a2e; font-style:italic;" title="{html.escape(POSSIBLE_FILLER_TITLE, quote=True)}">'
+        "[possible filler]</span> "
     )
 
 
@@ -138,6 +155,7 @@ def transcript_html(
     for position, token in enumerate(tokens):
         if token.unclear_before_s is not None:
             parts.append(_unclear_span(token.unclear_before_s))
+        parts.extend(_possible_filler_span() for _ in range(token.possible_fillers_before))
         if token.pause_before_s is not None:
             parts.append(
                 f'<span style="color:#8a5a00; background:#fff3d6; font-weight:600;" title="long pause">'
@@ -179,6 +197,7 @@ def transcript_html(
             and following.points[:1] == token.points[:1]
             and following.pause_before_s is None
             and following.unclear_before_s is None
+            and not following.possible_fillers_before
             and token.index != current_word
         )
         text = html.escape(token.word.text) + (" " if joined else "")
@@ -238,8 +257,16 @@ def figures(delivery: Delivery, results: Sequence[PointResult]) -> list[Figure]:
         Figure(
             "Fillers",
             str(len(delivery.fillers)),
-            f"{delivery.fillers_per_minute:.1f} per minute",
+            f"{delivery.fillers_per_minute:.1f} per minute"
+            + (f" · {len(delivery.possible_fillers)} possible" if delivery.possible_fillers else ""),
             "good" if delivery.fillers_per_minute < 3 else "warn",
+            "“um”, “uh”, “you know” and “like” used as a filler, as the recogniser wrote them."
+            + (
+                f" Possible: {len(delivery.possible_fillers)} short sounds between words that came back as no "
+                "word, often an “um”; not counted."
+                if delivery.possible_fillers
+                else ""
+            ),
         )
     )
     out.append(

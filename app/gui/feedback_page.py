@@ -73,7 +73,8 @@ class FeedbackPage(QWidget):
         marks.addStretch(1)
         self.panel = AnswerPanel(
             "Your answer",
-            "Click a word to play from there · highlighted: covered key points (hover for which) · <u style='color:#b03a2e'>underlined</u>: fillers · "
+            "Click a word to play from there · highlighted: covered key points (hover for which) · <u style='color:#b03a2e'>underlined</u>: fillers "
+            "(<i style='color:#b03a2e'>[possible filler]</i>: a short sound that came back as no word) · "
             "<i style='color:#6639ba'>purple</i>: hedges (“I think”, “maybe”: they make you sound unsure) · "
             "[pause]: silences over 2 s · <span style='color:#7d8590'>grey</span>: the recogniser was unsure",
             below_points=[marks_row],

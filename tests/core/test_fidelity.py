@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from app.core.audio.files import SAMPLE_RATE, load_audio
-from app.core.feedback import transcript_html, transcript_tokens
+from app.core.feedback import figures, transcript_html, transcript_tokens
 from app.core.scoring.delivery import Delivery, analyse_delivery
 from app.core.transcribe import Transcriber
 from app.core.transcribe.fidelity import repair, speech_regions
@@ -45,10 +45,9 @@ def joined(tmp_path: Path, *parts: Path | float) -> np.ndarray:
     return load_audio(out)
 
 
-@pytest.fixture
-def babble(tmp_path: Path, spoken) -> Path:
-    """Six voices talking over each other, played backwards, 2.5 s: speech to VAD, no words to
-    Whisper (four voices forwards still gave it words to guess)."""
+def babble_of(tmp_path: Path, spoken, seconds: float) -> Path:
+    """Six voices talking over each other, played backwards: speech to VAD, no words to Whisper
+    (four voices forwards still gave it words to guess)."""
     texts = (
         (BEFORE, "en-gb"),
         (LOST, "en-us"),
@@ -57,9 +56,15 @@ def babble(tmp_path: Path, spoken) -> Path:
         (LOST, "en-gb"),
         (BEFORE, "en-us"),
     )
-    out = tmp_path / "babble.wav"
-    sox("-m", *(str(spoken(s, voice=v)) for s, v in texts), str(out), "reverse", "trim", "0", "2.5")
+    out = tmp_path / f"babble-{seconds}.wav"
+    sox("-m", *(str(spoken(s, voice=v)) for s, v in texts), str(out), "reverse", "trim", "0", str(seconds))
     return out
+
+
+@pytest.fixture
+def babble(tmp_path: Path, spoken) -> Path:
+    """2.5 s of babble: longer than any "um"."""
+    return babble_of(tmp_path, spoken, 2.5)
 
 
 def test_a_stretch_the_prompted_decode_dropped_is_decoded_again_and_merged(
@@ -140,6 +145,39 @@ def test_speech_with_no_words_is_marked_unclear_never_a_pause(
     again = Transcript.from_dict(transcript.to_dict())
     assert again.to_dict()["gaps"] == transcript.to_dict()["gaps"] and again.unclear == 1 and again.redecoded == 1
     assert Delivery.from_dict(delivery.to_dict()).to_dict()["unclear"] == delivery.to_dict()["unclear"] != []
+
+
+def test_a_short_wordless_sound_between_words_is_a_possible_filler_counted_apart(
+    transcriber: Transcriber, spoken, tmp_path: Path
+) -> None:
+    """0.7 s of babble between two sentences, as long as a drawn-out "um": it re-decodes to nothing,
+    so it is shown and counted as a possible filler, not as unclear speech nor as a filler."""
+    first, last = spoken(BEFORE, voice="en-gb"), spoken(AFTER, voice="en-gb")
+    sound = babble_of(tmp_path, spoken, 0.7)
+    audio = joined(tmp_path, first, 0.3, sound, 0.3, last)
+    sound_from = load_audio(first).shape[0] / SAMPLE_RATE + 0.3
+    before, _ = transcriber.raw_words(load_audio(first), "")
+    after, _ = transcriber.raw_words(load_audio(last), "", offset_s=sound_from + 1.0)
+    heard = repair(transcriber, audio, before + after)
+    assert heard.redecoded == 1 and heard.recovered_words == 0, [w.text for w in heard.words]
+    [gap] = heard.gaps
+    assert gap.kind == "possible filler" and sound_from - 0.3 <= gap.start and gap.end <= sound_from + 1.0
+
+    transcript = transcriber.assemble(heard.words, audio.shape[0] / SAMPLE_RATE, [], "", heard=heard)
+    delivery = analyse_delivery(transcript.words, transcript.duration_s, speech=transcript.speech, gaps=transcript.gaps)
+    assert delivery.fillers == [] and delivery.unclear == [] and not delivery.long_pauses
+    assert [p.after_word for p in delivery.possible_fillers] == [len(before) - 1]
+    fillers = next(f for f in figures(delivery, []) if f.label == "Fillers")
+    assert fillers.value == "0" and "1 possible" in fillers.detail
+    tokens = transcript_tokens(transcript.words, [], delivery)
+    assert [t.index for t in tokens if t.possible_fillers_before] == [len(before)]
+    markup = transcript_html(tokens, [])
+    assert markup.count("[possible filler]") == 1 and "[unclear" not in markup
+    again = Delivery.from_dict(delivery.to_dict())
+    assert again.to_dict()["possible_fillers"] == delivery.to_dict()["possible_fillers"] != []
+    assert again.unclear == []
+    assert Transcript.from_dict(transcript.to_dict()).to_dict()["gaps"] == transcript.to_dict()["gaps"]
+    assert [g.kind for g in Transcript.from_dict(transcript.to_dict()).gaps] == ["possible filler"]
 
 
 def test_streaming_and_batch_hear_the_same_unclear_stretch(

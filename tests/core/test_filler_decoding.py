@@ -1,5 +1,6 @@
 """Fillers kept and false ones dropped (issue 16, items 4 and 5): the denser preface once the person
-is heard to hesitate, and a repeat of the prompt after the last spoken word dropped. Real espeak-ng
+is heard to hesitate (or when it hears fillers the plain one folded into other words), and a
+repeat of the prompt or words given no time after the last spoken word dropped. Real espeak-ng
 audio through the real tiny.en model; the sentences are from the filler tuning set
 (tests/data/eval/fillers_dev), never from the reported set."""
 
@@ -22,9 +23,10 @@ from app.core.transcribe.transcript import Word
 DISFLUENT = "Um, I keep up by reading papers on the weekend. Uh, and I try to, um, reproduce one result a month."
 FLUENT = "It felt like the right moment to retrain, so we did it well before the holiday peak."
 ECHOED = "Um, yes. Uh, we measured the fairness gap across, um, age groups and regions."
+FOLDED = "We had, uh, a class imbalance of about one to fifty. Um, I tried reweighting first, and, uh, it was enough."
 
 
-def test_a_hesitant_answer_keeps_its_fillers_and_a_fluent_one_is_decoded_once(
+def test_a_hesitant_answer_keeps_its_fillers_and_a_fluent_one_its_plain_reading(
     transcriber: Transcriber, spoken, caplog: pytest.LogCaptureFixture
 ) -> None:
     """With the plain preface tiny.en kept one of these three fillers ("Umm, I keep up my reading
@@ -39,6 +41,17 @@ def test_a_hesitant_answer_keeps_its_fillers_and_a_fluent_one_is_decoded_once(
         fluent = transcriber.transcribe(load_audio(spoken(FLUENT, speed=175, voice="en-us-nyc")))
     assert "denser preface" not in caplog.text
     assert find_fillers(fluent.words) == [], fluent.text
+
+
+def test_fillers_the_plain_preface_folded_into_other_words_are_found(transcriber: Transcriber, spoken) -> None:
+    """With the plain preface tiny.en wrote none of these three fillers ("We had a class in Maryland
+    ... 150. I I tried waiting first, and it was enough."): the "uh" went into "had", the "um" became
+    "I". A chunk with no filler is decoded again with the denser preface, which hears them."""
+    audio = load_audio(spoken(FOLDED, speed=190, voice="en-us"))
+    plain, _ = transcriber.raw_words(audio, build_initial_prompt(None))
+    assert find_fillers(plain) == [], "the plain preface keeps a filler here: this test no longer shows anything"
+    heard = transcriber.transcribe(audio)
+    assert len(find_fillers(heard.words)) >= 2, heard.text
 
 
 def test_the_preface_follows_the_answer_so_far() -> None:
@@ -73,6 +86,22 @@ def test_a_filler_really_said_at_the_end_of_a_chunk_stays(transcriber: Transcrib
     assert drop_prompt_echo(unsure, prompt, audio) == unsure
     silent = np.concatenate([audio[: int(words[-2].end * SAMPLE_RATE)], np.zeros(SAMPLE_RATE // 2, np.float32)])
     assert drop_prompt_echo(unsure, prompt, silent) == unsure[:-1]
+
+
+def test_a_closing_phrase_written_over_no_sound_is_dropped(transcriber: Transcriber, spoken) -> None:
+    """tiny.en closed a fast answer with "Yeah. And then, uh, we'll see you in the next one.", every
+    word placed at the same instant after the last spoken word: a false "uh". Words given no time
+    at the end of a chunk are dropped when no voice is left for them, and kept when there is."""
+    audio = load_audio(spoken(FLUENT, speed=175, voice="en-us"))
+    words, _ = transcriber.raw_words(audio, build_initial_prompt(None))
+    end = words[-1].end
+    closing = [
+        Word(t, end, end, p) for t, p in (("And", 0.0), ("then,", 0.35), ("uh,", 0.01), ("see", 0.6), ("you.", 0.5))
+    ]
+    assert drop_prompt_echo(words + closing, build_initial_prompt(None), audio) == words
+    more = load_audio(spoken("And then we shipped it.", speed=175, voice="en-us"))
+    longer = np.concatenate([audio[: int(end * SAMPLE_RATE)], more])
+    assert drop_prompt_echo(words + closing, build_initial_prompt(None), longer) == words + closing
 
 
 def test_streaming_and_batch_agree_when_the_preface_changes_between_chunks(

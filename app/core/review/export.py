@@ -186,6 +186,7 @@ def transcript_markdown(detail: AttemptDetail) -> str:
         token = tokens[i]
         if token.unclear_before_s is not None:
             out.append(f"[unclear {token.unclear_before_s:.1f} s]")
+        out.extend("[possible filler]" for _ in range(token.possible_fillers_before))
         if token.pause_before_s is not None:
             out.append(f"[pause {token.pause_before_s:.1f} s]")
         if token.points:
@@ -195,7 +196,14 @@ def transcript_markdown(detail: AttemptDetail) -> str:
             while (
                 j < len(tokens)
                 and tokens[j].points[:1] == [point]
-                and (j == i or (tokens[j].pause_before_s is None and tokens[j].unclear_before_s is None))
+                and (
+                    j == i
+                    or (
+                        tokens[j].pause_before_s is None
+                        and tokens[j].unclear_before_s is None
+                        and not tokens[j].possible_fillers_before
+                    )
+                )
             ):
                 word = _md_escape(tokens[j].word.text)
                 words.append(f"_{word}_" if tokens[j].filler else f"‹{word}›" if tokens[j].hedge else word)

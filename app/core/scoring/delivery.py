@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from app.core.scoring.text import FILLER_PHRASES, FILLER_TOKENS, bare
-from app.core.transcribe.transcript import Gap, Word
+from app.core.transcribe.transcript import POSSIBLE_FILLER, Gap, Word
 
 if TYPE_CHECKING:
     from app.core.scoring.hedges import Hedge
@@ -57,6 +57,9 @@ class Delivery:
     fillers: list[Filler] = field(default_factory=list)
     long_pauses: list[Pause] = field(default_factory=list)
     unclear: list[Pause] = field(default_factory=list)  # speech with no words: shown, never counted as pauses
+    # Short wordless sounds between words, most often an "um" the recogniser did not write: shown
+    # and counted apart from the fillers, which are only what was heard as words.
+    possible_fillers: list[Pause] = field(default_factory=list)
     # Issue 18 figures; None on attempts saved before they were measured (shown as not measured).
     voice: Voice | None = None  # pitch, loudness and rate (scoring/voice.py)
     hedges: list[Hedge] | None = None  # "I think", "maybe", ... (scoring/hedges.py)
@@ -122,6 +125,10 @@ class Delivery:
                 {"start_s": round(p.start_s, 2), "end_s": round(p.end_s, 2), "after_word": p.after_word}
                 for p in self.unclear
             ],
+            "possible_fillers": [
+                {"start_s": round(p.start_s, 2), "end_s": round(p.end_s, 2), "after_word": p.after_word}
+                for p in self.possible_fillers
+            ],
             **({} if self.voice is None else {"voice": self.voice.to_dict()}),
             **(
                 {}
@@ -155,6 +162,9 @@ class Delivery:
             ],
             long_pauses=[Pause(p["start_s"], p["end_s"], p.get("after_word", 0)) for p in data.get("long_pauses", [])],
             unclear=[Pause(p["start_s"], p["end_s"], p.get("after_word", -1)) for p in data.get("unclear", [])],
+            possible_fillers=[
+                Pause(p["start_s"], p["end_s"], p.get("after_word", -1)) for p in data.get("possible_fillers", [])
+            ],
             voice=Voice.from_dict(data["voice"]) if data.get("voice") else None,
             hedges=[Hedge.from_dict(h) for h in data["hedges"]] if "hedges" in data else None,
             overused=[(o["word"], o["count"]) for o in data["overused"]] if "overused" in data else None,
@@ -234,7 +244,7 @@ def find_long_pauses(
 
 
 def place_gaps(words: Sequence[Word], gaps: Sequence[Gap]) -> list[Pause]:
-    """Unclear stretches as Pauses placed after the word before them (-1: before the first word)."""
+    """Wordless stretches as Pauses placed after the word before them (-1: before the first word)."""
     starts = [w.start for w in words]
     return [
         Pause(g.start, g.end, bisect.bisect_right(starts, g.start) - 1) for g in sorted(gaps, key=lambda g: g.start)
@@ -249,7 +259,8 @@ def analyse_delivery(
     gaps: Sequence[Gap] = (),
 ) -> Delivery:
     """The delivery figures. `speech` (VAD regions) keeps skipped speech from counting as a pause;
-    `gaps` are the transcript's unclear stretches, shown where they were."""
+    `gaps` are the transcript's wordless stretches, shown where they were (unclear speech, or
+    possible fillers)."""
     fillers = find_fillers(words)
     filler_words = sum(f.length for f in fillers)
     spoken = len(words) - filler_words
@@ -267,7 +278,8 @@ def analyse_delivery(
         words_per_minute=wpm,
         fillers=fillers,
         long_pauses=find_long_pauses(words, speech=speech),
-        unclear=place_gaps(words, gaps),
+        unclear=place_gaps(words, [g for g in gaps if g.kind != POSSIBLE_FILLER]),
+        possible_fillers=place_gaps(words, [g for g in gaps if g.kind == POSSIBLE_FILLER]),
     )
 
 

@@ -7,9 +7,13 @@ chunk had said already). Seen on the filler tuning set: such words had probabili
 (or no duration at all), and less than 0.15 s of voiced audio followed the last word that was
 heard, the tail of that word. Each was a false filler in the feedback.
 
-A trailing run of words that only repeat the prompt or the chunk's earlier words, each unsure,
-is dropped when the audio after the last other word has less than MIN_OWN_SOUND_S of voice: a
-real "um" at the end of a chunk is 0.3-0.6 s of voice and stays, however unsure Whisper was.
+It also writes a closing phrase of its own over the last fraction of a second ("... than expected.
+Yeah. And then, uh, we'll see you in the next one.", every word placed at the same instant).
+
+A trailing run of words, each placed nowhere (no duration) or unsure and only repeating the prompt
+or the chunk's earlier words, is dropped when the audio after the last other word has less than
+MIN_OWN_SOUND_S of voice: a real "um" at the end of a chunk is 0.3-0.6 s of voice and stays,
+however unsure Whisper was.
 """
 
 from __future__ import annotations
@@ -41,6 +45,11 @@ def _unsure(word: Word) -> bool:
     return word.probability < UNSURE_P or (word.end - word.start < SHORT_S and word.probability < UNSURE_SHORT_P)
 
 
+def _nowhere(word: Word) -> bool:
+    """Whisper gave the word (almost) no time: text it wrote, not sound it aligned."""
+    return word.end - word.start < SHORT_S
+
+
 def voiced_seconds(audio: np.ndarray, start_s: float, end_s: float) -> float:
     """How much of audio[start_s:end_s] is voiced: 20 ms frames louder than a tenth of the chunk's
     median sound level (frames of near-silence left out of that median)."""
@@ -66,7 +75,7 @@ def drop_prompt_echo(words: Sequence[Word], prompt: str, audio: np.ndarray, offs
     while cut > 0:
         word = out[cut - 1]
         earlier = {_bare(w.text) for w in out[: cut - 1]}
-        if not (_unsure(word) and _bare(word.text) in known | earlier):
+        if not (_nowhere(word) or (_unsure(word) and _bare(word.text) in known | earlier)):
             break
         cut -= 1
     if cut == len(out):

@@ -4,8 +4,10 @@ Prompted decoding now and then skips a stretch of audio (a 29 s answer lost "Exa
 SHAP, LIME and"; the gap then read as a long pause). After each chunk is decoded, Silero VAD's
 speech regions are compared with the word times; a stretch of speech of MIN_WORDLESS_S or more
 with no words is decoded again on its own, without the prompt (then with temperature fallback),
-and its words are merged in. What still gives nothing is kept as an "unclear" gap, so the
-feedback says so instead of calling it a pause.
+and its words are merged in. What still gives nothing is kept as a gap, so the feedback says so
+instead of calling it a pause: a short one between words (at most MAX_POSSIBLE_FILLER_S, the
+length of a drawn-out "um") is a "possible filler", counted apart from the fillers that were heard
+as words; a longer one, or one at the edge of the chunk, is "unclear".
 
 Batch (`hear_in_chunks`) and streaming both go through `hear_chunk`, so they still give the
 same transcript.
@@ -25,7 +27,7 @@ from app.core.audio.files import SAMPLE_RATE
 from app.core.transcribe.decoding import Decoder, TranscriptionCancelled, drop_cut_marks, merge_word_pieces
 from app.core.transcribe.echo import drop_prompt_echo
 from app.core.transcribe.prompt import hesitant, hesitant_prompt
-from app.core.transcribe.transcript import Gap, Word
+from app.core.transcribe.transcript import POSSIBLE_FILLER, UNCLEAR, Gap, Word
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,7 @@ CONTEXT_S = 0.2  # audio either side of a stretch given to the re-decode (a word
 FALLBACK_TEMPERATURES = (0.2, 0.4, 0.6, 0.8, 1.0)
 # Re-decoding a short stretch without context is prone to "Thank you." on noise: a segment must be
 # likelier speech than not and decoded with some confidence to count.
+MAX_POSSIBLE_FILLER_S = 1.0  # a wordless stretch between words up to this long may be an "um"
 MAX_NO_SPEECH = 0.6
 MIN_AVG_LOGPROB = -1.0
 
@@ -163,8 +166,12 @@ def repair(
             )
         else:
             heard.unclear += 1
-            heard.gaps.append(Gap(start, end))
-            log.info("wordless speech %.2f-%.2f s decoded again: still no words, marked unclear", start, end)
+            between = any(w.end <= start + WORD_SLACK_S for w in words) and any(
+                w.start >= end - WORD_SLACK_S for w in words
+            )
+            kind = POSSIBLE_FILLER if between and end - start <= MAX_POSSIBLE_FILLER_S else UNCLEAR
+            heard.gaps.append(Gap(start, end, kind))
+            log.info("wordless speech %.2f-%.2f s decoded again: still no words, marked %s", start, end, kind)
     return heard
 
 
@@ -211,11 +218,16 @@ def hear_chunk(
             words, language = plain, plain_language
             prompt = ""
     denser = hesitant_prompt(prompt)
-    if denser is not None and hesitant(w.text for w in words):
-        # The first "um" or "uh" of the answer: decoded again with the denser preface, which keeps
-        # the fillers Whisper drops with the plain one (later chunks get it from the start).
+    if denser is not None:
+        # No "um" or "uh" heard in the answer yet: the chunk is decoded again with the denser
+        # preface, which keeps fillers Whisper drops with the plain one (often all of a chunk's,
+        # folded into the words beside them). Its reading is taken when the plain one held a filler
+        # (the first of the answer), or when it finds one the plain one missed; a fluent chunk keeps
+        # its plain words. Later chunks get the denser preface from the start.
+        had_filler = hesitant(w.text for w in words)
         again, again_language = transcriber.raw_words(audio, denser, offset_s=offset_s, cancel=cancel)
-        if not degenerate(again):
+        again = drop_prompt_echo(again, denser, audio, offset_s)
+        if not degenerate(again) and (had_filler or hesitant(w.text for w in again)):
             log.info("chunk at %.1f s has a filler: decoded again with the denser preface", offset_s)
             words, language, prompt = again, again_language, denser
     words = drop_prompt_echo(words, prompt, audio, offset_s)

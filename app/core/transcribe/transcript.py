@@ -37,14 +37,18 @@ class Correction:
     corrected: str
 
 
+UNCLEAR = "unclear"
+POSSIBLE_FILLER = "possible filler"
+
+
 @dataclass(frozen=True)
 class Gap:
     """Speech with no words (VAD heard speech, Whisper gave nothing even when asked again): shown as
-    "[unclear 1.8 s]", never as a pause."""
+    "[unclear 1.8 s]", or, short and between words, as a possible filler; never as a pause."""
 
     start: float
     end: float
-    kind: str = "unclear"
+    kind: str = UNCLEAR  # or POSSIBLE_FILLER
 
     @property
     def duration_s(self) -> float:
@@ -55,7 +59,7 @@ class Gap:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Gap:
-        return cls(float(data["start"]), float(data["end"]), data.get("kind", "unclear"))
+        return cls(float(data["start"]), float(data["end"]), data.get("kind", UNCLEAR))
 
 
 @dataclass
