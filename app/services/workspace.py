@@ -18,8 +18,7 @@ from app.core.scoring.calibration import Calibration, calibrate
 from app.core.scoring.entailment import EntailmentJudge, story_judge_dir
 from app.core.scoring.keypoints import KeyPointScorer, ThresholdScorer
 from app.core.scoring.recall import TokenRecallScorer
-from app.core.scoring.star import PARTS as STAR_PARTS
-from app.core.scoring.star import is_story_question
+from app.core.scoring.star import is_story_question, part_probabilities
 from app.core.scoring.voice import warm_up as voice_warm_up
 from app.core.transcribe.decoding import DecodeOptions
 from app.core.transcribe.models import ModelInfo, load_whisper
@@ -203,7 +202,7 @@ class Workspace:
             if warm_scorer is not None:
                 warm_scorer(words, question.key_points)
             if story:  # the STAR parts are judged at Stop too
-                self.story_judge().window_probabilities([part.hypothesis for part in STAR_PARTS], words)
+                part_probabilities(self.story_judge(), words)
 
         return StreamingTranscriber(
             self.transcriber,

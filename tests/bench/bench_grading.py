@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -39,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import spearmanr
 
-from tests.bench.common import EVAL, write_result
+from tests.bench.common import EVAL, RESULTS, machine, write_result
 
 BEETLE = EVAL / "grading" / "beetle" / "beetle_5way.tsv"
 INTERVIEW = EVAL / "grading" / "interview"
@@ -482,6 +483,21 @@ def scoring_speed(repeats: int = 7) -> dict:
     out["judge_at_stop_after_warm_max_ms"] = round(max(warm), 1)
     out["judge_at_stop_after_pause_ms"] = round(statistics.median(paused), 1)
     out["judge_at_stop_after_pause_max_ms"] = round(max(paused), 1)
+    # The same Stop mid-sentence for a question the answer does not address: no point is made
+    # before the last chunk, so every point reads the new words (the judge's slowest case).
+    unmade_points = list(load_pack(REPO / "questions" / "behavioural-core.yaml").questions[0].key_points[:6])
+    unmade = []
+    for _ in range(repeats):
+        judge._cache.clear()
+        judge.recall = TokenRecallScorer(fresh())
+        judge.warm(words[:last_cut], unmade_points)
+        started = time.perf_counter()
+        results = judge.score(unmade_points, words)
+        unmade.append(1000 * (time.perf_counter() - started))
+    out["judge_points_made"] = sum(r.covered for r in judge.score(points, words))
+    out["judge_unmade_points_made"] = sum(r.covered for r in results)
+    out["judge_at_stop_unmade_ms"] = round(statistics.median(unmade), 1)
+    out["judge_at_stop_unmade_max_ms"] = round(max(unmade), 1)
     return out
 
 
@@ -491,7 +507,16 @@ def main() -> None:
     parser.add_argument("--limit", type=int, help="score about this many Beetle rows (a quick look)")
     parser.add_argument("--spoken", action="store_true", help="in-domain answers spoken and transcribed first")
     parser.add_argument("--in-domain-only", action="store_true", help="only the in-domain set (a quick look)")
+    parser.add_argument("--speed-only", action="store_true", help="only the speed figures, into grading.json")
     args = parser.parse_args()
+    if args.speed_only:
+        path = RESULTS / "grading.json"
+        result = json.loads(path.read_text())
+        result["speed"] = scoring_speed()
+        result["speed_measured"] = machine()
+        path.write_text(json.dumps(result, indent=2) + "\n")
+        print(result["speed"])
+        return
     if args.in_domain_only:
         print(in_domain(args.methods, args.spoken))
         return

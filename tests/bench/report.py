@@ -188,7 +188,15 @@ def render_grading() -> str:
             )
             + f"**{speed['judge_at_stop_after_warm_ms']:.0f} ms** (slowest "
             f"{speed['judge_at_stop_after_warm_max_ms']:.0f} ms) when Stop came mid-sentence and the last "
-            f"{speed.get('words_left_at_stop', '?')} words were new; {speed['judge_cold_ms']:.0f} ms from nothing (the CLI). "
+            f"{speed.get('words_left_at_stop', '?')} words were new"
+            + (
+                f" ({speed['judge_points_made']} of the {speed['key_points']} points made in the answer; for a question "
+                f"the answer does not address, no point made, {speed['judge_at_stop_unmade_ms']:.0f} ms, slowest "
+                f"{speed['judge_at_stop_unmade_max_ms']:.0f} ms)"
+                if "judge_at_stop_unmade_ms" in speed
+                else ""
+            )
+            + f"; {speed['judge_cold_ms']:.0f} ms from nothing (the CLI). "
             f"Token recall alone: {speed['rehearse_at_stop_after_warm_ms']:.0f} ms at Stop, {speed['rehearse_cold_ms']:.0f} ms "
             "from nothing. Goals: <= 100 ms at Stop, <= 1.5 s from nothing.",
             "",

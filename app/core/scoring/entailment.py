@@ -11,6 +11,11 @@ boundary is inside one of them; the best window decides. Token recall still expl
 the matched words are the evidence shown, the point's words with no match are listed as missing.
 A window's probability is cached by its text, so while the person speaks the finished windows are
 judged (`warm`) and Stop leaves only the last one or two.
+
+Windows are read in order, and a point is not read again once a window covers it with room to
+spare (SURE_MARGIN above the threshold, as far as a personal threshold may move): its verdict is
+settled under any threshold in use, so at Stop only the points not yet made read the new words.
+The probability shown for such a point is that of the first window that made it.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ if TYPE_CHECKING:
 
 from app.core.packs.model import KeyPoint
 from app.core.paths import resource_path
+from app.core.scoring.calibration import MAX_SHIFT
 from app.core.scoring.embedder import onnx_session
 from app.core.scoring.keypoints import PointResult
 from app.core.scoring.recall import TokenRecallScorer
@@ -40,6 +46,7 @@ from app.core.transcribe.transcript import Word
 log = logging.getLogger(__name__)
 
 CACHE_SIZE = 8192
+SURE_MARGIN = MAX_SHIFT  # a window this far above the default threshold covers the point under any personal one
 BATCH = (
     4  # pairs per run: at 16 the activations of 256-token pairs took peak RSS to 691 MB (589 at 4), and 4 is no slower
 )
@@ -170,18 +177,37 @@ class EntailmentJudge:
             for a, b in windows(len(words), self.settings.window_words, self.settings.window_stride)
         ]
 
-    def warm(self, words: Sequence[Word], points: Sequence[KeyPoint] = ()) -> None:
-        """Judge every window of the transcript so far (cached by text), so that Stop finds them
-        judged: the windows from the start settle as the answer grows, and the last ones are
-        judged again only if more words came after this call."""
-        self.recall.warm(words, points)
-        self.probabilities([(p.text, text) for p in points for _a, _b, text in self._windows(words)])
+    @property
+    def sure(self) -> float:
+        """A window at or above this covers a point under the default and any personal threshold."""
+        return self.default_threshold + SURE_MARGIN
 
-    def window_probabilities(self, statements: Sequence[str], words: Sequence[Word]) -> np.ndarray:
-        """(statements, windows) probabilities that each window says each statement."""
+    def warm(self, words: Sequence[Word], points: Sequence[KeyPoint] = ()) -> None:
+        """Judge the windows of the transcript so far (cached by text) as `score` will, so that Stop
+        finds them judged: the windows from the start settle as the answer grows, and the last
+        ones are judged again only if more words came after this call."""
+        self.recall.warm(words, points)
+        self.window_probabilities([p.text for p in points], words, stop_at=[self.sure] * len(points))
+
+    def window_probabilities(
+        self, statements: Sequence[str], words: Sequence[Word], stop_at: Sequence[float] | None = None
+    ) -> np.ndarray:
+        """(statements, windows) probabilities that each window says each statement. With `stop_at`
+        (a level per statement) the windows are read in order and a statement is not read again
+        after a window reaches its level: the windows after it are NaN."""
         spans = self._windows(words)
-        probs = self.probabilities([(text, window) for text in statements for _a, _b, window in spans])
-        return np.array(probs, dtype=np.float64).reshape(len(statements), len(spans))
+        if stop_at is None:
+            probs = self.probabilities([(text, window) for text in statements for _a, _b, window in spans])
+            return np.array(probs, dtype=np.float64).reshape(len(statements), len(spans))
+        out = np.full((len(statements), len(spans)), np.nan)
+        reading = list(range(len(statements)))
+        for j, (_a, _b, window) in enumerate(spans):
+            if not reading:
+                break
+            got = self.probabilities([(statements[i], window) for i in reading])
+            out[reading, j] = got
+            reading = [i for i, p in zip(reading, got) if p < stop_at[i]]
+        return out
 
     def score(self, points: Sequence[KeyPoint], words: Sequence[Word]) -> list[PointResult]:
         explained = self.recall.score(points, words)
@@ -191,7 +217,7 @@ class EntailmentJudge:
                 PointResult(p.text, False, 0.0, self.threshold, missing_words=r.missing_words)
                 for p, r in zip(points, explained)
             ]
-        probs = self.window_probabilities([p.text for p in points], words)
+        probs = self.window_probabilities([p.text for p in points], words, stop_at=[self.sure] * len(points))
         return [self._result(point, row, spans, why, words) for point, row, why in zip(points, probs, explained)]
 
     def _result(
@@ -202,7 +228,7 @@ class EntailmentJudge:
         why: PointResult,
         words: Sequence[Word],
     ) -> PointResult:
-        best = int(np.argmax(probs))
+        best = int(np.nanargmax(probs))  # windows after the one that settled the point are not read
         score = float(probs[best])
         covered = score >= self.threshold
         a, b, _text = spans[best]

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from app.core.packs.model import Question
 from app.core.scoring.entailment import windows
 from app.core.transcribe.transcript import Word
@@ -74,17 +76,25 @@ def thresholds(judge: EntailmentJudge) -> dict[str, float]:
     return {part.name: float(star.get(part.name, judge.default_threshold)) for part in PARTS}
 
 
+def part_probabilities(judge: EntailmentJudge, words: Sequence[Word]) -> np.ndarray:
+    """(parts, windows) probabilities, windows read in order until a part is told (then NaN); also
+    what the streaming warm-up calls, so that Stop finds the same windows judged."""
+    limits = thresholds(judge)
+    return judge.window_probabilities([p.hypothesis for p in PARTS], words, stop_at=[limits[p.name] for p in PARTS])
+
+
 def check_story(judge: EntailmentJudge, words: Sequence[Word]) -> list[StarCheck]:
-    """Each STAR part: told or not, with the judge's best-window probability."""
+    """Each STAR part: told or not, with the probability of the first window that told it (else
+    the best window's)."""
     limits = thresholds(judge)
     if not words:
         return [StarCheck(p.name, False, 0.0, limits[p.name], p.missing) for p in PARTS]
     # Only the probabilities: a part's verdict needs no evidence span or missing words (token recall).
-    probs = judge.window_probabilities([p.hypothesis for p in PARTS], words)
+    probs = part_probabilities(judge, words)
     spans = windows(len(words), judge.settings.window_words, judge.settings.window_stride)
     checks = []
     for part, row in zip(PARTS, probs):
-        best = int(row.argmax())
+        best = int(np.nanargmax(row))
         a, b = spans[best]
         checks.append(
             StarCheck(

@@ -200,8 +200,9 @@ def hear_chunk(
     cancel: threading.Event | None = None,
 ) -> Heard:
     """Decode one chunk with its prompt (again with the denser preface if it holds the answer's first
-    "um" or "uh"), drop a trailing echo of the prompt, then repair its wordless stretches. The one
-    place batch and streaming decode a chunk, so their transcripts stay the same."""
+    "um" or "uh", or is the answer's first chunk), drop a trailing echo of the prompt, then repair
+    its wordless stretches. The one place batch and streaming decode a chunk, so their transcripts
+    stay the same."""
     words, language = transcriber.raw_words(audio, prompt, offset_s=offset_s, cancel=cancel)
     if prompt and degenerate(words):
         # The prompt's list of terms can pull Whisper into echoing it ("SHAP, LIME, CHAP, ...") and
@@ -218,13 +219,15 @@ def hear_chunk(
             words, language = plain, plain_language
             prompt = ""
     denser = hesitant_prompt(prompt)
-    if denser is not None:
-        # No "um" or "uh" heard in the answer yet: the chunk is decoded again with the denser
-        # preface, which keeps fillers Whisper drops with the plain one (often all of a chunk's,
-        # folded into the words beside them). Its reading is taken when the plain one held a filler
-        # (the first of the answer), or when it finds one the plain one missed; a fluent chunk keeps
-        # its plain words. Later chunks get the denser preface from the start.
-        had_filler = hesitant(w.text for w in words)
+    had_filler = hesitant(w.text for w in words)
+    if denser is not None and (had_filler or offset_s == 0.0):
+        # No "um" or "uh" heard in the answer yet, and this chunk holds one, or is the answer's
+        # first: decoded again with the denser preface, which keeps fillers Whisper drops with the
+        # plain one (often all of a chunk's, folded into the words beside them). Its reading is
+        # taken when the plain one held a filler, or when it finds one the plain one missed; a
+        # fluent chunk keeps its plain words. Later chunks get the denser preface from the start.
+        # Only the first chunk is decoded twice on a hunch: for every chunk of a fluent answer it
+        # doubles the decoding, and the worker falls behind what Stop must wait for.
         again, again_language = transcriber.raw_words(audio, denser, offset_s=offset_s, cancel=cancel)
         again = drop_prompt_echo(again, denser, audio, offset_s)
         if not degenerate(again) and (had_filler or hesitant(w.text for w in again)):

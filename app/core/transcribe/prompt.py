@@ -13,8 +13,8 @@ Once the person has been heard to say "um" or "uh", the preface is a denser one
 (HESITANT_PREFACE): on the filler tuning set (tests/data/eval/fillers_dev) it kept 82 of 84
 spoken fillers where the plain preface kept 68. It is not the preface for everyone: on the clean
 read speech of the human clips it cost words (WER 7.0% -> 7.6%) and added "Mm." at clip ends.
-Until then each chunk is decoded with both, and the denser reading is kept only where it hears a
-filler (fidelity.hear_chunk), so a fluent answer keeps the plain preface's words.
+Until then the answer's first chunk is decoded with both, and the denser reading is kept only if
+it hears a filler (fidelity.hear_chunk), so a fluent answer keeps the plain preface's words.
 """
 
 from __future__ import annotations
