@@ -112,7 +112,8 @@ class AttemptView(QWidget):
         self.panel = AnswerPanel(
             "Transcript",
             "Click a word to play from there · highlighted: covered key points · "
-            "<u style='color:#b03a2e'>underlined</u>: fillers · <i style='color:#6639ba'>purple</i>: hedges · "
+            "<u style='color:#b03a2e'>underlined</u>: fillers "
+            "(<i style='color:#b03a2e'>[possible filler]</i>: a short sound that came back as no word) · <i style='color:#6639ba'>purple</i>: hedges · "
             "<span style='color:#7d8590'>grey</span>: the recogniser was unsure",
             below_transcript=[note_row],
             below_points=[self.bookmarks],

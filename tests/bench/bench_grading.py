@@ -399,6 +399,41 @@ def in_domain(methods: Sequence[str], spoken: bool) -> dict:
     return out
 
 
+def off_question(methods: Sequence[str]) -> dict:
+    """Each dev and test answer against the key points of another question (the next one of the
+    same split, by id): none of those points is made, so every tick is a false "covered". The
+    in-domain pairs above only ask about the answer's own question."""
+    import json
+
+    from app.core.packs.model import KeyPoint
+    from app.core.scoring.entailment import EntailmentJudge
+    from app.core.scoring.recall import TokenRecallScorer
+
+    questions = {q["qid"]: q for q in map(json.loads, (INTERVIEW / "questions.jsonl").read_text().splitlines())}
+    answers = [a for a in map(json.loads, (INTERVIEW / "answers.jsonl").read_text().splitlines())]
+    out: dict = {}
+    makers = {"recall": TokenRecallScorer, "judge": EntailmentJudge}
+    for name in [m for m in methods if m in makers]:
+        scorer = makers[name]()
+        ticked = total = 0
+        by_split: dict[str, list[str]] = {}
+        for qid, q in sorted(questions.items()):
+            by_split.setdefault(q["split"], []).append(qid)
+        for answer in answers:
+            split = questions[answer["qid"]]["split"]
+            if split not in ("dev", "test"):
+                continue
+            ids = by_split[split]
+            other = questions[ids[(ids.index(answer["qid"]) + 1) % len(ids)]]
+            points = [KeyPoint(p["text"], tuple(p.get("cues") or ())) for p in other["key_points"]]
+            results = scorer.score(points, _words(answer["text"]))
+            ticked += sum(r.covered for r in results)
+            total += len(results)
+        out[name] = {"pairs": total, "false_covered": round(ticked / total, 4)}
+        print(name, "off-question", out[name], flush=True)
+    return out
+
+
 def scoring_speed(repeats: int = 7) -> dict:
     """Time to judge a 2-minute answer (300 words) against 6 key points, on this machine:
     cold (nothing encoded yet) and at Stop after the streaming transcriber warmed the scorer."""
@@ -483,19 +518,18 @@ def scoring_speed(repeats: int = 7) -> dict:
     out["judge_at_stop_after_warm_max_ms"] = round(max(warm), 1)
     out["judge_at_stop_after_pause_ms"] = round(statistics.median(paused), 1)
     out["judge_at_stop_after_pause_max_ms"] = round(max(paused), 1)
-    # The same Stop mid-sentence for a question the answer does not address: no point is made
-    # before the last chunk, so every point reads the new words (the judge's slowest case).
-    unmade_points = list(load_pack(REPO / "questions" / "behavioural-core.yaml").questions[0].key_points[:6])
+    # The same Stop mid-sentence when no point was made before the last chunk, so that every
+    # point reads the new words (the judge's slowest case): a judge that never stops reading.
+    out["judge_points_made"] = sum(r.covered for r in judge.score(points, words))
+    unsettled = EntailmentJudge(recall=TokenRecallScorer(fresh()), threshold=1.01).load()
     unmade = []
     for _ in range(repeats):
-        judge._cache.clear()
-        judge.recall = TokenRecallScorer(fresh())
-        judge.warm(words[:last_cut], unmade_points)
+        unsettled._cache.clear()
+        unsettled.recall = TokenRecallScorer(fresh())
+        unsettled.warm(words[:last_cut], points)
         started = time.perf_counter()
-        results = judge.score(unmade_points, words)
+        unsettled.score(points, words)
         unmade.append(1000 * (time.perf_counter() - started))
-    out["judge_points_made"] = sum(r.covered for r in judge.score(points, words))
-    out["judge_unmade_points_made"] = sum(r.covered for r in results)
     out["judge_at_stop_unmade_ms"] = round(statistics.median(unmade), 1)
     out["judge_at_stop_unmade_max_ms"] = round(max(unmade), 1)
     return out
@@ -508,12 +542,16 @@ def main() -> None:
     parser.add_argument("--spoken", action="store_true", help="in-domain answers spoken and transcribed first")
     parser.add_argument("--in-domain-only", action="store_true", help="only the in-domain set (a quick look)")
     parser.add_argument("--speed-only", action="store_true", help="only the speed figures, into grading.json")
+    parser.add_argument("--off-question-only", action="store_true", help="only points of other questions, likewise")
     args = parser.parse_args()
-    if args.speed_only:
+    if args.speed_only or args.off_question_only:
         path = RESULTS / "grading.json"
         result = json.loads(path.read_text())
-        result["speed"] = scoring_speed()
-        result["speed_measured"] = machine()
+        if args.off_question_only:
+            result["off_question"] = off_question(args.methods)
+        else:
+            result["speed"] = scoring_speed()
+        result["speed_measured" if args.speed_only else "off_question_measured"] = machine()
         path.write_text(json.dumps(result, indent=2) + "\n")
         print(result["speed"])
         return
@@ -523,6 +561,7 @@ def main() -> None:
     result = run(args.methods, args.limit)
     result["in_domain"] = in_domain(args.methods, spoken=False)
     result["in_domain_spoken"] = in_domain(args.methods, spoken=True) if args.spoken else None
+    result["off_question"] = off_question(args.methods)
     result["speed"] = scoring_speed()
     print(result["speed"])
     if not args.limit and args.methods == list(METHODS):

@@ -174,6 +174,18 @@ def render_grading() -> str:
                     f"{r['false_covered']:.1%} / {r['false_covered_of_not_covered']:.1%} | {r['missed_covered']:.1%} |"
                 )
         lines.append("")
+    off = grading.get("off_question")
+    if off:
+        lines += [
+            "Each dev and test answer against the key points of another question (none of them made, so every tick "
+            'is a false "covered"): '
+            + "; ".join(
+                f"{METHOD_NAMES.get(name, name)} {r['false_covered']:.1%} of {r['pairs']} pairs"
+                for name, r in off.items()
+            )
+            + ". Goal (the in-domain one): <= 5 %.",
+            "",
+        ]
     speed = grading.get("speed")
     if speed and "judge_cold_ms" in speed:
         lines += [
@@ -190,9 +202,9 @@ def render_grading() -> str:
             f"{speed['judge_at_stop_after_warm_max_ms']:.0f} ms) when Stop came mid-sentence and the last "
             f"{speed.get('words_left_at_stop', '?')} words were new"
             + (
-                f" ({speed['judge_points_made']} of the {speed['key_points']} points made in the answer; for a question "
-                f"the answer does not address, no point made, {speed['judge_at_stop_unmade_ms']:.0f} ms, slowest "
-                f"{speed['judge_at_stop_unmade_max_ms']:.0f} ms)"
+                f" ({speed['judge_points_made']} of the {speed['key_points']} points made before them, so not read "
+                f"again; when no point was made before, every point reads the new words: "
+                f"{speed['judge_at_stop_unmade_ms']:.0f} ms, slowest {speed['judge_at_stop_unmade_max_ms']:.0f} ms)"
                 if "judge_at_stop_unmade_ms" in speed
                 else ""
             )

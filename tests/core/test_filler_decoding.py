@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,6 +17,7 @@ from app.core.audio.files import SAMPLE_RATE, load_audio
 from app.core.scoring.delivery import find_fillers
 from app.core.transcribe import Transcriber
 from app.core.transcribe.echo import drop_prompt_echo
+from app.core.transcribe.fidelity import adds_fillers
 from app.core.transcribe.prompt import HESITANT_PREFACE, build_initial_prompt, hesitant, hesitant_prompt
 from app.core.transcribe.streaming import StreamingTranscriber
 from app.core.transcribe.transcript import Word
@@ -23,6 +25,7 @@ from app.core.transcribe.transcript import Word
 DISFLUENT = "Um, I keep up by reading papers on the weekend. Uh, and I try to, um, reproduce one result a month."
 FLUENT = "It felt like the right moment to retrain, so we did it well before the holiday peak."
 ECHOED = "Um, yes. Uh, we measured the fairness gap across, um, age groups and regions."
+EVAL_SPEECH = Path(__file__).resolve().parents[1] / "data" / "eval" / "speech"
 FOLDED = "We had, uh, a class imbalance of about one to fifty. Um, I tried reweighting first, and, uh, it was enough."
 
 
@@ -52,6 +55,27 @@ def test_fillers_the_plain_preface_folded_into_other_words_are_found(transcriber
     assert find_fillers(plain) == [], "the plain preface keeps a filler here: this test no longer shows anything"
     heard = transcriber.transcribe(audio)
     assert len(find_fillers(heard.words)) >= 2, heard.text
+
+
+@pytest.mark.parametrize(
+    "clip", ["pocketsphinx_misc/003.wav", "pocketsphinx_misc/004.wav", "fleurs_en/fleurs-en-005.ogg"]
+)
+def test_read_speech_gets_no_filler_from_the_hunch(transcriber: Transcriber, clip: str) -> None:
+    """Human read speech with no filler: the denser preface, tried on the first chunk, rewrote
+    "Seven of clubs." as "So, uh, uh, we're going to be doing this." and ended other clips in "uh,
+    uh". A reading on a hunch is kept only if it keeps the words and repeats no filler."""
+    heard = transcriber.transcribe(load_audio(EVAL_SPEECH / clip))
+    assert find_fillers(heard.words) == [], heard.text
+
+
+def test_a_reading_on_a_hunch_must_keep_the_words_and_repeat_no_filler() -> None:
+    def said(text: str) -> list[Word]:
+        return [Word(t, i * 0.3, i * 0.3 + 0.25) for i, t in enumerate(text.split())]
+
+    plain = said("We had a class imbalance of about one to fifty.")
+    assert adds_fillers(plain, said("We had, uh, a class imbalance of about one to fifty."))
+    assert not adds_fillers(plain, said("We had, uh, uh, a class imbalance of about one to fifty."))
+    assert not adds_fillers(said("Seven of clubs."), said("So, uh, we're going to be doing this."))
 
 
 def test_the_preface_follows_the_answer_so_far() -> None:
@@ -93,7 +117,7 @@ def test_a_closing_phrase_written_over_no_sound_is_dropped(transcriber: Transcri
     word placed at the same instant after the last spoken word: a false "uh". Words given no time
     at the end of a chunk are dropped when no voice is left for them, and kept when there is."""
     audio = load_audio(spoken(FLUENT, speed=175, voice="en-us"))
-    words, _ = transcriber.raw_words(audio, build_initial_prompt(None))
+    words = [w for w in transcriber.raw_words(audio, build_initial_prompt(None))[0] if w.end - w.start >= 0.05]
     end = words[-1].end
     closing = [
         Word(t, end, end, p) for t, p in (("And", 0.0), ("then,", 0.35), ("uh,", 0.01), ("see", 0.6), ("you.", 0.5))

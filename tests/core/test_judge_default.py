@@ -89,3 +89,28 @@ def test_tell_me_about_yourself_answered_well_covers_its_points(default_scorer) 
     # The fifth point asks for the work they enjoy AND are good at: only the first half is said (partial).
     expected = [True, True, True, True, False, True]
     assert [r.covered for r in results] == expected, [round(r.score, 2) for r in results]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known defect of the second build: on a window of 120 words it ticks points of another question "
+    "(0.9 for 'disagreed with their manager' on an answer about rate limiting); see bench_grading off_question",
+)
+def test_a_long_answer_does_not_cover_the_points_of_another_question(default_scorer) -> None:
+    answer = timed(
+        "So for rate limiting I would put a token bucket per client in front of the API, um, each client gets "
+        "a bucket that refills at a steady rate, and every request takes a token. When the bucket is empty the "
+        "request gets a 429 with a Retry-After header, so well-behaved clients back off instead of hammering us. "
+        "I keep the buckets in Redis so that every instance of the service sees the same counts, and I use a "
+        "small Lua script so the check and the decrement happen in one step. For bursts, the bucket size lets a "
+        "client spend a few requests at once, and the refill rate caps the average. I would also log every "
+        "rejection with the client id, so we can see who hits the limit and whether the limit is set right, "
+        "and I would start with generous limits and tighten them once we have a week of real traffic."
+    )
+    elsewhere = [
+        KeyPoint("Names a time they disagreed with their manager"),
+        KeyPoint("Their current role and years of experience"),
+        KeyPoint("Deploys the model with Kubernetes and autoscaling"),
+    ]
+    results = default_scorer.score(elsewhere, answer)
+    assert not any(r.covered for r in results), [round(r.score, 2) for r in results]

@@ -14,7 +14,7 @@ import pytest
 from app.core.packs import KeyPoint
 from app.core.scoring.calibration import MAX_SHIFT
 from app.core.scoring.entailment import EntailmentJudge
-from app.core.scoring.star import PARTS, check_story, thresholds
+from app.core.scoring.star import PARTS, check_story, part_probabilities, thresholds
 from tests.core.test_star import words as timed
 
 INTERVIEW = Path(__file__).resolve().parents[1] / "data" / "eval" / "grading" / "interview"
@@ -105,3 +105,5 @@ def test_a_story_part_told_early_is_not_read_again(story_judge: EntailmentJudge)
     checks = check_story(story_judge, words)
     assert [c.present for c in checks] == [p >= limits[part.name] for p, part in zip(every, PARTS)]
     assert checks[0].present, "the situation is told in the first window"
+    read = part_probabilities(story_judge, words)
+    assert np.isnan(read[0, 1:]).all(), "the situation was read again after the window that told it"

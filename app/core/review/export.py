@@ -259,7 +259,8 @@ def _attempt_markdown(detail: AttemptDetail, level: str = "#") -> str:
         lines += [
             transcript_markdown(detail),
             "",
-            "_Bold: covered key point (number as in the list) · italics: fillers · ‹ ›: hedges_",
+            "_Bold: covered key point (number as in the list) · italics: fillers ([possible filler]: a short sound "
+            "that came back as no word, not counted) · ‹ ›: hedges_",
             "",
         ]
     else:

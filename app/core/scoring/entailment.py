@@ -180,7 +180,7 @@ class EntailmentJudge:
     @property
     def sure(self) -> float:
         """A window at or above this covers a point under the default and any personal threshold."""
-        return self.default_threshold + SURE_MARGIN
+        return max(self.default_threshold + SURE_MARGIN, self.threshold)
 
     def warm(self, words: Sequence[Word], points: Sequence[KeyPoint] = ()) -> None:
         """Judge the windows of the transcript so far (cached by text) as `score` will, so that Stop

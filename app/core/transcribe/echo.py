@@ -78,8 +78,8 @@ def drop_prompt_echo(words: Sequence[Word], prompt: str, audio: np.ndarray, offs
         if not (_nowhere(word) or (_unsure(word) and _bare(word.text) in known | earlier)):
             break
         cut -= 1
-    if cut == len(out):
-        return out
+    if cut == len(out) or (cut == len(out) - 1 and out[-1].probability >= UNSURE_SHORT_P):
+        return out  # nothing trailing, or one confident last word Whisper timed short: kept
     after = out[cut - 1].end - offset_s if cut else 0.0
     own_sound = voiced_seconds(audio, after, audio.shape[0] / SAMPLE_RATE)
     if own_sound >= MIN_OWN_SOUND_S:

@@ -15,7 +15,9 @@ same transcript.
 
 from __future__ import annotations
 
+import difflib
 import logging
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,7 +28,7 @@ import numpy as np
 from app.core.audio.files import SAMPLE_RATE
 from app.core.transcribe.decoding import Decoder, TranscriptionCancelled, drop_cut_marks, merge_word_pieces
 from app.core.transcribe.echo import drop_prompt_echo
-from app.core.transcribe.prompt import hesitant, hesitant_prompt
+from app.core.transcribe.prompt import HESITATIONS, hesitant, hesitant_prompt
 from app.core.transcribe.transcript import POSSIBLE_FILLER, UNCLEAR, Gap, Word
 
 log = logging.getLogger(__name__)
@@ -35,9 +37,9 @@ MIN_WORDLESS_S = 0.5  # speech this long with no words is decoded again
 WORD_SLACK_S = 0.15  # Whisper's word times are this loose at either end: not a wordless stretch
 CONTEXT_S = 0.2  # audio either side of a stretch given to the re-decode (a word cut at the edge is heard)
 FALLBACK_TEMPERATURES = (0.2, 0.4, 0.6, 0.8, 1.0)
+MAX_POSSIBLE_FILLER_S = 1.0  # a wordless stretch between words up to this long may be an "um"
 # Re-decoding a short stretch without context is prone to "Thank you." on noise: a segment must be
 # likelier speech than not and decoded with some confidence to count.
-MAX_POSSIBLE_FILLER_S = 1.0  # a wordless stretch between words up to this long may be an "um"
 MAX_NO_SPEECH = 0.6
 MIN_AVG_LOGPROB = -1.0
 
@@ -191,6 +193,22 @@ def degenerate(words: Sequence[Word]) -> bool:
     return len(letters) >= 6 and shouted / len(letters) > 0.6
 
 
+SAME_WORDS = 0.8  # a reading on a hunch of fillers must keep this share of the other words
+
+
+def adds_fillers(plain: Sequence[Word], again: Sequence[Word]) -> bool:
+    """Whether the denser reading only adds fillers to the plain one: its other words mostly the
+    same, and no filler said twice in a row. On read speech with no filler the denser preface can
+    rewrite a clip ("Seven of clubs." -> "So, uh, uh, we're going to be doing this.") or end it
+    in "uh, uh"; fillers heard on a hunch must not cost the words."""
+    keys = [re.sub(r"[^a-z0-9']", "", w.text.lower()) for w in again]
+    if any(a == b and a in HESITATIONS for a, b in zip(keys, keys[1:])):
+        return False
+    before = [k for k in (re.sub(r"[^a-z0-9']", "", w.text.lower()) for w in plain) if k not in HESITATIONS]
+    after = [k for k in keys if k not in HESITATIONS]
+    return difflib.SequenceMatcher(None, before, after, autojunk=False).ratio() >= SAME_WORDS
+
+
 def hear_chunk(
     transcriber: Decoder,
     audio: np.ndarray,
@@ -224,13 +242,15 @@ def hear_chunk(
         # No "um" or "uh" heard in the answer yet, and this chunk holds one, or is the answer's
         # first: decoded again with the denser preface, which keeps fillers Whisper drops with the
         # plain one (often all of a chunk's, folded into the words beside them). Its reading is
-        # taken when the plain one held a filler, or when it finds one the plain one missed; a
-        # fluent chunk keeps its plain words. Later chunks get the denser preface from the start.
+        # taken when the plain one held a filler, or when it finds one the plain one missed and
+        # keeps the plain one's words (adds_fillers); a fluent chunk keeps its plain words. Later
+        # chunks get the denser preface from the start.
         # Only the first chunk is decoded twice on a hunch: for every chunk of a fluent answer it
         # doubles the decoding, and the worker falls behind what Stop must wait for.
         again, again_language = transcriber.raw_words(audio, denser, offset_s=offset_s, cancel=cancel)
         again = drop_prompt_echo(again, denser, audio, offset_s)
-        if not degenerate(again) and (had_filler or hesitant(w.text for w in again)):
+        heard_more = hesitant(w.text for w in again) and adds_fillers(words, again)
+        if not degenerate(again) and (had_filler or heard_more):
             log.info("chunk at %.1f s has a filler: decoded again with the denser preface", offset_s)
             words, language, prompt = again, again_language, denser
     words = drop_prompt_echo(words, prompt, audio, offset_s)
