@@ -156,7 +156,9 @@ def test_a_judge_warmed_with_the_whole_answer_judges_nothing_at_stop(judge) -> N
         # int8 activations are scaled per batch, so a pair judged in another batch can differ in the 4th decimal
         assert [r.score for r in judge.score(POINTS, words)] == pytest.approx([r.score for r in warmed], abs=0.005)
         windows_now = len(judge._windows(words))
-        assert 0 < sum(runs) - before <= 2 * len(POINTS) < windows_now * len(POINTS)
+        # Only the windows the last words touch, and only for points no earlier window settled
+        # (here every point was made early, so none at all: tests/core/test_judge_reading.py).
+        assert 0 <= sum(runs) - before <= 2 * len(POINTS) < windows_now * len(POINTS)
     finally:
         del judge._forward
 
