@@ -492,6 +492,16 @@ def scoring_speed(repeats: int = 7) -> dict:
     from app.core.scoring.entailment import EntailmentJudge
 
     judge = EntailmentJudge(recall=TokenRecallScorer(fresh())).load()
+
+    def at_stop(scorer, handed_over) -> float:
+        """ms to judge the whole answer after the streamed words `handed_over` warmed `scorer`."""
+        scorer._cache.clear()
+        scorer.recall = TokenRecallScorer(fresh())
+        scorer.warm(handed_over, points)
+        started = time.perf_counter()
+        scorer.score(points, words)
+        return 1000 * (time.perf_counter() - started)
+
     cold, warm, paused = [], [], []
     for _ in range(repeats):
         judge._cache.clear()
@@ -499,20 +509,8 @@ def scoring_speed(repeats: int = 7) -> dict:
         started = time.perf_counter()
         judge.score(points, words)
         cold.append(1000 * (time.perf_counter() - started))
-        # Stop while still speaking: the chunks before the last one were handed over
-        judge._cache.clear()
-        judge.recall = TokenRecallScorer(fresh())
-        judge.warm(words[:last_cut], points)
-        started = time.perf_counter()
-        judge.score(points, words)
-        warm.append(1000 * (time.perf_counter() - started))
-        # Stop after a pause: the pause's speculative pass handed over every word
-        judge._cache.clear()
-        judge.recall = TokenRecallScorer(fresh())
-        judge.warm(words, points)
-        started = time.perf_counter()
-        judge.score(points, words)
-        paused.append(1000 * (time.perf_counter() - started))
+        warm.append(at_stop(judge, words[:last_cut]))  # Stop while speaking: the chunks before the last
+        paused.append(at_stop(judge, words))  # Stop after a pause: its speculative pass handed over every word
     out["judge_cold_ms"] = round(statistics.median(cold), 1)
     out["judge_at_stop_after_warm_ms"] = round(statistics.median(warm), 1)
     out["judge_at_stop_after_warm_max_ms"] = round(max(warm), 1)
@@ -522,14 +520,7 @@ def scoring_speed(repeats: int = 7) -> dict:
     # point reads the new words (the judge's slowest case): a judge that never stops reading.
     out["judge_points_made"] = sum(r.covered for r in judge.score(points, words))
     unsettled = EntailmentJudge(recall=TokenRecallScorer(fresh()), threshold=1.01).load()
-    unmade = []
-    for _ in range(repeats):
-        unsettled._cache.clear()
-        unsettled.recall = TokenRecallScorer(fresh())
-        unsettled.warm(words[:last_cut], points)
-        started = time.perf_counter()
-        unsettled.score(points, words)
-        unmade.append(1000 * (time.perf_counter() - started))
+    unmade = [at_stop(unsettled, words[:last_cut]) for _ in range(repeats)]
     out["judge_at_stop_unmade_ms"] = round(statistics.median(unmade), 1)
     out["judge_at_stop_unmade_max_ms"] = round(max(unmade), 1)
     return out

@@ -37,7 +37,7 @@ FRAME_S = 0.02
 VOICED_OF_MEDIAN = 0.1  # a frame is voiced above this share of the chunk's median level of sound
 
 
-def _bare(text: str) -> str:
+def bare_word(text: str) -> str:
     return re.sub(r"[^a-z0-9']", "", text.lower())
 
 
@@ -70,12 +70,12 @@ def drop_prompt_echo(words: Sequence[Word], prompt: str, audio: np.ndarray, offs
     """`words` of one chunk (times include `offset_s`) without a trailing echo of `prompt` or of the
     chunk's own earlier words that has no sound of its own in `audio`."""
     out = list(words)
-    known = {_bare(t) for t in prompt.split()}
+    known = {bare_word(t) for t in prompt.split()}
     cut = len(out)
     while cut > 0:
         word = out[cut - 1]
-        earlier = {_bare(w.text) for w in out[: cut - 1]}
-        if not (_nowhere(word) or (_unsure(word) and _bare(word.text) in known | earlier)):
+        earlier = {bare_word(w.text) for w in out[: cut - 1]}
+        if not (_nowhere(word) or (_unsure(word) and bare_word(word.text) in known | earlier)):
             break
         cut -= 1
     if cut == len(out) or (cut == len(out) - 1 and out[-1].probability >= UNSURE_SHORT_P):

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import difflib
 import logging
-import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ import numpy as np
 
 from app.core.audio.files import SAMPLE_RATE
 from app.core.transcribe.decoding import Decoder, TranscriptionCancelled, drop_cut_marks, merge_word_pieces
-from app.core.transcribe.echo import drop_prompt_echo
+from app.core.transcribe.echo import bare_word, drop_prompt_echo
 from app.core.transcribe.prompt import HESITATIONS, hesitant, hesitant_prompt
 from app.core.transcribe.transcript import POSSIBLE_FILLER, UNCLEAR, Gap, Word
 
@@ -201,10 +200,10 @@ def adds_fillers(plain: Sequence[Word], again: Sequence[Word]) -> bool:
     same, and no filler said twice in a row. On read speech with no filler the denser preface can
     rewrite a clip ("Seven of clubs." -> "So, uh, uh, we're going to be doing this.") or end it
     in "uh, uh"; fillers heard on a hunch must not cost the words."""
-    keys = [re.sub(r"[^a-z0-9']", "", w.text.lower()) for w in again]
+    keys = [bare_word(w.text) for w in again]
     if any(a == b and a in HESITATIONS for a, b in zip(keys, keys[1:])):
         return False
-    before = [k for k in (re.sub(r"[^a-z0-9']", "", w.text.lower()) for w in plain) if k not in HESITATIONS]
+    before = [k for k in map(bare_word, (w.text for w in plain)) if k not in HESITATIONS]
     after = [k for k in keys if k not in HESITATIONS]
     return difflib.SequenceMatcher(None, before, after, autojunk=False).ratio() >= SAME_WORDS
 
