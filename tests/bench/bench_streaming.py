@@ -43,8 +43,9 @@ def _workspace(transcriber):
     return workspace
 
 
-def _record(workspace, audio: np.ndarray, stream, pace: float):
-    """Write the answer to a part file block by block (as the recorder does), feeding the stream."""
+def _record(workspace, audio: np.ndarray, stream, pace: float, voice=None):
+    """Write the answer to a part file block by block (as the recorder does), feeding the stream
+    and the voice tracker as the recorder's listeners are fed."""
     from app.core.audio.pending import start_pending
 
     pending = start_pending(workspace.data_dir.incoming, uuid.uuid4().hex, {})
@@ -57,6 +58,8 @@ def _record(workspace, audio: np.ndarray, stream, pace: float):
             fh.write((np.clip(chunk, -1, 1) * 32767).astype("<i2").tobytes())
             if stream is not None:
                 stream.feed(chunk)
+            if voice is not None:
+                voice.feed(chunk)
             due = started + (start + block) / SAMPLE_RATE / pace
             delay = due - time.perf_counter()
             if delay > 0:
@@ -68,6 +71,7 @@ def latency(
     transcriber, lengths: list[int], pace: float, modes: tuple[str, ...] = ("streaming", "batch")
 ) -> list[dict]:
     from app.core.packs import load_pack
+    from app.core.scoring.voice import VoiceTracker
     from app.services.attempts import save_recording_as_attempt
     from tests.bench.common import REPO
 
@@ -79,10 +83,10 @@ def latency(
         audio, _ = spoken_answer(seconds)
         row: dict = {"answer_s": seconds}
         for mode in modes:
-            stream = None
-            if mode == "streaming":
-                stream = workspace.start_stream(pack, question)
-            pending = _record(workspace, audio, stream, pace if mode == "streaming" else 1000.0)
+            stream = voice = None
+            if mode == "streaming":  # as the practice window records: transcript and voice measured meanwhile
+                stream, voice = workspace.start_stream(pack, question), VoiceTracker()
+            pending = _record(workspace, audio, stream, pace if mode == "streaming" else 1000.0, voice)
             stages: dict[str, float] = {}
             started = time.perf_counter()
 
@@ -91,7 +95,9 @@ def latency(
             ) -> None:
                 stages.setdefault(stage, time.perf_counter() - started)
 
-            saved = save_recording_as_attempt(workspace, pack, question, pending, stream=stream, progress=progress)
+            saved = save_recording_as_attempt(
+                workspace, pack, question, pending, stream=stream, voice=voice, progress=progress
+            )
             row[f"{mode}_stop_to_feedback_s"] = round(time.perf_counter() - started, 3)
             # When each stage began, from Stop: audio saved -> transcribing -> scoring -> done.
             row[f"{mode}_stages_s"] = {k: round(v, 3) for k, v in stages.items()}

@@ -60,22 +60,16 @@ def test_fillers_the_plain_preface_folded_into_other_words_are_found(transcriber
 @pytest.mark.parametrize(
     "clip",
     [
-        pytest.param(
-            "pocketsphinx_misc/003.wav",
-            marks=pytest.mark.xfail(
-                strict=False,
-                reason="known, not fixed: in some runs the denser reading is 'Seven of clubs. So, uh,' (it keeps "
-                "the words and has one filler), which the hunch accepts",
-            ),
-        ),
+        "pocketsphinx_misc/003.wav",
         "pocketsphinx_misc/004.wav",
         "fleurs_en/fleurs-en-005.ogg",
     ],
 )
 def test_read_speech_gets_no_filler_from_the_hunch(transcriber: Transcriber, clip: str) -> None:
     """Human read speech with no filler: the denser preface, tried on the first chunk, rewrote
-    "Seven of clubs." as "So, uh, uh, we're going to be doing this." and ended other clips in "uh,
-    uh". A reading on a hunch is kept only if it keeps the words and repeats no filler."""
+    "Seven of clubs." as "So, uh, uh, we're going to be doing this.", ended other clips in "uh,
+    uh", and in some runs read "Seven of clubs. So, uh,". A reading on a hunch is kept only if it
+    keeps the words, repeats no filler and has one among them."""
     heard = transcriber.transcribe(load_audio(EVAL_SPEECH / clip))
     assert find_fillers(heard.words) == [], heard.text
 
@@ -88,6 +82,9 @@ def test_a_reading_on_a_hunch_must_keep_the_words_and_repeat_no_filler() -> None
     assert adds_fillers(plain, said("We had, uh, a class imbalance of about one to fifty."))
     assert not adds_fillers(plain, said("We had, uh, uh, a class imbalance of about one to fifty."))
     assert not adds_fillers(said("Seven of clubs."), said("So, uh, we're going to be doing this."))
+    # the words kept, but the only filler after the last of them: the preface's echo, not speech
+    assert not adds_fillers(said("Seven of clubs."), said("Seven of clubs. So, uh,"))
+    assert adds_fillers(said("Seven of clubs."), said("Seven, um, of clubs."))
 
 
 def test_the_preface_follows_the_answer_so_far() -> None:

@@ -209,6 +209,65 @@ def test_a_speculative_pass_running_at_stop_is_dropped_only_if_speech_followed(
         assert not stream.stats.speculation_cancelled and stream.stats.used_speculative
 
 
+class HeldChunks:
+    """The real transcriber, except that a chunk's first decode (no cancel event: not a pause's
+    pass) waits at its start until released (or 30 s): so a chunk is certainly being decoded at Stop."""
+
+    def __init__(self, transcriber: Transcriber) -> None:
+        self.transcriber = transcriber
+        self.entered = threading.Event()
+        self.release = threading.Event()
+        self.let_go = threading.Event()  # the held decode went on (released, or timed out)
+
+    def raw_words(self, audio, prompt, *, cancel=None, **kwargs):
+        if cancel is None and not self.entered.is_set():
+            self.entered.set()
+            self.release.wait(30)
+            self.let_go.set()
+        return self.transcriber.raw_words(audio, prompt, cancel=cancel, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.transcriber, name)
+
+
+@pytest.mark.parametrize("more_speech", [False, True])
+def test_stop_does_not_wait_for_a_chunk_the_pause_already_transcribed(
+    transcriber: Transcriber, spoken, more_speech: bool
+) -> None:
+    """The window fills during the person's last pause, so a chunk's decoding starts just before
+    Stop; the pass made in that pause already has its words, and Stop does not wait for it. With
+    speech after the pause, Stop waits as before and nothing is lost."""
+    speech = np.concatenate(
+        [
+            load_audio(spoken(SENTENCES[0])),
+            np.zeros(int(0.9 * SAMPLE_RATE), np.float32),
+            load_audio(spoken(SENTENCES[1])),
+        ]
+    )
+    pause = np.zeros(int(1.0 * SAMPLE_RATE), np.float32)
+    rest = np.zeros(int(17.5 * SAMPLE_RATE) - speech.shape[0] - pause.shape[0], np.float32)
+    held = HeldChunks(transcriber)
+    stream = StreamingTranscriber(lambda: held, question_text=QUESTION, glossary=GLOSSARY)
+    feed_all(stream, np.concatenate([speech, pause]))
+    wait_for(lambda: stream.stats.speculative_passes >= 1)
+    feed_all(stream, rest)  # the 16 s window fills in the pause: a chunk is cut and its decoding held
+    assert held.entered.wait(60), "a chunk's decoding started"
+    if more_speech:
+        feed_all(stream, load_audio(spoken("And one more thing about LIME.")))
+        threading.Timer(0.5, held.release.set).start()
+    result = stream.finish()
+    assert "Shapley values" in result.text and "prediction" in result.text
+    if more_speech:
+        assert held.let_go.is_set() and not stream.stats.chunk_left_running
+        assert stream.stats.chunks == 1 and "LIME" in result.text
+    else:
+        assert not held.let_go.is_set(), "Stop waited for the chunk"
+        assert stream.stats.chunk_left_running and stream.stats.used_speculative
+        held.release.set()
+        stream._worker.join(timeout=60)
+        assert not stream._worker.is_alive() and stream.stats.chunks == 0  # its words were not added twice
+
+
 def test_each_chunk_hands_its_words_on_and_a_failing_listener_loses_nothing(
     transcriber: Transcriber, long_answer: np.ndarray
 ) -> None:

@@ -197,15 +197,21 @@ SAME_WORDS = 0.8  # a reading on a hunch of fillers must keep this share of the 
 
 def adds_fillers(plain: Sequence[Word], again: Sequence[Word]) -> bool:
     """Whether the denser reading only adds fillers to the plain one: its other words mostly the
-    same, and no filler said twice in a row. On read speech with no filler the denser preface can
-    rewrite a clip ("Seven of clubs." -> "So, uh, uh, we're going to be doing this.") or end it
-    in "uh, uh"; fillers heard on a hunch must not cost the words."""
+    same, no filler said twice in a row, and a filler among the words, not only after the last one.
+    On read speech with no filler the denser preface can rewrite a clip ("Seven of clubs." ->
+    "So, uh, uh, we're going to be doing this."), or keep it and go on past its end ("Seven of
+    clubs. So, uh,"): fillers heard on a hunch must not cost the words nor be the preface's echo."""
     keys = [bare_word(w.text) for w in again]
     if any(a == b and a in HESITATIONS for a, b in zip(keys, keys[1:])):
         return False
     before = [k for k in map(bare_word, (w.text for w in plain)) if k not in HESITATIONS]
-    after = [k for k in keys if k not in HESITATIONS]
-    return difflib.SequenceMatcher(None, before, after, autojunk=False).ratio() >= SAME_WORDS
+    spoken = [i for i, k in enumerate(keys) if k not in HESITATIONS]  # positions in `again` of the other words
+    matcher = difflib.SequenceMatcher(None, before, [keys[i] for i in spoken], autojunk=False)
+    if matcher.ratio() < SAME_WORDS:
+        return False
+    shared = [spoken[b.b + n] for b in matcher.get_matching_blocks() for n in range(b.size)]
+    last_shared = shared[-1] if shared else -1
+    return any(k in HESITATIONS for k in keys[: last_shared + 1])
 
 
 def hear_chunk(

@@ -6,7 +6,8 @@ buffer. A worker thread watches that buffer; once it holds a whole window (16 s)
 transcribed with the question-aware prompt plus the text so far as context: the cuts and
 prompts batch transcription of the file would use, so the transcript is the same. At Stop,
 `finish()` transcribes only what is left after the last cut, or nothing, if the person paused
-before Stop and the pending audio was transcribed ahead. Glossary fixes run once at the end.
+before Stop and the pending audio was transcribed ahead (then Stop does not wait even for a chunk
+whose decoding the filling window started during that pause). Glossary fixes run once at the end.
 
 If transcription falls behind (a slow machine, a big model), the pending buffer is not allowed
 to grow without bound: past `max_backlog_s` it is dropped and `finish()` reads the rest of the
@@ -53,6 +54,7 @@ class StreamStats:
     speculative_passes: int = 0
     used_speculative: bool = False  # finish() had nothing left: the last pause's pass covered it
     speculation_cancelled: bool = False  # a pass was running at Stop, but speech followed what it covered
+    chunk_left_running: bool = False  # Stop did not wait for the chunk being decoded: the pause's pass had it
 
 
 def release_free_memory() -> None:
@@ -74,6 +76,7 @@ _malloc_trim: Callable[[int], object] | bool | None = None  # libc's malloc_trim
 
 
 SPECULATE_AFTER_S = 0.4  # silence after the last word before transcribing the pending audio ahead
+SPECULATE_SLACK_S = 0.2  # a pause's pass covers the speech and this much after it
 
 
 def _speech_end(audio: np.ndarray) -> int | None:
@@ -118,6 +121,8 @@ class StreamingTranscriber:
         self._speculative: tuple[int, int, Heard] | None = None  # (offset, frames, what the pass heard)
         self._speculating: int | None = None  # frames the running speculative pass covers
         self._speculation_cancel = threading.Event()
+        self._chunking: int | None = None  # frames of the chunk being decoded (its cut), if one is
+        self._left_running = False  # finish() stopped waiting for that chunk: its words are not kept
         self._words: list[Word] = []
         self._language = "en"
         self._heard = Heard()  # speech regions, unclear gaps and repair counts of the committed chunks (not words)
@@ -208,11 +213,17 @@ class StreamingTranscriber:
                         self._backlog_checked = True
                     self._speculate(audio, offset, prompt)
                     continue
+                with self._cond:
+                    self._chunking = cut
                 started = time.perf_counter()
-                heard = hear_chunk(self._get_transcriber(), audio[:cut], prompt, offset_s=offset / SAMPLE_RATE)
+                try:
+                    heard = hear_chunk(self._get_transcriber(), audio[:cut], prompt, offset_s=offset / SAMPLE_RATE)
+                finally:
+                    with self._cond:
+                        self._chunking = None
                 self.stats.busy_seconds += time.perf_counter() - started
                 with self._cond:
-                    if self.stats.spilled or self._closed:
+                    if self.stats.spilled or self._closed or self._left_running:
                         return
                     self._commit(heard)
                     pending = self._pending_audio()
@@ -291,7 +302,7 @@ class StreamingTranscriber:
         end = _speech_end(audio)
         if end is None or audio.shape[0] - end < SPECULATE_AFTER_S * SAMPLE_RATE:
             return  # silence only, or still speaking
-        covered = min(audio.shape[0], end + int(0.2 * SAMPLE_RATE))
+        covered = min(audio.shape[0], end + int(SPECULATE_SLACK_S * SAMPLE_RATE))
         done = self._speculative
         if done is not None and done[0] == offset and done[1] >= covered:
             return
@@ -335,6 +346,29 @@ class StreamingTranscriber:
         if _speech_end(pending[covered:]) is not None:
             self._speculation_cancel.set()
 
+    def _leave_chunk_running(self) -> bool:
+        """At Stop: a chunk still being decoded is not waited for when all its speech ended inside it
+        and the pass made during the pause after that speech covers it (same start, same prompt,
+        nothing said since). Otherwise a Stop just after a 16 s window filled waits for a whole
+        decode (about a second) only to get what the pause's pass already heard. The chunk's
+        decode runs on and its words are dropped."""
+        with self._cond:
+            cut, done = self._chunking, self._speculative
+            if cut is None or done is None or done[0] != self._done_frames:
+                return False
+            if done[1] > cut + int(SPECULATE_SLACK_S * SAMPLE_RATE):
+                return False  # the pass heard speech after the cut: batch would read it as another chunk
+            pending = self._pending_audio()
+        if self._use_speculative(pending) is None:
+            return False
+        with self._cond:
+            if self._chunking != cut:
+                return False  # it finished meanwhile: its words are kept as usual
+            self._left_running = True
+        self.stats.chunk_left_running = True
+        log.info("Stop during a chunk's decoding: the pause's pass already has its words; not waiting for it")
+        return True
+
     def _use_speculative(self, tail: np.ndarray) -> Heard | None:
         """The speculative pass, if it covers this tail: same start, and no speech after it."""
         done = self._speculative
@@ -367,7 +401,8 @@ class StreamingTranscriber:
             self._finishing = True
             self._cond.notify()
         self._drop_useless_speculation()
-        self._worker.join()
+        if not self._leave_chunk_running():
+            self._worker.join()
         transcriber = self._get_transcriber()
         with self._cond:
             fallback = self.stats.spilled or self._error is not None
