@@ -107,6 +107,7 @@ def latency(
                 row["streaming_chunks"] = stream.stats.chunks
                 row["streaming_spilled"] = stream.stats.spilled
                 row["streaming_used_speculative"] = stream.stats.used_speculative
+                row["streaming_chunks_deferred"] = stream.stats.chunks_deferred
         print(json.dumps(row), flush=True)
         rows.append(row)
     return rows

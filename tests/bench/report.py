@@ -60,11 +60,17 @@ def render() -> str:
         times = sorted(r["streaming_stop_to_feedback_s"] for r in sweep)
         tails = [r["streaming_tail_s"] for r in sweep]
         ahead = sum(r["streaming_used_speculative"] for r in sweep)
+        deferred = sum(bool(r.get("streaming_chunks_deferred")) and r["streaming_used_speculative"] for r in sweep)
         lines += [
             f"Stop at {len(sweep)} points between {sweep[0]['answer_s']} and {sweep[-1]['answer_s']} s (where Stop falls against "
             f"the chunk being transcribed decides the wait): median **{times[len(times) // 2]:.2f} s**, slowest "
-            f"**{times[-1]:.2f} s**; {ahead} of {len(sweep)} had nothing left (transcribed ahead in the last pause), "
-            f"the others up to {max(tails):.1f} s of audio.",
+            f"**{times[-1]:.2f} s**; {ahead} of {len(sweep)} had nothing left (transcribed ahead in the last pause"
+            + (
+                f"; in {deferred} of them the window had filled in that pause and its chunk was left undecoded"
+                if deferred
+                else ""
+            )
+            + f"), the others up to {max(tails):.1f} s of audio.",
             "",
         ]
     if streaming.get("wer"):

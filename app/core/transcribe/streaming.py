@@ -6,8 +6,9 @@ buffer. A worker thread watches that buffer; once it holds a whole window (16 s)
 transcribed with the question-aware prompt plus the text so far as context: the cuts and
 prompts batch transcription of the file would use, so the transcript is the same. At Stop,
 `finish()` transcribes only what is left after the last cut, or nothing, if the person paused
-before Stop and the pending audio was transcribed ahead (then Stop does not wait even for a chunk
-whose decoding the filling window started during that pause). Glossary fixes run once at the end.
+before Stop and the pending audio was transcribed ahead (a window that fills during that pause is
+not decoded while the pause's pass has its words, so Stop never waits for it). Glossary fixes run
+once at the end.
 
 If transcription falls behind (a slow machine, a big model), the pending buffer is not allowed
 to grow without bound: past `max_backlog_s` it is dropped and `finish()` reads the rest of the
@@ -54,7 +55,7 @@ class StreamStats:
     speculative_passes: int = 0
     used_speculative: bool = False  # finish() had nothing left: the last pause's pass covered it
     speculation_cancelled: bool = False  # a pass was running at Stop, but speech followed what it covered
-    chunk_left_running: bool = False  # Stop did not wait for the chunk being decoded: the pause's pass had it
+    chunks_deferred: int = 0  # checks that found a chunk to cut but left it: the pause's pass had its words
 
 
 def release_free_memory() -> None:
@@ -77,6 +78,7 @@ _malloc_trim: Callable[[int], object] | bool | None = None  # libc's malloc_trim
 
 SPECULATE_AFTER_S = 0.4  # silence after the last word before transcribing the pending audio ahead
 SPECULATE_SLACK_S = 0.2  # a pause's pass covers the speech and this much after it
+MAX_DEFER_S = 40.0  # a chunk is left undecoded in a pause only while this much audio is pending
 
 
 def _speech_end(audio: np.ndarray) -> int | None:
@@ -121,8 +123,6 @@ class StreamingTranscriber:
         self._speculative: tuple[int, int, Heard] | None = None  # (offset, frames, what the pass heard)
         self._speculating: int | None = None  # frames the running speculative pass covers
         self._speculation_cancel = threading.Event()
-        self._chunking: int | None = None  # frames of the chunk being decoded (its cut), if one is
-        self._left_running = False  # finish() stopped waiting for that chunk: its words are not kept
         self._words: list[Word] = []
         self._language = "en"
         self._heard = Heard()  # speech regions, unclear gaps and repair counts of the committed chunks (not words)
@@ -213,17 +213,15 @@ class StreamingTranscriber:
                         self._backlog_checked = True
                     self._speculate(audio, offset, prompt)
                     continue
-                with self._cond:
-                    self._chunking = cut
-                started = time.perf_counter()
-                try:
-                    heard = hear_chunk(self._get_transcriber(), audio[:cut], prompt, offset_s=offset / SAMPLE_RATE)
-                finally:
+                if self._defer_chunk(audio, offset, cut):
                     with self._cond:
-                        self._chunking = None
+                        self._backlog_checked = True
+                    continue
+                started = time.perf_counter()
+                heard = hear_chunk(self._get_transcriber(), audio[:cut], prompt, offset_s=offset / SAMPLE_RATE)
                 self.stats.busy_seconds += time.perf_counter() - started
                 with self._cond:
-                    if self.stats.spilled or self._closed or self._left_running:
+                    if self.stats.spilled or self._closed:
                         return
                     self._commit(heard)
                     pending = self._pending_audio()
@@ -346,27 +344,19 @@ class StreamingTranscriber:
         if _speech_end(pending[covered:]) is not None:
             self._speculation_cancel.set()
 
-    def _leave_chunk_running(self) -> bool:
-        """At Stop: a chunk still being decoded is not waited for when all its speech ended inside it
-        and the pass made during the pause after that speech covers it (same start, same prompt,
-        nothing said since). Otherwise a Stop just after a 16 s window filled waits for a whole
-        decode (about a second) only to get what the pause's pass already heard. The chunk's
-        decode runs on and its words are dropped."""
-        with self._cond:
-            cut, done = self._chunking, self._speculative
-            if cut is None or done is None or done[0] != self._done_frames:
-                return False
-            if done[1] > cut + int(SPECULATE_SLACK_S * SAMPLE_RATE):
-                return False  # the pass heard speech after the cut: batch would read it as another chunk
-            pending = self._pending_audio()
-        if self._use_speculative(pending) is None:
+    def _defer_chunk(self, audio: np.ndarray, offset: int, cut: int) -> bool:
+        """Whether to leave a chunk that is due undecoded for now: the person is in a pause, and the
+        pass made in it already has every word of the pending audio (same start and prompt, and its
+        speech ends inside the chunk). A window often fills in the last pause before Stop; decoding
+        the chunk then (about a second) would make Stop wait for words it already has. When speech
+        resumes the chunk is decoded at the same cut as ever; past MAX_DEFER_S of pending audio it
+        is decoded anyway, so the buffer stays bounded."""
+        done = self._speculative
+        if done is None or done[0] != offset or done[1] > cut + int(SPECULATE_SLACK_S * SAMPLE_RATE):
             return False
-        with self._cond:
-            if self._chunking != cut:
-                return False  # it finished meanwhile: its words are kept as usual
-            self._left_running = True
-        self.stats.chunk_left_running = True
-        log.info("Stop during a chunk's decoding: the pause's pass already has its words; not waiting for it")
+        if audio.shape[0] > MAX_DEFER_S * SAMPLE_RATE or self._use_speculative(audio) is None:
+            return False
+        self.stats.chunks_deferred += 1
         return True
 
     def _use_speculative(self, tail: np.ndarray) -> Heard | None:
@@ -401,8 +391,7 @@ class StreamingTranscriber:
             self._finishing = True
             self._cond.notify()
         self._drop_useless_speculation()
-        if not self._leave_chunk_running():
-            self._worker.join()
+        self._worker.join()
         transcriber = self._get_transcriber()
         with self._cond:
             fallback = self.stats.spilled or self._error is not None
