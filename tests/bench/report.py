@@ -70,7 +70,8 @@ def render() -> str:
                 if deferred
                 else ""
             )
-            + f"), the others up to {max(tails):.1f} s of audio.",
+            + ")"
+            + (f", the others up to {max(tails):.1f} s of audio." if ahead < len(sweep) else "."),
             "",
         ]
     if streaming.get("wer"):
