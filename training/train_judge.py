@@ -104,11 +104,11 @@ def off_question(split: str, per_answer: int, seed: int) -> list[Pair]:
     """Each answer of the split against key points of other questions of the same split: none is made,
     so every pair is "not covered" (the shipped judge ticks 29.6 % of such pairs). The premise is the
     whole answer or a window of 20-120 words of it, as the app reads answers in windows."""
+    if split not in ("train", "dev"):
+        raise ValueError("the interview test split is not read here")
     rng = random.Random(seed)
     questions = [q for q in map(json.loads, (INTERVIEW / "questions.jsonl").read_text().splitlines())]
     questions = [q for q in questions if q["split"] == split]
-    if split not in ("train", "dev"):
-        raise ValueError("the interview test split is not read here")
     by_id = {q["qid"]: q for q in questions}
     out = []
     for line in (INTERVIEW / "answers.jsonl").read_text().splitlines():
