@@ -411,14 +411,14 @@ def off_question(methods: Sequence[str]) -> dict:
 
     questions = {q["qid"]: q for q in map(json.loads, (INTERVIEW / "questions.jsonl").read_text().splitlines())}
     answers = [a for a in map(json.loads, (INTERVIEW / "answers.jsonl").read_text().splitlines())]
+    by_split: dict[str, list[str]] = {}
+    for qid, q in sorted(questions.items()):
+        by_split.setdefault(q["split"], []).append(qid)
     out: dict = {}
     makers = {"recall": TokenRecallScorer, "judge": EntailmentJudge}
     for name in [m for m in methods if m in makers]:
         scorer = makers[name]()
         ticked = total = 0
-        by_split: dict[str, list[str]] = {}
-        for qid, q in sorted(questions.items()):
-            by_split.setdefault(q["split"], []).append(qid)
         for answer in answers:
             split = questions[answer["qid"]]["split"]
             if split not in ("dev", "test"):

@@ -213,7 +213,7 @@ class StreamingTranscriber:
                         self._backlog_checked = True
                     self._speculate(audio, offset, prompt)
                     continue
-                if self._defer_chunk(audio, offset, cut):
+                if self._defer_chunk(audio, cut):
                     with self._cond:
                         self._backlog_checked = True
                     continue
@@ -344,7 +344,7 @@ class StreamingTranscriber:
         if _speech_end(pending[covered:]) is not None:
             self._speculation_cancel.set()
 
-    def _defer_chunk(self, audio: np.ndarray, offset: int, cut: int) -> bool:
+    def _defer_chunk(self, audio: np.ndarray, cut: int) -> bool:
         """Whether to leave a chunk that is due undecoded for now: the person is in a pause, and the
         pass made in it already has every word of the pending audio (same start and prompt, and its
         speech ends inside the chunk). A window often fills in the last pause before Stop; decoding
@@ -352,10 +352,10 @@ class StreamingTranscriber:
         resumes the chunk is decoded at the same cut as ever; past MAX_DEFER_S of pending audio it
         is decoded anyway, so the buffer stays bounded."""
         done = self._speculative
-        if done is None or done[0] != offset or done[1] > cut + int(SPECULATE_SLACK_S * SAMPLE_RATE):
+        if done is None or done[1] > cut + int(SPECULATE_SLACK_S * SAMPLE_RATE):
             return False
         if audio.shape[0] > MAX_DEFER_S * SAMPLE_RATE or self._use_speculative(audio) is None:
-            return False
+            return False  # _use_speculative: the same start, and no speech after the pass
         self.stats.chunks_deferred += 1
         return True
 
