@@ -32,39 +32,11 @@ def load(name, errors):
     return rows
 
 
-def main():
-    errors, warnings = [], []
-    questions = {}
-    for n, q in load("questions.jsonl", errors):
-        where = f"questions.jsonl:{n}"
-        for key in ("qid", "split", "kind", "domain", "question", "key_points"):
-            if key not in q:
-                errors.append(f"{where}: missing {key}")
-        qid = q.get("qid")
-        if qid in questions:
-            errors.append(f"{where}: duplicate qid {qid}")
-        if q.get("split") not in SPLITS:
-            errors.append(f"{where}: bad split {q.get('split')!r}")
-        if q.get("kind") not in KINDS:
-            errors.append(f"{where}: bad kind {q.get('kind')!r}")
-        kps = q.get("key_points") or []
-        if not kps:
-            errors.append(f"{where}: no key points")
-        ids = [k.get("id") for k in kps]
-        if len(set(ids)) != len(ids):
-            errors.append(f"{where}: duplicate key point ids in {qid}")
-        for k in kps:
-            if not (k.get("text") or "").strip():
-                errors.append(f"{where}: empty key point text in {qid}")
-            if not isinstance(k.get("cues", []), list):
-                errors.append(f"{where}: cues must be a list in {qid}")
-        questions[qid] = q
-
-    answers = load("answers.jsonl", errors)
-    aids = set()
+def check_answers(name, rows, questions, aids, errors, warnings):
+    """Per question, its answers in `rows` (from file `name`), after checking each one."""
     per_q = defaultdict(list)
-    for n, a in answers:
-        where = f"answers.jsonl:{n}"
+    for n, a in rows:
+        where = f"{name}:{n}"
         aid, qid = a.get("aid"), a.get("qid")
         if aid in aids:
             errors.append(f"{where}: duplicate aid {aid}")
@@ -96,6 +68,46 @@ def main():
                 errors.append(f"{where}: {aid} behavioural answer needs star with 4 booleans")
         elif "star" in a:
             warnings.append(f"{where}: {aid} technical answer has a star field")
+    return per_q
+
+
+def main():
+    errors, warnings = [], []
+    questions = {}
+    for n, q in load("questions.jsonl", errors):
+        where = f"questions.jsonl:{n}"
+        for key in ("qid", "split", "kind", "domain", "question", "key_points"):
+            if key not in q:
+                errors.append(f"{where}: missing {key}")
+        qid = q.get("qid")
+        if qid in questions:
+            errors.append(f"{where}: duplicate qid {qid}")
+        if q.get("split") not in SPLITS:
+            errors.append(f"{where}: bad split {q.get('split')!r}")
+        if q.get("kind") not in KINDS:
+            errors.append(f"{where}: bad kind {q.get('kind')!r}")
+        kps = q.get("key_points") or []
+        if not kps:
+            errors.append(f"{where}: no key points")
+        ids = [k.get("id") for k in kps]
+        if len(set(ids)) != len(ids):
+            errors.append(f"{where}: duplicate key point ids in {qid}")
+        for k in kps:
+            if not (k.get("text") or "").strip():
+                errors.append(f"{where}: empty key point text in {qid}")
+            if not isinstance(k.get("cues", []), list):
+                errors.append(f"{where}: cues must be a list in {qid}")
+        questions[qid] = q
+
+    answers = load("answers.jsonl", errors)
+    aids = set()
+    per_q = check_answers("answers.jsonl", answers, questions, aids, errors, warnings)
+    # Long answers that leave points out: an evaluation slice of dev and test questions only.
+    long_answers = load("long_answers.jsonl", errors)
+    long_q = check_answers("long_answers.jsonl", long_answers, questions, aids, errors, warnings)
+    for qid in long_q:
+        if questions[qid]["split"] not in ("dev", "test"):
+            errors.append(f"long_answers.jsonl: {qid} is not a dev or test question")
 
     # splits are by question: an answer's split is its question's split, so a question
     # cannot leak across splits; check question text is not repeated across splits
@@ -148,6 +160,8 @@ def main():
     share = c["covered"] / max(1, sum(c.values()))
     print(f"pairs in dev+test from new questions: {new_dt}; covered share overall: {share:.2f}")
     print("styles:", dict(Counter(a["style"] for _, a in answers).most_common()))
+    long_labels = Counter(label for _, a in long_answers for label in a["labels"].values())
+    print(f"long_answers.jsonl: {len(long_answers)} answers, labels {dict(long_labels.most_common())}")
     for w in warnings:
         print("warning:", w)
     for e in errors:
