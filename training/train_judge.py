@@ -77,9 +77,10 @@ def beetle(split: str) -> list[Pair]:
     return out
 
 
-def interview(split: str, first_batch: bool = False) -> list[Pair]:
+def interview(split: str, first_batch: bool = False, long: bool = False) -> list[Pair]:
     """In-domain pairs of the train or dev questions (never test); `first_batch` leaves out the second
-    batch of train answers (aids "<qid>#x1".."#x4"), as the first build (the story judge) was trained."""
+    batch of train answers (aids "<qid>#x1".."#x4"), as the first build (the story judge) was trained;
+    `long` adds the long answers that leave points out (`long_answers.jsonl`, dev questions only here)."""
     if split not in ("train", "dev"):
         raise ValueError("the interview test split is not read here")
     questions = {}
@@ -88,7 +89,10 @@ def interview(split: str, first_batch: bool = False) -> list[Pair]:
         if q["split"] == split:
             questions[q["qid"]] = q
     out = []
-    for line in (INTERVIEW / "answers.jsonl").read_text().splitlines():
+    lines = (INTERVIEW / "answers.jsonl").read_text().splitlines()
+    if long:
+        lines += (INTERVIEW / "long_answers.jsonl").read_text().splitlines()
+    for line in lines:
         a = json.loads(line)
         q = questions.get(a["qid"])
         if q is None or (first_batch and "#x" in a["aid"]):
@@ -126,6 +130,85 @@ def off_question(split: str, per_answer: int, seed: int) -> list[Pair]:
                 text = " ".join(words[start : start + size])
             else:
                 text = a["text"]
+            out.append(Pair(point, text, False, "interview", own["kind"], own["qid"]))
+    return out
+
+
+def joined_label(first: str, second: str) -> bool | None:
+    """A point's label for two answers said one after the other: covered if either covers it, not covered
+    if neither makes any of it; None where it is unclear (covered then contradicted, two partials)."""
+    pair = {first, second}
+    if "covered" in pair:
+        return None if "contradicted" in pair else True
+    if pair <= {"not_covered", "contradicted"} or pair == {"not_covered", "partial"}:
+        return False
+    return None
+
+
+def joined_answers(per_question: int, seed: int, max_words: int = 180) -> list[Pair]:
+    """Two train answers to the same question said as one (at most `max_words` words), each point labelled
+    from both. In the set a long answer is a good one and covers every point, so without these pairs the
+    judge learned that length covers points: it ticked 26 of the 33 points the dev set's long answers
+    leave out (`long_answers.jsonl`)."""
+    rng = random.Random(seed)
+    questions = {}
+    for line in (INTERVIEW / "questions.jsonl").read_text().splitlines():
+        q = json.loads(line)
+        if q["split"] == "train":
+            questions[q["qid"]] = q
+    answers: dict[str, list[dict]] = {}
+    for line in (INTERVIEW / "answers.jsonl").read_text().splitlines():
+        a = json.loads(line)
+        if a["qid"] in questions:
+            answers.setdefault(a["qid"], []).append(a)
+    out = []
+    for qid, mine in answers.items():
+        combos = [
+            (a, b)
+            for a in mine
+            for b in mine
+            if a is not b and len(a["text"].split()) + len(b["text"].split()) <= max_words
+        ]
+        for a, b in rng.sample(combos, min(per_question, len(combos))):
+            q = questions[qid]
+            for kp in q["key_points"]:
+                label = joined_label(a["labels"][kp["id"]], b["labels"][kp["id"]])
+                if label is not None:
+                    out.append(Pair(kp["text"], a["text"] + " " + b["text"], label, "interview", q["kind"], qid))
+    return out
+
+
+def unrelated(q: dict, other: dict) -> bool:
+    """Another question whose points an answer to `q` cannot make: the other kind, or a technical question
+    of another domain. Two stories share points often ("took responsibility"), so they are never paired."""
+    if q["kind"] != other["kind"]:
+        return True
+    return q["kind"] == "technical" and q["domain"] != other["domain"]
+
+
+def unrelated_points(per_answer: int, seed: int) -> list[Pair]:
+    """Each train answer against key points of unrelated train questions, as "not covered" pairs. The
+    premise is what the app reads (the whole answer, or a 120-word window of a longer one), so a long
+    and complete answer is not taken to cover a point it never makes: without such pairs the judge
+    ticked 16 unrelated points at a mean probability of 0.9 on the longest dev answers."""
+    rng = random.Random(seed)
+    questions = [q for q in map(json.loads, (INTERVIEW / "questions.jsonl").read_text().splitlines())]
+    questions = [q for q in questions if q["split"] == "train"]
+    by_id = {q["qid"]: q for q in questions}
+    out = []
+    for line in (INTERVIEW / "answers.jsonl").read_text().splitlines():
+        a = json.loads(line)
+        own = by_id.get(a["qid"])
+        if own is None:
+            continue
+        words = a["text"].split()
+        others = [q for q in questions if unrelated(own, q)]
+        for _ in range(per_answer):
+            point = rng.choice(rng.choice(others)["key_points"])["text"]
+            text = a["text"]
+            if len(words) > 120:
+                start = rng.randrange(0, len(words) - 120 + 1)
+                text = " ".join(words[start : start + 120])
             out.append(Pair(point, text, False, "interview", own["kind"], own["qid"]))
     return out
 
@@ -499,6 +582,26 @@ def main(argv=None) -> int:
         "0.636 after epoch 2 (0.816 / 0.796 without them), so the shipped build has none",
     )
     ap.add_argument(
+        "--unrelated-points",
+        type=int,
+        default=0,
+        help="per in-domain train answer, this many key points of unrelated train questions (the other kind, "
+        "or a technical question of another domain) as 'not covered' pairs on the whole answer",
+    )
+    ap.add_argument(
+        "--joined-answers",
+        type=int,
+        default=0,
+        help="per in-domain train question, this many pairs of its answers said as one (long answers that "
+        "leave points out, which the set otherwise lacks)",
+    )
+    ap.add_argument(
+        "--dev-long",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="dev also holds the dev questions' long answers (long_answers.jsonl) when choosing epoch and threshold",
+    )
+    ap.add_argument(
         "--first-batch",
         action="store_true",
         help="train on the first batch of in-domain answers only: with --epochs 1 --out resources/models/star, "
@@ -524,7 +627,11 @@ def main(argv=None) -> int:
     train_pairs = beetle("train") + interview("train", args.first_batch) * args.interview_repeat
     if args.off_question and not args.first_batch:  # the story judge (first build) was trained without them
         train_pairs += off_question("train", args.off_question, args.seed)
-    dev = interview("dev")
+    if args.unrelated_points and not args.first_batch:
+        train_pairs += unrelated_points(args.unrelated_points, args.seed)
+    if args.joined_answers and not args.first_batch:
+        train_pairs += joined_answers(args.joined_answers, args.seed)
+    dev = interview("dev", long=args.dev_long)
     if args.smoke:
         train_pairs, dev = train_pairs[::60] + train_pairs[-40:], dev[::6]
     log(

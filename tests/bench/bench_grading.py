@@ -310,13 +310,14 @@ class Pair:
     covered: bool
 
 
-def interview(splits: Sequence[str] = ("dev", "test")) -> list[Pair]:
-    """The in-domain set's labelled (answer, key point) pairs of these splits; covered = "covered"."""
+def interview(splits: Sequence[str] = ("dev", "test"), answers: str = "answers.jsonl") -> list[Pair]:
+    """The in-domain set's labelled (answer, key point) pairs of these splits; covered = "covered".
+    `answers="long_answers.jsonl"`: long answers that leave some points out (a separate slice)."""
     import json
 
     questions = {q["qid"]: q for q in map(json.loads, (INTERVIEW / "questions.jsonl").read_text().splitlines())}
     pairs = []
-    for answer in map(json.loads, (INTERVIEW / "answers.jsonl").read_text().splitlines()):
+    for answer in map(json.loads, (INTERVIEW / answers).read_text().splitlines()):
         question = questions[answer["qid"]]
         if question["split"] not in splits:
             continue
@@ -370,19 +371,26 @@ def in_domain(methods: Sequence[str], spoken: bool) -> dict:
     from app.core.scoring.recall import TokenRecallScorer
 
     pairs = interview()
+    long_pairs = interview(answers="long_answers.jsonl")
     labels = np.array([p.covered for p in pairs])
-    heard = spoken_transcripts(pairs) if spoken else None
+    long_labels = np.array([p.covered for p in long_pairs])
+    heard = spoken_transcripts(pairs + long_pairs) if spoken else None
     out: dict = {"pairs": len(pairs), "covered_share": round(float(labels.mean()), 3), "spoken": spoken, "methods": {}}
     makers = {"recall": TokenRecallScorer, "judge": EntailmentJudge}
-    for name in [m for m in methods if m in makers]:
-        scorer = makers[name]()
+
+    def predict(scorer, pairs: list[Pair]) -> np.ndarray:
         verdicts: dict[tuple[str, str], bool] = {}
         for answer_id in dict.fromkeys(p.answer_id for p in pairs):
             mine = [p for p in pairs if p.answer_id == answer_id]
             words = heard[answer_id] if heard else _words(mine[0].answer)
             for p, result in zip(mine, scorer.score([KeyPoint(p.point, p.cues) for p in mine], words)):
                 verdicts[(answer_id, p.point)] = result.covered
-        predicted = np.array([verdicts[(p.answer_id, p.point)] for p in pairs])
+        return np.array([verdicts[(p.answer_id, p.point)] for p in pairs])
+
+    for name in [m for m in methods if m in makers]:
+        scorer = makers[name]()
+        predicted = predict(scorer, pairs)
+        long_predicted = predict(scorer, long_pairs)
         rows = {"all": agreement(predicted, labels)}
         for label, keep in (
             ("dev", lambda p: p.split == "dev"),
@@ -394,6 +402,11 @@ def in_domain(methods: Sequence[str], spoken: bool) -> dict:
         ):
             mask = np.array([keep(p) for p in pairs])
             rows[label] = agreement(predicted[mask], labels[mask])
+        # Long, fluent answers (140-200 words) that leave one or two points out: a separate slice, written
+        # after the judge was built, that asks whether a complete-sounding answer gets points it never made.
+        for split in ("dev", "test"):
+            mask = np.array([p.split == split for p in long_pairs])
+            rows[f"long answers, {split}"] = agreement(long_predicted[mask], long_labels[mask])
         out["methods"][name] = {"threshold": round(scorer.threshold, 3), **rows}
         print(name, "in-domain", rows["all"], flush=True)
     return out

@@ -1,0 +1,71 @@
+"""The judge's training reads only train questions, and the pairs it makes up are labelled as a grader
+would label them. (Training itself needs torch and is never run here; its data functions need only numpy.)"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+INTERVIEW = ROOT / "tests/data/eval/grading/interview"
+
+
+@pytest.fixture(scope="module")
+def train_judge():
+    spec = importlib.util.spec_from_file_location("train_judge", ROOT / "training" / "train_judge.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["train_judge"] = module  # its dataclasses look their module up while the file runs
+    spec.loader.exec_module(module)
+    yield module
+    del sys.modules["train_judge"]
+
+
+@pytest.fixture(scope="module")
+def split_of() -> dict[str, str]:
+    return {q["qid"]: q["split"] for q in map(json.loads, (INTERVIEW / "questions.jsonl").read_text().splitlines())}
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        ("covered", "not_covered", True),
+        ("partial", "covered", True),
+        ("not_covered", "not_covered", False),
+        ("not_covered", "partial", False),
+        ("contradicted", "not_covered", False),
+        ("covered", "contradicted", None),  # said, then denied: no label
+        ("partial", "partial", None),  # two halves may make the whole
+    ],
+)
+def test_a_point_of_two_answers_said_as_one_is_labelled_from_both(train_judge, first, second, expected) -> None:
+    assert train_judge.joined_label(first, second) is expected
+
+
+def test_made_up_pairs_come_from_train_questions_only(train_judge, split_of) -> None:
+    joined = train_judge.joined_answers(4, seed=13)
+    unrelated = train_judge.unrelated_points(2, seed=13)
+    assert joined and unrelated
+    assert {split_of[p.group] for p in joined + unrelated} == {"train"}
+    assert max(len(p.answer.split()) for p in joined) <= 180
+    assert any(not p.covered for p in joined) and any(p.covered for p in joined)
+    assert not any(p.covered for p in unrelated)
+
+
+def test_an_unrelated_point_is_never_another_story(train_judge) -> None:
+    story = {"kind": "behavioural", "domain": "leadership"}
+    assert not train_judge.unrelated(story, {"kind": "behavioural", "domain": "general"})
+    assert train_judge.unrelated(story, {"kind": "technical", "domain": "ml"})
+    assert not train_judge.unrelated({"kind": "technical", "domain": "ml"}, {"kind": "technical", "domain": "ml"})
+    assert train_judge.unrelated({"kind": "technical", "domain": "ml"}, {"kind": "technical", "domain": "systems"})
+
+
+def test_the_test_split_is_refused_and_dev_takes_only_dev_long_answers(train_judge, split_of) -> None:
+    with pytest.raises(ValueError):
+        train_judge.interview("test")
+    dev_long = train_judge.interview("dev", long=True)
+    assert len(dev_long) > len(train_judge.interview("dev"))
+    assert {split_of[p.group] for p in dev_long} == {"dev"}
