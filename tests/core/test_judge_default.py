@@ -114,3 +114,28 @@ def test_a_long_answer_does_not_cover_the_points_of_another_question(default_sco
     ]
     results = default_scorer.score(elsewhere, answer)
     assert not any(r.covered for r in results), [round(r.score, 2) for r in results]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known defect of the second build: on a long answer that makes the other points it ticks the one left "
+    "out (0.88 here); within a long answer it ranks made above left-out points no better than chance (AUC 0.54 "
+    "on the long dev answers, training/README.md)",
+)
+def test_a_long_answer_does_not_cover_the_point_it_leaves_out(default_scorer) -> None:
+    question = load_pack(QUESTIONS / "ml-interpretability.yaml").question("what-is-interpretability")
+    answer = timed(
+        "Okay, so, um, for me interpretability is really about whether a person can follow why the model "
+        "came out with a particular answer, like, what actually pushed it there. And there are two levels to "
+        "that. You can look at how the model behaves overall, across everything, or you can zoom in on one "
+        "single prediction and explain just that case. Why it matters, uh, first of all for debugging. I've "
+        "seen a model that looked brilliant and it turned out it was keying on a hospital ID that leaked the "
+        "label, and we only caught that because we looked at what it relied on. Then there's the legal side, "
+        "you know, if you turn someone down for a loan you're expected to give them real reasons. And one "
+        "thing I always say is that explaining a black box after the fact is only ever an approximation of "
+        "it, whereas a model that's simple by design, the explanation is the model. In my last team we "
+        "wrote these up in a short model card for every release, so reviewers knew what to look at."
+    )
+    results = default_scorer.score(list(question.key_points), answer)
+    left_out = ["protected attributes" in r.point for r in results]
+    assert [r.covered for r in results] == [not out for out in left_out], [round(r.score, 2) for r in results]

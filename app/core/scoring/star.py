@@ -8,9 +8,11 @@ threshold, tuned on the training split of the in-domain set's STAR labels
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -70,10 +72,16 @@ def is_story_question(question: Question) -> bool:
     return (question.category or "").lower() == "behavioural"
 
 
+@functools.lru_cache(maxsize=4)
+def _star_levels(settings: Path) -> dict[str, float]:
+    """The STAR thresholds in a judge.json (read once: the streaming warm-up asks on every chunk)."""
+    star = json.loads(settings.read_text(encoding="utf-8")).get("star", {})
+    return {name: float(level) for name, level in star.items()}
+
+
 def thresholds(judge: EntailmentJudge) -> dict[str, float]:
-    data = json.loads((judge.model_dir / "judge.json").read_text(encoding="utf-8"))
-    star = data.get("star", {})
-    return {part.name: float(star.get(part.name, judge.default_threshold)) for part in PARTS}
+    star = _star_levels(judge.model_dir / "judge.json")
+    return {part.name: star.get(part.name, judge.default_threshold) for part in PARTS}
 
 
 def part_probabilities(judge: EntailmentJudge, words: Sequence[Word]) -> np.ndarray:
