@@ -50,6 +50,9 @@ def test_made_up_pairs_come_from_train_questions_only(train_judge, split_of) -> 
     unrelated = train_judge.unrelated_points(2, seed=13)
     assert joined and unrelated
     assert {split_of[p.group] for p in joined + unrelated} == {"train"}
+    questions = [json.loads(line) for line in (INTERVIEW / "questions.jsonl").read_text().splitlines()]
+    train_points = {k["text"] for q in questions if q["split"] == "train" for k in q["key_points"]}
+    assert {p.point for p in joined + unrelated} <= train_points
     assert max(len(p.answer.split()) for p in joined) <= 180
     assert any(not p.covered for p in joined) and any(p.covered for p in joined)
     assert not any(p.covered for p in unrelated)
@@ -69,3 +72,15 @@ def test_the_test_split_is_refused_and_dev_takes_only_dev_long_answers(train_jud
     dev_long = train_judge.interview("dev", long=True)
     assert len(dev_long) > len(train_judge.interview("dev"))
     assert {split_of[p.group] for p in dev_long} == {"dev"}
+
+
+def test_a_bag_of_one_window_is_the_usual_cross_entropy(train_judge) -> None:
+    torch = pytest.importorskip("torch")  # the [train] extra only
+    logits = torch.tensor([[0.3, -1.2], [2.0, 0.5], [-0.4, 0.9]], requires_grad=True)
+    labels = torch.tensor([1, 0, 1])
+    bag = torch.arange(3)
+    expected = torch.nn.functional.cross_entropy(logits, labels)
+    assert torch.allclose(train_judge.bag_loss(logits, bag, labels), expected)
+    # A bag is covered by its best window: a second, weaker window changes nothing.
+    more = torch.cat([logits, torch.tensor([[5.0, -5.0]])])
+    assert torch.allclose(train_judge.bag_loss(more, torch.tensor([0, 1, 2, 0]), labels), expected)

@@ -135,8 +135,9 @@ def off_question(split: str, per_answer: int, seed: int) -> list[Pair]:
 
 
 def joined_label(first: str, second: str) -> bool | None:
-    """A point's label for two answers said one after the other: covered if either covers it, not covered
-    if neither makes any of it; None where it is unclear (covered then contradicted, two partials)."""
+    """A point's label for two answers said one after the other: covered if either covers it; not covered if
+    neither does and at most one makes part of it; None where it is unclear (covered and contradicted, two
+    partials, partial and contradicted)."""
     pair = {first, second}
     if "covered" in pair:
         return None if "contradicted" in pair else True
@@ -189,8 +190,8 @@ def unrelated(q: dict, other: dict) -> bool:
 def unrelated_points(per_answer: int, seed: int) -> list[Pair]:
     """Each train answer against key points of unrelated train questions, as "not covered" pairs. The
     premise is what the app reads (the whole answer, or a 120-word window of a longer one), so a long
-    and complete answer is not taken to cover a point it never makes: without such pairs the judge
-    ticked 16 unrelated points at a mean probability of 0.9 on the longest dev answers."""
+    and complete answer is not taken to cover a point it never makes: scored against 16 unrelated
+    points, the longest dev answers got a mean probability above 0.9 from the judge trained without them."""
     rng = random.Random(seed)
     questions = [q for q in map(json.loads, (INTERVIEW / "questions.jsonl").read_text().splitlines())]
     questions = [q for q in questions if q["split"] == "train"]
@@ -443,7 +444,7 @@ def bag_loss(logits, bag, labels):
     import torch
 
     margin = logits[:, 1] - logits[:, 0]
-    best = torch.full((int(labels.shape[0]),), -1e4, dtype=margin.dtype).scatter_reduce(
+    best = margin.new_full((int(labels.shape[0]),), -1e4).scatter_reduce(
         0, bag, margin, reduce="amax", include_self=True
     )
     return torch.nn.functional.binary_cross_entropy_with_logits(best, labels.to(margin.dtype))
@@ -481,8 +482,12 @@ def train(args, tok, train_pairs: list[Pair], dev: list[Pair], log) -> tuple[obj
         model.train()
         started, total = time.time(), 0.0
         for n, feeds in enumerate(data, 1):
-            inputs = {k: torch.from_numpy(v) for k, v in feeds.items() if k not in ("bag", "labels")}
-            loss = bag_loss(model(**inputs).logits, torch.from_numpy(feeds["bag"]), torch.from_numpy(feeds["labels"]))
+            inputs = {k: torch.from_numpy(v) for k, v in feeds.items() if k != "bag"}
+            if args.mil_window:
+                bag_labels = inputs.pop("labels")
+                loss = bag_loss(model(**inputs).logits, torch.from_numpy(feeds["bag"]), bag_labels)
+            else:  # one window per pair: the model's own cross-entropy, as the shipped build was trained
+                loss = model(**inputs).loss
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
@@ -611,7 +616,7 @@ def main(argv=None) -> int:
         type=int,
         default=0,
         help="per in-domain train answer, this many key points of unrelated train questions (the other kind, "
-        "or a technical question of another domain) as 'not covered' pairs on the whole answer",
+        "or a technical question of another domain) as 'not covered' pairs on the answer or a 120-word window of it",
     )
     ap.add_argument(
         "--joined-answers",

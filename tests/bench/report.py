@@ -178,9 +178,13 @@ def render_grading() -> str:
         lines += [
             f"In-domain set (tests/data/eval/grading/interview), dev and test splits, answers {title}: "
             f"{block['pairs']} (answer, key point) pairs labelled before any model saw them, {block['covered_share']:.0%} "
-            'covered; each scorer at the threshold the app uses. Goal: agreement >= 0.90 with false "covered" <= 5 %. '
-            '"Long answers": a separate slice of 140-200-word answers that make most points and leave one or two '
-            "out (`long_answers.jsonl`), not counted in the rows above.",
+            'covered; each scorer at the threshold the app uses. Goal: agreement >= 0.90 with false "covered" <= 5 %.'
+            + (
+                ' "Long answers": a separate slice of 140-200-word answers that make most points and leave one or '
+                "two out (`long_answers.jsonl`), not counted in the other rows."
+                if any("long answers, dev" in m for m in block["methods"].values())
+                else ""
+            ),
             "",
             "| method | slice | pairs | agreement | false covered (of all / of not covered) | covered marked missed |",
             "| --- | --- | --- | --- | --- | --- |",
