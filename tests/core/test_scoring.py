@@ -198,3 +198,13 @@ def test_the_stream_warms_the_scorer_with_the_words_the_transcript_will_have(dat
     workspace.scorer().score(question.key_points, final)
     assert sum(encoded) <= 2, f"{sum(encoded)} stretches encoded at Stop"
     workspace.close()
+
+
+def test_the_models_threads_sleep_between_runs() -> None:
+    """Spinning onnxruntime threads take the CPU that Whisper and NumPy need on a small machine."""
+    from app.core.scoring.embedder import MiniLMEmbedder
+    from app.core.scoring.entailment import EntailmentJudge
+
+    for model in (MiniLMEmbedder().load(), EntailmentJudge().load()):
+        options = model._session.get_session_options()
+        assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
