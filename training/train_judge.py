@@ -148,8 +148,8 @@ def joined_label(first: str, second: str) -> bool | None:
 
 def joined_answers(per_question: int, seed: int, max_words: int = 180) -> list[Pair]:
     """Two train answers to the same question said as one (at most `max_words` words), each point labelled
-    from both. In the set a long answer is a good one and covers every point, so without these pairs the
-    judge learned that length covers points: it ticked 26 of the 33 points the dev set's long answers
+    from both. In the set a long answer is a good one and nearly always makes every point, so without these
+    pairs the judge learned that length covers points: it ticked 26 of the 33 points the dev set's long answers
     leave out (`long_answers.jsonl`)."""
     rng = random.Random(seed)
     questions = {}
