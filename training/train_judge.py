@@ -77,25 +77,31 @@ def beetle(split: str) -> list[Pair]:
     return out
 
 
+def questions_of(split: str) -> dict[str, dict]:
+    """The in-domain questions of the train or dev split by id, in file order (never test)."""
+    if split not in ("train", "dev"):
+        raise ValueError("the interview test split is not read here")
+    rows = map(json.loads, (INTERVIEW / "questions.jsonl").read_text().splitlines())
+    return {q["qid"]: q for q in rows if q["split"] == split}
+
+
+def answers_to(questions: dict[str, dict], long: bool = False) -> list[tuple[dict, dict]]:
+    """(answer, its question) for every answer to one of `questions`, in file order; `long` adds the
+    long answers that leave points out (`long_answers.jsonl`, dev and test questions only)."""
+    lines = (INTERVIEW / "answers.jsonl").read_text().splitlines()
+    if long:
+        lines += (INTERVIEW / "long_answers.jsonl").read_text().splitlines()
+    answers = map(json.loads, lines)
+    return [(a, questions[a["qid"]]) for a in answers if a["qid"] in questions]
+
+
 def interview(split: str, first_batch: bool = False, long: bool = False) -> list[Pair]:
     """In-domain pairs of the train or dev questions (never test); `first_batch` leaves out the second
     batch of train answers (aids "<qid>#x1".."#x4"), as the first build (the story judge) was trained;
     `long` adds the long answers that leave points out (`long_answers.jsonl`, dev questions only here)."""
-    if split not in ("train", "dev"):
-        raise ValueError("the interview test split is not read here")
-    questions = {}
-    for line in (INTERVIEW / "questions.jsonl").read_text().splitlines():
-        q = json.loads(line)
-        if q["split"] == split:
-            questions[q["qid"]] = q
     out = []
-    lines = (INTERVIEW / "answers.jsonl").read_text().splitlines()
-    if long:
-        lines += (INTERVIEW / "long_answers.jsonl").read_text().splitlines()
-    for line in lines:
-        a = json.loads(line)
-        q = questions.get(a["qid"])
-        if q is None or (first_batch and "#x" in a["aid"]):
+    for a, q in answers_to(questions_of(split), long):
+        if first_batch and "#x" in a["aid"]:
             continue
         for kp in q["key_points"]:
             out.append(
@@ -108,18 +114,11 @@ def off_question(split: str, per_answer: int, seed: int) -> list[Pair]:
     """Each answer of the split against key points of other questions of the same split: none is made,
     so every pair is "not covered" (the shipped judge ticks 29.6 % of such pairs). The premise is the
     whole answer or a window of 20-120 words of it, as the app reads answers in windows."""
-    if split not in ("train", "dev"):
-        raise ValueError("the interview test split is not read here")
+    by_id = questions_of(split)
+    questions = list(by_id.values())
     rng = random.Random(seed)
-    questions = [q for q in map(json.loads, (INTERVIEW / "questions.jsonl").read_text().splitlines())]
-    questions = [q for q in questions if q["split"] == split]
-    by_id = {q["qid"]: q for q in questions}
     out = []
-    for line in (INTERVIEW / "answers.jsonl").read_text().splitlines():
-        a = json.loads(line)
-        own = by_id.get(a["qid"])
-        if own is None:
-            continue
+    for a, own in answers_to(by_id):
         words = a["text"].split()
         for _ in range(per_answer):
             other = rng.choice([q for q in questions if q["qid"] != own["qid"]])
@@ -152,16 +151,10 @@ def joined_answers(per_question: int, seed: int, max_words: int = 180) -> list[P
     pairs the judge learned that length covers points: it ticked 26 of the 33 points the dev set's long answers
     leave out (`long_answers.jsonl`)."""
     rng = random.Random(seed)
-    questions = {}
-    for line in (INTERVIEW / "questions.jsonl").read_text().splitlines():
-        q = json.loads(line)
-        if q["split"] == "train":
-            questions[q["qid"]] = q
+    questions = questions_of("train")
     answers: dict[str, list[dict]] = {}
-    for line in (INTERVIEW / "answers.jsonl").read_text().splitlines():
-        a = json.loads(line)
-        if a["qid"] in questions:
-            answers.setdefault(a["qid"], []).append(a)
+    for a, q in answers_to(questions):
+        answers.setdefault(q["qid"], []).append(a)
     out = []
     for qid, mine in answers.items():
         combos = [
@@ -193,15 +186,10 @@ def unrelated_points(per_answer: int, seed: int) -> list[Pair]:
     and complete answer is not taken to cover a point it never makes: scored against 16 unrelated
     points, the longest dev answers got a mean probability above 0.9 from the judge trained without them."""
     rng = random.Random(seed)
-    questions = [q for q in map(json.loads, (INTERVIEW / "questions.jsonl").read_text().splitlines())]
-    questions = [q for q in questions if q["split"] == "train"]
-    by_id = {q["qid"]: q for q in questions}
+    by_id = questions_of("train")
+    questions = list(by_id.values())
     out = []
-    for line in (INTERVIEW / "answers.jsonl").read_text().splitlines():
-        a = json.loads(line)
-        own = by_id.get(a["qid"])
-        if own is None:
-            continue
+    for a, own in answers_to(by_id):
         words = a["text"].split()
         others = [q for q in questions if unrelated(own, q)]
         for _ in range(per_answer):
