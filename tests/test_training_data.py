@@ -84,3 +84,26 @@ def test_a_bag_of_one_window_is_the_usual_cross_entropy(train_judge) -> None:
     # A bag is covered by its best window: a second, weaker window changes nothing.
     more = torch.cat([logits, torch.tensor([[5.0, -5.0]])])
     assert torch.allclose(train_judge.bag_loss(more, torch.tensor([0, 1, 2, 0]), labels), expected)
+
+
+@pytest.mark.parametrize("name", ["judge", "star"])
+def test_a_shipped_judge_is_what_export_makes_of_its_own_weights(train_judge, name: str, tmp_path: Path) -> None:
+    """Rebuilt from its int8 weights and exported as training exports today (eager attention), each shipped
+    judge comes out with the same int8 weights and the same graph: nothing shipped is left over from an
+    older export."""
+    pytest.importorskip("torch")  # the [train] extra only
+    onnx = pytest.importorskip("onnx")
+    from collections import Counter
+
+    spec = importlib.util.spec_from_file_location("reexport_judge", ROOT / "training" / "reexport_judge.py")
+    reexport = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(reexport)
+    shipped = ROOT / "resources" / "models" / name / "model.onnx"
+    fp32, int8 = train_judge.export(reexport.rebuild(shipped.parent), train_judge.tokenizer(256), tmp_path / name)
+    fp32.unlink()
+    assert reexport.quantised_matrices(int8) == reexport.quantised_matrices(shipped)
+
+    def ops(path: Path) -> Counter:
+        return Counter(node.op_type for node in onnx.load(str(path)).graph.node)
+
+    assert ops(int8) == ops(shipped)

@@ -125,8 +125,13 @@ def render() -> str:
     if memory.get("transcribing"):
         t, r = memory["transcribing"], memory.get("long_recording", {})
         lines += [
-            f"Peak RSS while transcribing and scoring a 120 s answer: **{t['peak_rss_mb']:.0f} MB** (models loaded: "
-            f"{t['rss_models_loaded_mb']:.0f} MB). Goal: <= 600 MB.",
+            f"Peak RSS while transcribing and scoring a 120 s answer: **{t['peak_rss_mb']:.0f} MB** ("
+            + (
+                f"median of {t['runs']} fresh processes, largest {t['peak_rss_max_mb']:.0f} MB; "
+                if t.get("runs")
+                else ""
+            )
+            + f"models loaded: {t['rss_models_loaded_mb']:.0f} MB). Goal: <= 600 MB.",
             "",
         ]
         if r:

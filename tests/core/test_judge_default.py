@@ -94,7 +94,7 @@ def test_tell_me_about_yourself_answered_well_covers_its_points(default_scorer) 
 @pytest.mark.xfail(
     strict=True,
     reason="known defect of the second build: on a window of 120 words it ticks points of another question "
-    "(0.9 for 'disagreed with their manager' on an answer about rate limiting); see bench_grading off_question",
+    "(0.94 for 'disagreed with their manager' on an answer about rate limiting); see bench_grading off_question",
 )
 def test_a_long_answer_does_not_cover_the_points_of_another_question(default_scorer) -> None:
     answer = timed(
@@ -119,7 +119,7 @@ def test_a_long_answer_does_not_cover_the_points_of_another_question(default_sco
 @pytest.mark.xfail(
     strict=True,
     reason="known defect of the second build: on a long answer that makes the other points it ticks the one left "
-    "out (0.88 here); within a long answer it ranks made above left-out points no better than chance (AUC 0.54 "
+    "out (0.87 here); within a long answer it ranks made above left-out points no better than chance (AUC 0.54 "
     "on the long dev answers, training/README.md)",
 )
 def test_a_long_answer_does_not_cover_the_point_it_leaves_out(default_scorer) -> None:

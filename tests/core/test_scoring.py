@@ -208,3 +208,30 @@ def test_the_models_threads_sleep_between_runs() -> None:
     for model in (MiniLMEmbedder().load(), EntailmentJudge().load()):
         options = model._session.get_session_options()
         assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+
+
+def test_token_recall_runs_numpys_blas_on_one_thread(scorer: TokenRecallScorer, monkeypatch) -> None:
+    """OpenBLAS leaves its threads spinning after each product, on the cores the judge's run needs next."""
+    import os
+
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from app.core.scoring import recall
+
+    def numpys_blas() -> list[dict]:  # SciPy, once a test imports it, brings a BLAS of its own
+        return [lib for lib in threadpool_info() if lib["user_api"] == "blas" and "numpy" in lib["filepath"]]
+
+    if not any(lib["internal_api"] == "openblas" for lib in numpys_blas()) or (os.cpu_count() or 1) < 2:
+        pytest.skip("NumPy here has no multi-threaded OpenBLAS")
+
+    def blas_threads() -> set[int]:
+        return {lib["num_threads"] for lib in numpys_blas()}
+
+    seen: list[set[int]] = []
+    real = recall.sliding_window_view  # called right after the product of the point's pieces and the transcript's
+    monkeypatch.setattr(recall, "sliding_window_view", lambda *a, **k: (seen.append(blas_threads()), real(*a, **k))[1])
+    with threadpool_limits(limits=2, user_api="blas"):  # as NumPy starts on a machine of 2 or more cores
+        scorer.score(POINTS, timed("SHAP gives each feature its Shapley value from game theory"))
+        after = blas_threads()
+    assert seen and all(threads == {1} for threads in seen), seen
+    assert after == {2}, "the limit ends with the scoring"

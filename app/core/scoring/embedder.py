@@ -9,9 +9,11 @@ finished stretches of a transcript still being recorded) come from small caches.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +43,21 @@ def onnx_session(path: Path, threads: int = 0) -> Any:
     options.log_severity_level = 3
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+@functools.cache
+def _blas() -> Any:
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def one_blas_thread() -> AbstractContextManager[Any]:
+    """NumPy's BLAS on one thread while this lasts. Its products here are small (a key point's word
+    pieces against a transcript's), and after each one OpenBLAS leaves its other threads spinning on
+    the cores that the judge's onnxruntime run needs right after."""
+    limit: AbstractContextManager[Any] = _blas().limit(limits=1, user_api="blas")
+    return limit
 
 
 def _model_file() -> Path:

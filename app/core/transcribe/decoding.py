@@ -95,3 +95,23 @@ class Decoder(Protocol):
         cancel: threading.Event | None = None,
         language: str | None = None,
     ) -> tuple[list[Word], str]: ...
+
+
+def release_free_memory() -> None:
+    """Hand the memory a decode freed back to the OS. glibc keeps it otherwise: a long answer creeps up,
+    and what runs after a decode (Praat's pitch, the judges) allocates on top of it, so the peak of
+    transcribing and scoring an answer depended on how much glibc happened to keep. A no-op where
+    glibc is not the allocator."""
+    global _malloc_trim
+    if _malloc_trim is None:
+        try:
+            import ctypes
+
+            _malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _malloc_trim = False
+    if callable(_malloc_trim):
+        _malloc_trim(0)
+
+
+_malloc_trim: Callable[[int], object] | bool | None = None  # libc's malloc_trim, False where there is none

@@ -25,7 +25,13 @@ from typing import Any
 import numpy as np
 
 from app.core.audio.files import SAMPLE_RATE
-from app.core.transcribe.decoding import Decoder, TranscriptionCancelled, drop_cut_marks, merge_word_pieces
+from app.core.transcribe.decoding import (
+    Decoder,
+    TranscriptionCancelled,
+    drop_cut_marks,
+    merge_word_pieces,
+    release_free_memory,
+)
 from app.core.transcribe.echo import bare_word, drop_prompt_echo
 from app.core.transcribe.prompt import HESITATIONS, hesitant, hesitant_prompt
 from app.core.transcribe.transcript import POSSIBLE_FILLER, UNCLEAR, Gap, Word
@@ -271,4 +277,5 @@ def hear_chunk(
         )
         heard = Heard(words=list(words))
     heard.language = language
+    release_free_memory()
     return heard

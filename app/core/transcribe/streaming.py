@@ -58,24 +58,6 @@ class StreamStats:
     chunks_deferred: int = 0  # checks that found a chunk to cut but left it: the pause's pass had its words
 
 
-def release_free_memory() -> None:
-    """Hand memory freed by a chunk's decoding back to the OS (glibc keeps it otherwise, and a
-    half-hour answer then creeps up by tens of MB). A no-op where glibc is not the allocator."""
-    global _malloc_trim
-    if _malloc_trim is None:
-        try:
-            import ctypes
-
-            _malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
-        except (OSError, AttributeError):
-            _malloc_trim = False
-    if callable(_malloc_trim):
-        _malloc_trim(0)
-
-
-_malloc_trim: Callable[[int], object] | bool | None = None  # libc's malloc_trim, False where there is none
-
-
 SPECULATE_AFTER_S = 0.4  # silence after the last word before transcribing the pending audio ahead
 SPECULATE_SLACK_S = 0.2  # a pause's pass covers the speech and this much after it
 MAX_DEFER_S = 40.0  # a chunk is left undecoded in a pause only while this much audio is pending
@@ -231,7 +213,6 @@ class StreamingTranscriber:
                     self.stats.chunks += 1
                     self._backlog_checked = False
                     self.stats.chunk_seconds += cut / SAMPLE_RATE
-                release_free_memory()
                 if self.on_text is not None:
                     self.on_text(self.caption())
                 if self.on_words is not None:

@@ -1,0 +1,130 @@
+"""Export a shipped int8 judge again, from its own weights, as `train_judge.py` exports today.
+
+    python training/reexport_judge.py resources/models/judge
+
+The judges shipped before `train_judge.export` asked for eager attention carry the graph torch makes
+for scaled-dot-product attention, which onnxruntime runs about a quarter slower on the CPU. Training
+again would take close to an hour and need not give the same weights, so this reads the weights back
+out of the int8 model instead: every quantised matrix is dequantised (q - zero point) x scale, loaded
+into the same architecture, exported with eager attention and quantised again. Dequantised weights lie
+on their own int8 grid, so the new model's int8 weights must equal the old ones byte for byte; the
+script refuses to write anything unless they do, and reports how far the two models' probabilities
+lie apart on the dev pairs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import train_judge  # noqa: E402  (the training script beside this one, not a package)
+
+QUANT_SUFFIX = "/MatMul_quant"
+
+
+def int8_weights(path: Path) -> dict[str, np.ndarray]:
+    """Parameter name -> float32 weights of an int8 judge (torch layout), and the raw int8 arrays."""
+    import onnx
+    from onnx import numpy_helper
+
+    graph = onnx.load(str(path)).graph
+    init = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+
+    def dequantised(prefix: str) -> np.ndarray:
+        q = init[prefix + "_quantized"].astype(np.float32)
+        return (q - init[prefix + "_zero_point"].astype(np.float32)) * init[prefix + "_scale"].astype(np.float32)
+
+    out: dict[str, np.ndarray] = {}
+    for name, value in init.items():
+        if name.endswith("_quantized") and not name.startswith("onnx::"):
+            prefix = name.removesuffix("_quantized")
+            weights = dequantised(prefix)  # a Gemm's weight was stored transposed for a MatMul
+            out[prefix.removesuffix("_Transposed")] = weights.T.copy() if prefix.endswith("_Transposed") else weights
+        elif value.dtype == np.float32 and value.ndim > 0 and not name.startswith(("onnx::", "/")):
+            out[name] = value
+    for node in graph.node:
+        if node.op_type == "MatMulInteger" and node.name.endswith(QUANT_SUFFIX):
+            module = node.name.removeprefix("/").removesuffix(QUANT_SUFFIX).replace("/", ".")
+            out[module + ".weight"] = dequantised(node.input[1].removesuffix("_quantized")).T.copy()
+    return out
+
+
+def quantised_matrices(path: Path) -> dict[str, bytes]:
+    """Module name -> the raw int8 bytes of its weight (and scale), to compare two exports."""
+    import onnx
+    from onnx import numpy_helper
+
+    graph = onnx.load(str(path)).graph
+    init = {i.name: i for i in graph.initializer}
+    out = {}
+    for name, tensor in init.items():
+        if name.endswith("_quantized") and not name.startswith("onnx::"):
+            out[name] = numpy_helper.to_array(tensor).tobytes()
+    for node in graph.node:
+        if node.op_type == "MatMulInteger" and node.name.endswith(QUANT_SUFFIX):
+            weight = node.input[1].removesuffix("_quantized")
+            out[node.name] = b"".join(
+                numpy_helper.to_array(init[weight + suffix]).tobytes() for suffix in ("_quantized", "_scale")
+            )
+    return out
+
+
+def rebuild(model_dir: Path):
+    """The torch model whose int8 export is `model_dir/model.onnx`."""
+    import torch
+    from transformers import AutoConfig, AutoModelForSequenceClassification
+
+    weights = int8_weights(model_dir / "model.onnx")
+    config = AutoConfig.from_pretrained(
+        str(train_judge.base_model_dir()),
+        num_labels=len(weights["classifier.bias"]),
+        id2label=dict(enumerate(train_judge.LABELS)),
+        label2id={label: i for i, label in enumerate(train_judge.LABELS)},
+    )
+    model = AutoModelForSequenceClassification.from_config(config)
+    state = model.state_dict()
+    missing = [k for k in state if k not in weights and not k.endswith("position_ids")]
+    unused = [k for k in weights if k not in state]
+    if missing or unused:
+        raise SystemExit(f"weights do not match the architecture: missing {missing}, unused {unused}")
+    for name, value in weights.items():
+        if tuple(state[name].shape) != value.shape:
+            raise SystemExit(f"{name}: shape {value.shape} in the model file, {tuple(state[name].shape)} expected")
+        state[name] = torch.from_numpy(value)
+    model.load_state_dict(state)
+    return model.eval()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("model_dir", type=Path, help="a judge directory: model.onnx (replaced) and judge.json")
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args()
+    tok = train_judge.tokenizer(256)
+    old = args.model_dir / "model.onnx"
+    with tempfile.TemporaryDirectory() as tmp:
+        fp32, int8 = train_judge.export(rebuild(args.model_dir), tok, Path(tmp) / "judge")
+        fp32.unlink()
+        before, after = quantised_matrices(old), quantised_matrices(int8)
+        changed = sorted(k for k in before if before[k] != after.get(k))
+        if changed or len(before) != len(after):
+            raise SystemExit(f"the int8 weights changed ({len(before)} -> {len(after)} matrices): {changed[:5]}")
+        dev = train_judge.interview("dev")
+        p_old = train_judge.score_windowed(train_judge.ort_runner(old, args.threads), tok, dev, [120])[120]
+        p_new = train_judge.score_windowed(train_judge.ort_runner(int8, args.threads), tok, dev, [120])[120]
+        print(
+            f"{len(before)} int8 matrices byte-identical; {len(dev)} dev pairs (windows of 120 words): "
+            f"largest probability difference {np.abs(p_old - p_new).max():.2e}"
+        )
+        int8.replace(old)
+    print("wrote", old)
+
+
+if __name__ == "__main__":
+    main()
