@@ -98,6 +98,7 @@ def test_a_shipped_judge_is_what_export_makes_of_its_own_weights(train_judge, na
     spec = importlib.util.spec_from_file_location("reexport_judge", ROOT / "training" / "reexport_judge.py")
     reexport = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(reexport)
+    sys.path.remove(str(ROOT / "training"))  # where it finds train_judge; already loaded here
     shipped = ROOT / "resources" / "models" / name / "model.onnx"
     fp32, int8 = train_judge.export(reexport.rebuild(shipped.parent), train_judge.tokenizer(256), tmp_path / name)
     fp32.unlink()

@@ -50,7 +50,7 @@ print(json.dumps({{"rss_start_mb": round(start, 1), "rss_models_loaded_mb": roun
 """
 
 
-def peak_while_transcribing(runs: int = 7) -> dict:
+def peak_while_transcribing(runs: int = 9) -> dict:
     """The peak of `runs` fresh processes: it moves by about 50 MB from run to run with the same input
     (glibc's per-thread heaps and what Whisper, Praat and onnxruntime allocate when), so one run says little."""
     results = []
@@ -166,7 +166,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--minutes", type=float, default=30.0)
     parser.add_argument("--pace", type=float, default=5.0)
-    parser.add_argument("--runs", type=int, default=7, help="fresh processes for the peak while transcribing")
+    parser.add_argument("--runs", type=int, default=9, help="fresh processes for the peak while transcribing")
     parser.add_argument(
         "--peak-only", action="store_true", help="only the peak while transcribing (keeps the stored long run)"
     )

@@ -210,28 +210,37 @@ def test_the_models_threads_sleep_between_runs() -> None:
         assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
 
 
-def test_token_recall_runs_numpys_blas_on_one_thread(scorer: TokenRecallScorer, monkeypatch) -> None:
-    """OpenBLAS leaves its threads spinning after each product, on the cores the judge's run needs next."""
-    import os
+BLAS_CHILD = """
+import json, sys
+sys.path.insert(0, {repo!r})
+from threadpoolctl import threadpool_info
+import numpy  # noqa: F401  (its BLAS, as the app starts)
 
-    from threadpoolctl import threadpool_info, threadpool_limits
+def numpys_blas():
+    return sorted({{lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas" and "numpy" in lib["filepath"]}})
 
-    from app.core.scoring import recall
+from app.core.packs import KeyPoint
+from app.core.scoring import TokenRecallScorer
+from app.core.transcribe.transcript import Word
 
-    def numpys_blas() -> list[dict]:  # SciPy, once a test imports it, brings a BLAS of its own
-        return [lib for lib in threadpool_info() if lib["user_api"] == "blas" and "numpy" in lib["filepath"]]
+before = numpys_blas()
+words = [Word(w, i * 0.4, i * 0.4 + 0.3) for i, w in enumerate("SHAP gives each feature its Shapley value".split())]
+TokenRecallScorer().score([KeyPoint("SHAP attributes a prediction with Shapley values")], words)
+print(json.dumps({{"before": before, "after": numpys_blas()}}))
+"""
 
-    if not any(lib["internal_api"] == "openblas" for lib in numpys_blas()) or (os.cpu_count() or 1) < 2:
-        pytest.skip("NumPy here has no multi-threaded OpenBLAS")
 
-    def blas_threads() -> set[int]:
-        return {lib["num_threads"] for lib in numpys_blas()}
+def test_numpys_blas_runs_on_one_thread_once_the_models_are_loaded() -> None:
+    """OpenBLAS leaves its threads spinning after each product, on the cores the judge's run needs next;
+    the products here are small. A fresh process, as the app starts: NumPy's own BLAS threads first."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
 
-    seen: list[set[int]] = []
-    real = recall.sliding_window_view  # called right after the product of the point's pieces and the transcript's
-    monkeypatch.setattr(recall, "sliding_window_view", lambda *a, **k: (seen.append(blas_threads()), real(*a, **k))[1])
-    with threadpool_limits(limits=2, user_api="blas"):  # as NumPy starts on a machine of 2 or more cores
-        scorer.score(POINTS, timed("SHAP gives each feature its Shapley value from game theory"))
-        after = blas_threads()
-    assert seen and all(threads == {1} for threads in seen), seen
-    assert after == {2}, "the limit ends with the scoring"
+    child = BLAS_CHILD.format(repo=str(Path(__file__).resolve().parents[2]))
+    proc = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, timeout=120, check=True)
+    threads = json.loads(proc.stdout.strip().splitlines()[-1])
+    if threads["before"] in ([], [1]):
+        pytest.skip("NumPy here has no multi-threaded BLAS")
+    assert threads["after"] == [1], threads

@@ -13,7 +13,6 @@ import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,18 +45,14 @@ def onnx_session(path: Path, threads: int = 0) -> Any:
 
 
 @functools.cache
-def _blas() -> Any:
-    from threadpoolctl import ThreadpoolController
+def one_blas_thread() -> None:
+    """NumPy's BLAS on one thread, for the whole process. Its products here are small (a key point's
+    word pieces against a transcript's), and after each one OpenBLAS leaves its other threads spinning
+    on the cores that the judge's onnxruntime run needs right after. Set once, not around each scoring:
+    a limit taken and given back by two threads scoring at once can leave the wrong one behind."""
+    from threadpoolctl import threadpool_limits
 
-    return ThreadpoolController()
-
-
-def one_blas_thread() -> AbstractContextManager[Any]:
-    """NumPy's BLAS on one thread while this lasts. Its products here are small (a key point's word
-    pieces against a transcript's), and after each one OpenBLAS leaves its other threads spinning on
-    the cores that the judge's onnxruntime run needs right after."""
-    limit: AbstractContextManager[Any] = _blas().limit(limits=1, user_api="blas")
-    return limit
+    threadpool_limits(limits=1, user_api="blas")
 
 
 def _model_file() -> Path:
@@ -101,6 +96,7 @@ class MiniLMEmbedder:
                 tokenizer.enable_padding()
                 self._tokenizer = tokenizer
                 self._session = onnx_session(self.model_path or _model_file(), self.threads)
+                one_blas_thread()
         return self
 
     def _forward(self, encodings: list[Any]) -> tuple[np.ndarray, np.ndarray]:

@@ -20,7 +20,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from app.core.packs.model import KeyPoint
-from app.core.scoring.embedder import MiniLMEmbedder, TokenVectors, one_blas_thread, shared_embedder
+from app.core.scoring.embedder import MiniLMEmbedder, TokenVectors, shared_embedder
 from app.core.scoring.keypoints import PointResult, cue_found
 from app.core.scoring.spans import Span, span_text
 from app.core.scoring.text import FILLER_TOKENS, NEGATIONS, STOPWORDS, bare, content_words, has_negation, tokens
@@ -107,10 +107,6 @@ class TokenRecallScorer:
         return np.concatenate(vectors), np.concatenate(word_of)
 
     def score(self, points: Sequence[KeyPoint], words: Sequence[Word]) -> list[PointResult]:
-        with one_blas_thread():
-            return self._score(points, words)
-
-    def _score(self, points: Sequence[KeyPoint], words: Sequence[Word]) -> list[PointResult]:
         pieces, word_of = self._transcript(words)
         point_words = [p.text.split() for p in points]
         encoded = self.embedder.token_vectors(point_words)

@@ -99,9 +99,8 @@ class Decoder(Protocol):
 
 def release_free_memory() -> None:
     """Hand the memory a decode freed back to the OS. glibc keeps it otherwise: a long answer creeps up,
-    and what runs after a decode (Praat's pitch, the judges) allocates on top of it, so the peak of
-    transcribing and scoring an answer depended on how much glibc happened to keep. A no-op where
-    glibc is not the allocator."""
+    and what runs after a decode (Praat's pitch, the judges) allocates on top of what was kept, so the
+    peak of transcribing and scoring an answer rises by as much. A no-op where glibc is not the allocator."""
     global _malloc_trim
     if _malloc_trim is None:
         try:

@@ -232,6 +232,20 @@ def hear_chunk(
     "um" or "uh", or is the answer's first chunk), drop a trailing echo of the prompt, then repair
     its wordless stretches. The one place batch and streaming decode a chunk, so their transcripts
     stay the same."""
+    try:
+        return _hear_chunk(transcriber, audio, prompt, offset_s=offset_s, cancel=cancel)
+    finally:
+        release_free_memory()
+
+
+def _hear_chunk(
+    transcriber: Decoder,
+    audio: np.ndarray,
+    prompt: str,
+    *,
+    offset_s: float,
+    cancel: threading.Event | None,
+) -> Heard:
     words, language = transcriber.raw_words(audio, prompt, offset_s=offset_s, cancel=cancel)
     if prompt and degenerate(words):
         # The prompt's list of terms can pull Whisper into echoing it ("SHAP, LIME, CHAP, ...") and
@@ -277,5 +291,4 @@ def hear_chunk(
         )
         heard = Heard(words=list(words))
     heard.language = language
-    release_free_memory()
     return heard
