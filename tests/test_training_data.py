@@ -88,9 +88,9 @@ def test_a_bag_of_one_window_is_the_usual_cross_entropy(train_judge) -> None:
 
 @pytest.mark.parametrize("name", ["judge", "star"])
 def test_a_shipped_judge_is_what_export_makes_of_its_own_weights(train_judge, name: str, tmp_path: Path) -> None:
-    """Rebuilt from its int8 weights and exported as training exports today (eager attention), each shipped
-    judge comes out with the same int8 weights and the same graph: nothing shipped is left over from an
-    older export."""
+    """Rebuilt from its int8 weights and exported as `train_judge.export` exports (attention as MatMul and
+    Softmax), each shipped judge comes out with the same weights and the same graph: what is shipped is
+    what the training script makes."""
     pytest.importorskip("torch")  # the [train] extra only
     onnx = pytest.importorskip("onnx")
     from collections import Counter

@@ -520,11 +520,11 @@ def export(model, tok, out: Path) -> tuple[Path, Path]:
     out.mkdir(parents=True, exist_ok=True)
     fp32 = out.parent / (out.name + "-fp32.onnx.tmp")
     dummy = encode(tok, [("a key point", "an answer that says something")])
-    names = ["input_ids", "attention_mask", "token_type_ids"]
-    axes = {n: {0: "batch", 1: "sequence"} for n in names}
     # Written out as plain MatMul and Softmax, attention runs about a quarter faster in onnxruntime
     # on the CPU than the scaled-dot-product graph torch exports by default (the same weights).
     model.set_attn_implementation("eager")
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    axes = {n: {0: "batch", 1: "sequence"} for n in names}
     axes["logits"] = {0: "batch"}
     torch.onnx.export(
         model,
