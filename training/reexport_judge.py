@@ -28,56 +28,55 @@ import train_judge  # noqa: E402  (the training script beside this one, not a pa
 QUANT_SUFFIX = "/MatMul_quant"
 
 
-def int8_weights(path: Path) -> dict[str, np.ndarray]:
-    """Parameter name -> float32 weights of an int8 judge (torch layout), and the raw int8 arrays."""
+def _initializers(path: Path) -> tuple[dict[str, np.ndarray], dict[str, tuple[str, bool]]]:
+    """An int8 judge's initializers as arrays, and where each torch parameter is in them: parameter
+    name -> (initializer name, or the prefix of its `_quantized`/`_scale`/`_zero_point` trio; stored
+    transposed). Torch names the matrices of its linear layers by number, so those are found by the
+    node that multiplies by them; a Gemm's weight was stored transposed for a MatMul."""
     import onnx
     from onnx import numpy_helper
 
     graph = onnx.load(str(path)).graph
-    init = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
-
-    def dequantised(prefix: str) -> np.ndarray:
-        q = init[prefix + "_quantized"].astype(np.float32)
-        return (q - init[prefix + "_zero_point"].astype(np.float32)) * init[prefix + "_scale"].astype(np.float32)
-
-    out: dict[str, np.ndarray] = {}
-    for name, value in init.items():
-        if name.endswith("_quantized") and not name.startswith("onnx::"):
+    arrays = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+    where: dict[str, tuple[str, bool]] = {}
+    for name in arrays:
+        if name.startswith(("onnx::", "/")):
+            continue
+        if name.endswith("_quantized"):
             prefix = name.removesuffix("_quantized")
-            weights = dequantised(prefix)  # a Gemm's weight was stored transposed for a MatMul
-            out[prefix.removesuffix("_Transposed")] = weights.T.copy() if prefix.endswith("_Transposed") else weights
-        elif value.dtype == np.float32 and value.ndim > 0 and not name.startswith(("onnx::", "/")):
-            out[name] = value
+            where[prefix.removesuffix("_Transposed")] = (prefix, prefix.endswith("_Transposed"))
+        elif name.endswith(("weight", "bias")):
+            where[name] = (name, False)
     for node in graph.node:
         if node.op_type == "MatMulInteger" and node.name.endswith(QUANT_SUFFIX):
             module = node.name.removeprefix("/").removesuffix(QUANT_SUFFIX).replace("/", ".")
-            out[module + ".weight"] = dequantised(node.input[1].removesuffix("_quantized")).T.copy()
+            where[module + ".weight"] = (node.input[1].removesuffix("_quantized"), True)
+    return arrays, where
+
+
+def int8_weights(path: Path) -> dict[str, np.ndarray]:
+    """Parameter name -> float32 weights of an int8 judge in torch's layout, quantised ones dequantised."""
+    arrays, where = _initializers(path)
+    out = {}
+    for param, (name, transposed) in where.items():
+        if name + "_quantized" in arrays:
+            q = arrays[name + "_quantized"].astype(np.float32)
+            value = (q - arrays[name + "_zero_point"].astype(np.float32)) * arrays[name + "_scale"].astype(np.float32)
+        else:
+            value = arrays[name]
+        out[param] = value.T.copy() if transposed else value
     return out
 
 
 def quantised_matrices(path: Path) -> dict[str, bytes]:
-    """Weight name -> its raw bytes (int8 values and scale where quantised), to compare two exports.
-    Matrices torch names by number are keyed by the node that multiplies by them."""
-    import onnx
-    from onnx import numpy_helper
-
-    graph = onnx.load(str(path)).graph
-    init = {i.name: i for i in graph.initializer}
-    out = {}
-    for name, tensor in init.items():
-        if name.endswith("_quantized") and not name.startswith("onnx::"):
-            prefix = name.removesuffix("_quantized")
-            out[name] = tensor.raw_data or numpy_helper.to_array(tensor).tobytes()
-            out[name] += numpy_helper.to_array(init[prefix + "_scale"]).tobytes()
-        elif name.endswith(("weight", "bias")) and not name.startswith(("onnx::", "/")):
-            out[name] = numpy_helper.to_array(tensor).tobytes()
-    for node in graph.node:
-        if node.op_type == "MatMulInteger" and node.name.endswith(QUANT_SUFFIX):
-            weight = node.input[1].removesuffix("_quantized")
-            out[node.name] = b"".join(
-                numpy_helper.to_array(init[weight + suffix]).tobytes() for suffix in ("_quantized", "_scale")
-            )
-    return out
+    """Parameter name -> its raw bytes as stored (int8 values and scale where quantised), to compare two exports."""
+    arrays, where = _initializers(path)
+    return {
+        param: b"".join(arrays[name + suffix].tobytes() for suffix in ("_quantized", "_scale"))
+        if name + "_quantized" in arrays
+        else arrays[name].tobytes()
+        for param, (name, _) in where.items()
+    }
 
 
 def rebuild(model_dir: Path):
@@ -119,12 +118,12 @@ def main() -> None:
         before, after = quantised_matrices(old), quantised_matrices(int8)
         changed = sorted(k for k in before if before[k] != after.get(k))
         if changed or len(before) != len(after):
-            raise SystemExit(f"the int8 weights changed ({len(before)} -> {len(after)} matrices): {changed[:5]}")
+            raise SystemExit(f"the weights changed ({len(before)} -> {len(after)} tensors): {changed[:5]}")
         dev = train_judge.interview("dev")
         p_old = train_judge.score_windowed(train_judge.ort_runner(old, args.threads), tok, dev, [120])[120]
         p_new = train_judge.score_windowed(train_judge.ort_runner(int8, args.threads), tok, dev, [120])[120]
         print(
-            f"{len(before)} int8 matrices byte-identical; {len(dev)} dev pairs (windows of 120 words): "
+            f"{len(before)} weights byte-identical; {len(dev)} dev pairs (windows of 120 words): "
             f"largest probability difference {np.abs(p_old - p_new).max():.2e}"
         )
         shutil.move(int8, old)  # from the temporary directory, which may be on another file system
