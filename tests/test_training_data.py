@@ -74,6 +74,24 @@ def test_the_test_split_is_refused_and_dev_takes_only_dev_long_answers(train_jud
     assert {split_of[p.group] for p in dev_long} == {"dev"}
 
 
+def test_the_shipped_build_reads_the_set_without_its_third_batch(train_judge) -> None:
+    """The third batch came after the shipped judge: the rebuild command must still read what it was trained on
+    (2,796 in-domain train pairs, the made-up pairs likewise), and `--third-batch` reads the new questions too."""
+    later = train_judge.third_batch_questions()
+    assert len(later) == 48
+    shipped = train_judge.interview("train")
+    assert len(shipped) == 2796 and not {p.group for p in shipped} & later
+    questions = [json.loads(line) for line in (INTERVIEW / "questions.jsonl").read_text().splitlines()]
+    earlier_points = {
+        k["text"] for q in questions if q["split"] == "train" and q["qid"] not in later for k in q["key_points"]
+    }
+    for made_up in (train_judge.joined_answers(4, seed=13), train_judge.unrelated_points(2, seed=13)):
+        assert not {p.group for p in made_up} & later and {p.point for p in made_up} <= earlier_points
+    assert len(train_judge.unrelated_points(2, seed=13)) == 1024 and len(train_judge.joined_answers(4, seed=13)) == 1567
+    with_third = train_judge.interview("train", third_batch=True)
+    assert len(with_third) == 2796 + 1464 and {p.group for p in with_third} >= later
+
+
 def test_a_bag_of_one_window_is_the_usual_cross_entropy(train_judge) -> None:
     torch = pytest.importorskip("torch")  # the [train] extra only
     logits = torch.tensor([[0.3, -1.2], [2.0, 0.5], [-0.4, 0.9]], requires_grad=True)
