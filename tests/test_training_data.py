@@ -85,9 +85,10 @@ def test_the_shipped_build_reads_the_set_without_its_third_batch(train_judge) ->
     earlier_points = {
         k["text"] for q in questions if q["split"] == "train" and q["qid"] not in later for k in q["key_points"]
     }
-    for made_up in (train_judge.joined_answers(4, seed=13), train_judge.unrelated_points(2, seed=13)):
+    joined, unrelated = train_judge.joined_answers(4, seed=13), train_judge.unrelated_points(2, seed=13)
+    for made_up in (joined, unrelated):
         assert not {p.group for p in made_up} & later and {p.point for p in made_up} <= earlier_points
-    assert len(train_judge.unrelated_points(2, seed=13)) == 1024 and len(train_judge.joined_answers(4, seed=13)) == 1567
+    assert len(unrelated) == 1024 and len(joined) == 1567
     with_third = train_judge.interview("train", third_batch=True)
     assert len(with_third) == 2796 + 1464 and {p.group for p in with_third} >= later
 

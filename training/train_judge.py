@@ -671,9 +671,9 @@ def main(argv=None) -> int:
     third = args.third_batch and not args.first_batch
     train_pairs = beetle("train") + interview("train", args.first_batch, third_batch=third) * args.interview_repeat
     if args.off_question and not args.first_batch:  # the story judge (first build) was trained without them
-        train_pairs += off_question("train", args.off_question, args.seed, third)
+        train_pairs += off_question("train", args.off_question, args.seed, third_batch=third)
     if args.unrelated_points and not args.first_batch:
-        train_pairs += unrelated_points(args.unrelated_points, args.seed, third)
+        train_pairs += unrelated_points(args.unrelated_points, args.seed, third_batch=third)
     if args.joined_answers and not args.first_batch:
         train_pairs += joined_answers(args.joined_answers, args.seed, third_batch=third)
     dev = interview("dev", long=args.dev_long)
