@@ -127,3 +127,69 @@ def test_a_shipped_judge_is_what_export_makes_of_its_own_weights(train_judge, na
         return Counter(node.op_type for node in onnx.load(str(path)).graph.node)
 
     assert ops(int8) == ops(shipped)
+
+
+def test_a_quote_is_found_as_the_words_that_say_it(train_judge) -> None:
+    answer = "So, um, I'd stop training once the held-out loss stops improving. Then, uh, more data."
+    spans = train_judge.word_spans(answer, ["stop training once the held-out loss stops improving.", "more data"])
+    words = answer.split()
+    assert [" ".join(words[a:b]) for a, b in spans] == [
+        "stop training once the held-out loss stops improving.",
+        "more data.",
+    ]
+    with pytest.raises(ValueError):
+        train_judge.word_spans(answer, ["early stopping"])
+
+
+def test_evidence_windows_are_labelled_by_where_the_point_is_made(train_judge) -> None:
+    """A window holding the passage that makes a point is covered; a window of the same good answer that does not
+    touch it is not, which whole-answer pairs never taught."""
+    import random
+
+    passage = ["we", "stopped", "when", "validation", "loss", "rose"]
+    words = [f"w{i}" for i in range(300)]
+    words[200:206] = passage
+    answer = " ".join(words)
+    made = train_judge.Pair("Uses early stopping", answer, True, "interview", "technical", "q", ((200, 206),))
+    missed = train_judge.Pair("Uses dropout", answer, False, "interview", "technical", "q")
+    seen = {True: 0, False: 0}
+    rng = random.Random(1)
+    for _ in range(300):
+        made_windows = train_judge.evidence_windows(made, rng)
+        assert made_windows[0].covered and " ".join(passage) in made_windows[0].answer
+        for w in made_windows + train_judge.evidence_windows(missed, rng):
+            assert 40 <= len(w.answer.split()) <= 120 and w.answer in answer
+            holds = " ".join(passage) in w.answer
+            assert w.covered == (holds and w.point == made.point)
+            if w.point == made.point and not holds:  # a window that cuts the passage is never taught
+                assert not set(passage) & set(w.answer.split())
+            seen[w.covered] += 1
+    assert seen[True] > 300 and seen[False] > 300
+    short = train_judge.Pair("Uses early stopping", "we stopped when validation loss rose", True, "interview")
+    assert train_judge.evidence_windows(short, rng) == [short]
+
+
+def test_the_set_and_its_evidence_pass_the_checker() -> None:
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, str(INTERVIEW / "check.py")], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_the_checker_names_a_passage_the_answer_does_not_say_and_a_pair_with_none() -> None:
+    spec = importlib.util.spec_from_file_location("interview_check", INTERVIEW / "check.py")
+    check = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(check)
+    questions = {"q": {"qid": "q", "split": "train"}}
+    answers = [(1, {"aid": "q#a1", "qid": "q", "text": "I stopped when the loss rose.", "labels": {"kp1": "covered"}})]
+    answers.append((2, {"aid": "q#a2", "qid": "q", "text": "Dropout.", "labels": {"kp1": "covered"}}))
+    errors: list[str] = []
+    check.check_evidence(
+        [(1, {"aid": "q#a1", "kp": "kp1", "evidence": ["early stopping"]})], answers, questions, errors
+    )
+    assert errors == [
+        "evidence.jsonl:1: ('q#a1', 'kp1') passage not in the answer: 'early stopping'",
+        "evidence.jsonl: no passages for ('q#a2', 'kp1')",
+    ]

