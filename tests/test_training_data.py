@@ -74,9 +74,10 @@ def test_the_test_split_is_refused_and_dev_takes_only_dev_long_answers(train_jud
     assert {split_of[p.group] for p in dev_long} == {"dev"}
 
 
-def test_the_shipped_build_reads_the_set_without_its_third_batch(train_judge) -> None:
-    """The third batch came after the shipped judge: the rebuild command must still read what it was trained on
-    (2,796 in-domain train pairs, the made-up pairs likewise), and `--third-batch` reads the new questions too."""
+def test_without_its_third_batch_the_set_is_what_the_second_build_read(train_judge) -> None:
+    """The third batch came after the second build: without `--third-batch` the script still reads what that build was
+    trained on (2,796 in-domain train pairs, the made-up pairs likewise), so its runs can be repeated, and with it
+    the new questions too (the shipped third build)."""
     later = train_judge.third_batch_questions()
     assert len(later) == 48
     shipped = train_judge.interview("train")

@@ -531,7 +531,10 @@ def scoring_speed(repeats: int = 7) -> dict:
     out["judge_at_stop_after_pause_max_ms"] = round(max(paused), 1)
     # The same Stop mid-sentence when no point was made before the last chunk, so that every
     # point reads the new words (the judge's slowest case): a judge that never stops reading.
-    out["judge_points_made"] = sum(r.covered for r in judge.score(points, words))
+    results = judge.score(points, words)
+    out["judge_points_made"] = sum(r.covered for r in results)
+    # only a point made beyond any personal threshold (`sure`) is not read again at Stop
+    out["judge_points_settled"] = sum(r.score >= judge.sure for r in results)
     unsettled = EntailmentJudge(recall=TokenRecallScorer(fresh()), threshold=1.01).load()
     unmade = [at_stop(unsettled, words[:last_cut]) for _ in range(repeats)]
     out["judge_at_stop_unmade_ms"] = round(statistics.median(unmade), 1)

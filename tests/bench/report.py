@@ -230,8 +230,9 @@ def render_grading() -> str:
             f"{speed['judge_at_stop_after_warm_max_ms']:.0f} ms) when Stop came mid-sentence and the last "
             f"{speed.get('words_left_at_stop', '?')} words were new"
             + (
-                f" ({speed['judge_points_made']} of the {speed['key_points']} points made before them, so not read "
-                f"again; when no point was made before, every point reads the new words: "
+                f" ({speed['judge_points_made']} of the {speed['key_points']} points made before them, "
+                f"{speed.get('judge_points_settled', speed['judge_points_made'])} of them beyond any personal "
+                f"threshold, so not read again; when no point was made before, every point reads the new words: "
                 f"{speed['judge_at_stop_unmade_ms']:.0f} ms, slowest {speed['judge_at_stop_unmade_max_ms']:.0f} ms)"
                 if "judge_at_stop_unmade_ms" in speed
                 else ""

@@ -14,7 +14,10 @@ from app.core.scoring.recall import DEFAULT_THRESHOLD
 from app.core.transcribe.transcript import Transcript, Word
 from app.services.workspace import Workspace
 
-PACK = Path(__file__).resolve().parents[2] / "questions" / "ml-interpretability.yaml"
+PACKS = [
+    Path(__file__).resolve().parents[2] / "questions" / f"{name}.yaml"
+    for name in ("ml-interpretability", "behavioural-core")
+]
 
 
 def person(threshold: float, attempts: int = 12, points: int = 5, seed: int = 1) -> list[Judgement]:
@@ -54,23 +57,23 @@ def test_the_threshold_never_moves_far_from_the_default() -> None:
 
 
 def test_corrections_in_the_database_recalibrate_the_workspace_scorer(data_dir: DataDir) -> None:
-    """Real scorer, real SQLite: first sentences of reference answers, judged, then corrected by a lenient person."""
-    pack = load_pack(PACK)
+    """Real scorer, real SQLite: the first two sentences of the built-in packs' reference answers, each judged as an
+    answer, then corrected by a lenient person."""
     workspace = Workspace(data_dir)
     scorer = workspace.scorer()
     default = scorer.default_threshold  # the app's key-point scorer and its own threshold
     assert scorer.threshold == default and workspace.calibration and not workspace.calibration.adopted
     lenient = default - 0.1
     corrected = 0
-    for question in pack.questions:
-        first = re.split(r"(?<=[.?!])\s+", (question.reference_answer or "").strip())[0]
-        words = [Word(w, i * 0.4, i * 0.4 + 0.3) for i, w in enumerate(first.split())]
-        analysis = judge_transcript(pack, question, Transcript(words, words, 20.0), scorer)
-        attempt_id = workspace.history.save_attempt(pack, question, analysis, None)
-        for position, result in enumerate(analysis.key_points):
-            if not result.covered and result.score >= lenient:
-                workspace.correct_judgement(attempt_id, position, True)
-                corrected += 1
+    for pack, question in [(p, q) for p in map(load_pack, PACKS) for q in p.questions]:
+        for sentence in re.split(r"(?<=[.?!])\s+", (question.reference_answer or "").strip())[:2]:
+            words = [Word(w, i * 0.4, i * 0.4 + 0.3) for i, w in enumerate(sentence.split())]
+            analysis = judge_transcript(pack, question, Transcript(words, words, 20.0), scorer)
+            attempt_id = workspace.history.save_attempt(pack, question, analysis, None)
+            for position, result in enumerate(analysis.key_points):
+                if not result.covered and result.score >= lenient:
+                    workspace.correct_judgement(attempt_id, position, True)
+                    corrected += 1
     assert corrected >= 8, corrected
     assert workspace.calibration is not None and workspace.calibration.adopted
     assert lenient - 0.01 <= scorer.threshold < default

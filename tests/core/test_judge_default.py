@@ -28,8 +28,8 @@ def covered(scorer, point: str, answer: str) -> bool:
     return result.covered
 
 
-def test_the_default_scorer_is_the_second_build_of_the_judge(default_scorer) -> None:
-    assert isinstance(default_scorer, EntailmentJudge) and default_scorer.name == "minilm-entailment-v2"
+def test_the_default_scorer_is_the_third_build_of_the_judge(default_scorer) -> None:
+    assert isinstance(default_scorer, EntailmentJudge) and default_scorer.name == "minilm-entailment-v3"
 
 
 @pytest.mark.parametrize(
@@ -52,7 +52,7 @@ def test_the_default_scorer_is_the_second_build_of_the_judge(default_scorer) -> 
 )
 @pytest.mark.xfail(
     strict=True,
-    reason="known miss of the second build (P 0.14-0.60 against 0.75): one-sentence paraphrases and story moments "
+    reason="known miss of the third build (P 0.25-0.52 against 0.89): one-sentence paraphrases and story moments "
     "that share no words with the point; the issue's goal, not met (resources/models/judge/MODEL_CARD.md)",
 )
 def test_points_made_in_other_words_are_covered(default_scorer, point: str, answer: str) -> None:
@@ -67,9 +67,6 @@ def test_a_points_topic_without_its_claim_is_not_covered(default_scorer) -> None
     )
 
 
-@pytest.mark.xfail(
-    strict=True, reason="known miss of the second build: 'I use a simple analogy' scores 0.62 against 0.75"
-)
 def test_a_plain_analogy_covers_the_built_in_analogy_point(default_scorer) -> None:
     analogy = load_pack(QUESTIONS / "ml-interpretability.yaml").question("explain-model-to-non-technical")
     point = next(kp for kp in analogy.key_points if "analogy" in kp.text)
@@ -77,6 +74,12 @@ def test_a_plain_analogy_covers_the_built_in_analogy_point(default_scorer) -> No
     assert result.covered, result.score
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="known miss of the third build: 'a machine learning engineer with five years of experience' scores 0.77 and "
+    "'reduced complaints by twenty percent' 0.26 against 0.89 (the second build ticked them, on the whole answer's "
+    "sound: each sentence alone scored 0.57 and 0.21 with it); resources/models/judge/MODEL_CARD.md",
+)
 def test_tell_me_about_yourself_answered_well_covers_its_points(default_scorer) -> None:
     about = load_pack(QUESTIONS / "behavioural-core.yaml").question("tell-me-about-yourself")
     answer = timed(
@@ -91,11 +94,6 @@ def test_tell_me_about_yourself_answered_well_covers_its_points(default_scorer) 
     assert [r.covered for r in results] == expected, [round(r.score, 2) for r in results]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known defect of the second build: on a window of 120 words it ticks points of another question "
-    "(0.94 for 'disagreed with their manager' on an answer about rate limiting); see bench_grading off_question",
-)
 def test_a_long_answer_does_not_cover_the_points_of_another_question(default_scorer) -> None:
     answer = timed(
         "So for rate limiting I would put a token bucket per client in front of the API, um, each client gets "
@@ -116,12 +114,6 @@ def test_a_long_answer_does_not_cover_the_points_of_another_question(default_sco
     assert not any(r.covered for r in results), [round(r.score, 2) for r in results]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known defect of the second build: on a long answer that makes the other points it ticks the one left "
-    "out (0.87 here); within a long answer it ranks made above left-out points no better than chance (AUC 0.54 "
-    "on the long dev answers, training/README.md)",
-)
 def test_a_long_answer_does_not_cover_the_point_it_leaves_out(default_scorer) -> None:
     question = load_pack(QUESTIONS / "ml-interpretability.yaml").question("what-is-interpretability")
     answer = timed(

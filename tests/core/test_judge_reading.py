@@ -28,6 +28,23 @@ PADDING = (
     "Then, you know, I write down what I tried and what happened, so that the next person on the "
     "team can see why we made each choice and what the numbers were at the time. "
 )
+# What follows the made point in the key-point test: varied sentences that make neither point (the same sentence
+# said eight times, as PADDING * 8, scores 0.90 for the Kubernetes point with the third build: the degenerate
+# repetition, not a point made).
+NOTES = (
+    "Then, you know, I write down what I tried and what happened, so the next person can see why we made each choice. "
+    "We keep those notes in the repository next to the code, and, um, they get reviewed like any other change. "
+    "When a teammate picks up the work later they usually start from that page rather than asking around. "
+    "I also try to say which numbers came from which run, because otherwise nobody can reproduce anything. "
+    "Honestly the hardest part is keeping it short enough that people actually read it. "
+    "So I put the decision and the reason first, and the details underneath for whoever needs them. "
+    "Once a month or so we go through the old notes and delete what no longer applies. "
+    "It sounds boring, but it saves a lot of time when someone new joins the team and has questions. "
+    "And when a result looks strange months later, the notes are usually where the answer is. "
+    "That habit came from my first job, where a senior engineer did it for every project she touched. "
+    "I picked it up from her and I have kept it ever since, even on small side projects of my own. "
+    "In the end it is mostly about being kind to whoever comes after you, which is often yourself. "
+)
 POINTS = [
     KeyPoint("Uses early stopping on a validation set to avoid overfitting"),
     KeyPoint("Deploys the model with Kubernetes and autoscaling"),
@@ -47,6 +64,19 @@ def long_answers() -> list[tuple[list[str], str]]:
     return out
 
 
+@pytest.fixture(scope="module")
+def reading_judge(judge: EntailmentJudge, tmp_path_factory: pytest.TempPathFactory) -> EntailmentJudge:
+    """The shipped key-point model with its default threshold set to 0.85, so that `sure` is 0.95. The shipped
+    threshold (0.89) puts `sure` at 0.99, which the third build's windows rarely reach (none in the set's 48 first
+    long answers): it then reads every point's new windows at Stop (timed by bench_grading), and its verdicts are
+    those of reading every window trivially. The reading itself does not depend on the threshold."""
+    folder = tmp_path_factory.mktemp("reading-judge")
+    (folder / "model.onnx").symlink_to(judge.model_dir / "model.onnx")
+    settings = json.loads((judge.model_dir / "judge.json").read_text(encoding="utf-8"))
+    (folder / "judge.json").write_text(json.dumps({**settings, "threshold": 0.85}), encoding="utf-8")
+    return EntailmentJudge(folder, recall=judge.recall).load()
+
+
 def count_pairs(judge: EntailmentJudge, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The key points of the (point, window) pairs the real model is run on from now."""
     seen: list[str] = []
@@ -60,7 +90,8 @@ def count_pairs(judge: EntailmentJudge, monkeypatch: pytest.MonkeyPatch) -> list
     return seen
 
 
-def test_verdicts_are_those_of_reading_every_window_under_any_threshold_in_use(judge: EntailmentJudge) -> None:
+def test_verdicts_are_those_of_reading_every_window_under_any_threshold_in_use(reading_judge: EntailmentJudge) -> None:
+    judge = reading_judge
     answers = long_answers()
     assert len(answers) >= 8
     levels = [judge.default_threshold + shift for shift in (-MAX_SHIFT, 0.0, MAX_SHIFT)]
@@ -80,10 +111,13 @@ def test_verdicts_are_those_of_reading_every_window_under_any_threshold_in_use(j
     assert skipped > 0, "no window was left unread: nothing here shows the reading stops"
 
 
-def test_at_stop_a_point_made_early_is_not_read_again(judge: EntailmentJudge, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_at_stop_a_point_made_early_is_not_read_again(
+    reading_judge: EntailmentJudge, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """While recording, the finished chunks warm the judge; at Stop the new words are read only
     for the point still missing."""
-    answer = MADE_EARLY + PADDING * 8
+    judge = reading_judge
+    answer = MADE_EARLY + NOTES
     words = timed(answer)
     assert len(words) > 240
     judge._cache.clear()

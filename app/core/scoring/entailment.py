@@ -84,7 +84,7 @@ def judge_dir() -> Path:
 
 def story_judge_dir() -> Path:
     """The judge of a story's STAR parts: the first build of the key-point judge, kept for this because
-    the second build tells a story's result less reliably (resources/models/star/MODEL_CARD.md)."""
+    the second build told a story's result less reliably (resources/models/star/MODEL_CARD.md)."""
     return resource_path("models", "star")
 
 
