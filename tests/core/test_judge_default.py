@@ -114,6 +114,8 @@ def test_a_long_answer_does_not_cover_the_points_of_another_question(default_sco
     assert not any(r.covered for r in results), [round(r.score, 2) for r in results]
 
 
+# The left-out point scores 0.87 against the third build's 0.89 (the made ones 0.95-0.98): a margin the size of
+# int8's batch noise (MODEL_CARD.md, Known limits).
 def test_a_long_answer_does_not_cover_the_point_it_leaves_out(default_scorer) -> None:
     question = load_pack(QUESTIONS / "ml-interpretability.yaml").question("what-is-interpretability")
     answer = timed(

@@ -98,6 +98,8 @@ def check_evidence(rows, answers, questions, errors):
         for quote in quotes:
             if not isinstance(quote, str) or quote not in by_aid[key[0]]["text"]:
                 errors.append(f"{where}: {key} passage not in the answer: {str(quote)[:60]!r}")
+            elif len(quote.split()) < 3:
+                errors.append(f"{where}: {key} passage of fewer than 3 words: {quote!r}")
     for key in sorted(need - seen)[:20]:
         errors.append(f"evidence.jsonl: no passages for {key}")
 
