@@ -32,6 +32,7 @@ import csv
 import json
 import os
 import random
+import re
 import sys
 import time
 from dataclasses import dataclass
@@ -137,20 +138,15 @@ def evidence_quotes() -> dict[tuple[str, str], list[str]]:
 
 def word_spans(answer: str, quotes: list[str]) -> tuple[tuple[int, int], ...]:
     """Where each quote (a verbatim substring of the answer) lies, as [start, end) indices of answer.split()."""
-    starts, ends, at = [], [], 0
-    for word in answer.split():
-        at = answer.index(word, at)
-        starts.append(at)
-        at += len(word)
-        ends.append(at)
+    words = [m.span() for m in re.finditer(r"\S+", answer)]  # the words of answer.split(), with their offsets
     spans = []
     for quote in quotes:
         if not quote.strip():
             raise ValueError(f"an empty passage for {answer[:40]!r}")
         begin = answer.index(quote)  # a quote not in its answer is a data error: fail loudly
         finish = begin + len(quote)
-        first = next(i for i, e in enumerate(ends) if e > begin)
-        last = max(i for i, s in enumerate(starts) if s < finish)
+        first = next(i for i, (_s, e) in enumerate(words) if e > begin)
+        last = max(i for i, (s, _e) in enumerate(words) if s < finish)
         spans.append((first, last + 1))
     return tuple(spans)
 

@@ -65,7 +65,9 @@ def render() -> str:
                 f"| {scoring_ms:.0f} ms | {row['batch_stop_to_feedback_s']:.2f} s |"
             )
         lines.append("")
-    sweep = _load("streaming_sweep").get("latency")
+    sweep_run = _load("streaming_sweep")
+    sweep = sweep_run.get("latency")
+    when = sweep_run.get("machine", {}).get("when", "")
     if sweep:
         times = sorted(r["streaming_stop_to_feedback_s"] for r in sweep)
         tails = [r["streaming_tail_s"] for r in sweep]
@@ -82,7 +84,7 @@ def render() -> str:
             )
             + ")"
             + (f", the others up to {max(tails):.1f} s of audio." if ahead < len(sweep) else ".")
-            + (f" Measured {when[:10]}." if (when := _load("streaming_sweep").get("machine", {}).get("when")) else ""),
+            + (f" Measured {when[:10]}." if when else ""),
             "",
         ]
     if streaming.get("wer"):
