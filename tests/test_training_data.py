@@ -120,7 +120,12 @@ def test_a_shipped_judge_is_what_export_makes_of_its_own_weights(train_judge, na
     spec.loader.exec_module(reexport)
     sys.path.remove(str(ROOT / "training"))  # where it finds train_judge; already loaded here
     shipped = ROOT / "resources" / "models" / name / "model.onnx"
-    fp32, int8 = train_judge.export(reexport.rebuild(shipped.parent), train_judge.tokenizer(256), tmp_path / name)
+    fp32, int8 = train_judge.export(
+        reexport.rebuild(shipped.parent),
+        train_judge.tokenizer(256),
+        tmp_path / name,
+        per_channel=reexport.per_channel(shipped),
+    )
     fp32.unlink()
     assert reexport.quantised_matrices(int8) == reexport.quantised_matrices(shipped)
 
@@ -198,3 +203,37 @@ def test_the_checker_names_a_passage_the_answer_does_not_say_and_a_pair_with_non
         "evidence.jsonl:1: ('q#a1', 'kp1') passage of fewer than 3 words: 'the loss'",
         "evidence.jsonl: no passages for ('q#a2', 'kp1')",
     ]
+
+
+@pytest.mark.parametrize("per_column", [False, True])
+def test_int8_weights_are_read_back_from_either_quantisation(per_column: bool, tmp_path: Path) -> None:
+    """`reexport_judge` reads a judge's weights out of its int8 model whether each matrix has one scale or
+    one per output column (`train_judge.py --per-channel`), and tells the two apart, so that a
+    per-column judge is exported again per column. The columns differ in size by 100x, so a column's
+    scale applied along the wrong axis would be far off."""
+    pytest.importorskip("onnx")  # the [train] extra only
+    import numpy as np
+    from onnx import TensorProto, helper, numpy_helper, save
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    spec = importlib.util.spec_from_file_location("reexport_judge", ROOT / "training" / "reexport_judge.py")
+    reexport = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(reexport)
+    sys.path.remove(str(ROOT / "training"))
+    weight = (np.random.default_rng(0).normal(size=(48, 16)) * np.linspace(0.01, 1.0, 16)).astype(np.float32)
+    node = helper.make_node("MatMul", ["x", "w"], ["y"], name="/bert/pooler/dense/MatMul")
+    graph = helper.make_graph(
+        [node],
+        "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 48])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 16])],
+        [numpy_helper.from_array(weight, "w")],
+    )
+    save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(tmp_path / "fp32.onnx"))
+    int8 = tmp_path / "int8.onnx"
+    quantize_dynamic(str(tmp_path / "fp32.onnx"), str(int8), weight_type=QuantType.QInt8, per_channel=per_column)
+
+    assert reexport.per_channel(int8) is per_column
+    back = reexport.int8_weights(int8)["bert.pooler.dense.weight"].T  # torch keeps a linear layer's matrix transposed
+    scale = np.abs(weight).max(axis=0 if per_column else None) / 127
+    assert np.all(np.abs(back - weight) <= scale / 2 + 1e-7)

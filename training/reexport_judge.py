@@ -79,6 +79,13 @@ def quantised_matrices(path: Path) -> dict[str, bytes]:
     }
 
 
+def per_channel(path: Path) -> bool:
+    """Whether an int8 judge keeps one scale per output column (`train_judge.py --per-channel`) rather than
+    one per matrix; dequantising works the same either way, as a column's scale broadcasts over its rows."""
+    arrays, _where = _initializers(path)
+    return any(name.endswith("_scale") and value.size > 1 for name, value in arrays.items())
+
+
 def rebuild(model_dir: Path):
     """The torch model whose int8 export is `model_dir/model.onnx`."""
     import torch
@@ -113,7 +120,7 @@ def main() -> None:
     tok = train_judge.tokenizer(256)
     old = args.model_dir / "model.onnx"
     with tempfile.TemporaryDirectory() as tmp:
-        fp32, int8 = train_judge.export(rebuild(args.model_dir), tok, Path(tmp) / "judge")
+        fp32, int8 = train_judge.export(rebuild(args.model_dir), tok, Path(tmp) / "judge", per_channel=per_channel(old))
         fp32.unlink()
         before, after = quantised_matrices(old), quantised_matrices(int8)
         changed = sorted(k for k in before if before[k] != after.get(k))
