@@ -47,13 +47,15 @@ def test_a_hesitant_answer_keeps_its_fillers_and_a_fluent_one_its_plain_reading(
 
 
 def test_fillers_the_plain_preface_folded_into_other_words_are_found(transcriber: Transcriber, spoken) -> None:
-    """With the plain preface tiny.en wrote none of these three fillers ("We had a class in Maryland
-    ... 150. I I tried waiting first, and it was enough."): the "uh" went into "had", the "um" became
-    "I". A chunk with no filler is decoded again with the denser preface, which hears them."""
+    """With the plain preface tiny.en lost fillers of this answer into other words: on one CPU all
+    three ("We had a class in Maryland ... 150. I I tried waiting first, and it was enough.": the "uh"
+    went into "had", the "um" became "I"), on another (AVX-512 FP16) the first "uh" only. The answer's
+    first chunk is decoded again with the denser preface, which hears more of them."""
     audio = load_audio(spoken(FOLDED, speed=190, voice="en-us"))
     plain, _ = transcriber.raw_words(audio, build_initial_prompt(None))
-    assert find_fillers(plain) == [], "the plain preface keeps a filler here: this test no longer shows anything"
+    assert len(find_fillers(plain)) < 3, "the plain preface keeps every filler here: this test no longer shows anything"
     heard = transcriber.transcribe(audio)
+    assert len(find_fillers(heard.words)) > len(find_fillers(plain)), heard.text
     assert len(find_fillers(heard.words)) >= 2, heard.text
 
 
