@@ -76,8 +76,8 @@ def test_a_plain_analogy_covers_the_built_in_analogy_point(default_scorer) -> No
 
 @pytest.mark.xfail(
     strict=True,
-    reason="known miss of the third build: 'a machine learning engineer with five years of experience' scores 0.77 and "
-    "'reduced complaints by twenty percent' 0.26 against 0.89 (the second build ticked them, on the whole answer's "
+    reason="known miss of the third build: 'a machine learning engineer with five years of experience' scores 0.78 and "
+    "'reduced complaints by twenty percent' 0.29 against 0.89 (the second build ticked them, on the whole answer's "
     "sound: each sentence alone scored 0.57 and 0.21 with it); resources/models/judge/MODEL_CARD.md",
 )
 def test_tell_me_about_yourself_answered_well_covers_its_points(default_scorer) -> None:
@@ -114,8 +114,8 @@ def test_a_long_answer_does_not_cover_the_points_of_another_question(default_sco
     assert not any(r.covered for r in results), [round(r.score, 2) for r in results]
 
 
-# The left-out point scores 0.87 against the third build's 0.89 (the made ones 0.95-0.98): a margin the size of
-# int8's batch noise (MODEL_CARD.md, Known limits).
+# The left-out point scores 0.88 against the third build's 0.89 (the made ones 0.95-0.98): a thin margin
+# (MODEL_CARD.md, Known limits).
 def test_a_long_answer_does_not_cover_the_point_it_leaves_out(default_scorer) -> None:
     question = load_pack(QUESTIONS / "ml-interpretability.yaml").question("what-is-interpretability")
     answer = timed(
