@@ -219,5 +219,8 @@ class Workspace:
         self.history  # noqa: B018
 
     def close(self) -> None:
+        for judge in (self._judge, self._story_judge):
+            if judge is not None:
+                judge.close()
         if self._history is not None:
             self._history.close()

@@ -76,9 +76,10 @@ def test_a_plain_analogy_covers_the_built_in_analogy_point(default_scorer) -> No
 
 @pytest.mark.xfail(
     strict=True,
-    reason="known miss of the third build: 'a machine learning engineer with five years of experience' scores 0.78 and "
-    "'reduced complaints by twenty percent' 0.29 against 0.89 (the second build ticked them, on the whole answer's "
-    "sound: each sentence alone scored 0.57 and 0.21 with it); resources/models/judge/MODEL_CARD.md",
+    reason="known miss of the third build: 'a machine learning engineer with five years of experience' scores 0.78, "
+    "'I am proud of auditing a lending model' 0.87, 'reduced complaints by twenty percent' 0.29 and the next-step "
+    "sentence 0.70 against 0.89 (the second build ticked them, on the whole answer's sound: the first and third "
+    "sentences alone scored 0.57 and 0.21 with it); resources/models/judge/MODEL_CARD.md",
 )
 def test_tell_me_about_yourself_answered_well_covers_its_points(default_scorer) -> None:
     about = load_pack(QUESTIONS / "behavioural-core.yaml").question("tell-me-about-yourself")

@@ -137,7 +137,8 @@ class EntailmentJudge:
                 self._session = onnx_session(self.model_dir / "model.onnx", 1)
                 # At most MAX_RUNS at once: each run holds its own activations, and a few key points' windows
                 # keep four busy.
-                workers = self.threads or min(MAX_RUNS, os.cpu_count() or 1)
+                cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+                workers = self.threads or min(MAX_RUNS, cores)
                 self._runs = ThreadPoolExecutor(workers, thread_name_prefix="judge")
                 self.recall.embedder.load()
         return self
@@ -155,8 +156,8 @@ class EntailmentJudge:
         todo = list(dict.fromkeys(pair for pair in pairs if pair not in known))
         if todo:
             self.load()
-            assert self._runs is not None
-            for pair, p in zip(todo, self._runs.map(self._forward_one, todo)):
+            runs = self._runs  # None once closed: a late call still gets its answer, on this thread
+            for pair, p in zip(todo, runs.map(self._forward_one, todo) if runs else map(self._forward_one, todo)):
                 known[pair] = p
             with self._cache_lock:
                 for pair in todo:
@@ -164,6 +165,12 @@ class EntailmentJudge:
                 while len(self._cache) > CACHE_SIZE:
                     self._cache.popitem(last=False)
         return [known[pair] for pair in pairs]
+
+    def close(self) -> None:
+        """Let the pool's threads go; runs already started finish, later ones run on the caller's thread."""
+        runs, self._runs = self._runs, None
+        if runs is not None:
+            runs.shutdown(wait=False)
 
     def _forward_one(self, pair: tuple[str, str]) -> float:
         return self._forward([pair])[0]
