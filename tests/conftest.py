@@ -59,13 +59,15 @@ def data_dir(_private_data_dir: Path):
 
 def speak(text: str, speed: int = 165, voice: str = "en-us") -> Path:
     """A 16 kHz mono WAV of espeak-ng saying `text` (cached across tests and runs)."""
-    key = hashlib.sha256(f"{voice}|{speed}|{text}".encode()).hexdigest()[:16]
+    key = hashlib.sha256(f"{voice}|{speed}|{text}|undithered".encode()).hexdigest()[:16]
     SPEECH_CACHE.mkdir(parents=True, exist_ok=True)
     out = SPEECH_CACHE / f"{key}.wav"
     if not out.exists():
         raw = SPEECH_CACHE / f"{key}.raw.wav"
         subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(raw), text], check=True)
-        subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out)], check=True)
+        # -D: no dither. sox dithers by default when it resamples to 16 bits, with fresh noise each time, so
+        # the same sentence came out as other samples on every render and a borderline Whisper reading flipped.
+        subprocess.run(["sox", str(raw), "-D", "-r", "16000", "-c", "1", "-b", "16", str(out)], check=True)
         raw.unlink()
     return out
 
