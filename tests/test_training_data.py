@@ -25,6 +25,16 @@ def train_judge():
 
 
 @pytest.fixture(scope="module")
+def reexport_judge(train_judge):
+    """training/reexport_judge.py, which imports the train_judge loaded above."""
+    spec = importlib.util.spec_from_file_location("reexport_judge", ROOT / "training" / "reexport_judge.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    sys.path.remove(str(ROOT / "training"))  # where it finds train_judge; already loaded here
+    return module
+
+
+@pytest.fixture(scope="module")
 def split_of() -> dict[str, str]:
     return {q["qid"]: q["split"] for q in map(json.loads, (INTERVIEW / "questions.jsonl").read_text().splitlines())}
 
@@ -107,7 +117,9 @@ def test_a_bag_of_one_window_is_the_usual_cross_entropy(train_judge) -> None:
 
 
 @pytest.mark.parametrize("name", ["judge", "star"])
-def test_a_shipped_judge_is_what_export_makes_of_its_own_weights(train_judge, name: str, tmp_path: Path) -> None:
+def test_a_shipped_judge_is_what_export_makes_of_its_own_weights(
+    train_judge, reexport_judge, name: str, tmp_path: Path
+) -> None:
     """Rebuilt from its int8 weights and exported as `train_judge.export` exports (attention as MatMul and
     Softmax), each shipped judge comes out with the same weights and the same graph: what is shipped is
     what the training script makes."""
@@ -115,10 +127,7 @@ def test_a_shipped_judge_is_what_export_makes_of_its_own_weights(train_judge, na
     onnx = pytest.importorskip("onnx")
     from collections import Counter
 
-    spec = importlib.util.spec_from_file_location("reexport_judge", ROOT / "training" / "reexport_judge.py")
-    reexport = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(reexport)
-    sys.path.remove(str(ROOT / "training"))  # where it finds train_judge; already loaded here
+    reexport = reexport_judge
     shipped = ROOT / "resources" / "models" / name / "model.onnx"
     fp32, int8 = train_judge.export(
         reexport.rebuild(shipped.parent),
@@ -206,7 +215,7 @@ def test_the_checker_names_a_passage_the_answer_does_not_say_and_a_pair_with_non
 
 
 @pytest.mark.parametrize("per_column", [False, True])
-def test_int8_weights_are_read_back_from_either_quantisation(per_column: bool, tmp_path: Path) -> None:
+def test_int8_weights_are_read_back_from_either_quantisation(reexport_judge, per_column: bool, tmp_path: Path) -> None:
     """`reexport_judge` reads a judge's weights out of its int8 model whether each matrix has one scale or
     one per output column (`train_judge.py --per-channel`), and tells the two apart, so that a
     per-column judge is exported again per column. The columns differ in size by 100x, so a column's
@@ -216,10 +225,7 @@ def test_int8_weights_are_read_back_from_either_quantisation(per_column: bool, t
     from onnx import TensorProto, helper, numpy_helper, save
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    spec = importlib.util.spec_from_file_location("reexport_judge", ROOT / "training" / "reexport_judge.py")
-    reexport = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(reexport)
-    sys.path.remove(str(ROOT / "training"))
+    reexport = reexport_judge
     weight = (np.random.default_rng(0).normal(size=(48, 16)) * np.linspace(0.01, 1.0, 16)).astype(np.float32)
     node = helper.make_node("MatMul", ["x", "w"], ["y"], name="/bert/pooler/dense/MatMul")
     graph = helper.make_graph(

@@ -130,8 +130,8 @@ class EntailmentJudge:
                 from tokenizers import Tokenizer
 
                 tokenizer = Tokenizer.from_file(str(resource_path("models", "minilm-tokenizer", "tokenizer.json")))
+                # no padding: one pair per run
                 tokenizer.enable_truncation(self.settings.max_tokens, strategy="only_second")
-                tokenizer.enable_padding()
                 self._tokenizer = tokenizer
                 # One thread per run, several runs at once: see `probabilities`.
                 self._session = onnx_session(self.model_dir / "model.onnx", 1)
