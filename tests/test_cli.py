@@ -123,7 +123,7 @@ def test_import_stores_a_recording_and_refuses_a_bad_file(spoken, tmp_path: Path
     import subprocess
 
     flac = tmp_path / "answer.flac"
-    subprocess.run(["sox", str(spoken(SPOKEN_ANSWER)), "-r", "22050", str(flac)], check=True)
+    subprocess.run(["sox", "-D", str(spoken(SPOKEN_ANSWER)), "-r", "22050", str(flac)], check=True)
     result = run_cli("import", "--pack", str(DEMO), "--question", "shap-and-lime", str(flac), "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)

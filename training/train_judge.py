@@ -64,6 +64,9 @@ class Pair:
     kind: str = ""  # technical | behavioural (interview only)
     group: str = ""  # question id
     evidence: tuple[tuple[int, int], ...] = ()  # word spans [start, end) of answer.split() that make the point
+    # with --passages: spans of the same answer that make another point of the question and touch none of this
+    # point's passages (covered or partial), so they do not make this one
+    others: tuple[tuple[int, int], ...] = ()
 
 
 # --- data ---------------------------------------------------------------------------------------
@@ -122,10 +125,23 @@ def interview(
     for a, q in answers_to(questions_of(split, third_batch), long):
         if first_batch and "#x" in a["aid"]:
             continue
+        passages = {
+            kp["id"]: word_spans(a["text"], quotes[(a["aid"], kp["id"])])
+            for kp in q["key_points"]
+            if (a["aid"], kp["id"]) in quotes
+        }
         for kp in q["key_points"]:
             covered = a["labels"][kp["id"]] == "covered"
-            spans = word_spans(a["text"], quotes[(a["aid"], kp["id"])]) if covered and quotes else ()
-            out.append(Pair(kp["text"], a["text"], covered, "interview", q["kind"], q["qid"], spans))
+            spans = passages.get(kp["id"], ()) if covered and quotes else ()
+            own = passages.get(kp["id"], ())
+            others = tuple(
+                span
+                for other in q["key_points"]
+                if other["id"] != kp["id"] and a["labels"][other["id"]] == "covered"
+                for span in passages.get(other["id"], ())
+                if not any(b < span[1] and e > span[0] for b, e in own)
+            )
+            out.append(Pair(kp["text"], a["text"], covered, "interview", q["kind"], q["qid"], spans, others))
     return out
 
 
@@ -149,6 +165,23 @@ def word_spans(answer: str, quotes: list[str]) -> tuple[tuple[int, int], ...]:
         last = max(i for i, (s, _e) in enumerate(words) if s < finish)
         spans.append((first, last + 1))
     return tuple(spans)
+
+
+def passage_pairs(it: Pair, rng: random.Random, context: int = 6, negatives: bool = True) -> list[Pair]:
+    """Short pairs of one in-domain pair (--passages): one of its own passages with up to `context` words either
+    side ("covered"), and a passage of the same answer that makes another point ("not covered"). The windows
+    are 40-120 words, so without these the judge never reads a one-sentence paraphrase or story moment of the
+    interview domain, and never compares two sentences of one answer for one point."""
+    words = it.answer.split()
+    out = []
+    if it.covered and it.evidence:
+        first, last = rng.choice(it.evidence)
+        first, last = max(0, first - rng.randint(0, context)), min(len(words), last + rng.randint(0, context))
+        out.append(Pair(it.point, " ".join(words[first:last]), True, it.source, it.kind, it.group))
+    if negatives and it.others:
+        first, last = rng.choice(it.others)
+        out.append(Pair(it.point, " ".join(words[first:last]), False, it.source, it.kind, it.group))
+    return out
 
 
 def evidence_windows(it: Pair, rng: random.Random, low: int = 40, high: int = 120) -> list[Pair]:
@@ -462,7 +495,15 @@ def base_model_dir() -> Path:
 
 
 def batches(
-    train: list[Pair], batch: int, rng: random.Random, spoken_p: float, tok, mil_window: int = 0, evidence: bool = False
+    train: list[Pair],
+    batch: int,
+    rng: random.Random,
+    spoken_p: float,
+    tok,
+    mil_window: int = 0,
+    evidence: bool = False,
+    passages: bool = False,
+    passage_negatives: bool = True,
 ) -> list[dict]:
     """One epoch: every pair once as written and once in spoken style (with prob spoken_p),
     batched within a source (Beetle answers are short, interview answers long) by length.
@@ -474,10 +515,13 @@ def batches(
     every window of a non-covered pair must say "not covered". Batches of `batch // 4` bags.
 
     With `evidence` an interview pair is drawn afresh each epoch as windows labelled by where its evidence
-    lies (`evidence_windows`)."""
+    lies (`evidence_windows`); with `passages` also as single passages (`passage_pairs`)."""
     rows = []
     for pair in train:
-        for it in evidence_windows(pair, rng) if evidence and pair.source == "interview" else [pair]:
+        drawn = evidence_windows(pair, rng) if evidence and pair.source == "interview" else [pair]
+        if passages and pair.source == "interview":
+            drawn += passage_pairs(pair, rng, negatives=passage_negatives)
+        for it in drawn:
             rows.append((it, it.answer))
             if rng.random() < spoken_p:
                 rows.append((it, spoken_style(it.answer, rng)))
@@ -530,7 +574,17 @@ def train(args, tok, train_pairs: list[Pair], dev: list[Pair], log) -> tuple[obj
         model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
     rng = random.Random(args.seed)
     epochs_data = [
-        batches(train_pairs, args.batch, rng, args.spoken_p, tok, args.mil_window, args.evidence)
+        batches(
+            train_pairs,
+            args.batch,
+            rng,
+            args.spoken_p,
+            tok,
+            args.mil_window,
+            args.evidence,
+            args.passages,
+            args.passage_negatives,
+        )
         for _ in range(args.epochs)
     ]
     steps = sum(len(e) for e in epochs_data)
@@ -667,7 +721,13 @@ def build_name(args) -> str:
     if args.first_batch:
         name = "minilm-entailment-v1"
     else:
-        name = "minilm-entailment-v3" if args.evidence else "minilm-entailment-v2"
+        name = (
+            "minilm-entailment-v4"
+            if args.passages
+            else "minilm-entailment-v3"
+            if args.evidence
+            else "minilm-entailment-v2"
+        )
     return name + ".1" if args.per_channel else name
 
 
@@ -738,6 +798,18 @@ def main(argv=None) -> int:
         "--third-batch --threads 1, rebuilds the shipped judge",
     )
     ap.add_argument(
+        "--passages",
+        action="store_true",
+        help="with --evidence, also train on single passages of the answers: each covered pair's own passage "
+        "('covered') and another point's passage of the same answer ('not covered')",
+    )
+    ap.add_argument(
+        "--passage-negatives",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="with --passages, also another point's passage as 'not covered' (--no-passage-negatives: own passages only)",
+    )
+    ap.add_argument(
         "--first-batch",
         action="store_true",
         help="train on the first batch of in-domain answers only: with --epochs 1 --out resources/models/star, "
@@ -770,6 +842,8 @@ def main(argv=None) -> int:
     if args.evidence and (args.mil_window or args.first_batch or args.joined_answers):
         # joined answers have no passages: they would be taught whole, the shortcut --evidence removes
         ap.error("--evidence reads its own windows: not with --mil-window, --first-batch or --joined-answers")
+    if args.passages and not args.evidence:
+        ap.error("--passages needs --evidence (the passages are the evidence)")
     in_domain = interview("train", args.first_batch, third_batch=third, evidence=args.evidence)
     train_pairs = beetle("train") + in_domain * args.interview_repeat
     if args.off_question and not args.first_batch:  # the story judge (first build) was trained without them

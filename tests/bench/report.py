@@ -137,6 +137,12 @@ def render() -> str:
             + f"models loaded: {t['rss_models_loaded_mb']:.0f} MB). Goal: <= 600 MB.",
             "",
         ]
+        for four in (memory[k] for k in sorted(memory) if k.endswith("_judge_runs")):
+            lines += [
+                f"The same with {four['judge_runs']} pairs judged at once (as on a machine of four or more cores): "
+                f"{four['peak_rss_mb']:.0f} MB (median of {four['runs']}, largest {four['peak_rss_max_mb']:.0f} MB).",
+                "",
+            ]
         if r:
             lines += [
                 f"A {r['recorded_minutes']:g}-minute recording with streaming transcription (fed at {r['pace']:g}x real time): "

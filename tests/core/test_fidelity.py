@@ -27,7 +27,8 @@ GLOSSARY = ["SHAP", "LIME", "kernel SHAP"]
 
 
 def sox(*args: str) -> None:
-    subprocess.run(["sox", *args], check=True)
+    """sox without dither (-D): the same parts give the same samples on every run (tests/conftest.speak)."""
+    subprocess.run(["sox", "-D", *args], check=True)
 
 
 def joined(tmp_path: Path, *parts: Path | float) -> np.ndarray:

@@ -31,7 +31,7 @@ SENTENCES = [
 
 def espeak(ssml: str, speed: int = 165, fade_last_s: float = 0.0) -> Path:
     """A 16 kHz WAV of espeak-ng reading SSML (prosody range/rate), optionally faded out over its end."""
-    key = hashlib.sha256(f"{speed}|{fade_last_s}|{ssml}".encode()).hexdigest()[:16]
+    key = hashlib.sha256(f"{speed}|{fade_last_s}|{ssml}|undithered".encode()).hexdigest()[:16]
     SPEECH_CACHE.mkdir(parents=True, exist_ok=True)
     out = SPEECH_CACHE / f"voice-{key}.wav"
     if not out.exists():
@@ -41,7 +41,7 @@ def espeak(ssml: str, speed: int = 165, fade_last_s: float = 0.0) -> Path:
         )
         trimmed = SPEECH_CACHE / f"voice-{key}.trim.wav"  # espeak's trailing silence off, so the fade falls on words
         subprocess.run(
-            ["sox", str(raw), str(trimmed), "reverse", "silence", "1", "0.02", "0.5%", "reverse"], check=True
+            ["sox", "-D", str(raw), str(trimmed), "reverse", "silence", "1", "0.02", "0.5%", "reverse"], check=True
         )
         fade = []
         if fade_last_s:
@@ -49,7 +49,7 @@ def espeak(ssml: str, speed: int = 165, fade_last_s: float = 0.0) -> Path:
                 subprocess.run(["soxi", "-D", str(trimmed)], check=True, capture_output=True, text=True).stdout
             )
             fade = ["fade", "t", "0", f"{length:.3f}", f"{fade_last_s:.3f}"]
-        subprocess.run(["sox", str(trimmed), "-r", "16000", "-c", "1", "-b", "16", str(out), *fade], check=True)
+        subprocess.run(["sox", "-D", str(trimmed), "-r", "16000", "-c", "1", "-b", "16", str(out), *fade], check=True)
         raw.unlink()
         trimmed.unlink()
     return out

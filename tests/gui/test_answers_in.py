@@ -50,7 +50,7 @@ def test_a_dropped_recording_is_judged_and_saved_a_bad_one_is_refused(window, qt
     assert window.workspace.history.count_attempts() == 0
 
     mp3 = tmp_path / "answer.mp3"
-    subprocess.run(["sox", str(spoken(ANSWER)), str(mp3)], check=True)
+    subprocess.run(["sox", "-D", str(spoken(ANSWER)), str(mp3)], check=True)
     with qtbot.waitSignal(window.controller.feedbackReady, timeout=120_000) as blocker:
         assert drop(window, mp3)
     saved = blocker.args[0]
