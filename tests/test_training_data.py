@@ -253,20 +253,17 @@ def test_passage_pairs_teach_a_points_own_passage_and_not_another_points(train_j
     pairs = train_judge.interview("train", third_batch=True, evidence=True)
     assert sum(bool(p.others) for p in pairs) > len(pairs) // 2
     quotes = train_judge.evidence_quotes()
-    answers = {a["text"]: a["aid"] for a, _q in train_judge.answers_to(train_judge.questions_of("train", True))}
-    points = {
-        (qid, kp["text"]): kp["id"]
-        for qid, q in train_judge.questions_of("train", True).items()
-        for kp in q["key_points"]
-    }
+    questions = train_judge.questions_of("train", True)
+    answers = {a["text"]: a["aid"] for a, _q in train_judge.answers_to(questions)}
+    points = {(qid, kp["text"]): kp["id"] for qid, q in questions.items() for kp in q["key_points"]}
     rng = random.Random(3)
     taught = {True: 0, False: 0}
     for it in pairs:
         mine = train_judge.word_spans(it.answer, quotes.get((answers[it.answer], points[(it.group, it.point)]), []))
         assert not any(b < e2 and e > b2 for b, e in it.others for b2, e2 in mine)
+        own = [" ".join(it.answer.split()[a:b]) for a, b in it.evidence]
         for short in train_judge.passage_pairs(it, rng):
             assert short.answer in it.answer and short.point == it.point and len(short.answer.split()) < 80
-            own = [" ".join(it.answer.split()[a:b]) for a, b in it.evidence]
             assert short.covered == any(passage in short.answer for passage in own)
             taught[short.covered] += 1
     assert taught[True] > 2000 and taught[False] > 2000

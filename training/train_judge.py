@@ -132,7 +132,6 @@ def interview(
         }
         for kp in q["key_points"]:
             covered = a["labels"][kp["id"]] == "covered"
-            spans = passages.get(kp["id"], ()) if covered and quotes else ()
             own = passages.get(kp["id"], ())
             others = tuple(
                 span
@@ -141,6 +140,7 @@ def interview(
                 for span in passages.get(other["id"], ())
                 if not any(b < span[1] and e > span[0] for b, e in own)
             )
+            spans = own if covered else ()
             out.append(Pair(kp["text"], a["text"], covered, "interview", q["kind"], q["qid"], spans, others))
     return out
 

@@ -185,16 +185,15 @@ def main() -> None:
         "stored beside the app's own",
     )
     args = parser.parse_args()
-    if args.judge_runs:
+    if args.judge_runs or args.peak_only:
         result = json.loads((REPO / "tests" / "bench" / "results" / "memory.json").read_text())
         when = result.get("machine", {}).get("when")  # the stored parts keep their own date
-        result["transcribing"].setdefault("measured", when)
         result["long_recording"].setdefault("measured", when)
-        result[f"transcribing_{args.judge_runs}_judge_runs"] = peak_while_transcribing(args.runs, args.judge_runs)
-    elif args.peak_only:
-        result = json.loads((REPO / "tests" / "bench" / "results" / "memory.json").read_text())
-        result["long_recording"].setdefault("measured", result.get("machine", {}).get("when"))
-        result["transcribing"] = peak_while_transcribing(args.runs)
+        if args.judge_runs:
+            result["transcribing"].setdefault("measured", when)
+            result[f"transcribing_{args.judge_runs}_judge_runs"] = peak_while_transcribing(args.runs, args.judge_runs)
+        else:
+            result["transcribing"] = peak_while_transcribing(args.runs)
     else:
         result = {
             "transcribing": peak_while_transcribing(args.runs),
