@@ -270,3 +270,20 @@ def test_passage_pairs_teach_a_points_own_passage_and_not_another_points(train_j
     assert all(short.covered for it in pairs for short in train_judge.passage_pairs(it, rng, negatives=False))
     lone = train_judge.Pair("Uses early stopping", "we stopped when validation loss rose", False, "interview")
     assert train_judge.passage_pairs(lone, rng) == []
+
+
+def test_short_pairs_give_every_train_point_two_sentences_that_make_it_and_two_that_do_not(train_judge) -> None:
+    """--short-pairs: per train key point, a paraphrase and a plain sentence (covered) and a talk-around and a
+    near miss (not), of about the same length, so neither length nor the point's words tell the label."""
+    questions = train_judge.questions_of("train", third_batch=True)
+    pairs = train_judge.short_pairs(questions)
+    points = {(qid, kp["text"]) for qid, q in questions.items() for kp in q["key_points"]}
+    assert {(p.group, p.point) for p in pairs} == points and len(pairs) == 4 * len(points)
+    for point in points:
+        mine = [p for p in pairs if (p.group, p.point) == point]
+        assert sorted(p.covered for p in mine) == [False, False, True, True], point
+        lengths = [len(p.answer.split()) for p in mine]
+        assert max(lengths) - min(lengths) <= 10 and min(lengths) >= 8, (point, lengths)
+    assert {p.source for p in pairs} == {"short"}
+    # without the third batch, its questions' sentences are left out with them
+    assert len(train_judge.short_pairs(train_judge.questions_of("train"))) < len(pairs)

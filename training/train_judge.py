@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BEETLE = ROOT / "tests/data/eval/grading/beetle/beetle_5way.tsv"
 INTERVIEW = ROOT / "tests/data/eval/grading/interview"
 EVIDENCE = INTERVIEW / "evidence.jsonl"
+SHORT_PAIRS = INTERVIEW / "short_pairs.jsonl"
 TOKENIZER = ROOT / "resources/models/minilm-tokenizer/tokenizer.json"
 FILLERS = ["um", "uh", "you know", "like", "so", "I mean"]  # as tests/bench/bench_grading.py
 LABELS = ["not_covered", "covered"]
@@ -60,7 +61,7 @@ class Pair:
     point: str
     answer: str
     covered: bool
-    source: str  # beetle | interview
+    source: str  # beetle | interview | short (a sentence written for one key point, --short-pairs)
     kind: str = ""  # technical | behavioural (interview only)
     group: str = ""  # question id
     evidence: tuple[tuple[int, int], ...] = ()  # word spans [start, end) of answer.split() that make the point
@@ -150,6 +151,22 @@ def evidence_quotes() -> dict[tuple[str, str], list[str]]:
     train pair: labelled after the answers and their labels were written, before any model saw them."""
     rows = map(json.loads, EVIDENCE.read_text().splitlines())
     return {(r["aid"], r["kp"]): r["evidence"] for r in rows}
+
+
+def short_pairs(questions: dict[str, dict]) -> list[Pair]:
+    """The sentences written for each train key point (short_pairs.jsonl): two that make it in other or plain
+    words, two on its topic that do not (talk around it, make part of it, or the opposite), of about the same
+    length, so that neither a short premise nor the point's own words tell the label."""
+    out = []
+    with SHORT_PAIRS.open(encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            q = questions.get(row["qid"])
+            if q is None:  # a question this build does not train on
+                continue
+            point = next(kp["text"] for kp in q["key_points"] if kp["id"] == row["kp"])
+            out.append(Pair(point, row["text"], row["label"] == "covered", "short", q["kind"], q["qid"]))
+    return out
 
 
 def word_spans(answer: str, quotes: list[str]) -> tuple[tuple[int, int], ...]:
@@ -526,7 +543,7 @@ def batches(
             if rng.random() < spoken_p:
                 rows.append((it, spoken_style(it.answer, rng)))
     out = []
-    for source in ("beetle", "interview"):
+    for source in ("beetle", "interview", "short"):
         part = [r for r in rows if r[0].source == source]
         rng.shuffle(part)
         size = mil_window if source == "interview" else 0
@@ -716,13 +733,15 @@ def speed(run, tok, threads: int) -> dict:
 
 def build_name(args) -> str:
     """The judge's name in judge.json: v1 the story judge (first batch), v3 the key-point judge trained on evidence
-    windows, v2 its whole-answer predecessor; ".1" the same weights with per-channel int8 (other probabilities,
+    windows, v2 its whole-answer predecessor, v4 / v5 the trials with single passages / written short pairs; ".1" the same weights with per-channel int8 (other probabilities,
     so a person's corrections of the per-matrix build do not calibrate it)."""
     if args.first_batch:
         name = "minilm-entailment-v1"
     else:
         name = (
-            "minilm-entailment-v4"
+            "minilm-entailment-v5"
+            if args.short_pairs
+            else "minilm-entailment-v4"
             if args.passages
             else "minilm-entailment-v3"
             if args.evidence
@@ -810,6 +829,12 @@ def main(argv=None) -> int:
         help="with --passages, also another point's passage as 'not covered' (--no-passage-negatives: own passages only)",
     )
     ap.add_argument(
+        "--short-pairs",
+        action="store_true",
+        help="also train on short_pairs.jsonl: per train key point, two sentences that make it and two on its "
+        "topic that do not, written for the purpose",
+    )
+    ap.add_argument(
         "--first-batch",
         action="store_true",
         help="train on the first batch of in-domain answers only: with --epochs 1 --out resources/models/star, "
@@ -846,6 +871,8 @@ def main(argv=None) -> int:
         ap.error("--passages needs --evidence (the passages are the evidence)")
     in_domain = interview("train", args.first_batch, third_batch=third, evidence=args.evidence)
     train_pairs = beetle("train") + in_domain * args.interview_repeat
+    if args.short_pairs:
+        train_pairs += short_pairs(questions_of("train", third_batch=third))
     if args.off_question and not args.first_batch:  # the story judge (first build) was trained without them
         train_pairs += off_question("train", args.off_question, args.seed, third_batch=third)
     if args.unrelated_points and not args.first_batch:
