@@ -733,8 +733,9 @@ def speed(run, tok, threads: int) -> dict:
 
 def build_name(args) -> str:
     """The judge's name in judge.json: v1 the story judge (first batch), v3 the key-point judge trained on evidence
-    windows, v2 its whole-answer predecessor, v4 / v5 the trials with single passages / written short pairs; ".1" the same weights with per-channel int8 (other probabilities,
-    so a person's corrections of the per-matrix build do not calibrate it)."""
+    windows, v2 its whole-answer predecessor, v4 / v5 the trials with single passages / written short pairs; ".1"
+    the same weights with per-channel int8 (other probabilities, so a person's corrections of the per-matrix build
+    do not calibrate it)."""
     if args.first_batch:
         name = "minilm-entailment-v1"
     else:
@@ -871,7 +872,7 @@ def main(argv=None) -> int:
         ap.error("--passages needs --evidence (the passages are the evidence)")
     in_domain = interview("train", args.first_batch, third_batch=third, evidence=args.evidence)
     train_pairs = beetle("train") + in_domain * args.interview_repeat
-    if args.short_pairs:
+    if args.short_pairs and not args.first_batch:  # the first batch's build reads its own questions only
         train_pairs += short_pairs(questions_of("train", third_batch=third))
     if args.off_question and not args.first_batch:  # the story judge (first build) was trained without them
         train_pairs += off_question("train", args.off_question, args.seed, third_batch=third)
