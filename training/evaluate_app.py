@@ -178,7 +178,7 @@ def main() -> None:
     args = ap.parse_args()
     if args.test and args.threshold is None:
         ap.error("--test needs --threshold: the one chosen on dev (the test split never chooses anything)")
-    if args.out and args.out.resolve().parent == args.model_dir.resolve():
+    if args.out and args.model_dir.resolve() in args.out.resolve().parents:
         ap.error("--out must not be inside the model folder: the bundle ships that folder")
     report = evaluate(args.model_dir, "test" if args.test else "dev", args.threshold)
     print(json.dumps(report, indent=1))
