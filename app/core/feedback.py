@@ -326,8 +326,9 @@ def manner_figures(delivery: Delivery) -> list[Figure]:
                 f"{change - 1:+.0%}",
                 f"last third vs before · {voice.rate_trend}",
                 "good" if voice.rate_trend == "steady" else "warn",
-                "Words per minute in the last third of your speech against the first two thirds: "
-                "faster means rushing to finish, slower means running out of steam.",
+                "Syllables per minute in the last third of your speech against the first two thirds "
+                "(syllables, so long and short words weigh fairly): faster means rushing to finish, "
+                "slower means running out of steam.",
             )
         )
     if delivery.hedges is not None:

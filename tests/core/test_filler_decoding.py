@@ -87,6 +87,10 @@ def test_a_reading_on_a_hunch_must_keep_the_words_and_repeat_no_filler() -> None
     # the words kept, but the only filler after the last of them: the preface's echo, not speech
     assert not adds_fillers(said("Seven of clubs."), said("Seven of clubs. So, uh,"))
     assert adds_fillers(said("Seven of clubs."), said("Seven, um, of clubs."))
+    # a filler given no time and no confidence, before the words: written from the preface
+    nowhere = [Word("Uh,", 0.0, 0.0, 0.0), *said("five, five.")]
+    assert not adds_fillers(said("Five, five."), nowhere)
+    assert adds_fillers(said("Five, five."), [Word("Uh,", 0.0, 0.0, 0.99), *said("five, five.")])
 
 
 def test_the_preface_follows_the_answer_so_far() -> None:

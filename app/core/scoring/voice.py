@@ -16,8 +16,12 @@ The thresholds were set on espeak-ng (flat 0.4 st, lively 2.2 st) and then check
 readers in tests/data/eval/speech (FLEURS, LibriVox, JFK): pitch variation 1.6-3.9 st (median 2.4)
 on the 17 prose clips with a second of voice, none monotone (a card list read flat: 1.05 st,
 flagged); one sentence end in 19 at 6 dB or more (the clips are too short to trail off twice); a
-LibriVox reader over 27 s steady (x1.14). So they stay; the flattest prose reader is 1.3 times the
-monotone line (tests/core/test_voice.py).
+LibriVox reader over 27 s (five clips joined) is called rushing, x1.35 in syllables per minute:
+the first two thirds hold three joins between clips and the last third one, each a pause under the
+1 s that is left out, so pace there is diluted (x1.14 in words). The pitch and loudness thresholds
+stay; the flattest prose reader is 1.3 times the monotone line (tests/core/test_voice.py).
+Pace is counted in syllables (vowel groups, app/core/transcribe/glossary.py), not words: at one
+espeak rate an answer that opens on long words read 1.17 times faster at the end in words.
 """
 
 from __future__ import annotations
@@ -25,13 +29,14 @@ from __future__ import annotations
 import logging
 import statistics
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from app.core.transcribe.glossary import syllables
 from app.core.transcribe.transcript import Word
 
 log = logging.getLogger(__name__)
@@ -59,7 +64,7 @@ TRAILING_DROP_DB = (
 )
 SENTENCE_END_S = 0.6  # how much of a sentence's end is compared
 TRAILING_SHARE = 0.25  # "trails off" once at least a quarter of the sentence ends do (and at least 2)
-RUSHING_RATIO = 1.25  # last third's words per minute against the first two thirds
+RUSHING_RATIO = 1.25  # last third's syllables per minute against the first two thirds
 SLOWING_RATIO = 0.8
 RATE_MIN_WORDS = 30
 RATE_MIN_SPAN_S = 20.0
@@ -302,6 +307,11 @@ class Voice:
     sentence_ends: list[SentenceEnd] = field(default_factory=list)
     rate_start_wpm: float | None = None  # first two thirds of the speech
     rate_end_wpm: float | None = None  # last third
+    # Syllables per minute in the same parts: the pace trend is read from these, since words per
+    # minute changes with word length alone (an answer that opens on "interpretability" and ends on
+    # short words read 17 % faster at the end at one steady espeak rate). None for older answers.
+    rate_start_spm: float | None = None
+    rate_end_spm: float | None = None
     baseline_answers: int = 0
     usual_variation_st: float | None = None
     usual_wpm: float | None = None
@@ -325,9 +335,12 @@ class Voice:
 
     @property
     def rate_change(self) -> float | None:
-        if not self.rate_start_wpm or self.rate_end_wpm is None:
+        start, end = self.rate_start_spm, self.rate_end_spm
+        if start is None or end is None:  # an answer stored before syllables were counted
+            start, end = self.rate_start_wpm, self.rate_end_wpm
+        if not start or end is None:
             return None
-        return self.rate_end_wpm / self.rate_start_wpm
+        return end / start
 
     @property
     def rate_trend(self) -> str | None:
@@ -356,6 +369,8 @@ class Voice:
             "trails_off": self.trails_off,
             "rate_start_wpm": r(self.rate_start_wpm, 1),
             "rate_end_wpm": r(self.rate_end_wpm, 1),
+            "rate_start_spm": r(self.rate_start_spm, 1),
+            "rate_end_spm": r(self.rate_end_spm, 1),
             "rate_change": r(self.rate_change, 3),
             "rate_trend": self.rate_trend,
             "baseline_answers": self.baseline_answers,
@@ -376,6 +391,8 @@ class Voice:
             sentence_ends=[SentenceEnd(e["word"], e["end_s"], e["drop_db"]) for e in data.get("sentence_ends", [])],
             rate_start_wpm=data.get("rate_start_wpm"),
             rate_end_wpm=data.get("rate_end_wpm"),
+            rate_start_spm=data.get("rate_start_spm"),
+            rate_end_spm=data.get("rate_end_spm"),
             baseline_answers=data.get("baseline_answers", 0),
             usual_variation_st=data.get("usual_variation_st"),
             usual_wpm=data.get("usual_wpm"),
@@ -459,8 +476,9 @@ def _sentence_ends(track: VoiceTrack, words: Sequence[Word]) -> tuple[float, lis
     return level, [SentenceEnd(word, end_s, level - end_db) for word, end_s, end_db in ends]
 
 
-def _rate_parts(words: Sequence[Word]) -> tuple[float | None, float | None]:
-    """Words per minute in the first two thirds of the speech and in the last third (pauses over 1 s left out)."""
+def _rate_parts(words: Sequence[Word], count: Callable[[Word], int]) -> tuple[float | None, float | None]:
+    """Units (`count` of each word) per minute in the first two thirds of the speech and in the
+    last third (pauses over 1 s left out)."""
     if len(words) < RATE_MIN_WORDS or words[-1].end - words[0].start < RATE_MIN_SPAN_S:
         return None, None
     split = words[0].start + (words[-1].end - words[0].start) * 2 / 3
@@ -470,7 +488,7 @@ def _rate_parts(words: Sequence[Word]) -> tuple[float | None, float | None]:
             return None
         span = part[-1].end - part[0].start
         span -= sum(max(0.0, b.start - a.end - 1.0) for a, b in zip(part, part[1:]))
-        return len(part) / (span / 60) if span > 1 else None
+        return sum(map(count, part)) / (span / 60) if span > 1 else None
 
     return rate([w for w in words if w.start < split]), rate([w for w in words if w.start >= split])
 
@@ -483,7 +501,8 @@ def measure_voice(track: VoiceTrack, words: Sequence[Word], baseline: Baseline |
         voice.usual_variation_st, voice.usual_wpm = baseline.pitch_variation_st, baseline.words_per_minute
         if baseline.pitch_variation_st:
             voice.monotone_below_st = float(np.clip(MONOTONE_OF_BASELINE * baseline.pitch_variation_st, 0.8, 2.0))
-    voice.rate_start_wpm, voice.rate_end_wpm = _rate_parts(words)
+    voice.rate_start_wpm, voice.rate_end_wpm = _rate_parts(words, lambda w: 1)
+    voice.rate_start_spm, voice.rate_end_spm = _rate_parts(words, lambda w: syllables(w.text))
     f0, level = track.f0_hz, track.level_db
     voiced = f0[f0 > 0]
     if voiced.shape[0] >= int(1.0 / FRAME_S):

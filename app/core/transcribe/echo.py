@@ -42,12 +42,18 @@ def bare_word(text: str) -> str:
 
 
 def _unsure(word: Word) -> bool:
-    return word.probability < UNSURE_P or (word.end - word.start < SHORT_S and word.probability < UNSURE_SHORT_P)
+    return word.probability < UNSURE_P or placed_nowhere(word)
 
 
 def _nowhere(word: Word) -> bool:
     """Whisper gave the word (almost) no time: text it wrote, not sound it aligned."""
     return word.end - word.start < SHORT_S
+
+
+def placed_nowhere(word: Word) -> bool:
+    """No time and no confidence: written from the prompt (a real filler Whisper times short it is
+    still sure of, p 0.99 seen)."""
+    return _nowhere(word) and word.probability < UNSURE_SHORT_P
 
 
 def voiced_seconds(audio: np.ndarray, start_s: float, end_s: float) -> float:

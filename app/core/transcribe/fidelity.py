@@ -32,7 +32,7 @@ from app.core.transcribe.decoding import (
     merge_word_pieces,
     release_free_memory,
 )
-from app.core.transcribe.echo import bare_word, drop_prompt_echo
+from app.core.transcribe.echo import bare_word, drop_prompt_echo, placed_nowhere
 from app.core.transcribe.prompt import HESITATIONS, hesitant, hesitant_prompt
 from app.core.transcribe.transcript import POSSIBLE_FILLER, UNCLEAR, Gap, Word
 
@@ -206,7 +206,9 @@ def adds_fillers(plain: Sequence[Word], again: Sequence[Word]) -> bool:
     same, no filler said twice in a row, and a filler among the words, not only after the last one.
     On read speech with no filler the denser preface can rewrite a clip ("Seven of clubs." ->
     "So, uh, uh, we're going to be doing this."), or keep it and go on past its end ("Seven of
-    clubs. So, uh,"): fillers heard on a hunch must not cost the words nor be the preface's echo."""
+    clubs. So, uh,"): fillers heard on a hunch must not cost the words nor be the preface's echo.
+    Nor be placed nowhere: on some CPUs it read "Five, five." as "Uh, five, five.", the "Uh" given
+    no time and probability 0.00, text written from the preface, not sound."""
     keys = [bare_word(w.text) for w in again]
     if any(a == b and a in HESITATIONS for a, b in zip(keys, keys[1:])):
         return False
@@ -217,7 +219,7 @@ def adds_fillers(plain: Sequence[Word], again: Sequence[Word]) -> bool:
         return False
     shared = [spoken[b.b + n] for b in matcher.get_matching_blocks() for n in range(b.size)]
     last_shared = shared[-1] if shared else -1
-    return any(k in HESITATIONS for k in keys[: last_shared + 1])
+    return any(k in HESITATIONS and not placed_nowhere(w) for k, w in zip(keys[: last_shared + 1], again))
 
 
 def hear_chunk(
