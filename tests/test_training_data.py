@@ -8,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -287,3 +288,31 @@ def test_short_pairs_give_every_train_point_two_sentences_that_make_it_and_two_t
     assert {p.source for p in pairs} == {"short"}
     # without the third batch, its questions' sentences are left out with them
     assert len(train_judge.short_pairs(train_judge.questions_of("train"))) < len(pairs)
+
+
+def test_the_script_scores_the_int8_model_as_the_app_does(train_judge) -> None:
+    """The script chooses the window and threshold on the int8 model's dev scores: each pair alone, as the
+    app's judge runs it, or a pair's probability moves with the pairs batched beside it (the script's dev
+    figure was 0.016-0.048 off the app's). No torch: the shipped model through onnxruntime."""
+    from app.core.scoring.entailment import EntailmentJudge
+    from app.core.transcribe.transcript import Word
+
+    shipped = ROOT / "resources" / "models" / "judge"
+    size = json.loads((shipped / "judge.json").read_text())["window_words"]
+    dev = train_judge.interview("dev")[::5]
+    alone = train_judge.score_windowed(
+        train_judge.ort_runner(shipped / "model.onnx", threads=1),
+        train_judge.tokenizer(256),
+        dev,
+        [size],
+        train_judge.ALONE,
+    )[size]
+    judge = EntailmentJudge(shipped).load()
+    try:
+        app = [
+            float(np.nanmax(judge.window_probabilities([it.point], [Word(w, 0.0, 0.1) for w in it.answer.split()])))
+            for it in dev
+        ]
+    finally:
+        judge.close()
+    assert np.abs(alone - np.array(app)).max() < 1e-4

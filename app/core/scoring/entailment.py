@@ -130,7 +130,7 @@ class EntailmentJudge:
                 from tokenizers import Tokenizer
 
                 tokenizer = Tokenizer.from_file(str(resource_path("models", "minilm-tokenizer", "tokenizer.json")))
-                # no padding: one pair per run
+                tokenizer.no_padding()  # one pair per run, as long as it is
                 tokenizer.enable_truncation(self.settings.max_tokens, strategy="only_second")
                 self._tokenizer = tokenizer
                 # One thread per run, several runs at once: see `probabilities`.
