@@ -66,7 +66,13 @@ def test_play_my_answer_shows_state_position_and_the_word_being_played(window, q
     qtbot.wait(50)
     screenshot(window, "feedback-replay-800x600")
 
-    # Leaving the page stops the replay.
+    # Leaving the page stops the replay. The stop's own position report reaches the highlight from the
+    # event loop, not inside the stop: redrawing the transcript there deadlocked with Qt's audio thread.
+    inside_stop, seen = [True], []
+    replay.wordChanged.connect(lambda _index: seen.append(inside_stop[0]))
     qtbot.keyClick(window, Qt.Key.Key_Escape)
+    inside_stop[0] = False
     assert window.stack.currentWidget() is window.start_page
     qtbot.waitUntil(lambda: player.playbackState() == QMediaPlayer.PlaybackState.StoppedState, timeout=5000)
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert not any(seen), "the transcript was redrawn inside the player's stop"

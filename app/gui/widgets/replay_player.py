@@ -28,9 +28,11 @@ from app.core.practice import format_seconds
 # After a stop or a change of file, Qt's FFmpeg backend deletes its audio renderer on its own thread,
 # holding one of Qt's connection locks; dropping the renderer's connections to our QAudioOutput (a
 # PySide object) then needs Python's interpreter lock. If this thread, holding that lock, meanwhile
-# makes or drops any connection guarded by the same Qt lock, both wait for ever (seen in a test run:
-# Esc on the feedback page during playback froze the window). Sleeping briefly here releases the
-# interpreter lock while the renderer goes.
+# makes or drops any connection guarded by the same Qt lock, both wait for ever (seen in test runs:
+# Esc on the feedback page during playback froze the window; once more on 2026-12-02 under load, the
+# stop's own positionChanged redrawing the transcript inside player.stop(), before the sleep). Sleeping
+# briefly here releases the interpreter lock while the renderer goes, and the player's signals are
+# queued so that none of our slots runs inside the call that starts it.
 SETTLE_S = 0.05
 
 if TYPE_CHECKING:  # QtMultimedia is imported on first play (~0.1 s to start)
@@ -131,9 +133,14 @@ class ReplayPlayer(QWidget):
             player = self.player = QMediaPlayer(self)
             self.audio_output = QAudioOutput(self)
             player.setAudioOutput(self.audio_output)
-            player.positionChanged.connect(self._position_changed)
+            # Queued: a stop or a change of file emits these inside the call, and their slots redraw the
+            # transcript, which makes connections (QTextEdit.setHtml) while the renderer goes (see
+            # SETTLE_S). Queued, they run from the event loop once the call has returned and SETTLE_S
+            # has passed. The state's slot only relabels the button and stays direct.
+            queued = Qt.ConnectionType.QueuedConnection
+            player.positionChanged.connect(self._position_changed, queued)
+            player.mediaStatusChanged.connect(self._media_status, queued)
             player.playbackStateChanged.connect(self._state_changed)
-            player.mediaStatusChanged.connect(self._media_status)
             player.errorOccurred.connect(self._error)
             self._keep_pitch()
             player.setPlaybackRate(self.speed)
