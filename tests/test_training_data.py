@@ -36,6 +36,18 @@ def reexport_judge(train_judge):
 
 
 @pytest.fixture(scope="module")
+def evaluate_app(train_judge):
+    """training/evaluate_app.py (the app's own judging of a build), which imports the train_judge loaded above."""
+    spec = importlib.util.spec_from_file_location("evaluate_app", ROOT / "training" / "evaluate_app.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["evaluate_app"] = module  # its dataclasses look their module up while the file runs
+    spec.loader.exec_module(module)
+    sys.path.remove(str(ROOT / "training"))  # where it finds train_judge; already loaded here
+    yield module
+    del sys.modules["evaluate_app"]
+
+
+@pytest.fixture(scope="module")
 def split_of() -> dict[str, str]:
     return {q["qid"]: q["split"] for q in map(json.loads, (INTERVIEW / "questions.jsonl").read_text().splitlines())}
 
@@ -290,12 +302,11 @@ def test_short_pairs_give_every_train_point_two_sentences_that_make_it_and_two_t
     assert len(train_judge.short_pairs(train_judge.questions_of("train"))) < len(pairs)
 
 
-def test_the_script_scores_the_int8_model_as_the_app_does(train_judge) -> None:
+def test_the_script_scores_the_int8_model_as_the_app_does(train_judge, evaluate_app) -> None:
     """The script chooses the window and threshold on the int8 model's dev scores: each pair alone, as the
     app's judge runs it, or a pair's probability moves with the pairs batched beside it (the script's dev
     figure was 0.016-0.048 off the app's). No torch: the shipped model through onnxruntime."""
     from app.core.scoring.entailment import EntailmentJudge
-    from app.core.transcribe.transcript import Word
 
     shipped = ROOT / "resources" / "models" / "judge"
     size = json.loads((shipped / "judge.json").read_text())["window_words"]
@@ -309,10 +320,7 @@ def test_the_script_scores_the_int8_model_as_the_app_does(train_judge) -> None:
     )[size]
     judge = EntailmentJudge(shipped).load()
     try:
-        app = [
-            float(np.nanmax(judge.window_probabilities([it.point], [Word(w, 0.0, 0.1) for w in it.answer.split()])))
-            for it in dev
-        ]
+        app = evaluate_app.probabilities(judge, [(it.point, it.answer, it.covered) for it in dev])
     finally:
         judge.close()
-    assert np.abs(alone - np.array(app)).max() < 1e-4
+    assert np.abs(alone - app).max() < 1e-4

@@ -985,22 +985,20 @@ def main(argv=None) -> int:
         "window_words": size8,
         "window_stride_words": size8 // 2,
         "window_note": "0 = the whole answer in one pair (cut at max_length tokens); otherwise windows of window_words words with this stride, last window aligned to the end, P = max over windows",
-        "threshold": round(threshold8, 4),
+        "threshold": args.threshold if args.threshold is not None else round(threshold8, 4),
     }
     (args.out / "judge.json").write_text(json.dumps(judge, indent=2) + "\n")
     if not args.first_batch:  # the story judge's parts have their own thresholds (tune_star.py), and no gate
         # The key-point judge as the app reads it (evaluate_app.py: its own windows, each pair alone): the
-        # threshold chosen on those dev scores, unless --threshold pins one, and the gate's failures.
+        # gate at the threshold chosen on those dev scores, and at the one just written
+        # ("at_its_own_threshold", the pinned one with --threshold); unpinned, the chosen one is kept.
         from evaluate_app import evaluate
 
         report["dev_through_app"] = through_app = evaluate(args.out)
-        judge["threshold"] = through_app["figures"]["threshold"]
         log(json.dumps({k: through_app[k] for k in ("figures", "gate_failures", "examples")}))
-        if args.threshold is not None:
-            report["dev_through_app_at_threshold"] = evaluate(args.out, threshold=args.threshold)
-    if args.threshold is not None:
-        judge["threshold"] = args.threshold
-    (args.out / "judge.json").write_text(json.dumps(judge, indent=2) + "\n")
+        if args.threshold is None:
+            judge["threshold"] = through_app["figures"]["threshold"]
+            (args.out / "judge.json").write_text(json.dumps(judge, indent=2) + "\n")
     report["seconds_total"] = round(time.time() - t_start)
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(json.dumps(report, indent=2) + "\n")
