@@ -6,10 +6,15 @@ saved FLAC (to a null audio output offscreen).
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtMultimedia import QMediaPlayer
 
 from app.core.practice import format_seconds
+from tests.conftest import REPO
 from tests.gui.conftest import screenshot
 from tests.gui.test_practice_flow import ANSWER, open_demo
 from tests.gui.test_review_replay import word_position
@@ -76,3 +81,23 @@ def test_play_my_answer_shows_state_position_and_the_word_being_played(window, q
     qtbot.waitUntil(lambda: player.playbackState() == QMediaPlayer.PlaybackState.StoppedState, timeout=5000)
     qtbot.waitUntil(lambda: bool(seen), timeout=5000)
     assert not any(seen), "the transcript was redrawn inside the player's stop"
+
+
+def test_a_stop_lets_a_thread_that_needs_python_run_before_it_returns(tmp_path) -> None:
+    """Qt's audio renderer, deleted inside QMediaPlayer.stop(), needs Python's interpreter lock for our
+    QAudioOutput; a stop that kept the lock waited for it for ever (a whole CI run hung there under
+    load). The child makes that wait certain: a slot on another thread, which needs the lock, must run
+    before the stop returns. Real QtMultimedia in a real subprocess, killed if it hangs."""
+    wav = REPO / "tests/data/eval/speech/pocketsphinx_misc/004.wav"
+    try:
+        child = subprocess.run(
+            [sys.executable, "-m", "tests.gui.replay_stop", str(wav)],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("ReplayPlayer.stop() kept the interpreter lock while Qt waited for another thread: deadlock")
+    assert child.returncode == 0, child.stderr
+    assert child.stdout.split() == ["stopped", "1", "True"]

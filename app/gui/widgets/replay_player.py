@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QMetaObject, Qt, QUrl, Signal
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
@@ -32,7 +32,9 @@ from app.core.practice import format_seconds
 # Esc on the feedback page during playback froze the window; once more on 2026-12-02 under load, the
 # stop's own positionChanged redrawing the transcript inside player.stop(), before the sleep). Sleeping
 # briefly here releases the interpreter lock while the renderer goes, and the player's signals are
-# queued so that none of our slots runs inside the call that starts it.
+# queued so that none of our slots runs inside the call that starts it. The stop itself goes through
+# QMetaObject.invokeMethod, which PySide runs without the interpreter lock (QMediaPlayer.stop() keeps
+# it, unlike setSource): the renderer, asking for the lock from inside the stop, then gets it.
 SETTLE_S = 0.05
 
 if TYPE_CHECKING:  # QtMultimedia is imported on first play (~0.1 s to start)
@@ -274,7 +276,7 @@ class ReplayPlayer(QWidget):
         from PySide6.QtMultimedia import QMediaPlayer
 
         if self.player is not None and self.player.playbackState() != QMediaPlayer.PlaybackState.StoppedState:
-            self.player.stop()
+            QMetaObject.invokeMethod(self.player, "stop", Qt.ConnectionType.DirectConnection)  # lock released
             time.sleep(SETTLE_S)
         self._pending_seek_ms = None
 
