@@ -105,3 +105,26 @@ def test_score_json_carries_the_figures_without_the_contour(transcriber, scorer)
     assert data["voice"]["monotone"] is True and "contour" not in data["voice"]
     assert [h["phrase"].lower() for h in data["hedges"]] == ["i think", "maybe"]
     assert data["shape"]["kind"] == "technical"
+
+
+def test_pace_change_over_time_is_charted_in_syllables_only(history) -> None:
+    """Answers stored before pace was counted in syllables hold a change in words per minute, which reads
+    faster at the end when the answer ends on shorter words (1.17x against 1.05x for one steady voice):
+    mixed into one line it would look like progress that never happened, so they leave a gap instead."""
+    history, pack, question, (_old, flat, lively) = history
+    syllables = {"rate_start_wpm": 150.0, "rate_end_wpm": 175.5, "rate_start_spm": 240.0, "rate_end_spm": 252.0}
+    words_only = {"rate_start_wpm": 150.0, "rate_end_wpm": 175.5}
+    with history.engine.begin() as conn:
+        for attempt_id, rates, change in ((flat, syllables, 1.05), (lively, words_only, 1.17)):
+            sets = ", ".join(f"'$.voice.{key}', {value}" for key, value in rates.items())
+            conn.exec_driver_sql(
+                f"update attempts set delivery = json_set(delivery, {sets}, '$.voice.rate_change', {change})"
+                f" where id = {attempt_id}"
+            )
+    figures = history.delivery_figures(pack_id=pack.id, question_id=question.id)
+    assert figures[flat]["rate_change"] == pytest.approx(1.05) and figures[lively]["rate_change"] is None
+    points = history.progress_points(pack_id=pack.id)
+    chart = with_manner(question_series(points), points, figures).charts["pace_change"]
+    assert chart.y[1] == pytest.approx(5.0) and math.isnan(chart.y[2])
+    rows = {int(r["id"]): r for r in csv.DictReader(io.StringIO(csv_report(history)[0]))}
+    assert float(rows[flat]["rate_change"]) == pytest.approx(1.05) and rows[lively]["rate_change"] == ""
