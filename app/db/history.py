@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
-from sqlalchemy import CursorResult, Engine, String, case, delete, func, select, type_coerce
+from sqlalchemy import ColumnElement, CursorResult, Engine, String, case, delete, func, select, type_coerce
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 
@@ -755,7 +755,7 @@ class History:
             "first_point_s": "$.shape.first_point_s",
             "direct_opening": "$.shape.direct_opening",
         }
-        columns = [func.json_extract(a.delivery, path) for path in paths.values()]
+        columns: list[ColumnElement[Any]] = [func.json_extract(a.delivery, path) for path in paths.values()]
         # Pace change only where it was counted in syllables: older answers hold a change in words per
         # minute, which moves with word length alone, so one line mixing both would show a false trend.
         in_syllables = func.json_extract(a.delivery, "$.voice.rate_start_spm").is_not(None)
