@@ -104,6 +104,27 @@ def check_evidence(rows, answers, questions, errors):
         errors.append(f"evidence.jsonl: no passages for {key}")
 
 
+def check_next_story(rows, answers, questions, errors):
+    """next_story_labels.jsonl: each dev story against the points of the next dev question (sorted by id) when
+    that question is a story too, labelled as the answers are; a quote for every covered or partial pair."""
+    by_aid = {a["aid"]: a for _, a in answers}
+    dev = sorted(qid for qid, q in questions.items() if q["split"] == "dev")
+    after = {qid: dev[(i + 1) % len(dev)] for i, qid in enumerate(dev)}
+    for n, row in rows:
+        where = f"next_story_labels.jsonl:{n}"
+        answer = by_aid.get(row.get("aid"))
+        if answer is None or answer["qid"] not in after or after[answer["qid"]] != row.get("point_qid"):
+            errors.append(f"{where}: not a dev answer against the next dev question's points")
+            continue
+        if row.get("kp") not in {kp["id"] for kp in questions[row["point_qid"]]["key_points"]}:
+            errors.append(f"{where}: {row.get('point_qid')} has no point {row.get('kp')}")
+        if row.get("label") not in ("covered", "partial", "not_covered"):
+            errors.append(f"{where}: label {row.get('label')!r}")
+        quote = row.get("quote", "")
+        if (row.get("label") == "not_covered") != (quote == "") or quote not in answer["text"]:
+            errors.append(f"{where}: the quote must be a passage of the answer, and empty only when not covered")
+
+
 def main():
     errors, warnings = [], []
     questions = {}
@@ -143,6 +164,8 @@ def main():
             errors.append(f"long_answers.jsonl: {qid} is not a dev or test question")
 
     check_evidence(load("evidence.jsonl", errors), answers, questions, errors)
+    next_story = load("next_story_labels.jsonl", errors)
+    check_next_story(next_story, answers, questions, errors)
 
     # splits are by question: an answer's split is its question's split, so a question
     # cannot leak across splits; check question text is not repeated across splits
@@ -197,6 +220,8 @@ def main():
     print("styles:", dict(Counter(a["style"] for _, a in answers).most_common()))
     long_labels = Counter(label for _, a in long_answers for label in a["labels"].values())
     print(f"long_answers.jsonl: {len(long_answers)} answers, labels {dict(long_labels.most_common())}")
+    story_labels = Counter(row["label"] for _, row in next_story)
+    print(f"next_story_labels.jsonl: {len(next_story)} pairs, labels {dict(story_labels.most_common())}")
     for w in warnings:
         print("warning:", w)
     for e in errors:
